@@ -1,0 +1,162 @@
+/**
+ * @file scanner.h
+ * Scanning text against a ruleset.
+ *
+ * A scanner holds the per-thread state (PCRE2 match data, JIT stack, the
+ * carried tail of a streamed document); create one per thread and share the
+ * ruleset. A document is scanned with ps_scanner_scan() or, in pieces, with
+ * ps_scanner_begin(), ps_scanner_feed() and ps_scanner_end(). Findings are
+ * delivered to a callback as each sentence completes.
+ */
+#ifndef PACTSCAN_SCANNER_H
+#define PACTSCAN_SCANNER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "status.h"
+#include "diag.h"
+#include "ruleset.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A scanner: per-thread scanning state. */
+typedef struct ps_scanner ps_scanner;
+
+/** A byte range [start, end) in the document. */
+typedef struct ps_span {
+	uint64_t start;
+	uint64_t end;
+} ps_span;
+
+/** What kind of cue helped decide a finding. */
+typedef enum ps_cue_kind {
+	PS_CUE_NEGATION = 0,    /**< flipped the stance: "did not", "no" */
+	PS_CUE_HEDGE = 1,       /**< made it hedged: "may", "threatened to" */
+	PS_CUE_ATTRIBUTION = 2, /**< made it attributed: "said", "according to" */
+} ps_cue_kind;
+
+/** One cue in a finding. */
+typedef struct ps_cue {
+	ps_cue_kind kind;
+	ps_span span;      /**< where the cue stands in the document */
+	const char *text;  /**< the cue's words (not NUL-terminated) */
+	size_t text_len;
+} ps_cue;
+
+/**
+ * One sentence's stance on one clause. Every pointer is borrowed and valid
+ * only during the callback that receives it.
+ */
+typedef struct ps_finding {
+	const ps_clause *clause;
+	const char *signal;       /**< id of the signal that decided it */
+	ps_stance stance;         /**< after negation */
+	ps_certainty certainty;
+	double weight;            /**< total weight of the signals for this stance */
+	const char *sentence;     /**< the sentence's bytes (not NUL-terminated) */
+	size_t sentence_len;
+	ps_span sentence_span;    /**< the sentence in the document */
+	uint64_t line, column;    /**< 1-based position of the sentence's first byte */
+	const ps_span *evidence;  /**< the act first, then the other matched terms */
+	size_t evidence_count;
+	const ps_cue *cues;       /**< the cues that decided stance and certainty */
+	size_t cue_count;
+	const char *source;       /**< the attributed source phrase, or NULL */
+	size_t source_len;
+} ps_finding;
+
+/** Counters for the current or last document. */
+typedef struct ps_scan_stats {
+	uint64_t bytes;       /**< bytes fed */
+	uint64_t sentences;   /**< sentences segmented */
+	uint64_t in_setting;  /**< sentences that passed the setting gate */
+	uint64_t findings;    /**< findings delivered */
+	uint64_t limit_hits;  /**< pattern matches abandoned at the match limit */
+	uint64_t cut_sentences; /**< sentences cut at the length cap */
+} ps_scan_stats;
+
+/**
+ * Called for each finding, in document order. Return 0 to go on, non-zero to
+ * stop the scan (the scan call then returns PS_ERR_STOPPED).
+ */
+typedef int (*ps_finding_fn)(const ps_finding *finding, void *userdata);
+
+/**
+ * Called for each problem that makes the scan incomplete, such as a pattern
+ * abandoned at the match limit. The diag's file is NULL; line and column
+ * locate the sentence; id names the clause and signal.
+ */
+typedef void (*ps_problem_fn)(const ps_diag *problem, void *userdata);
+
+/** Where a scan delivers its results. */
+typedef struct ps_scan_callbacks {
+	ps_finding_fn on_finding; /**< may be NULL */
+	ps_problem_fn on_problem; /**< may be NULL */
+	void *userdata;
+} ps_scan_callbacks;
+
+/** Tunable limits of a scanner; zero fields take the defaults. */
+typedef struct ps_scan_limits {
+	size_t max_sentence;       /**< bytes; default PS_SEGMENT_MAX_DEFAULT */
+	uint32_t match_limit;      /**< PCRE2 match limit per pattern call; default 200000 */
+	uint32_t depth_limit;      /**< PCRE2 depth limit; default 10000 */
+} ps_scan_limits;
+
+/**
+ * Create a scanner for @p rules, which must outlive it.
+ * @param[out] out the scanner
+ * @param rules a loaded ruleset
+ * @param limits NULL for the defaults
+ * @return PS_OK, PS_ERR_NOMEM or PS_ERR_INVALID
+ */
+PS_API ps_status ps_scanner_new(ps_scanner **out, const ps_ruleset *rules,
+                                const ps_scan_limits *limits);
+
+/** Free a scanner. Accepts NULL. */
+PS_API void ps_scanner_free(ps_scanner *scanner);
+
+/**
+ * Start a document. Any document in progress is discarded.
+ * @return PS_OK or PS_ERR_INVALID
+ */
+PS_API ps_status ps_scanner_begin(ps_scanner *scanner, const ps_scan_callbacks *callbacks);
+
+/**
+ * Feed the next bytes of the document. Complete sentences are scanned at once;
+ * the incomplete tail is kept (at most the sentence cap) for the next call.
+ * @return PS_OK, PS_ERR_STOPPED, PS_ERR_NOMEM or PS_ERR_INVALID
+ */
+PS_API ps_status ps_scanner_feed(ps_scanner *scanner, const char *data, size_t len);
+
+/**
+ * End the document: scan the last sentence.
+ * @return PS_OK; PS_ERR_INCOMPLETE when a limit made part of the scan
+ *         incomplete (each occurrence was passed to on_problem);
+ *         PS_ERR_STOPPED; PS_ERR_NOMEM
+ */
+PS_API ps_status ps_scanner_end(ps_scanner *scanner);
+
+/**
+ * Scan one whole document held in memory: begin, feed, end.
+ * @return as ps_scanner_end()
+ */
+PS_API ps_status ps_scanner_scan(ps_scanner *scanner, const char *data, size_t len,
+                                 const ps_scan_callbacks *callbacks);
+
+/**
+ * Scan a document read from a file descriptor in chunks, so memory stays
+ * bounded whatever the input's size. The descriptor is not closed.
+ * @return as ps_scanner_end(), or PS_ERR_IO when a read fails
+ */
+PS_API ps_status ps_scanner_scan_fd(ps_scanner *scanner, int fd,
+                                    const ps_scan_callbacks *callbacks);
+
+/** Counters of the current or last document (borrowed). */
+PS_API const ps_scan_stats *ps_scanner_stats(const ps_scanner *scanner);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,55 @@
+/**
+ * @file segment.h
+ * Sentence segmentation for news prose.
+ *
+ * The segmenter is stateless: it finds the first sentence in a buffer, so a
+ * caller streaming a document keeps the unconsumed tail and calls again when
+ * more bytes arrive. Offsets are in bytes.
+ */
+#ifndef PACTSCAN_SEGMENT_H
+#define PACTSCAN_SEGMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Default cap on a sentence's length in bytes; longer runs are split. */
+#define PS_SEGMENT_MAX_DEFAULT 16384
+
+/** One sentence found by ps_segment_next(). */
+typedef struct ps_segment {
+	size_t start; /**< first byte of the sentence (after leading space and bullet marks) */
+	size_t end;   /**< one past its last byte (trailing space excluded) */
+	size_t next;  /**< where the search for the following sentence starts */
+	bool forced;  /**< true when the sentence was cut at the length cap */
+} ps_segment;
+
+/**
+ * Find the first sentence in text[0..len).
+ *
+ * Breaks after . ! ? (and closing quotes or brackets) when the next word can
+ * start a sentence and the word before is no abbreviation (Mr., U.S., No. 10,
+ * initials); at blank lines; at line ends that close a headline or precede a
+ * bullet. A sentence longer than @p max_len bytes is cut at the last space
+ * before the cap, or at a UTF-8 boundary.
+ *
+ * @param[out] out the sentence, when the return value is true
+ * @param text the bytes, any encoding, may hold NUL
+ * @param len their number
+ * @param final true when no more bytes follow; false lets the segmenter ask
+ *        for more before deciding a boundary at the end of the buffer
+ * @param max_len the length cap (0 for PS_SEGMENT_MAX_DEFAULT)
+ * @return true when a sentence was found; false when the buffer holds only
+ *         space, or (when !final) when more bytes are needed to decide
+ */
+PS_API bool ps_segment_next(ps_segment *out, const char *text, size_t len,
+                            bool final, size_t max_len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,113 @@
+#include "cue_int.h"
+
+#include <string.h>
+
+static bool is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+size_t cue_words(const char *s, size_t a, size_t b)
+{
+	size_t n = 0;
+	bool in_word = false;
+	for (size_t i = a; i < b; i++) {
+		bool sp = is_space((unsigned char)s[i]);
+		if (!sp && !in_word)
+			n++;
+		in_word = !sp;
+	}
+	return n;
+}
+
+static void collect(cue_hits *h, const patlist *pl, matcher *m, const char *s, size_t len)
+{
+	for (size_t i = 0; i < pl->count && h->count < CUE_MAX_HITS; i++) {
+		size_t found = 0;
+		if (pattern_find_all(pl->items[i], m->md, m->mc, s, len, h->start + h->count, h->end + h->count,
+		                     CUE_MAX_HITS - h->count, &found) < 0)
+			m->limit_hit = true;
+		h->count += found;
+	}
+}
+
+void cue_collect(cue_matches *cm, const ps_ruleset *rs, matcher *m, const char *s, size_t len)
+{
+	memset(cm, 0, sizeof(*cm));
+	collect(&cm->neg_before, &rs->negation.terms, m, s, len);
+	collect(&cm->neg_after, &rs->negation.after, m, s, len);
+	collect(&cm->neg_pseudo, &rs->negation.pseudo, m, s, len);
+	collect(&cm->neg_stop, &rs->negation.stop, m, s, len);
+	collect(&cm->hedge, &rs->hedge.terms, m, s, len);
+	collect(&cm->hedge_stop, &rs->hedge.stop, m, s, len);
+	collect(&cm->restate, &rs->restatement.terms, m, s, len);
+	collect(&cm->restate_stop, &rs->restatement.stop, m, s, len);
+	for (size_t i = 0; i < rs->attribution.terms.count && !cm->attributed; i++) {
+		const ps_pattern *p = rs->attribution.terms.items[i];
+		size_t ms, me;
+		int rc = pattern_match(p, m->md, m->mc, s, len, 0, &ms, &me);
+		if (rc < 0)
+			m->limit_hit = true;
+		if (rc != 1)
+			continue;
+		cm->attributed = true;
+		cm->attr_start = ms;
+		cm->attr_end = me;
+		if (!pattern_source(p, m->md, &cm->source_start, &cm->source_end)) {
+			cm->source_start = ms;
+			cm->source_end = me;
+		}
+	}
+}
+
+static bool has_hit_in(const cue_hits *h, size_t a, size_t b)
+{
+	for (size_t i = 0; h && i < h->count; i++)
+		if (h->start[i] >= a && h->end[i] <= b && h->end[i] > h->start[i])
+			return true;
+	return false;
+}
+
+static bool inside(const cue_hits *h, size_t a, size_t b)
+{
+	for (size_t i = 0; h && i < h->count; i++)
+		if (h->start[i] <= a && b <= h->end[i])
+			return true;
+	return false;
+}
+
+int cue_before(const cue_hits *hits, const cue_hits *stops, const cue_hits *pseudo, const char *s,
+               size_t act_start, size_t scope)
+{
+	int best = -1;
+	for (size_t i = 0; i < hits->count; i++) {
+		size_t a = hits->start[i], b = hits->end[i];
+		if (b > act_start || b == a)
+			continue;
+		if (inside(pseudo, a, b))
+			continue;
+		if (cue_words(s, b, act_start) > scope)
+			continue;
+		if (has_hit_in(stops, b, act_start))
+			continue;
+		/* The nearest cue decides. */
+		if (best < 0 || hits->end[best] < b)
+			best = (int)i;
+	}
+	return best;
+}
+
+int cue_after(const cue_hits *hits, const cue_hits *stops, const char *s, size_t act_end, size_t scope)
+{
+	for (size_t i = 0; i < hits->count; i++) {
+		size_t a = hits->start[i];
+		if (a < act_end || hits->end[i] == a)
+			continue;
+		if (cue_words(s, act_end, a) > scope)
+			continue;
+		if (has_hit_in(stops, act_end, a))
+			continue;
+		return (int)i;
+	}
+	return -1;
+}

@@ -1,0 +1,51 @@
+/* Cues in one sentence: negation, hedging, attribution and restatement
+ * matches, and the tests of whether a cue governs a signal's act. */
+#ifndef PS_CUE_INT_H
+#define PS_CUE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ruleset_int.h"
+
+#define CUE_MAX_HITS 32
+
+/* Byte ranges relative to the sentence. */
+typedef struct cue_hits {
+	size_t start[CUE_MAX_HITS];
+	size_t end[CUE_MAX_HITS];
+	size_t count;
+} cue_hits;
+
+typedef struct cue_matches {
+	cue_hits neg_before, neg_after, neg_pseudo, neg_stop;
+	cue_hits hedge, hedge_stop;
+	cue_hits restate, restate_stop;
+	bool attributed;
+	size_t attr_start, attr_end;     /* the attribution cue */
+	size_t source_start, source_end; /* its source phrase */
+} cue_matches;
+
+/* What the matching needs from the scanner: PCRE2 state and a limit flag. */
+typedef struct matcher {
+	pcre2_match_data *md;
+	pcre2_match_context *mc;
+	bool limit_hit;
+} matcher;
+
+/* Collect every cue match of the ruleset in sentence s[0..len). */
+void cue_collect(cue_matches *cm, const ps_ruleset *rs, matcher *m, const char *s, size_t len);
+
+/* Words (runs of non-space) in s[a..b). */
+size_t cue_words(const char *s, size_t a, size_t b);
+
+/* Index of a cue in hits that ends at or before act_start, within scope
+ * words of it, with no stop between and not inside a pseudo cue; or -1. */
+int cue_before(const cue_hits *hits, const cue_hits *stops, const cue_hits *pseudo, const char *s,
+               size_t act_start, size_t scope);
+
+/* Index of a cue in hits that starts at or after act_end, within scope
+ * words, with no stop between; or -1. */
+int cue_after(const cue_hits *hits, const cue_hits *stops, const char *s, size_t act_end, size_t scope);
+
+#endif

@@ -1,0 +1,500 @@
+#include "pattern_int.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pactscan/ruleset.h"
+
+static const uint32_t compile_options =
+	PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_NEVER_BACKSLASH_C | PCRE2_DUPNAMES;
+
+ps_status pattern_ctx_init(pattern_ctx *ctx, arena *a, ps_diags *diags)
+{
+	uint32_t jit = 0;
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->a = a;
+	ctx->diags = diags;
+	ctx->cctx = pcre2_compile_context_create(NULL);
+	if (!ctx->cctx)
+		return PS_ERR_NOMEM;
+	pcre2_set_max_pattern_length(ctx->cctx, PS_MAX_PATTERN_LEN);
+	pcre2_config(PCRE2_CONFIG_JIT, &jit);
+	ctx->jit_available = jit != 0;
+	return PS_OK;
+}
+
+void pattern_ctx_done(pattern_ctx *ctx)
+{
+	pcre2_compile_context_free(ctx->cctx);
+	ctx->cctx = NULL;
+}
+
+void pattern_free_codes(pcre2_code **codes, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		pcre2_code_free(codes[i]);
+	free(codes);
+}
+
+size_t pattern_edit_distance(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t row[65];
+	if (alen > 64 || blen > 64)
+		return (size_t)-1;
+	for (size_t j = 0; j <= blen; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= alen; i++) {
+		size_t prev = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= blen; j++) {
+			size_t cur = row[j];
+			size_t cost = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]) ? 0 : 1;
+			size_t best = prev + cost;
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = cur;
+		}
+	}
+	return row[blen];
+}
+
+/* A growable string with a map from output offsets back to source offsets. */
+typedef struct seg {
+	size_t out_start;
+	size_t src_off;
+	bool whole;   /* a lexicon reference: every offset maps to src_off */
+} seg;
+
+typedef struct sbuf {
+	char *p;
+	size_t len, cap;
+	seg *segs;
+	size_t nsegs, capsegs;
+	bool failed;
+} sbuf;
+
+static void sb_put(sbuf *b, const char *s, size_t n)
+{
+	if (b->failed)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 64;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		char *p = realloc(b->p, cap);
+		if (!p) {
+			b->failed = true;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void sb_seg(sbuf *b, size_t src_off, bool whole)
+{
+	if (b->failed)
+		return;
+	if (b->nsegs == b->capsegs) {
+		size_t cap = b->capsegs ? b->capsegs * 2 : 8;
+		seg *s = realloc(b->segs, cap * sizeof(*s));
+		if (!s) {
+			b->failed = true;
+			return;
+		}
+		b->segs = s;
+		b->capsegs = cap;
+	}
+	b->segs[b->nsegs++] = (seg){ .out_start = b->len, .src_off = src_off, .whole = whole };
+}
+
+static void sb_free(sbuf *b)
+{
+	free(b->p);
+	free(b->segs);
+}
+
+static size_t map_offset(const sbuf *b, size_t out_off)
+{
+	size_t src = 0;
+	for (size_t i = 0; i < b->nsegs; i++) {
+		if (b->segs[i].out_start > out_off)
+			break;
+		src = b->segs[i].whole ? b->segs[i].src_off
+		                       : b->segs[i].src_off + (out_off - b->segs[i].out_start);
+	}
+	return src;
+}
+
+static bool is_word_byte(unsigned char c)
+{
+	return (c < 0x80 && isalnum(c)) || c == '_';
+}
+
+static bool is_name_start(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || c == '_';
+}
+
+static bool is_name_char(unsigned char c)
+{
+	return is_name_start(c) || (c >= '0' && c <= '9');
+}
+
+/* Position of byte offset off inside the scalar, as a line and column. */
+static void scalar_position(size_t *line, size_t *col, const ynode *scalar, size_t off)
+{
+	*line = scalar->line;
+	*col = scalar->col;
+	if (!scalar->single_line)
+		return;
+	size_t chars = 0;
+	for (size_t i = 0; i < off && i < scalar->len; i++)
+		if (((unsigned char)scalar->str[i] & 0xC0) != 0x80)
+			chars++;
+	*col = scalar->col + (scalar->quoted ? 1 : 0) + chars;
+}
+
+static ps_status error_at(pattern_ctx *ctx, const char *file, const ynode *scalar, size_t off,
+                          const char *msg)
+{
+	size_t line, col;
+	scalar_position(&line, &col, scalar, off);
+	ps_status st = ps_diags_add(ctx->diags, PS_SEVERITY_ERROR, file, line, col, NULL, msg);
+	return st == PS_OK ? PS_ERR_RULES : st;
+}
+
+static lexicon *find_lexicon(pattern_ctx *ctx, const char *name, size_t len)
+{
+	for (size_t i = 0; i < ctx->n_lexicons; i++)
+		if (ctx->lexicons[i].name_len == len && !memcmp(ctx->lexicons[i].name, name, len))
+			return &ctx->lexicons[i];
+	return NULL;
+}
+
+static ps_status build_lexicon(pattern_ctx *ctx, lexicon *lx);
+
+/* Append src[0..len) to out with @name references expanded and the whole
+ * wrapped for word boundaries. */
+static ps_status expand(pattern_ctx *ctx, sbuf *out, const char *file, const ynode *scalar,
+                        bool map_segments)
+{
+	const char *src = scalar->str;
+	size_t len = scalar->len;
+	bool lead = len > 0 && is_word_byte((unsigned char)src[0]);
+	bool trail = len > 0 && is_word_byte((unsigned char)src[len - 1]);
+	size_t i = 0, lit = 0;
+	ps_status st = PS_OK;
+
+	if (map_segments)
+		sb_seg(out, 0, true);
+	sb_put(out, lead ? "\\b(?:" : "(?:", lead ? 5 : 3);
+	while (i < len) {
+		if (src[i] == '\\' && i + 1 < len) {
+			i += 2;
+			continue;
+		}
+		if (src[i] != '@' || i + 1 >= len || !is_name_start((unsigned char)src[i + 1])) {
+			i++;
+			continue;
+		}
+		size_t n = i + 1;
+		while (n < len && is_name_char((unsigned char)src[n]))
+			n++;
+		if (map_segments)
+			sb_seg(out, lit, false);
+		sb_put(out, src + lit, i - lit);
+		lexicon *lx = find_lexicon(ctx, src + i + 1, n - i - 1);
+		if (!lx) {
+			char msg[300];
+			const char *best = NULL;
+			size_t best_d = 3;
+			for (size_t k = 0; k < ctx->n_lexicons; k++) {
+				size_t d = pattern_edit_distance(src + i + 1, n - i - 1, ctx->lexicons[k].name,
+				                                 ctx->lexicons[k].name_len);
+				if (d < best_d) {
+					best_d = d;
+					best = ctx->lexicons[k].name;
+				}
+			}
+			if (best)
+				snprintf(msg, sizeof msg, "no lexicon named '%.*s'; did you mean '@%s'?",
+				         (int)(n - i - 1), src + i + 1, best);
+			else
+				snprintf(msg, sizeof msg,
+				         "no lexicon named '%.*s'; define it under 'lexicons:' or write \\@ for a literal @",
+				         (int)(n - i - 1), src + i + 1);
+			return error_at(ctx, file, scalar, i, msg);
+		}
+		if (lx->state == 1) {
+			char msg[300];
+			snprintf(msg, sizeof msg, "lexicon '%s' refers back to itself; remove the '@%s' that closes the loop",
+			         lx->name, lx->name);
+			return error_at(ctx, file, scalar, i, msg);
+		}
+		st = build_lexicon(ctx, lx);
+		if (st != PS_OK)
+			return st;
+		if (map_segments)
+			sb_seg(out, i, true);
+		sb_put(out, lx->expanded, lx->expanded_len);
+		i = lit = n;
+	}
+	if (map_segments)
+		sb_seg(out, lit, false);
+	sb_put(out, src + lit, len - lit);
+	if (map_segments)
+		sb_seg(out, len, true);
+	sb_put(out, trail ? ")\\b" : ")", trail ? 3 : 1);
+	return out->failed ? PS_ERR_NOMEM : PS_OK;
+}
+
+static int count_callout(pcre2_callout_enumerate_block *block, void *data)
+{
+	(void)block;
+	(*(int *)data)++;
+	return 0;
+}
+
+/* Compile expanded text; on error report at the mapped source position. */
+static ps_status compile_expanded(pcre2_code **code, pattern_ctx *ctx, const char *file,
+                                  const ynode *scalar, const sbuf *b)
+{
+	int err = 0;
+	PCRE2_SIZE erroff = 0;
+	char msg[400];
+	*code = pcre2_compile((PCRE2_SPTR)b->p, b->len, compile_options, &err, &erroff, ctx->cctx);
+	if (!*code) {
+		PCRE2_UCHAR text[256];
+		if (pcre2_get_error_message(err, text, sizeof text) < 0)
+			snprintf((char *)text, sizeof text, "error %d", err);
+		size_t off = b->nsegs ? map_offset(b, erroff) : 0;
+		snprintf(msg, sizeof msg, "pattern does not compile: %s", (const char *)text);
+		return error_at(ctx, file, scalar, off, msg);
+	}
+	int callouts = 0;
+	pcre2_callout_enumerate(*code, count_callout, &callouts);
+	if (callouts) {
+		pcre2_code_free(*code);
+		*code = NULL;
+		return error_at(ctx, file, scalar, 0, "callouts (?C...) are not allowed in patterns; remove them");
+	}
+	return PS_OK;
+}
+
+static ps_status build_lexicon(pattern_ctx *ctx, lexicon *lx)
+{
+	sbuf b = { 0 };
+	ps_status st = PS_OK;
+
+	if (lx->state == 2)
+		return PS_OK;
+	if (lx->state == 3)
+		return PS_ERR_RULES;
+	lx->state = 1;
+	sb_put(&b, "(?:", 3);
+	for (size_t i = 0; i < lx->terms->count; i++) {
+		const ynode *term = lx->terms->items[i];
+		sbuf one = { 0 };
+		pcre2_code *code = NULL;
+		if (i)
+			sb_put(&b, "|", 1);
+		/* Compile each term alone so an error points at the term itself. */
+		st = expand(ctx, &one, lx->file, term, true);
+		if (st == PS_OK)
+			st = compile_expanded(&code, ctx, lx->file, term, &one);
+		pcre2_code_free(code);
+		if (st == PS_OK)
+			sb_put(&b, one.p, one.len);
+		sb_free(&one);
+		if (st != PS_OK)
+			goto out;
+	}
+	sb_put(&b, ")", 1);
+	if (b.failed) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	lx->expanded = arena_strndup(ctx->a, b.p, b.len);
+	lx->expanded_len = b.len;
+	if (!lx->expanded)
+		st = PS_ERR_NOMEM;
+out:
+	/* A failed lexicon was reported once; later uses fail quietly. */
+	lx->state = st == PS_OK ? 2 : 3;
+	sb_free(&b);
+	return st;
+}
+
+static ps_status remember_code(pattern_ctx *ctx, pcre2_code *code)
+{
+	if (ctx->n_codes == ctx->cap_codes) {
+		size_t cap = ctx->cap_codes ? ctx->cap_codes * 2 : 64;
+		pcre2_code **codes = realloc(ctx->codes, cap * sizeof(*codes));
+		if (!codes)
+			return PS_ERR_NOMEM;
+		ctx->codes = codes;
+		ctx->cap_codes = cap;
+	}
+	ctx->codes[ctx->n_codes++] = code;
+	return PS_OK;
+}
+
+static void find_source_groups(ps_pattern *p)
+{
+	uint32_t count = 0, size = 0;
+	PCRE2_SPTR table = NULL;
+	pcre2_pattern_info(p->code, PCRE2_INFO_NAMECOUNT, &count);
+	pcre2_pattern_info(p->code, PCRE2_INFO_NAMEENTRYSIZE, &size);
+	pcre2_pattern_info(p->code, PCRE2_INFO_NAMETABLE, &table);
+	for (uint32_t i = 0; i < count && p->n_source_groups < 4; i++) {
+		PCRE2_SPTR entry = table + (size_t)i * size;
+		int num = (entry[0] << 8) | entry[1];
+		if (!strcmp((const char *)entry + 2, "source"))
+			p->source_groups[p->n_source_groups++] = num;
+	}
+}
+
+ps_status pattern_compile(ps_pattern **out, pattern_ctx *ctx, const char *file, const ynode *scalar)
+{
+	sbuf b = { 0 };
+	pcre2_code *code = NULL;
+	ps_status st = PS_OK;
+	ps_pattern *p = NULL;
+
+	*out = NULL;
+	if (ctx->n_codes >= PS_MAX_PATTERNS) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "more than %u patterns in the pack; split it into smaller packs",
+		         (unsigned)PS_MAX_PATTERNS);
+		st = error_at(ctx, file, scalar, 0, msg);
+		goto out;
+	}
+	if (scalar->len == 0) {
+		st = error_at(ctx, file, scalar, 0, "empty pattern; it would match everywhere");
+		goto out;
+	}
+	if (scalar->len >= 2 && scalar->str[0] == '(' && scalar->str[1] == '*') {
+		st = error_at(ctx, file, scalar, 0,
+		              "leading option verbs such as (*LIMIT_MATCH=...) or (*UTF) are not allowed; pactscan sets the options");
+		goto out;
+	}
+	st = expand(ctx, &b, file, scalar, true);
+	if (st != PS_OK)
+		goto out;
+	if (b.len > PS_MAX_PATTERN_LEN) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "pattern is %zu bytes after lexicon expansion, over the limit of %u",
+		         b.len, (unsigned)PS_MAX_PATTERN_LEN);
+		st = error_at(ctx, file, scalar, 0, msg);
+		goto out;
+	}
+	st = compile_expanded(&code, ctx, file, scalar, &b);
+	if (st != PS_OK)
+		goto out;
+	if (ctx->jit_available && pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) != 0) {
+		st = error_at(ctx, file, scalar, 0, "pattern could not be JIT-compiled; simplify it");
+		goto out;
+	}
+	st = remember_code(ctx, code);
+	if (st != PS_OK)
+		goto out;
+	p = arena_alloc(ctx->a, sizeof(*p));
+	if (!p) {
+		code = NULL; /* remembered; freed with the pack */
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	p->code = code;
+	code = NULL;
+	p->text = scalar->str;
+	p->text_len = scalar->len;
+	p->expanded = arena_strndup(ctx->a, b.p, b.len);
+	p->expanded_len = b.len;
+	p->file = file;
+	p->line = scalar->line;
+	p->col = scalar->col;
+	if (!p->expanded) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	find_source_groups(p);
+	*out = p;
+out:
+	pcre2_code_free(code);
+	sb_free(&b);
+	return st;
+}
+
+int pattern_match(const ps_pattern *p, pcre2_match_data *md, pcre2_match_context *mc,
+                  const char *subject, size_t len, size_t start, size_t *ms, size_t *me)
+{
+	if (start > len)
+		return 0;
+	int rc = pcre2_match(p->code, (PCRE2_SPTR)subject, len, start, 0, md, mc);
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT ||
+	    rc == PCRE2_ERROR_JIT_STACKLIMIT)
+		return -1;
+	if (rc < 0)
+		return -2;
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+	*ms = ov[0];
+	*me = ov[1];
+	return 1;
+}
+
+int pattern_find_all(const ps_pattern *p, pcre2_match_data *md, pcre2_match_context *mc,
+                     const char *subject, size_t len, size_t *starts, size_t *ends, size_t max,
+                     size_t *found)
+{
+	size_t pos = 0, n = 0;
+	*found = 0;
+	while (n < max && pos <= len) {
+		size_t ms, me;
+		int rc = pattern_match(p, md, mc, subject, len, pos, &ms, &me);
+		if (rc < 0) {
+			*found = n;
+			return -1;
+		}
+		if (rc == 0)
+			break;
+		starts[n] = ms;
+		ends[n] = me;
+		n++;
+		if (me > ms) {
+			pos = me;
+		} else {
+			/* Step over one whole UTF-8 character after an empty match. */
+			pos = me + 1;
+			while (pos < len && ((unsigned char)subject[pos] & 0xC0) == 0x80)
+				pos++;
+		}
+	}
+	*found = n;
+	return (int)n;
+}
+
+bool pattern_source(const ps_pattern *p, pcre2_match_data *md, size_t *ss, size_t *se)
+{
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+	uint32_t pairs = pcre2_get_ovector_count(md);
+	for (int i = 0; i < p->n_source_groups; i++) {
+		uint32_t g = (uint32_t)p->source_groups[i];
+		if (g < pairs && ov[2 * g] != PCRE2_UNSET && ov[2 * g + 1] > ov[2 * g]) {
+			*ss = ov[2 * g];
+			*se = ov[2 * g + 1];
+			return true;
+		}
+	}
+	return false;
+}

@@ -1,0 +1,78 @@
+/* Patterns: lexicon expansion, whole-word wrapping, PCRE2 compilation with
+ * errors mapped back to the YAML scalar, and matching. */
+#ifndef PS_PATTERN_INT_H
+#define PS_PATTERN_INT_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pactscan/diag.h"
+#include "arena_int.h"
+#include "yamltree_int.h"
+
+typedef struct ps_pattern {
+	pcre2_code *code;
+	const char *text;         /* as written in the rule file */
+	size_t text_len;
+	const char *expanded;     /* what PCRE2 compiled */
+	size_t expanded_len;
+	const char *file;
+	size_t line, col;
+	int source_groups[4];     /* numbers of groups named "source" */
+	int n_source_groups;
+} ps_pattern;
+
+typedef struct lexicon {
+	const char *name;
+	size_t name_len;
+	const ynode *terms;       /* a sequence of scalars */
+	const char *file;
+	size_t line, col;
+	const char *expanded;     /* "(?:t1|t2)" once built */
+	size_t expanded_len;
+	int state;                /* 0 not built, 1 building (cycle guard), 2 built, 3 failed */
+} lexicon;
+
+typedef struct pattern_ctx {
+	arena *a;
+	ps_diags *diags;
+	lexicon *lexicons;
+	size_t n_lexicons;
+	pcre2_compile_context *cctx;
+	pcre2_code **codes;       /* every compiled pattern, for freeing */
+	size_t n_codes, cap_codes;
+	bool jit_available;
+} pattern_ctx;
+
+ps_status pattern_ctx_init(pattern_ctx *ctx, arena *a, ps_diags *diags);
+/* Frees the compile context; compiled codes stay with ctx->codes. */
+void pattern_ctx_done(pattern_ctx *ctx);
+void pattern_free_codes(pcre2_code **codes, size_t n);
+
+/* Compile the scalar as a pattern. Errors go to ctx->diags with the scalar's
+ * position; returns PS_ERR_RULES then. */
+ps_status pattern_compile(ps_pattern **out, pattern_ctx *ctx, const char *file,
+                          const ynode *scalar);
+
+/* Find the first match at or after start. Returns 1 and sets *ms, *me on a
+ * match, 0 when there is none, -1 when a match or depth limit was hit, -2 on
+ * another matching error. */
+int pattern_match(const ps_pattern *p, pcre2_match_data *md, pcre2_match_context *mc,
+                  const char *subject, size_t len, size_t start, size_t *ms, size_t *me);
+
+/* Up to max non-overlapping matches in subject, as [starts[i], ends[i]).
+ * An empty match advances one character. Returns the count, or -1 when a
+ * limit was hit (matches found before it are kept in *found). */
+int pattern_find_all(const ps_pattern *p, pcre2_match_data *md, pcre2_match_context *mc,
+                     const char *subject, size_t len, size_t *starts, size_t *ends, size_t max,
+                     size_t *found);
+
+/* After a successful pattern_match with md: the "source" group's span. */
+bool pattern_source(const ps_pattern *p, pcre2_match_data *md, size_t *ss, size_t *se);
+
+/* Edit distance, for "did you mean" suggestions. */
+size_t pattern_edit_distance(const char *a, size_t alen, const char *b, size_t blen);
+
+#endif

@@ -1,0 +1,67 @@
+/* The compiled ruleset, shared read-only by the scanner modules. */
+#ifndef PS_RULESET_INT_H
+#define PS_RULESET_INT_H
+
+#include "pactscan/ruleset.h"
+#include "arena_int.h"
+#include "pattern_int.h"
+
+typedef struct patlist {
+	ps_pattern **items;
+	size_t count;
+} patlist;
+
+typedef struct ps_signal {
+	const char *id;
+	ps_stance stance;
+	patlist act;
+	patlist all;
+	patlist any;
+	patlist none;
+	size_t within;        /* other words allowed between the parts; 0 = any */
+	bool flip;            /* negation flips the stance */
+	double weight;
+	const char *file;
+	size_t line, col;
+} ps_signal;
+
+struct ps_clause {
+	const char *id;
+	int point;            /* 0 when the pack adds the clause */
+	const char *title;
+	const char *summary;
+	const char *notes;
+	const char **owed_by;
+	size_t n_owed_by;
+	ps_signal *signals;
+	size_t n_signals;
+	ps_example *examples;
+	size_t n_examples;
+	const char *file;
+	size_t line, col;
+	size_t index;
+};
+
+typedef struct cue_rules {
+	patlist terms;        /* negation: the "before" terms */
+	patlist after;        /* negation only */
+	patlist pseudo;       /* negation only */
+	patlist stop;
+	size_t scope;         /* words */
+} cue_rules;
+
+struct ps_ruleset {
+	arena a;
+	pcre2_code **codes;   /* every compiled pattern, owned */
+	size_t n_codes;
+	const char *name, *version, *source, *date;
+	ps_clause **clauses;
+	size_t n_clauses;
+	size_t n_signals;
+	cue_rules negation, hedge, attribution, restatement;
+	patlist setting_any, setting_none;
+	size_t setting_context;
+	bool has_setting;
+};
+
+#endif

@@ -1,0 +1,538 @@
+#include "pactscan/scanner.h"
+#include "pactscan/segment.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cue_int.h"
+#include "ruleset_int.h"
+
+#define READ_CHUNK 65536
+#define MAX_OCCURRENCES 16
+#define MAX_PARTS 24
+#define MAX_CONTEXT 50
+
+struct ps_scanner {
+	const ps_ruleset *rules;
+	ps_scan_limits limits;
+	matcher m;
+	pcre2_jit_stack *jit_stack;
+	ps_scan_callbacks cb;
+	char *buf;            /* unconsumed bytes of the document */
+	size_t len, cap;
+	uint64_t base;        /* document offset of buf[0] */
+	uint64_t line;        /* line of the byte at line_pos */
+	uint64_t line_start;  /* document offset where that line starts */
+	uint64_t line_pos;    /* lines are counted up to here */
+	bool last_cr;         /* the byte before line_pos was a lone-so-far CR */
+	bool started, bom_checked, skipping, stopped, incomplete;
+	bool recent[MAX_CONTEXT]; /* which of the last sentences were in the setting */
+	size_t recent_pos;
+	ps_scan_stats stats;
+	char *chunk;          /* read buffer for ps_scanner_scan_fd */
+};
+
+ps_status ps_scanner_new(ps_scanner **out, const ps_ruleset *rules, const ps_scan_limits *limits)
+{
+	ps_scanner *s = NULL;
+	ps_status st = PS_OK;
+	if (!out || !rules)
+		return PS_ERR_INVALID;
+	*out = NULL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return PS_ERR_NOMEM;
+	s->rules = rules;
+	if (limits)
+		s->limits = *limits;
+	if (s->limits.max_sentence == 0)
+		s->limits.max_sentence = PS_SEGMENT_MAX_DEFAULT;
+	if (s->limits.max_sentence < 64)
+		s->limits.max_sentence = 64;
+	if (s->limits.match_limit == 0)
+		s->limits.match_limit = 200000;
+	if (s->limits.depth_limit == 0)
+		s->limits.depth_limit = 10000;
+	s->cap = s->limits.max_sentence + READ_CHUNK;
+	s->buf = malloc(s->cap);
+	s->m.md = pcre2_match_data_create(32, NULL);
+	s->m.mc = pcre2_match_context_create(NULL);
+	s->jit_stack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
+	if (!s->buf || !s->m.md || !s->m.mc || !s->jit_stack) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	pcre2_set_match_limit(s->m.mc, s->limits.match_limit);
+	pcre2_set_depth_limit(s->m.mc, s->limits.depth_limit);
+	pcre2_jit_stack_assign(s->m.mc, NULL, s->jit_stack);
+	*out = s;
+	s = NULL;
+out:
+	ps_scanner_free(s);
+	return st;
+}
+
+void ps_scanner_free(ps_scanner *s)
+{
+	if (!s)
+		return;
+	pcre2_match_data_free(s->m.md);
+	pcre2_match_context_free(s->m.mc);
+	pcre2_jit_stack_free(s->jit_stack);
+	free(s->buf);
+	free(s->chunk);
+	free(s);
+}
+
+const ps_scan_stats *ps_scanner_stats(const ps_scanner *s)
+{
+	return &s->stats;
+}
+
+ps_status ps_scanner_begin(ps_scanner *s, const ps_scan_callbacks *callbacks)
+{
+	if (!s)
+		return PS_ERR_INVALID;
+	if (callbacks)
+		s->cb = *callbacks;
+	else
+		memset(&s->cb, 0, sizeof(s->cb));
+	s->len = 0;
+	s->base = 0;
+	s->line = 1;
+	s->line_start = 0;
+	s->line_pos = 0;
+	s->last_cr = false;
+	s->started = true;
+	s->bom_checked = s->skipping = s->stopped = s->incomplete = false;
+	memset(s->recent, 0, sizeof(s->recent));
+	s->recent_pos = 0;
+	memset(&s->stats, 0, sizeof(s->stats));
+	return PS_OK;
+}
+
+static void problem(ps_scanner *s, uint64_t line, uint64_t col, const char *id, const char *msg)
+{
+	s->incomplete = true;
+	if (!s->cb.on_problem)
+		return;
+	ps_diag d = { .severity = PS_SEVERITY_ERROR, .line = (size_t)line, .column = (size_t)col,
+	              .id = id, .message = msg };
+	s->cb.on_problem(&d, s->cb.userdata);
+}
+
+/* Count lines up to document offset off (which is inside the buffer). */
+static void advance_lines(ps_scanner *s, uint64_t off)
+{
+	for (uint64_t p = s->line_pos; p < off; p++) {
+		char c = s->buf[p - s->base];
+		if (c == '\n') {
+			if (!s->last_cr)
+				s->line++;
+			s->line_start = p + 1;
+			s->last_cr = false;
+		} else if (c == '\r') {
+			s->line++;
+			s->line_start = p + 1;
+			s->last_cr = true;
+		} else {
+			s->last_cr = false;
+		}
+	}
+	if (off > s->line_pos)
+		s->line_pos = off;
+}
+
+/* ---- signals ----------------------------------------------------------- */
+
+typedef struct part {
+	size_t start, end;
+} part;
+
+typedef struct candidate {
+	const ps_signal *signal;
+	ps_stance stance;
+	ps_certainty certainty;
+	part parts[MAX_PARTS];
+	size_t n_parts;
+	ps_cue cues[3];
+	size_t n_cues;
+	bool has_source;
+	size_t source_start, source_end;
+} candidate;
+
+typedef struct sentence {
+	const char *text;
+	size_t len;
+	uint64_t off;         /* document offset of text[0] */
+	uint64_t line, col;
+	cue_matches cues;
+	bool cues_ready;
+} sentence;
+
+typedef struct occurrences {
+	size_t start[MAX_OCCURRENCES];
+	size_t end[MAX_OCCURRENCES];
+	size_t count;
+} occurrences;
+
+static void find(ps_scanner *s, const sentence *sn, const ps_pattern *p, occurrences *o)
+{
+	size_t found = 0;
+	if (pattern_find_all(p, s->m.md, s->m.mc, sn->text, sn->len, o->start + o->count, o->end + o->count,
+	                     MAX_OCCURRENCES - o->count, &found) < 0)
+		s->m.limit_hit = true;
+	o->count += found;
+}
+
+static size_t distance(size_t a_start, size_t a_end, size_t b_start, size_t b_end)
+{
+	if (b_start >= a_end)
+		return b_start - a_end;
+	if (a_start >= b_end)
+		return a_start - b_end;
+	return 0;
+}
+
+/* The occurrence in o nearest to [as, ae). */
+static part nearest(const occurrences *o, size_t as, size_t ae)
+{
+	size_t best = 0, best_d = (size_t)-1;
+	for (size_t i = 0; i < o->count; i++) {
+		size_t d = distance(as, ae, o->start[i], o->end[i]);
+		if (d < best_d) {
+			best_d = d;
+			best = i;
+		}
+	}
+	return (part){ o->start[best], o->end[best] };
+}
+
+/* Words in the window spanned by the parts that no part covers. */
+static size_t gap_words(const char *text, const part *parts, size_t n)
+{
+	size_t lo = parts[0].start, hi = parts[0].end, covered = 0;
+	for (size_t i = 1; i < n; i++) {
+		if (parts[i].start < lo)
+			lo = parts[i].start;
+		if (parts[i].end > hi)
+			hi = parts[i].end;
+	}
+	size_t total = cue_words(text, lo, hi);
+	for (size_t i = 0; i < n; i++)
+		covered += cue_words(text, parts[i].start, parts[i].end);
+	return covered >= total ? 0 : total - covered;
+}
+
+static void add_cue(candidate *c, const sentence *sn, ps_cue_kind kind, size_t a, size_t b)
+{
+	c->cues[c->n_cues++] = (ps_cue){
+		.kind = kind, .span = { sn->off + a, sn->off + b }, .text = sn->text + a, .text_len = b - a,
+	};
+}
+
+/* Does the signal fire in the sentence? Fills c when it does. */
+static bool eval_signal(ps_scanner *s, sentence *sn, const ps_signal *sig, candidate *c)
+{
+	const ps_ruleset *rs = s->rules;
+	occurrences act = { .count = 0 }, any = { .count = 0 };
+	occurrences all[8];
+	size_t n_all = sig->all.count < 8 ? sig->all.count : 8;
+
+	for (size_t i = 0; i < sig->none.count; i++) {
+		size_t ms, me;
+		int rc = pattern_match(sig->none.items[i], s->m.md, s->m.mc, sn->text, sn->len, 0, &ms, &me);
+		if (rc < 0)
+			s->m.limit_hit = true;
+		if (rc == 1)
+			return false;
+	}
+	for (size_t i = 0; i < sig->act.count && act.count < MAX_OCCURRENCES; i++)
+		find(s, sn, sig->act.items[i], &act);
+	if (!act.count)
+		return false;
+	for (size_t i = 0; i < n_all; i++) {
+		all[i].count = 0;
+		find(s, sn, sig->all.items[i], &all[i]);
+		if (!all[i].count)
+			return false;
+	}
+	for (size_t i = 0; i < sig->any.count && any.count < MAX_OCCURRENCES; i++)
+		find(s, sn, sig->any.items[i], &any);
+	if (sig->any.count && !any.count)
+		return false;
+	if (!sn->cues_ready) {
+		cue_collect(&sn->cues, rs, &s->m, sn->text, sn->len);
+		sn->cues_ready = true;
+	}
+	const cue_matches *cm = &sn->cues;
+
+	for (size_t k = 0; k < act.count; k++) {
+		size_t as = act.start[k], ae = act.end[k];
+		memset(c, 0, sizeof(*c));
+		c->signal = sig;
+		c->parts[c->n_parts++] = (part){ as, ae };
+		for (size_t i = 0; i < n_all; i++)
+			c->parts[c->n_parts++] = nearest(&all[i], as, ae);
+		if (any.count)
+			c->parts[c->n_parts++] = nearest(&any, as, ae);
+		if (sig->within && gap_words(sn->text, c->parts, c->n_parts) > sig->within)
+			continue;
+		if (cue_before(&cm->restate, &cm->restate_stop, NULL, sn->text, as, rs->restatement.scope) >= 0)
+			continue;
+		c->stance = sig->stance;
+		int neg = cue_before(&cm->neg_before, &cm->neg_stop, &cm->neg_pseudo, sn->text, as, rs->negation.scope);
+		if (neg >= 0) {
+			if (sig->flip) {
+				c->stance = sig->stance == PS_STANCE_SUPPORT ? PS_STANCE_CONFLICT : PS_STANCE_SUPPORT;
+				add_cue(c, sn, PS_CUE_NEGATION, cm->neg_before.start[neg], cm->neg_before.end[neg]);
+			}
+		} else if ((neg = cue_after(&cm->neg_after, &cm->neg_stop, sn->text, ae, rs->negation.scope)) >= 0) {
+			if (sig->flip) {
+				c->stance = sig->stance == PS_STANCE_SUPPORT ? PS_STANCE_CONFLICT : PS_STANCE_SUPPORT;
+				add_cue(c, sn, PS_CUE_NEGATION, cm->neg_after.start[neg], cm->neg_after.end[neg]);
+			}
+		}
+		c->certainty = PS_CERTAINTY_ASSERTED;
+		int hedge = cue_before(&cm->hedge, &cm->hedge_stop, NULL, sn->text, as, rs->hedge.scope);
+		if (hedge >= 0) {
+			c->certainty = PS_CERTAINTY_HEDGED;
+			add_cue(c, sn, PS_CUE_HEDGE, cm->hedge.start[hedge], cm->hedge.end[hedge]);
+		}
+		if (cm->attributed) {
+			if (hedge < 0)
+				c->certainty = PS_CERTAINTY_ATTRIBUTED;
+			add_cue(c, sn, PS_CUE_ATTRIBUTION, cm->attr_start, cm->attr_end);
+			c->has_source = true;
+			c->source_start = cm->source_start;
+			c->source_end = cm->source_end;
+		}
+		return true;
+	}
+	return false;
+}
+
+static int deliver(ps_scanner *s, const sentence *sn, const ps_clause *clause, const candidate *c, double weight)
+{
+	ps_span evidence[MAX_PARTS];
+	size_t n = 0;
+	for (size_t i = 0; i < c->n_parts; i++) {
+		bool dup = false;
+		for (size_t j = 0; j < i; j++)
+			dup = dup || (c->parts[j].start == c->parts[i].start && c->parts[j].end == c->parts[i].end);
+		if (!dup)
+			evidence[n++] = (ps_span){ sn->off + c->parts[i].start, sn->off + c->parts[i].end };
+	}
+	ps_finding f = {
+		.clause = clause,
+		.signal = c->signal->id,
+		.stance = c->stance,
+		.certainty = c->certainty,
+		.weight = weight,
+		.sentence = sn->text,
+		.sentence_len = sn->len,
+		.sentence_span = { sn->off, sn->off + sn->len },
+		.line = sn->line,
+		.column = sn->col,
+		.evidence = evidence,
+		.evidence_count = n,
+		.cues = c->cues,
+		.cue_count = c->n_cues,
+		.source = c->has_source ? sn->text + c->source_start : NULL,
+		.source_len = c->has_source ? c->source_end - c->source_start : 0,
+	};
+	s->stats.findings++;
+	if (s->cb.on_finding && s->cb.on_finding(&f, s->cb.userdata) != 0) {
+		s->stopped = true;
+		return -1;
+	}
+	return 0;
+}
+
+static bool in_setting(ps_scanner *s, const sentence *sn)
+{
+	const ps_ruleset *rs = s->rules;
+	bool here = false, elsewhere = false, context = false;
+	size_t ms, me;
+	for (size_t i = 0; i < rs->setting_any.count && !here; i++) {
+		int rc = pattern_match(rs->setting_any.items[i], s->m.md, s->m.mc, sn->text, sn->len, 0, &ms, &me);
+		if (rc < 0)
+			s->m.limit_hit = true;
+		here = rc == 1;
+	}
+	for (size_t i = 0; i < rs->setting_none.count && !here && !elsewhere; i++) {
+		int rc = pattern_match(rs->setting_none.items[i], s->m.md, s->m.mc, sn->text, sn->len, 0, &ms, &me);
+		if (rc < 0)
+			s->m.limit_hit = true;
+		elsewhere = rc == 1;
+	}
+	size_t n = rs->setting_context < MAX_CONTEXT ? rs->setting_context : MAX_CONTEXT;
+	for (size_t i = 0; i < n; i++)
+		context = context || s->recent[i];
+	if (n) {
+		s->recent[s->recent_pos] = here;
+		s->recent_pos = (s->recent_pos + 1) % n;
+	}
+	return here || (!elsewhere && context);
+}
+
+static void scan_sentence(ps_scanner *s, sentence *sn)
+{
+	const ps_ruleset *rs = s->rules;
+	s->stats.sentences++;
+	s->m.limit_hit = false;
+	if (rs->has_setting && !in_setting(s, sn))
+		goto out;
+	s->stats.in_setting++;
+	for (size_t ci = 0; ci < rs->n_clauses && !s->stopped; ci++) {
+		const ps_clause *clause = rs->clauses[ci];
+		candidate best[2], cur;
+		double weight[2] = { 0, 0 };
+		bool have[2] = { false, false };
+		for (size_t si = 0; si < clause->n_signals; si++) {
+			const ps_signal *sig = &clause->signals[si];
+			if (!eval_signal(s, sn, sig, &cur))
+				continue;
+			int k = cur.stance == PS_STANCE_CONFLICT ? 1 : 0;
+			weight[k] += sig->weight;
+			if (!have[k] || sig->weight > best[k].signal->weight) {
+				best[k] = cur;
+				have[k] = true;
+			}
+		}
+		if (!have[0] && !have[1])
+			continue;
+		/* One finding per clause and sentence: the heavier stance, conflict on a tie. */
+		int k = have[1] && weight[1] >= weight[0] ? 1 : 0;
+		if (deliver(s, sn, clause, &best[k], weight[k]) != 0)
+			break;
+	}
+out:
+	if (s->m.limit_hit) {
+		s->stats.limit_hits++;
+		problem(s, sn->line, sn->col, NULL,
+		        "a pattern hit the match limit in this sentence, so it was not fully checked; simplify the rule's patterns");
+	}
+}
+
+/* Scan the complete sentences in the buffer; keep the tail. */
+static void process(ps_scanner *s, bool final)
+{
+	size_t pos = 0;
+	ps_segment seg;
+
+	if (!s->bom_checked && (s->len >= 3 || final)) {
+		s->bom_checked = true;
+		if (s->len >= 3 && !memcmp(s->buf, "\xEF\xBB\xBF", 3)) {
+			pos = 3;
+			s->line_start = s->line_pos = 3;
+		} else if (s->len >= 2 && (!memcmp(s->buf, "\xFF\xFE", 2) || !memcmp(s->buf, "\xFE\xFF", 2))) {
+			problem(s, 1, 1, NULL, "the text is UTF-16; convert it to UTF-8 (iconv -f UTF-16 -t UTF-8) and scan again");
+			s->skipping = true;
+		}
+	}
+	if (!s->bom_checked || s->skipping) {
+		if (s->skipping) {
+			s->base += s->len;
+			s->len = 0;
+		}
+		return;
+	}
+	while (!s->stopped && pos < s->len &&
+	       ps_segment_next(&seg, s->buf + pos, s->len - pos, final, s->limits.max_sentence)) {
+		sentence sn = {
+			.text = s->buf + pos + seg.start,
+			.len = seg.end - seg.start,
+			.off = s->base + pos + seg.start,
+		};
+		advance_lines(s, sn.off);
+		sn.line = s->line;
+		sn.col = sn.off - s->line_start + 1;
+		if (seg.forced)
+			s->stats.cut_sentences++;
+		scan_sentence(s, &sn);
+		pos += seg.next;
+	}
+	if (final)
+		pos = s->len;
+	/* Lines must be counted before the bytes leave the buffer. */
+	advance_lines(s, s->base + pos);
+	if (pos) {
+		memmove(s->buf, s->buf + pos, s->len - pos);
+		s->len -= pos;
+		s->base += pos;
+	}
+}
+
+ps_status ps_scanner_feed(ps_scanner *s, const char *data, size_t len)
+{
+	if (!s || (!data && len) || !s->started)
+		return PS_ERR_INVALID;
+	s->stats.bytes += len;
+	while (len && !s->stopped) {
+		size_t room = s->cap - s->len;
+		size_t n = len < room ? len : room;
+		memcpy(s->buf + s->len, data, n);
+		s->len += n;
+		data += n;
+		len -= n;
+		process(s, false);
+	}
+	return s->stopped ? PS_ERR_STOPPED : PS_OK;
+}
+
+ps_status ps_scanner_end(ps_scanner *s)
+{
+	if (!s || !s->started)
+		return PS_ERR_INVALID;
+	if (!s->stopped)
+		process(s, true);
+	s->started = false;
+	if (s->stopped)
+		return PS_ERR_STOPPED;
+	return s->incomplete ? PS_ERR_INCOMPLETE : PS_OK;
+}
+
+ps_status ps_scanner_scan(ps_scanner *s, const char *data, size_t len, const ps_scan_callbacks *callbacks)
+{
+	ps_status st = ps_scanner_begin(s, callbacks);
+	if (st == PS_OK)
+		st = ps_scanner_feed(s, data, len);
+	if (st == PS_OK)
+		return ps_scanner_end(s);
+	if (s)
+		s->started = false;
+	return st;
+}
+
+ps_status ps_scanner_scan_fd(ps_scanner *s, int fd, const ps_scan_callbacks *callbacks)
+{
+	ps_status st = ps_scanner_begin(s, callbacks);
+	if (st != PS_OK)
+		return st;
+	if (!s->chunk && !(s->chunk = malloc(READ_CHUNK))) {
+		s->started = false;
+		return PS_ERR_NOMEM;
+	}
+	for (;;) {
+		ssize_t n = read(fd, s->chunk, READ_CHUNK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			st = PS_ERR_IO;
+			break;
+		}
+		if (n == 0)
+			break;
+		st = ps_scanner_feed(s, s->chunk, (size_t)n);
+		if (st != PS_OK)
+			break;
+	}
+	if (st == PS_OK)
+		return ps_scanner_end(s);
+	s->started = false;
+	return st;
+}

@@ -1,0 +1,307 @@
+#include "pactscan/segment.h"
+
+#include <string.h>
+
+/* Byte length of a whitespace character at t[i], or 0. */
+static size_t space_len(const char *t, size_t i, size_t len)
+{
+	unsigned char c = (unsigned char)t[i];
+	if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')
+		return 1;
+	if (c == 0xC2 && i + 1 < len && (unsigned char)t[i + 1] == 0xA0)
+		return 2; /* no-break space */
+	if (c == 0xE2 && i + 2 < len && (unsigned char)t[i + 1] == 0x80 &&
+	    ((unsigned char)t[i + 2] == 0xA8 || (unsigned char)t[i + 2] == 0xA9))
+		return 3; /* line and paragraph separators */
+	return 0;
+}
+
+static bool is_newline(char c)
+{
+	return c == '\n' || c == '\r';
+}
+
+static bool is_lower(unsigned char c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+static bool is_upper(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z';
+}
+
+static bool is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_alpha(unsigned char c)
+{
+	return is_lower(c) || is_upper(c);
+}
+
+/* Byte length of a closing quote or bracket at t[i], or 0. */
+static size_t closer_len(const char *t, size_t i, size_t len)
+{
+	unsigned char c = (unsigned char)t[i];
+	if (c == '"' || c == '\'' || c == ')' || c == ']')
+		return 1;
+	if (c == 0xE2 && i + 2 < len && (unsigned char)t[i + 1] == 0x80 &&
+	    ((unsigned char)t[i + 2] == 0x9D || (unsigned char)t[i + 2] == 0x99))
+		return 3; /* ” ’ */
+	if (c == 0xC2 && i + 1 < len && (unsigned char)t[i + 1] == 0xBB)
+		return 2; /* » */
+	return 0;
+}
+
+/* Byte length of sentence-final punctuation at t[i], or 0. */
+static size_t terminal_len(const char *t, size_t i, size_t len)
+{
+	unsigned char c = (unsigned char)t[i];
+	if (c == '.' || c == '!' || c == '?')
+		return 1;
+	if (c == 0xE2 && i + 2 < len && (unsigned char)t[i + 1] == 0x80 && (unsigned char)t[i + 2] == 0xA6)
+		return 3; /* … */
+	return 0;
+}
+
+/* Byte length of a bullet mark (and the space after it) at t[i], or 0. */
+static size_t bullet_len(const char *t, size_t i, size_t len)
+{
+	size_t n = 0;
+	unsigned char c = (unsigned char)t[i];
+	if (c == '-' || c == '*' || c == '+')
+		n = 1;
+	else if (c == 0xE2 && i + 2 < len && (unsigned char)t[i + 1] == 0x80 &&
+	         ((unsigned char)t[i + 2] == 0xA2 || (unsigned char)t[i + 2] == 0x93 ||
+	          (unsigned char)t[i + 2] == 0x94))
+		n = 3; /* • – — */
+	else if (is_digit(c)) {
+		while (i + n < len && n < 3 && is_digit((unsigned char)t[i + n]))
+			n++;
+		if (i + n >= len || (t[i + n] != '.' && t[i + n] != ')'))
+			return 0;
+		n++;
+	}
+	if (!n || i + n >= len || (t[i + n] != ' ' && t[i + n] != '\t'))
+		return 0;
+	while (i + n < len && (t[i + n] == ' ' || t[i + n] == '\t'))
+		n++;
+	return n;
+}
+
+/* Abbreviations after which a period rarely ends a sentence. */
+static const char *const abbreviations[] = {
+	"Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Lt", "Col", "Maj", "Capt", "Sgt", "Cpl", "Adm",
+	"Brig", "Cmdr", "Gov", "Sen", "Rep", "Pres", "Rev", "Hon", "St", "Mt", "Ft", "Jr", "Sr",
+	"No", "Nos", "Vol", "Art", "Fig", "Jan", "Feb", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept",
+	"Oct", "Nov", "Dec", "Inc", "Ltd", "Corp", "Bros", "vs", "approx", "Dept", "Univ", "Ave",
+	"Sheikh", "Amb", "Supt", "Insp", "cf", NULL,
+};
+
+/* Abbreviations that take a number after them: "No. 10", "Art. 5". */
+static const char *const number_abbreviations[] = { "No", "Nos", "Vol", "Art", "Fig", "p", "pp", NULL };
+
+static bool in_list(const char *const *list, const char *w, size_t n)
+{
+	for (size_t k = 0; list[k]; k++)
+		if (strlen(list[k]) == n && !memcmp(list[k], w, n))
+			return true;
+	return false;
+}
+
+/* Does the period at t[dot] end an abbreviation, given the next character? */
+static bool is_abbreviation(const char *t, size_t start, size_t dot, unsigned char next)
+{
+	size_t w = dot;
+	while (w > start && (is_alpha((unsigned char)t[w - 1]) || t[w - 1] == '.'))
+		w--;
+	size_t n = dot - w;
+	if (n == 0)
+		return false;
+	if (is_digit(next))
+		return in_list(number_abbreviations, t + w, n);
+	if (n == 1 && is_upper((unsigned char)t[w]))
+		return true; /* an initial: J. Smith */
+	if (memchr(t + w, '.', n))
+		return true; /* U.S, a.m, e.g */
+	return in_list(abbreviations, t + w, n);
+}
+
+/* Could a sentence start at t[k]? */
+static bool can_start(const char *t, size_t k, size_t len)
+{
+	unsigned char c = (unsigned char)t[k];
+	if (is_lower(c))
+		return false;
+	if (c == ',' || c == ';' || c == ':' || c == ')' || c == ']')
+		return false;
+	(void)len;
+	return true;
+}
+
+/* Past whitespace from i; sets *blank when a blank line was crossed and
+ * *newline when any line end was. */
+static size_t skip_space(const char *t, size_t i, size_t len, bool *newline, bool *blank)
+{
+	size_t lines = 0;
+	while (i < len) {
+		size_t s = space_len(t, i, len);
+		if (!s)
+			break;
+		if (t[i] == '\n' || (t[i] == '\r' && !(i + 1 < len && t[i + 1] == '\n')))
+			lines++;
+		i += s;
+	}
+	*newline = lines > 0;
+	*blank = lines > 1;
+	return i;
+}
+
+/* The last byte of a line before a line end at t[nl], skipping trailing space. */
+static size_t line_last(const char *t, size_t start, size_t nl)
+{
+	size_t e = nl;
+	while (e > start && (t[e - 1] == ' ' || t[e - 1] == '\t' || t[e - 1] == '\r'))
+		e--;
+	return e;
+}
+
+static size_t trim_end(const char *t, size_t start, size_t end)
+{
+	while (end > start) {
+		unsigned char c = (unsigned char)t[end - 1];
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')
+			end--;
+		else if (end - start >= 2 && c == 0xA0 && (unsigned char)t[end - 2] == 0xC2)
+			end -= 2;
+		else if (end - start >= 3 && (c == 0xA8 || c == 0xA9) && (unsigned char)t[end - 2] == 0x80 &&
+		         (unsigned char)t[end - 3] == 0xE2)
+			end -= 3;
+		else
+			break;
+	}
+	return end;
+}
+
+/* Cut a sentence that reached the cap: at the last space in its second half,
+ * else at a UTF-8 boundary. */
+static size_t cut_point(const char *t, size_t len, size_t start, size_t max_len)
+{
+	size_t limit = start + max_len;
+	if (limit > len)
+		limit = len;
+	for (size_t i = limit; i > start + max_len / 2; i--)
+		if (t[i - 1] == ' ' || t[i - 1] == '\t' || is_newline(t[i - 1]))
+			return i;
+	size_t i = limit;
+	while (i > start + 1 && i < len && ((unsigned char)t[i] & 0xC0) == 0x80)
+		i--;
+	return i;
+}
+
+static bool emit(ps_segment *out, const char *t, size_t start, size_t end, size_t next, bool forced)
+{
+	out->start = start;
+	out->end = trim_end(t, start, end);
+	out->next = next;
+	out->forced = forced;
+	return true;
+}
+
+bool ps_segment_next(ps_segment *out, const char *t, size_t len, bool final, size_t max_len)
+{
+	size_t i = 0, start;
+	bool at_line_start = true;
+
+	if (max_len == 0)
+		max_len = PS_SEGMENT_MAX_DEFAULT;
+	/* Leading space, then a bullet mark if the sentence opens a line. */
+	while (i < len) {
+		size_t s = space_len(t, i, len);
+		if (!s)
+			break;
+		i += s;
+	}
+	if (i == len)
+		return false;
+	if (i > 0)
+		at_line_start = is_newline(t[i - 1]);
+	if (at_line_start) {
+		size_t b = bullet_len(t, i, len);
+		if (b && i + b < len)
+			i += b;
+	}
+	start = i;
+
+	while (i < len) {
+		if (i - start >= max_len) {
+			size_t cut = cut_point(t, len, start, max_len);
+			return emit(out, t, start, cut, cut, true);
+		}
+		size_t term = terminal_len(t, i, len);
+		if (term) {
+			size_t j = i + term;
+			while (j < len && terminal_len(t, j, len))
+				j += terminal_len(t, j, len);
+			while (j < len && closer_len(t, j, len))
+				j += closer_len(t, j, len);
+			if (j == len) {
+				if (final)
+					return emit(out, t, start, j, j, false);
+				return false;
+			}
+			if (!space_len(t, j, len)) {
+				i = j;
+				continue;
+			}
+			bool newline, blank;
+			size_t k = skip_space(t, j, len, &newline, &blank);
+			if (k == len) {
+				if (final)
+					return emit(out, t, start, j, k, false);
+				return false;
+			}
+			if (blank)
+				return emit(out, t, start, j, k, false);
+			unsigned char next = (unsigned char)t[k];
+			bool single_dot = term == 1 && t[i] == '.' && j == i + 1;
+			if (can_start(t, k, len) && !(single_dot && is_abbreviation(t, start, i, next)))
+				return emit(out, t, start, j, k, false);
+			i = k;
+			continue;
+		}
+		if (is_newline(t[i])) {
+			bool newline, blank;
+			size_t k = skip_space(t, i, len, &newline, &blank);
+			if (k == len) {
+				if (final)
+					return emit(out, t, start, i, k, false);
+				return false;
+			}
+			if (blank)
+				return emit(out, t, start, i, k, false);
+			if (bullet_len(t, k, len))
+				return emit(out, t, start, i, k, false);
+			size_t last = line_last(t, start, i);
+			unsigned char lc = last > start ? (unsigned char)t[last - 1] : ' ';
+			bool continues = lc == ',' || lc == ';' || lc == ':' || lc == '-' || lc == '(' || lc == '&';
+			/* A line that does not end a sentence, followed by one that starts
+			 * like a new one, is a headline or a list item. */
+			if (!continues && can_start(t, k, len) && !terminal_len(t, last ? last - 1 : 0, len) &&
+			    !closer_len(t, last ? last - 1 : 0, len))
+				return emit(out, t, start, i, k, false);
+			i = k;
+			continue;
+		}
+		i++;
+	}
+	if (len - start > max_len || (!final && len - start == max_len)) {
+		size_t cut = cut_point(t, len, start, max_len);
+		return emit(out, t, start, cut, cut, true);
+	}
+	if (final)
+		return emit(out, t, start, len, len, false);
+	return false;
+}

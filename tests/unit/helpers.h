@@ -1,0 +1,55 @@
+/* Domain helpers that keep each unit test one line of intent. */
+#ifndef PS_TEST_HELPERS_H
+#define PS_TEST_HELPERS_H
+
+#include <check.h>
+#include <string.h>
+
+#include "pactscan/pactscan.h"
+
+/* A small pack: cues, a setting, and clauses "withdrawal" and "hostages". */
+extern const char test_pack[];
+
+typedef struct seen_finding {
+	char clause[64];
+	char signal[64];
+	ps_stance stance;
+	ps_certainty certainty;
+	uint64_t line, column, start, end;
+	char cues[128];   /* "negation:did not;hedge:may" */
+	char source[64];
+} seen_finding;
+
+typedef struct seen {
+	seen_finding items[32];
+	size_t count;
+	ps_status status;
+	ps_scan_stats stats;
+	size_t problems;
+} seen;
+
+/* Load YAML rules; on failure returns NULL and leaves the diagnostics in
+ * *diags (which the caller frees). */
+ps_ruleset *load_yaml(const char *yaml, ps_diags **diags);
+
+/* The first error's "line:col: message", for assertions. */
+const char *first_error(const char *yaml);
+
+/* Scan text with rules, recording every finding. */
+void scan_with(seen *out, const ps_ruleset *rules, const char *text, size_t len);
+
+/* -1 when text yields nothing for clause, else the ps_stance. */
+int stance_of(const char *yaml, const char *text, const char *clause);
+/* The certainty of the clause's finding, or -1. */
+int certainty_of(const char *yaml, const char *text, const char *clause);
+
+#define assert_stance(yaml, text, clause, expected) \
+	ck_assert_int_eq(stance_of((yaml), (text), (clause)), (expected))
+#define assert_nothing(yaml, text, clause) ck_assert_int_eq(stance_of((yaml), (text), (clause)), -1)
+#define assert_error_contains(yaml, needle) \
+	ck_assert_msg(strstr(first_error(yaml), (needle)) != NULL, "error was: %s", first_error(yaml))
+
+/* Run a suite and return the process exit status. */
+int run_suite(Suite *s);
+
+#endif

@@ -1,0 +1,256 @@
+/* Loading rules: the format, and every bad rule file answered with a
+ * position and a way to fix it (shared/docs/bad-input.md items 1-15). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "helpers.h"
+
+#define HEAD "pactscan: 1\n"
+#define CLAUSE HEAD "clause:\n  id: c1\n  point: 3\n  title: T\n  summary: S\n"
+/* A clause whose single signal has the given act pattern (single-quoted). */
+#define WITH_ACT(act) CLAUSE "signals:\n  - id: s1\n    stance: support\n    act: " act "\n"
+
+START_TEST(a_valid_pack_loads)
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(test_pack, &diags);
+	ck_assert_ptr_nonnull(rules);
+	ck_assert_uint_eq(ps_diags_errors(diags), 0);
+	ck_assert_uint_eq(ps_ruleset_clause_count(rules), 2);
+	ck_assert_uint_eq(ps_ruleset_signal_count(rules), 3);
+	const ps_clause *c = ps_ruleset_find_clause(rules, "hostages");
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(ps_clause_point(c), 4);
+	ck_assert_str_eq(ps_clause_title(c), "Hostages returned");
+	ck_assert_uint_eq(ps_clause_index(c), 1);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
+START_TEST(empty_files_have_no_rules)
+{
+	assert_error_contains("", "no rules");
+	assert_error_contains("# only a comment\n# and another\n", "no rules");
+	assert_error_contains("---\n", "no rules");
+	assert_error_contains("---\n...\n---\n", "no rules");
+}
+END_TEST
+
+START_TEST(invalid_utf8_and_nul_have_positions)
+{
+	ck_assert_str_eq(first_error(HEAD "clause:\n  id: \xFF\n"), "3:7: invalid leading UTF-8 octet (byte 0xFF); rule files must be UTF-8 text without control characters");
+	const char nul[] = HEAD "clause:\n  title: a\0b\n";
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = NULL;
+	ck_assert_int_eq(ps_diags_new(&diags), PS_OK);
+	ck_assert_int_eq(ps_ruleset_load_string(&rules, "nul.yaml", nul, sizeof nul - 1, diags), PS_ERR_RULES);
+	ck_assert_ptr_null(rules);
+	const ps_diag *d = ps_diags_get(diags, 0);
+	ck_assert_uint_eq(d->line, 3);
+	ck_assert_uint_eq(d->column, 11);
+	ps_diags_free(diags);
+}
+END_TEST
+
+START_TEST(bom_accepted_utf16_rejected)
+{
+	/* The error is on line 2, column 3, whether or not a BOM precedes. */
+	ck_assert_str_eq(first_error("\xEF\xBB\xBF" HEAD "bogus: 1\n"),
+	                 "2:1: unknown key 'bogus' in a rule file; valid keys are: pactscan, pack, lexicons, cues, setting, clause, signals, examples");
+	assert_error_contains("\xFF\xFEp\0a\0", "UTF-16");
+}
+END_TEST
+
+START_TEST(yaml_syntax_errors_have_positions)
+{
+	assert_error_contains(HEAD "clause:\n\tid: x\n", "3:1:");
+	assert_error_contains(HEAD "clause:\n  id: 'unterminated\n", "unexpected end of stream");
+}
+END_TEST
+
+START_TEST(a_later_document_failing_rejects_the_file)
+{
+	ps_diags *diags = NULL;
+	char yaml[8192];
+	snprintf(yaml, sizeof yaml, "%s---\npactscan: 1\nclause: [\n", test_pack);
+	ps_ruleset *rules = load_yaml(yaml, &diags);
+	ck_assert_ptr_null(rules);
+	ck_assert_uint_ge(ps_diags_errors(diags), 1);
+	ps_diags_free(diags);
+}
+END_TEST
+
+START_TEST(duplicates_name_both_places)
+{
+	ck_assert_str_eq(first_error(HEAD "clause:\n  id: a\n  id: b\n"),
+	                 "4:3: duplicate key 'id' (first at line 3, column 3); remove or rename one of them");
+	assert_error_contains(WITH_ACT("x") "---\n" WITH_ACT("y"),
+	                      "clause id 'c1' is used twice (first in test.yaml:2:1)");
+	assert_error_contains(CLAUSE "signals:\n  - {id: s, stance: support, act: a}\n  - {id: s, stance: support, act: b}\n",
+	                      "signal id 's' is used twice in this clause (first at line 8, column 5)");
+}
+END_TEST
+
+START_TEST(unknown_keys_suggest_the_nearest)
+{
+	ck_assert_str_eq(first_error(CLAUSE "signals:\n  - id: s1\n    stnace: support\n    act: x\n"),
+	                 "9:5: unknown key 'stnace' in a signal; did you mean 'stance'?");
+	assert_error_contains(HEAD "clause:\n  id: [a]\n  point: 1\n  title: t\n  summary: s\nsignals: [{id: s, stance: support, act: x}]\n",
+	                      "'id' must be text, not a list");
+	assert_error_contains(WITH_ACT("{a: b}"), "'act' must be a pattern or a list of patterns, not a mapping");
+	assert_error_contains(CLAUSE "signals:\n  - id: s1\n    stance: maybe\n    act: x\n",
+	                      "'stance' must be support or conflict, not 'maybe'");
+	assert_error_contains(CLAUSE "signals:\n  - id: s1\n    act: x\n", "missing 'stance'");
+	assert_error_contains("clause: {id: a}\n", "missing 'pactscan: 1'");
+	assert_error_contains(WITH_ACT("x") "examples:\n  - text: x\n    expect: sometimes\n",
+	                      "'expect' must be support, conflict or nothing");
+}
+END_TEST
+
+START_TEST(anchors_aliases_and_tags_are_refused)
+{
+	assert_error_contains(HEAD "lexicons:\n  a: &x [b]\n  c: *x\n", "anchors (&name) are not allowed");
+	assert_error_contains(HEAD "lexicons: &a [*a]\n", "anchors (&name) are not allowed");
+	assert_error_contains(HEAD "clause: !!python/object:os.system {id: a}\n", "tags such as");
+	/* "Billion laughs": refused at the first anchor, in no time. */
+	char *bomb = malloc(200000);
+	strcpy(bomb, HEAD "a: &a [\"lol\",\"lol\",\"lol\"]\n");
+	for (int i = 0; i < 8; i++)
+		sprintf(bomb + strlen(bomb), "%c: &%c [*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c]\n", 'b' + i, 'b' + i,
+		        'a' + i, 'a' + i, 'a' + i, 'a' + i, 'a' + i, 'a' + i, 'a' + i, 'a' + i, 'a' + i);
+	assert_error_contains(bomb, "anchors");
+	free(bomb);
+}
+END_TEST
+
+START_TEST(deep_nesting_is_capped_quickly)
+{
+	size_t n = 50000;
+	char *deep = malloc(n + 32);
+	strcpy(deep, HEAD "clause: ");
+	size_t off = strlen(deep);
+	memset(deep + off, '[', n);
+	deep[off + n] = '\0';
+	clock_t t0 = clock();
+	assert_error_contains(deep, "nesting deeper than 64 levels");
+	ck_assert_msg((double)(clock() - t0) / CLOCKS_PER_SEC < 2.0, "depth check took too long");
+	free(deep);
+}
+END_TEST
+
+START_TEST(pattern_with_nul_is_not_truncated)
+{
+	/* "foo\0bar" must not act as "foo". */
+	const char yaml[] = "pactscan: 1\nclause: {id: c, point: 1, title: t, summary: s}\n"
+	                    "signals:\n  - {id: s, stance: support, act: \"foo\\0bar\"}\n";
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(yaml, &diags);
+	ck_assert_ptr_nonnull(rules);
+	seen s;
+	scan_with(&s, rules, "foo bar happened.", 17);
+	ck_assert_uint_eq(s.count, 0);
+	scan_with(&s, rules, "foo\0bar happened.", 17);
+	ck_assert_uint_eq(s.count, 1);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
+START_TEST(pattern_errors_point_into_the_pattern)
+{
+	/* act: 'a(b' — the quote is column 10; PCRE2 reports the end, offset 3. */
+	ck_assert_str_eq(first_error(WITH_ACT("'a(b'")),
+	                 "10:14: pattern does not compile: missing closing parenthesis");
+	assert_error_contains(WITH_ACT("'[z-a]'"), "range out of order in character class");
+	assert_error_contains(WITH_ACT("'x{2,70000}'"), "number too big in {} quantifier");
+	char deep[1000] = "";
+	strcat(deep, "'");
+	for (int i = 0; i < 300; i++)
+		strcat(deep, "(");
+	strcat(deep, "a");
+	for (int i = 0; i < 300; i++)
+		strcat(deep, ")");
+	strcat(deep, "'");
+	char yaml[2000];
+	snprintf(yaml, sizeof yaml, WITH_ACT("%s"), deep);
+	assert_error_contains(yaml, "parentheses are too deeply nested");
+}
+END_TEST
+
+START_TEST(unsafe_pattern_features_are_refused)
+{
+	assert_error_contains(WITH_ACT("'a\\Cb'"), "using \\C is disabled");
+	assert_error_contains(WITH_ACT("'a(?C1)b'"), "callouts");
+	assert_error_contains(WITH_ACT("'(*LIMIT_MATCH=1)a'"), "leading option verbs");
+	assert_error_contains(WITH_ACT("'(*NO_JIT)a'"), "leading option verbs");
+}
+END_TEST
+
+START_TEST(lexicon_references)
+{
+	assert_error_contains(HEAD "lexicons:\n  hamas: [Hamas]\n" "---\n" WITH_ACT("'@hamsa rejected'"),
+	                      "no lexicon named 'hamsa'; did you mean '@hamas'?");
+	assert_error_contains(HEAD "lexicons:\n  a: ['@b']\n  b: ['@a']\n" "---\n" WITH_ACT("'@a'"),
+	                      "refers back to itself");
+	ck_assert_str_eq(first_error(HEAD "lexicons:\n  a: ['ok', 'bad(']\n" "---\n" WITH_ACT("'@a'")),
+	                 "3:18: pattern does not compile: missing closing parenthesis");
+}
+END_TEST
+
+START_TEST(huge_patterns_are_capped)
+{
+	size_t n = PS_MAX_PATTERN_LEN + 10;
+	char *yaml = malloc(n + 200);
+	strcpy(yaml, CLAUSE "signals:\n  - id: s1\n    stance: support\n    act: ");
+	size_t off = strlen(yaml);
+	memset(yaml + off, 'a', n);
+	strcpy(yaml + off + n, "\n");
+	assert_error_contains(yaml, "over the limit");
+	free(yaml);
+}
+END_TEST
+
+START_TEST(load_from_a_pack_directory)
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = NULL;
+	ck_assert_int_eq(ps_diags_new(&diags), PS_OK);
+	ck_assert_int_eq(ps_ruleset_load(&rules, PS_TEST_DATA "/packs/mini", diags), PS_OK);
+	ck_assert_str_eq(ps_ruleset_name(rules), "mini");
+	ck_assert_uint_eq(ps_ruleset_clause_count(rules), 1);
+	ps_ruleset_free(rules);
+	ps_diags_clear(diags);
+	ck_assert_int_eq(ps_ruleset_load(&rules, PS_TEST_DATA "/packs/missing-file", diags), PS_ERR_RULES);
+	ck_assert_ptr_nonnull(strstr(ps_diags_get(diags, 0)->message, "does not exist"));
+	ps_diags_clear(diags);
+	ck_assert_int_eq(ps_ruleset_load(&rules, "/dev/zero", diags), PS_ERR_RULES);
+	ck_assert_ptr_nonnull(strstr(ps_diags_get(diags, 0)->message, "not a regular file"));
+	ps_diags_free(diags);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("ruleset");
+	TCase *tc = tcase_create("ruleset");
+	tcase_add_test(tc, a_valid_pack_loads);
+	tcase_add_test(tc, empty_files_have_no_rules);
+	tcase_add_test(tc, invalid_utf8_and_nul_have_positions);
+	tcase_add_test(tc, bom_accepted_utf16_rejected);
+	tcase_add_test(tc, yaml_syntax_errors_have_positions);
+	tcase_add_test(tc, a_later_document_failing_rejects_the_file);
+	tcase_add_test(tc, duplicates_name_both_places);
+	tcase_add_test(tc, unknown_keys_suggest_the_nearest);
+	tcase_add_test(tc, anchors_aliases_and_tags_are_refused);
+	tcase_add_test(tc, deep_nesting_is_capped_quickly);
+	tcase_add_test(tc, pattern_with_nul_is_not_truncated);
+	tcase_add_test(tc, pattern_errors_point_into_the_pattern);
+	tcase_add_test(tc, unsafe_pattern_features_are_refused);
+	tcase_add_test(tc, lexicon_references);
+	tcase_add_test(tc, huge_patterns_are_capped);
+	tcase_add_test(tc, load_from_a_pack_directory);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}

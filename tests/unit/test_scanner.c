@@ -1,0 +1,254 @@
+/* Scanning: stance, negation, certainty, restatement, the setting gate,
+ * positions, streaming and limits. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "helpers.h"
+
+enum { NONE = -1, SUPPORT = PS_STANCE_SUPPORT, CONFLICT = PS_STANCE_CONFLICT };
+
+START_TEST(stance_from_the_signal)
+{
+	assert_stance(test_pack, "Israeli troops withdrew from Khan Younis on Friday.", "withdrawal", SUPPORT);
+	assert_stance(test_pack, "Hamas released two hostages on Monday.", "hostages", SUPPORT);
+	assert_stance(test_pack, "Hamas delayed the return of the bodies.", "hostages", CONFLICT);
+}
+END_TEST
+
+START_TEST(negation_flips_within_its_scope)
+{
+	assert_stance(test_pack, "Israeli troops did not withdraw from Rafah.", "withdrawal", CONFLICT);
+	assert_stance(test_pack, "Israeli troops refused to withdraw from Rafah.", "withdrawal", CONFLICT);
+	assert_stance(test_pack, "Hamas has not released the hostages.", "hostages", CONFLICT);
+	/* A stop word ends the negation's reach. */
+	assert_stance(test_pack, "Hamas did not object, and Israeli troops withdrew.", "withdrawal", SUPPORT);
+	/* Too far away to govern the act. */
+	assert_stance(test_pack, "No one expected that after weeks of talks Israeli troops withdrew.", "withdrawal", SUPPORT);
+	/* A pseudo-negation is no negation. */
+	assert_stance(test_pack, "Not only Israeli troops withdrew from the city.", "withdrawal", SUPPORT);
+	/* A negation after the act. */
+	assert_stance(test_pack, "That Israeli troops withdrew was denied by residents.", "withdrawal", CONFLICT);
+	/* negation: keep */
+	assert_stance(test_pack, "Hamas has not delayed the bodies again.", "hostages", CONFLICT);
+}
+END_TEST
+
+START_TEST(withdrawing_from_the_agreement_is_not_troop_withdrawal)
+{
+	assert_nothing(test_pack, "Officials fear Israel might withdraw from the agreement.", "withdrawal");
+	assert_nothing(test_pack, "The IDF could withdraw from the deal, Israeli media said.", "withdrawal");
+}
+END_TEST
+
+START_TEST(certainty)
+{
+	ck_assert_int_eq(certainty_of(test_pack, "Israeli troops withdrew from the city.", "withdrawal"),
+	                 PS_CERTAINTY_ASSERTED);
+	ck_assert_int_eq(certainty_of(test_pack, "Israeli troops may withdraw from the city next week.", "withdrawal"),
+	                 PS_CERTAINTY_HEDGED);
+	ck_assert_int_eq(certainty_of(test_pack, "According to health officials, Israeli troops withdrew.", "withdrawal"),
+	                 PS_CERTAINTY_ATTRIBUTED);
+	/* Hedged wins over attributed. */
+	ck_assert_int_eq(certainty_of(test_pack, "Witnesses said Israeli troops might withdraw soon.", "withdrawal"),
+	                 PS_CERTAINTY_HEDGED);
+}
+END_TEST
+
+START_TEST(cues_and_source_are_reported)
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(test_pack, &diags);
+	seen s;
+	const char *text = "According to health officials, Israeli troops did not withdraw from Gaza City.";
+	scan_with(&s, rules, text, strlen(text));
+	ck_assert_uint_eq(s.count, 1);
+	ck_assert_str_eq(s.items[0].clause, "withdrawal");
+	ck_assert_int_eq(s.items[0].stance, CONFLICT);
+	ck_assert_str_eq(s.items[0].cues, "negation:not;attribution:According to health officials");
+	ck_assert_str_eq(s.items[0].source, "health officials");
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
+START_TEST(restatements_flag_nothing)
+{
+	assert_nothing(test_pack, "The plan calls for Israeli troops to withdraw from the city.", "withdrawal");
+	assert_nothing(test_pack, "All hostages in Gaza are to be released within 72 hours.", "hostages");
+}
+END_TEST
+
+START_TEST(the_setting_gate)
+{
+	/* No setting term: nothing, even with the right words. */
+	assert_nothing(test_pack, "The hostages were released on Monday.", "hostages");
+	/* Context from an earlier sentence in the same document. */
+	assert_stance(test_pack, "Talks on Gaza resumed. The hostages were released on Monday.", "hostages", SUPPORT);
+	/* Another war's words close the gate, context or not. */
+	assert_nothing(test_pack, "Talks on Gaza resumed. Ukraine said the hostages were released.", "hostages");
+	/* Context fades after two sentences. */
+	assert_nothing(test_pack, "Talks on Gaza resumed. Rain fell. Wind blew. The hostages were released.", "hostages");
+}
+END_TEST
+
+START_TEST(within_limits_the_distance)
+{
+	assert_nothing(test_pack, "Israeli troops, after a long night of shelling and heavy rain in the south, withdrew.",
+	               "withdrawal");
+}
+END_TEST
+
+START_TEST(positions_in_bytes_lines_and_columns)
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(test_pack, &diags);
+	seen s;
+	const char crlf[] = "Gaza talks.\r\n  Israeli troops withdrew.";
+	scan_with(&s, rules, crlf, sizeof crlf - 1);
+	ck_assert_uint_eq(s.count, 1);
+	ck_assert_uint_eq(s.items[0].line, 2);
+	ck_assert_uint_eq(s.items[0].column, 3);
+	ck_assert_uint_eq(s.items[0].start, 15);
+	ck_assert_uint_eq(s.items[0].end, sizeof crlf - 1);
+	const char cr[] = "Gaza talks.\r\rIsraeli troops withdrew.";
+	scan_with(&s, rules, cr, sizeof cr - 1);
+	ck_assert_uint_eq(s.items[0].line, 3);
+	/* A BOM is skipped without shifting the column. */
+	const char bom[] = "\xEF\xBB\xBFIsraeli troops withdrew.";
+	scan_with(&s, rules, bom, sizeof bom - 1);
+	ck_assert_uint_eq(s.count, 1);
+	ck_assert_uint_eq(s.items[0].column, 1);
+	ck_assert_uint_eq(s.items[0].start, 3);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
+static void feed_in_pieces(seen *out, const ps_ruleset *rules, const char *text, size_t len, size_t piece)
+{
+	ps_scanner *scanner = NULL;
+	seen whole;
+	scan_with(&whole, rules, text, len);
+	memset(out, 0, sizeof(*out));
+	ck_assert_int_eq(ps_scanner_new(&scanner, rules, NULL), PS_OK);
+	ps_scan_callbacks cb;
+	/* Reuse the helper's recorder through a whole-document scan of each piece
+	 * would reset state; so compare counts and positions instead. */
+	(void)cb;
+	ck_assert_int_eq(ps_scanner_begin(scanner, NULL), PS_OK);
+	for (size_t i = 0; i < len; i += piece)
+		ck_assert_int_eq(ps_scanner_feed(scanner, text + i, len - i < piece ? len - i : piece), PS_OK);
+	ck_assert_int_eq(ps_scanner_end(scanner), PS_OK);
+	ck_assert_uint_eq(ps_scanner_stats(scanner)->findings, whole.stats.findings);
+	ck_assert_uint_eq(ps_scanner_stats(scanner)->sentences, whole.stats.sentences);
+	ck_assert_uint_eq(ps_scanner_stats(scanner)->bytes, len);
+	*out = whole;
+	ps_scanner_free(scanner);
+}
+
+START_TEST(streaming_matches_a_whole_scan)
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(test_pack, &diags);
+	const char *text = "Gaza, Oct. 13 (Reuters). Hamas released 20 hostages on Monday.\r\n"
+	                   "Mr. Smith said Israeli troops withdrew from Rafah. The IDF did not withdraw "
+	                   "from Gaza City, however.\n\nRain fell.";
+	seen s;
+	for (size_t piece = 1; piece <= 17; piece += 4)
+		feed_in_pieces(&s, rules, text, strlen(text), piece);
+	ck_assert_uint_eq(s.count, 3);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
+START_TEST(utf16_and_invalid_utf8)
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(test_pack, &diags);
+	seen s;
+	const char utf16[] = "\xFF\xFEI\0s\0r\0a\0e\0l\0";
+	scan_with(&s, rules, utf16, sizeof utf16 - 1);
+	ck_assert_int_eq(s.status, PS_ERR_INCOMPLETE);
+	ck_assert_uint_eq(s.problems, 1);
+	const char bad[] = "Gaza \xC3\x28 \xED\xA0\x80 report: Israeli troops withdrew \xFF from the city.";
+	scan_with(&s, rules, bad, sizeof bad - 1);
+	ck_assert_int_eq(s.status, PS_OK);
+	ck_assert_uint_eq(s.count, 1);
+	ck_assert_uint_eq(s.items[0].end, sizeof bad - 1);
+	/* A single byte, and no trailing newline: still scanned. */
+	scan_with(&s, rules, "x", 1);
+	ck_assert_uint_eq(s.stats.sentences, 1);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
+START_TEST(match_limit_is_reported_and_the_scan_goes_on)
+{
+	char yaml[4096];
+	snprintf(yaml, sizeof yaml, "%s---\npactscan: 1\nclause: {id: slow, point: 9, title: t, summary: s}\n"
+	         "signals:\n  - {id: s, stance: support, act: '(a+)+$'}\n", test_pack);
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(yaml, &diags);
+	ck_assert_ptr_nonnull(rules);
+	seen s;
+	const char *text = "Israeli troops withdrew aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab";
+	scan_with(&s, rules, text, strlen(text));
+	ck_assert_int_eq(s.status, PS_ERR_INCOMPLETE);
+	ck_assert_uint_eq(s.problems, 1);
+	ck_assert_uint_eq(s.stats.limit_hits, 1);
+	ck_assert_uint_eq(s.count, 1);
+	ck_assert_str_eq(s.items[0].clause, "withdrawal");
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
+START_TEST(empty_matches_advance)
+{
+	const char *yaml = "pactscan: 1\nclause: {id: e, point: 1, title: t, summary: s}\n"
+	                   "signals:\n  - {id: s, stance: support, act: '(?:x*)', all: ['\\b']}\n";
+	assert_stance(yaml, "Nothing to see here at all.", "e", SUPPORT);
+}
+END_TEST
+
+START_TEST(long_sentences_are_cut_not_lost)
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(test_pack, &diags);
+	size_t len = 100000;
+	char *text = malloc(len);
+	memset(text, 'a', len);
+	memcpy(text + len - 30, " Israeli troops withdrew", 24);
+	seen s;
+	scan_with(&s, rules, text, len);
+	ck_assert_uint_ge(s.stats.cut_sentences, 6);
+	ck_assert_uint_eq(s.stats.bytes, len);
+	free(text);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("scanner");
+	TCase *tc = tcase_create("scanner");
+	tcase_add_test(tc, stance_from_the_signal);
+	tcase_add_test(tc, negation_flips_within_its_scope);
+	tcase_add_test(tc, withdrawing_from_the_agreement_is_not_troop_withdrawal);
+	tcase_add_test(tc, certainty);
+	tcase_add_test(tc, cues_and_source_are_reported);
+	tcase_add_test(tc, restatements_flag_nothing);
+	tcase_add_test(tc, the_setting_gate);
+	tcase_add_test(tc, within_limits_the_distance);
+	tcase_add_test(tc, positions_in_bytes_lines_and_columns);
+	tcase_add_test(tc, streaming_matches_a_whole_scan);
+	tcase_add_test(tc, utf16_and_invalid_utf8);
+	tcase_add_test(tc, match_limit_is_reported_and_the_scan_goes_on);
+	tcase_add_test(tc, empty_matches_advance);
+	tcase_add_test(tc, long_sentences_are_cut_not_lost);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}

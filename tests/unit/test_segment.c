@@ -1,0 +1,145 @@
+/* Sentence segmentation of news prose. */
+#include <stdlib.h>
+
+#include "helpers.h"
+
+/* Split text (final) and join the sentences with " | ". */
+static const char *split(const char *text, size_t max_len)
+{
+	static char out[4096];
+	size_t len = strlen(text), pos = 0;
+	ps_segment seg;
+	out[0] = '\0';
+	while (pos < len && ps_segment_next(&seg, text + pos, len - pos, true, max_len)) {
+		ck_assert_uint_le(seg.start, seg.end);
+		ck_assert_uint_le(seg.end, seg.next);
+		ck_assert_uint_gt(seg.next, 0);
+		if (out[0])
+			strcat(out, " | ");
+		strncat(out, text + pos + seg.start, seg.end - seg.start);
+		pos += seg.next;
+	}
+	return out;
+}
+
+#define assert_split(text, expected) ck_assert_str_eq(split((text), 0), (expected))
+
+START_TEST(abbreviations_do_not_end_sentences)
+{
+	assert_split("Gen. Smith met Mr. Jones in the U.S. capital on Monday. Talks ended late.",
+	             "Gen. Smith met Mr. Jones in the U.S. capital on Monday. | Talks ended late.");
+	assert_split("A statement from No. 10 came first. Then the cabinet met.",
+	             "A statement from No. 10 came first. | Then the cabinet met.");
+	assert_split("J. R. Smith arrived in Cairo. He spoke briefly.",
+	             "J. R. Smith arrived in Cairo. | He spoke briefly.");
+}
+END_TEST
+
+START_TEST(decimals_and_times_stay_inside)
+{
+	assert_split("Aid rose 2.5 percent by 12:00 on Friday. Trucks waited at 3.30 p.m. near the crossing.",
+	             "Aid rose 2.5 percent by 12:00 on Friday. | Trucks waited at 3.30 p.m. near the crossing.");
+}
+END_TEST
+
+START_TEST(quotations)
+{
+	assert_split("\"We will not disarm,\" the official said. The talks stalled.",
+	             "\"We will not disarm,\" the official said. | The talks stalled.");
+	assert_split("He said: \"We are leaving.\" Then the convoy moved.",
+	             "He said: \"We are leaving.\" | Then the convoy moved.");
+	assert_split("\xE2\x80\x9CIt is over.\xE2\x80\x9D \xE2\x80\x9CNot yet,\xE2\x80\x9D she replied.",
+	             "\xE2\x80\x9CIt is over.\xE2\x80\x9D | \xE2\x80\x9CNot yet,\xE2\x80\x9D she replied.");
+	assert_split("Did the truce hold? Officials were unsure!", "Did the truce hold? | Officials were unsure!");
+}
+END_TEST
+
+START_TEST(headlines_bullets_and_paragraphs)
+{
+	assert_split("Hamas rejects disarmament demand\nThe group said on Monday it would keep its weapons.",
+	             "Hamas rejects disarmament demand | The group said on Monday it would keep its weapons.");
+	assert_split("Key points:\n- Hostages freed\n- Prisoners released\n",
+	             "Key points: | Hostages freed | Prisoners released");
+	assert_split("1. Ceasefire holds\n2. Aid enters", "Ceasefire holds | Aid enters");
+	assert_split("First paragraph without a stop\n\nSecond one", "First paragraph without a stop | Second one");
+	/* A wrapped line that continues in lower case is one sentence. */
+	assert_split("Troops pulled back from\nthe line on Friday.", "Troops pulled back from\nthe line on Friday.");
+}
+END_TEST
+
+START_TEST(crlf_and_lone_cr)
+{
+	assert_split("One thing happened.\r\nAnother followed.\r\n", "One thing happened. | Another followed.");
+	assert_split("Headline\rBody text here.", "Headline | Body text here.");
+}
+END_TEST
+
+START_TEST(streaming_waits_for_more)
+{
+	ps_segment seg;
+	/* Whether "Mr." ends the sentence depends on what follows. */
+	ck_assert(!ps_segment_next(&seg, "He met Mr.", 10, false, 0));
+	ck_assert(ps_segment_next(&seg, "He met Mr.", 10, true, 0));
+	ck_assert_uint_eq(seg.end, 10);
+	ck_assert(!ps_segment_next(&seg, "   \n ", 5, true, 0));
+	ck_assert(!ps_segment_next(&seg, "", 0, true, 0));
+	ck_assert(ps_segment_next(&seg, "x", 1, true, 0));
+	ck_assert_uint_eq(seg.end, 1);
+}
+END_TEST
+
+START_TEST(long_runs_are_cut_on_utf8_boundaries)
+{
+	char text[400];
+	size_t len = 0;
+	/* 2-byte characters with no space: a cut must not split one. */
+	while (len + 2 < sizeof text) {
+		text[len++] = (char)0xC3;
+		text[len++] = (char)0xA9;
+	}
+	size_t pos = 0, total = 0, pieces = 0;
+	ps_segment seg;
+	while (pos < len && ps_segment_next(&seg, text + pos, len - pos, true, 64)) {
+		ck_assert(seg.end - seg.start <= 64);
+		ck_assert_int_ne((unsigned char)text[pos + seg.end - 1], 0xC3);
+		total += seg.end - seg.start;
+		pos += seg.next;
+		pieces++;
+	}
+	ck_assert_uint_eq(total, len);
+	ck_assert_uint_ge(pieces, 6);
+}
+END_TEST
+
+START_TEST(segments_cover_the_input_in_order)
+{
+	const char *text = "  The truce held.  Troops pulled back!\n\nAid entered Gaza. ";
+	size_t len = strlen(text), pos = 0, last_end = 0;
+	ps_segment seg;
+	while (pos < len && ps_segment_next(&seg, text + pos, len - pos, true, 0)) {
+		ck_assert_uint_ge(pos + seg.start, last_end);
+		for (size_t i = last_end; i < pos + seg.start; i++)
+			ck_assert(text[i] == ' ' || text[i] == '\n');
+		last_end = pos + seg.end;
+		pos += seg.next;
+	}
+	for (size_t i = last_end; i < len; i++)
+		ck_assert(text[i] == ' ' || text[i] == '\n');
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("segment");
+	TCase *tc = tcase_create("segment");
+	tcase_add_test(tc, abbreviations_do_not_end_sentences);
+	tcase_add_test(tc, decimals_and_times_stay_inside);
+	tcase_add_test(tc, quotations);
+	tcase_add_test(tc, headlines_bullets_and_paragraphs);
+	tcase_add_test(tc, crlf_and_lone_cr);
+	tcase_add_test(tc, streaming_waits_for_more);
+	tcase_add_test(tc, long_runs_are_cut_on_utf8_boundaries);
+	tcase_add_test(tc, segments_cover_the_input_in_order);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}
