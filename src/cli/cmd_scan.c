@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "frontmatter.h"
 #include "inputs.h"
 #include "report.h"
 
@@ -74,6 +75,8 @@ static int on_document(const char *name, int fd, void *userdata)
 	ps_scan_callbacks cb = { on_finding, on_problem, run };
 	ps_status st = ps_scanner_begin(run->scanner, &cb);
 	bool first = true;
+	frontmatter fm;
+	frontmatter_init(&fm);
 	run->doc = &doc;
 	while (st == PS_OK) {
 		ssize_t n = read(fd, run->chunk, CHUNK);
@@ -86,6 +89,11 @@ static int on_document(const char *name, int fd, void *userdata)
 		}
 		if (n == 0)
 			break;
+		if (first && n >= 2 && (!memcmp(run->chunk, "\xFF\xFE", 2) || !memcmp(run->chunk, "\xFE\xFF", 2))) {
+			doc.skipped = "UTF-16 text; convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)";
+			fprintf(stderr, "pactscan: %s: skipped: %s\n", name, doc.skipped);
+			break;
+		}
 		/* Like grep, a NUL byte in the first chunk marks a binary file. */
 		if (first && memchr(run->chunk, '\0', (size_t)n)) {
 			doc.skipped = "binary file (holds NUL bytes)";
@@ -93,6 +101,7 @@ static int on_document(const char *name, int fd, void *userdata)
 			break;
 		}
 		first = false;
+		frontmatter_blank(&fm, run->chunk, (size_t)n);
 		st = ps_scanner_feed(run->scanner, run->chunk, (size_t)n);
 	}
 	ps_status end = ps_scanner_end(run->scanner);

@@ -36,6 +36,7 @@ typedef struct loader {
 
 /* ---- diagnostics ------------------------------------------------------- */
 
+__attribute__((format(printf, 6, 0)))
 static ps_status vreport(loader *L, ps_severity sev, const char *file, size_t line, size_t col,
                          const char *fmt, va_list ap)
 {
@@ -960,6 +961,10 @@ ps_status ps_ruleset_load(ps_ruleset **out, const char *path, ps_diags *diags)
 		while (n > 1 && path[n - 1] == '/')
 			n--;
 		file = arena_printf(&L.rs->a, "%.*s/pack.yaml", (int)n, path);
+		if (file && access(file, F_OK) != 0) {
+			st = bad(&L, path, NULL, "no pack.yaml in this directory; name a pack directory or a rule file");
+			return finish(out, &L, st);
+		}
 	} else {
 		file = arena_strndup(&L.rs->a, path, strlen(path));
 	}

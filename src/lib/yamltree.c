@@ -228,6 +228,22 @@ static ps_status on_scalar(builder *b, const yaml_event_t *ev)
 	return attach(b, n);
 }
 
+/* The byte at a libyaml mark (0-based line, column in characters), or 0. */
+static char char_at_mark(const builder *b, yaml_mark_t m)
+{
+	const char *t = b->buf + b->bom, *end = b->buf + b->len;
+	for (size_t line = 0; line < m.line && t < end; t++)
+		if (*t == '\n')
+			line++;
+	for (size_t col = 0; t < end; t++) {
+		if (((unsigned char)*t & 0xC0) == 0x80)
+			continue;
+		if (col++ == m.column)
+			return *t;
+	}
+	return 0;
+}
+
 static ps_status parser_error(builder *b, const yaml_parser_t *p)
 {
 	char msg[512];
@@ -247,7 +263,7 @@ static ps_status parser_error(builder *b, const yaml_parser_t *p)
 		         (size_t)p->context_mark.line + 1, (size_t)p->context_mark.column + 1);
 	else
 		snprintf(msg, sizeof msg, "%s", problem);
-	if (p->error == YAML_SCANNER_ERROR && strstr(problem, "tab"))
+	if (p->error == YAML_SCANNER_ERROR && (strstr(problem, "tab") || char_at_mark(b, p->problem_mark) == '\t'))
 		strncat(msg, "; indent with spaces, not tabs", sizeof msg - strlen(msg) - 1);
 	return fail_mark(b, p->problem_mark, msg);
 }
