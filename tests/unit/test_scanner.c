@@ -1,6 +1,7 @@
 /* Scanning: stance, negation, certainty, restatement, the setting gate,
  * positions, streaming and limits. */
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "helpers.h"
@@ -231,6 +232,42 @@ START_TEST(long_sentences_are_cut_not_lost)
 }
 END_TEST
 
+typedef struct worker {
+	const ps_ruleset *rules;
+	size_t findings;
+} worker;
+
+static void *scan_many(void *arg)
+{
+	worker *w = arg;
+	const char *text = "Talks on Gaza resumed. Israeli troops withdrew from Rafah. Hamas delayed the bodies.";
+	for (int i = 0; i < 200; i++) {
+		seen s;
+		scan_with(&s, w->rules, text, strlen(text));
+		w->findings += s.count;
+	}
+	return NULL;
+}
+
+START_TEST(one_ruleset_serves_many_threads)
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(test_pack, &diags);
+	worker w[4];
+	pthread_t t[4];
+	for (int i = 0; i < 4; i++) {
+		w[i] = (worker){ .rules = rules };
+		ck_assert_int_eq(pthread_create(&t[i], NULL, scan_many, &w[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+		ck_assert_uint_eq(w[i].findings, 400);
+	}
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("scanner");
@@ -249,6 +286,7 @@ int main(void)
 	tcase_add_test(tc, match_limit_is_reported_and_the_scan_goes_on);
 	tcase_add_test(tc, empty_matches_advance);
 	tcase_add_test(tc, long_sentences_are_cut_not_lost);
+	tcase_add_test(tc, one_ruleset_serves_many_threads);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
