@@ -8,7 +8,7 @@
 
 #include "ruleset_int.h"
 
-#define CUE_MAX_HITS 32
+#define CUE_MAX_HITS 64
 
 /* Byte ranges relative to the sentence. */
 typedef struct cue_hits {

@@ -182,32 +182,67 @@ static lexicon *find_lexicon(pattern_ctx *ctx, const char *name, size_t len)
 
 static ps_status build_lexicon(pattern_ctx *ctx, lexicon *lx);
 
-/* Append src[0..len) to out with @name references expanded and the whole
- * wrapped for word boundaries. */
-static ps_status expand(pattern_ctx *ctx, sbuf *out, const char *file, const ynode *scalar,
-                        bool map_segments)
+/* End of the top-level alternative that starts at src[i]: the offset of the
+ * next '|' outside groups, classes and escapes, or len. */
+static size_t alternative_end(const char *src, size_t len, size_t i)
 {
-	const char *src = scalar->str;
-	size_t len = scalar->len;
-	bool lead = len > 0 && is_word_byte((unsigned char)src[0]);
-	bool trail = len > 0 && is_word_byte((unsigned char)src[len - 1]);
-	size_t i = 0, lit = 0;
-	ps_status st = PS_OK;
-
-	if (map_segments)
-		sb_seg(out, 0, true);
-	sb_put(out, lead ? "\\b(?:" : "(?:", lead ? 5 : 3);
+	int depth = 0;
 	while (i < len) {
-		if (src[i] == '\\' && i + 1 < len) {
+		char c = src[i];
+		if (c == '\\' && i + 1 < len && src[i + 1] == 'Q') {
+			const char *e = NULL;
+			for (size_t k = i + 2; k + 1 < len && !e; k++)
+				if (src[k] == '\\' && src[k + 1] == 'E')
+					e = src + k;
+			i = e ? (size_t)(e - src) + 2 : len;
+			continue;
+		}
+		if (c == '\\') {
 			i += 2;
 			continue;
 		}
-		if (src[i] != '@' || i + 1 >= len || !is_name_start((unsigned char)src[i + 1])) {
+		if (c == '[') {
+			/* A class: ']' right after '[' or '[^' is a literal. */
+			i++;
+			if (i < len && src[i] == '^')
+				i++;
+			if (i < len && src[i] == ']')
+				i++;
+			while (i < len && src[i] != ']')
+				i += src[i] == '\\' ? 2 : 1;
+			i++;
+			continue;
+		}
+		if (c == '(')
+			depth++;
+		else if (c == ')' && depth > 0)
+			depth--;
+		else if (c == '|' && depth == 0)
+			return i;
+		i++;
+	}
+	return len;
+}
+
+/* Append src[a..b) to out with @name references expanded. */
+static ps_status expand_range(pattern_ctx *ctx, sbuf *out, const char *file, const ynode *scalar,
+                              size_t a, size_t b, bool map_segments)
+{
+	const char *src = scalar->str;
+	size_t i = a, lit = a;
+	ps_status st = PS_OK;
+
+	while (i < b) {
+		if (src[i] == '\\' && i + 1 < b) {
+			i += 2;
+			continue;
+		}
+		if (src[i] != '@' || i + 1 >= b || !is_name_start((unsigned char)src[i + 1])) {
 			i++;
 			continue;
 		}
 		size_t n = i + 1;
-		while (n < len && is_name_char((unsigned char)src[n]))
+		while (n < b && is_name_char((unsigned char)src[n]))
 			n++;
 		if (map_segments)
 			sb_seg(out, lit, false);
@@ -250,10 +285,46 @@ static ps_status expand(pattern_ctx *ctx, sbuf *out, const char *file, const yno
 	}
 	if (map_segments)
 		sb_seg(out, lit, false);
-	sb_put(out, src + lit, len - lit);
+	sb_put(out, src + lit, b - lit);
+	return out->failed ? PS_ERR_NOMEM : PS_OK;
+}
+
+/* Append the scalar to out as one group with @name references expanded and
+ * each top-level alternative that begins or ends with a letter or digit
+ * held to word boundaries there. */
+static ps_status expand(pattern_ctx *ctx, sbuf *out, const char *file, const ynode *scalar,
+                        bool map_segments)
+{
+	const char *src = scalar->str;
+	size_t len = scalar->len, a = 0;
+	ps_status st = PS_OK;
+
 	if (map_segments)
-		sb_seg(out, len, true);
-	sb_put(out, trail ? ")\\b" : ")", trail ? 3 : 1);
+		sb_seg(out, 0, true);
+	sb_put(out, "(?:", 3);
+	for (;;) {
+		size_t b = alternative_end(src, len, a);
+		if (b > len)
+			b = len;
+		bool lead = b > a && is_word_byte((unsigned char)src[a]);
+		bool trail = b > a && is_word_byte((unsigned char)src[b - 1]);
+		if (map_segments)
+			sb_seg(out, a, true);
+		if (lead)
+			sb_put(out, "\\b", 2);
+		st = expand_range(ctx, out, file, scalar, a, b, map_segments);
+		if (st != PS_OK)
+			return st;
+		if (map_segments)
+			sb_seg(out, b, true);
+		if (trail)
+			sb_put(out, "\\b", 2);
+		if (b >= len)
+			break;
+		sb_put(out, "|", 1);
+		a = b + 1;
+	}
+	sb_put(out, ")", 1);
 	return out->failed ? PS_ERR_NOMEM : PS_OK;
 }
 

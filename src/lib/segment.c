@@ -97,7 +97,7 @@ static const char *const abbreviations[] = {
 	"Brig", "Cmdr", "Gov", "Sen", "Rep", "Pres", "Rev", "Hon", "St", "Mt", "Ft", "Jr", "Sr",
 	"No", "Nos", "Vol", "Art", "Fig", "Jan", "Feb", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept",
 	"Oct", "Nov", "Dec", "Inc", "Ltd", "Corp", "Bros", "vs", "approx", "Dept", "Univ", "Ave",
-	"Sheikh", "Amb", "Supt", "Insp", "cf", NULL,
+	"Amb", "Supt", "Insp", "cf", NULL,
 };
 
 /* Abbreviations that take a number after them: "No. 10", "Art. 5". */
@@ -267,7 +267,9 @@ bool ps_segment_next(ps_segment *out, const char *t, size_t len, bool final, siz
 				return emit(out, t, start, j, k, false);
 			unsigned char next = (unsigned char)t[k];
 			bool single_dot = term == 1 && t[i] == '.' && j == i + 1;
-			if (can_start(t, k, len) && !(single_dot && is_abbreviation(t, start, i, next)))
+			/* A line end after the stop ends the sentence even after an
+			 * abbreviation: news puts one paragraph on a line. */
+			if (can_start(t, k, len) && (newline || !(single_dot && is_abbreviation(t, start, i, next))))
 				return emit(out, t, start, j, k, false);
 			i = k;
 			continue;

@@ -10,7 +10,7 @@ const char test_pack[] =
 	"  hamas: [Hamas, the militant group]\n"
 	"cues:\n"
 	"  negation:\n"
-	"    before: [not, \"n't\", never, 'no', refused to, failed to]\n"
+	"    before: [not, '\\w+n''t', never, 'no', refused to, failed to]\n"
 	"    after: [was denied]\n"
 	"    scope: 4\n"
 	"    stop: [',', ';', but]\n"

@@ -29,6 +29,8 @@ START_TEST(negation_flips_within_its_scope)
 	assert_stance(test_pack, "Not only Israeli troops withdrew from the city.", "withdrawal", SUPPORT);
 	/* A negation after the act. */
 	assert_stance(test_pack, "That Israeli troops withdrew was denied by residents.", "withdrawal", CONFLICT);
+	/* A contraction: the cue is written '\w+n''t'. */
+	assert_stance(test_pack, "Israeli troops didn't withdraw from Rafah.", "withdrawal", CONFLICT);
 	/* negation: keep */
 	assert_stance(test_pack, "Hamas has not delayed the bodies again.", "hostages", CONFLICT);
 }
@@ -206,6 +208,17 @@ START_TEST(match_limit_is_reported_and_the_scan_goes_on)
 }
 END_TEST
 
+START_TEST(whole_words_hold_for_each_alternative)
+{
+	const char *yaml = "pactscan: 1\nclause: {id: w, point: 1, title: t, summary: s}\n"
+	                   "signals:\n  - {id: s, stance: conflict, act: 'violated|broke|undermin\\w*'}\n";
+	assert_nothing(yaml, "Egypt brokered the deal.", "w");
+	assert_stance(yaml, "Hamas broke the truce.", "w", CONFLICT);
+	assert_stance(yaml, "The strikes undermined the truce.", "w", CONFLICT);
+	assert_nothing(yaml, "Nobody inviolated anything.", "w");
+}
+END_TEST
+
 START_TEST(empty_matches_advance)
 {
 	const char *yaml = "pactscan: 1\nclause: {id: e, point: 1, title: t, summary: s}\n"
@@ -284,6 +297,7 @@ int main(void)
 	tcase_add_test(tc, streaming_matches_a_whole_scan);
 	tcase_add_test(tc, utf16_and_invalid_utf8);
 	tcase_add_test(tc, match_limit_is_reported_and_the_scan_goes_on);
+	tcase_add_test(tc, whole_words_hold_for_each_alternative);
 	tcase_add_test(tc, empty_matches_advance);
 	tcase_add_test(tc, long_sentences_are_cut_not_lost);
 	tcase_add_test(tc, one_ruleset_serves_many_threads);
