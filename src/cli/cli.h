@@ -15,9 +15,9 @@ enum {
 	EXIT_INCOMPLETE = 3, /* some input could not be scanned */
 };
 
-typedef enum output_format { FORMAT_TEXT, FORMAT_JSONL } output_format;
+typedef enum output_format { FORMAT_TEXT, FORMAT_JSONL, FORMAT_JSON } output_format;
 typedef enum fail_on { FAIL_NEVER, FAIL_CONFLICT, FAIL_SUPPORT, FAIL_ANY } fail_on;
-typedef enum command { CMD_SCAN, CMD_LINT, CMD_TEST } command;
+typedef enum command { CMD_SCAN, CMD_LINT, CMD_TEST, CMD_EVAL } command;
 
 typedef struct cli_options {
 	command cmd;
@@ -26,7 +26,9 @@ typedef struct cli_options {
 	fail_on fail;
 	int color;                /* -1 auto, 0 never, 1 always */
 	bool quiet;               /* no summary */
-	bool verbose;             /* test: list passing examples too */
+	bool verbose;             /* test: list passing examples; eval: list mistakes */
+	double min_f1;            /* eval: exit 1 below this F1 (0: no bar) */
+	double min_precision;     /* eval: exit 1 below this precision */
 	char **paths;             /* inputs (scan) or rule paths (lint, test) */
 	int n_paths;
 } cli_options;
@@ -48,5 +50,6 @@ ps_ruleset *load_rules(const char *given);
 int cmd_scan(const cli_options *o);
 int cmd_lint(const cli_options *o);
 int cmd_test(const cli_options *o);
+int cmd_eval(const cli_options *o);
 
 #endif

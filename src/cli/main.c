@@ -14,6 +14,8 @@ int main(int argc, char **argv)
 		return cmd_lint(&o);
 	case CMD_TEST:
 		return cmd_test(&o);
+	case CMD_EVAL:
+		return cmd_eval(&o);
 	case CMD_SCAN:
 		break;
 	}

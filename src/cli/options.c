@@ -8,6 +8,7 @@ static const char usage_text[] =
 	"Usage: pactscan [OPTIONS] [PATH...]\n"
 	"       pactscan lint [--rules] [RULES]\n"
 	"       pactscan test [-v] [RULES]\n"
+	"       pactscan eval [-v] [--format json] [--min-f1 X] [--min-precision X] CORPUS...\n"
 	"\n"
 	"Check news reports against the clauses of a peace agreement. Each sentence\n"
 	"that supports or conflicts with a clause is reported with its stance,\n"
@@ -19,19 +20,25 @@ static const char usage_text[] =
 	"  (none), scan      scan the PATHs (the default)\n"
 	"  lint [RULES]      check rule files; print every error and warning\n"
 	"  test [RULES]      run the examples written in the clause files\n"
+	"  eval CORPUS...    compare findings with the gold labels in the documents'\n"
+	"                    front matter: precision, recall and F1 per clause\n"
 	"\n"
 	"Options:\n"
 	"  -r, --rules=PATH     rule pack directory or pack.yaml (default: $PACTSCAN_RULES,\n"
 	"                       else the source tree's rules/ when run from a build,\n"
 	"                       else the installed pack)\n"
 	"  -f, --format=FORMAT  text (default) or jsonl: one JSON object per line,\n"
-	"                       \"type\": \"finding\", \"document\" or \"summary\"\n"
+	"                       \"type\": \"finding\", \"document\" or \"summary\";\n"
+	"                       eval: text or json\n"
 	"      --fail-on=STANCE exit 1 when a finding has this stance: conflict,\n"
 	"                       support, any, or never (the default)\n"
 	"      --color=WHEN     auto (default: on a terminal, unless NO_COLOR is set),\n"
 	"                       always or never\n"
 	"  -q, --quiet          text format: no summary table\n"
-	"  -v, --verbose        test: list passing examples too\n"
+	"  -v, --verbose        test: list passing examples too; eval: list each miss\n"
+	"                       and false alarm with its sentence\n"
+	"      --min-f1=X       eval: exit 1 when overall F1 is below X (0 to 1)\n"
+	"      --min-precision=X  eval: exit 1 when overall precision is below X\n"
 	"  -h, --help           show this help and exit\n"
 	"  -V, --version        show the version and exit\n"
 	"\n"
@@ -64,13 +71,15 @@ static int usage_error(const char *fmt, ...)
 
 int options_parse(cli_options *o, int argc, char **argv)
 {
-	enum { OPT_FAIL_ON = 256, OPT_COLOR };
+	enum { OPT_FAIL_ON = 256, OPT_COLOR, OPT_MIN_F1, OPT_MIN_PRECISION };
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 		{ "color", required_argument, NULL, OPT_COLOR },
 		{ "colour", required_argument, NULL, OPT_COLOR },
+		{ "min-f1", required_argument, NULL, OPT_MIN_F1 },
+		{ "min-precision", required_argument, NULL, OPT_MIN_PRECISION },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -90,6 +99,8 @@ int options_parse(cli_options *o, int argc, char **argv)
 			o->cmd = CMD_TEST;
 		else if (!strcmp(cmd, "scan"))
 			o->cmd = CMD_SCAN;
+		else if (!strcmp(cmd, "eval"))
+			o->cmd = CMD_EVAL;
 		else
 			shift = 0;
 		if (shift) {
@@ -109,8 +120,10 @@ int options_parse(cli_options *o, int argc, char **argv)
 				o->format = FORMAT_TEXT;
 			else if (!strcmp(optarg, "jsonl"))
 				o->format = FORMAT_JSONL;
+			else if (!strcmp(optarg, "json"))
+				o->format = FORMAT_JSON;
 			else
-				return usage_error("unknown format '%s'; use text or jsonl", optarg);
+				return usage_error("unknown format '%s'; use text, jsonl or (eval) json", optarg);
 			break;
 		case OPT_FAIL_ON:
 			if (!strcmp(optarg, "conflict"))
@@ -134,6 +147,19 @@ int options_parse(cli_options *o, int argc, char **argv)
 			else
 				return usage_error("--color takes auto, always or never, not '%s'", optarg);
 			break;
+		case OPT_MIN_F1:
+		case OPT_MIN_PRECISION: {
+			char *end = NULL;
+			double x = strtod(optarg, &end);
+			if (!*optarg || *end || !(x >= 0 && x <= 1))
+				return usage_error("%s takes a number from 0 to 1, not '%s'",
+				                   c == OPT_MIN_F1 ? "--min-f1" : "--min-precision", optarg);
+			if (c == OPT_MIN_F1)
+				o->min_f1 = x;
+			else
+				o->min_precision = x;
+			break;
+		}
 		case 'q':
 			o->quiet = true;
 			break;
@@ -154,7 +180,9 @@ int options_parse(cli_options *o, int argc, char **argv)
 	}
 	o->paths = argv + optind;
 	o->n_paths = argc - optind;
-	if (o->cmd != CMD_SCAN && o->n_paths > 1)
+	if (o->format == FORMAT_JSON && o->cmd != CMD_EVAL)
+		return usage_error("%s", "--format json is for eval; scan writes text or jsonl");
+	if ((o->cmd == CMD_LINT || o->cmd == CMD_TEST) && o->n_paths > 1)
 		return usage_error("%s takes one rule pack; give a directory or pack.yaml",
 		                   o->cmd == CMD_LINT ? "lint" : "test");
 	return -1;
