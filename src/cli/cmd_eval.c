@@ -372,8 +372,8 @@ static const char *stance_label(int s)
 
 static void print_text(const eval_run *run)
 {
-	printf("%zu documents, %zu sentences, %zu gold labels, %zu findings\n\n", run->documents, run->sentences,
-	       run->total.gold, run->total.found);
+	printf("%zu document%s, %zu sentences, %zu gold labels, %zu findings\n\n", run->documents,
+	       run->documents == 1 ? "" : "s", run->sentences, run->total.gold, run->total.found);
 	printf("%-5s %-30s %5s %5s %5s %5s %5s %6s %6s %6s\n", "point", "clause", "gold", "found", "tp", "fp", "fn",
 	       "prec", "recall", "f1");
 	for (size_t i = 0; i < ps_ruleset_clause_count(run->rules); i++) {
@@ -454,7 +454,7 @@ static int print_json(const eval_run *run)
 		free(doc);
 	}
 	json_object_set_new(o, "mistakes", mistakes);
-	int rc = json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	int rc = json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));
 	json_decref(o);
 	putchar('\n');
 	return rc;
