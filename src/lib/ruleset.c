@@ -363,6 +363,10 @@ static ps_status load_pack_files(loader *L, const char *pack_file, const ynode *
 				                   f->str, dir));
 			continue;
 		}
+		if (rc == GLOB_ABORTED && strpbrk(f->str, "*?[")) {
+			st = worst(st, warn(L, pack_file, f, "'%s' matches no file (a directory in it cannot be read)", f->str));
+			continue;
+		}
 		if (rc != 0) {
 			st = worst(st, bad(L, pack_file, f, "cannot list '%s'", f->str));
 			continue;
@@ -414,6 +418,15 @@ static const char *const top_keys[] = {
 };
 static const char *const pack_keys[] = { "name", "version", "source", "date", "files", NULL };
 
+static bool valid_date(const char *d)
+{
+	for (int i = 0; i < 10; i++)
+		if (!d[i] || ((i == 4 || i == 7) ? d[i] != '-' : (d[i] < '0' || d[i] > '9')))
+			return false;
+	int month = (d[5] - '0') * 10 + (d[6] - '0'), day = (d[8] - '0') * 10 + (d[9] - '0');
+	return !d[10] && month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
 static ps_status load_pack_meta(loader *L, const char *file, const ynode *root, const ynode *pack)
 {
 	ps_status st = need_map(L, file, pack, map_key(root, "pack"), "'pack'");
@@ -424,6 +437,15 @@ static ps_status load_pack_meta(loader *L, const char *file, const ynode *root, 
 	st = worst(st, get_text(L, file, pack, "version", true, &L->rs->version));
 	st = worst(st, get_text(L, file, pack, "source", false, &L->rs->source));
 	st = worst(st, get_text(L, file, pack, "date", false, &L->rs->date));
+	const char *name = L->rs->name, *date = L->rs->date;
+	bool name_ok = name && *name;
+	for (const char *p = name; name_ok && *p; p++)
+		name_ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+		          *p == '_';
+	if (name && !name_ok)
+		st = worst(st, bad(L, file, map_get(pack, "name"), "the pack's name uses letters, digits, - and _"));
+	if (date && !valid_date(date))
+		st = worst(st, bad(L, file, map_get(pack, "date"), "'date' must be written YYYY-MM-DD, such as 2025-09-29"));
 	const ynode *files = map_get(pack, "files");
 	if (files && st != PS_ERR_NOMEM)
 		st = worst(st, load_pack_files(L, file, files));
@@ -450,6 +472,8 @@ static ps_status load_text(loader *L, const char *file, const char *buf, size_t 
 			continue;
 		}
 		ps_status ks = check_keys(L, file, root, top_keys, "a rule file");
+		if (root->count == 2 && map_get(root, "pactscan"))
+			ks = worst(ks, bad(L, file, root, "this document holds only the format version; add 'clause:', 'lexicons:', 'cues:' or 'setting:', or remove it"));
 		const ynode *ver = map_get(root, "pactscan");
 		if (!ver)
 			ks = worst(ks, bad(L, file, root, "missing 'pactscan: 1' (the rule format version) at the top of the document"));
@@ -553,7 +577,9 @@ static ps_status load_cue_kind(loader *L, const char *file, const ynode *cues, c
 		return st;
 	bool neg = !strcmp(kind, "negation");
 	st = check_keys(L, file, c, neg ? negation_keys : cue_keys, where);
-	st = worst(st, get_patterns(L, file, c, neg ? "before" : "terms", true, &out->terms));
+	/* Negation needs a "before" or an "after" list; the others need "terms". */
+	bool need = !neg || !map_get(c, "after");
+	st = worst(st, get_patterns(L, file, c, neg ? "before" : "terms", need, &out->terms));
 	if (neg) {
 		st = worst(st, get_patterns(L, file, c, "after", false, &out->after));
 		st = worst(st, get_patterns(L, file, c, "pseudo", false, &out->pseudo));
