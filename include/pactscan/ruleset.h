@@ -132,6 +132,32 @@ PS_API size_t ps_clause_example_count(const ps_clause *clause);
 /** The example at @p index (borrowed), or NULL. */
 PS_API const ps_example *ps_clause_example(const ps_clause *clause, size_t index);
 
+/** One compiled pattern of a pack, for listing and export. */
+typedef struct ps_pattern_info {
+	const char *text;         /**< as written in the rule file */
+	size_t text_len;
+	const char *expanded;     /**< what PCRE2 compiled: lexicons expanded, word boundaries added */
+	size_t expanded_len;
+	const char *file;         /**< where it is written */
+	size_t line, column;
+	const char *role;         /**< "act", "all", "any", "none", "setting.any", "setting.none",
+	                               "cues.negation.before" and so on */
+	const ps_clause *clause;  /**< the clause of a signal pattern, else NULL */
+	const char *signal;       /**< the signal's id, else NULL */
+	size_t literal_sets;      /**< how many sets of words the prefilter requires before
+	                               running it; 0 when it must run on every sentence */
+} ps_pattern_info;
+
+/** Number of compiled patterns in the pack (lexicons counted inside each use). */
+PS_API size_t ps_ruleset_pattern_count(const ps_ruleset *rules);
+
+/**
+ * Describe the pattern at @p index. Strings are borrowed from the ruleset.
+ * @param[out] out the description
+ * @return PS_OK, or PS_ERR_INVALID when @p index is out of range
+ */
+PS_API ps_status ps_ruleset_pattern(ps_pattern_info *out, const ps_ruleset *rules, size_t index);
+
 /** Name of a stance: "support" or "conflict". */
 PS_API const char *ps_stance_name(ps_stance stance);
 /** Name of a certainty: "asserted", "hedged" or "attributed". */

@@ -97,11 +97,20 @@ typedef struct ps_scan_callbacks {
 	void *userdata;
 } ps_scan_callbacks;
 
+/** Scanner flags for ps_scan_limits.flags. */
+enum {
+	/** Run every signal's patterns on every sentence instead of first looking
+	 *  for the words each pattern requires. Slow; the findings are the same,
+	 *  which the tests check. */
+	PS_SCAN_NO_PREFILTER = 1u << 0,
+};
+
 /** Tunable limits of a scanner; zero fields take the defaults. */
 typedef struct ps_scan_limits {
 	size_t max_sentence;       /**< bytes; default PS_SEGMENT_MAX_DEFAULT */
 	uint32_t match_limit;      /**< PCRE2 match limit per pattern call; default 200000 */
 	uint32_t depth_limit;      /**< PCRE2 depth limit; default 10000 */
+	unsigned flags;            /**< PS_SCAN_... flags */
 } ps_scan_limits;
 
 /**

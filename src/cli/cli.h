@@ -17,7 +17,7 @@ enum {
 
 typedef enum output_format { FORMAT_TEXT, FORMAT_JSONL, FORMAT_JSON } output_format;
 typedef enum fail_on { FAIL_NEVER, FAIL_CONFLICT, FAIL_SUPPORT, FAIL_ANY } fail_on;
-typedef enum command { CMD_SCAN, CMD_LINT, CMD_TEST, CMD_EVAL } command;
+typedef enum command { CMD_SCAN, CMD_LINT, CMD_TEST, CMD_EVAL, CMD_LIST } command;
 
 typedef struct cli_options {
 	command cmd;
@@ -29,6 +29,8 @@ typedef struct cli_options {
 	bool verbose;             /* test: list passing examples; eval: list mistakes */
 	double min_f1;            /* eval: exit 1 below this F1 (0: no bar) */
 	double min_precision;     /* eval: exit 1 below this precision */
+	bool list_patterns;       /* list: the patterns rather than the clauses */
+	bool no_prefilter;        /* run every pattern on every sentence */
 	char **paths;             /* inputs (scan) or rule paths (lint, test) */
 	int n_paths;
 } cli_options;
@@ -51,5 +53,9 @@ int cmd_scan(const cli_options *o);
 int cmd_lint(const cli_options *o);
 int cmd_test(const cli_options *o);
 int cmd_eval(const cli_options *o);
+int cmd_list(const cli_options *o);
+
+/* Scanner limits from the options. */
+ps_scan_limits scan_limits(const cli_options *o);
 
 #endif

@@ -469,7 +469,7 @@ int cmd_eval(const cli_options *o)
 		return EXIT_USAGE;
 	run.rules = rules;
 	run.clauses = calloc(ps_ruleset_clause_count(rules) + 1, sizeof(*run.clauses));
-	if (!run.clauses || ps_scanner_new(&run.scanner, rules, NULL) != PS_OK) {
+	if (!run.clauses || ps_scanner_new(&run.scanner, rules, &(ps_scan_limits){ .flags = scan_limits(o).flags }) != PS_OK) {
 		fputs("pactscan: out of memory\n", stderr);
 		status = EXIT_USAGE;
 		goto out;

@@ -132,9 +132,10 @@ int cmd_scan(const cli_options *o)
 	rules = load_rules(o->rules);
 	if (!rules)
 		return EXIT_USAGE;
+	ps_scan_limits limits = scan_limits(o);
 	run.chunk = malloc(CHUNK);
 	if (!run.chunk || summary_init(&run.sum, rules) != 0 ||
-	    ps_scanner_new(&run.scanner, rules, NULL) != PS_OK) {
+	    ps_scanner_new(&run.scanner, rules, &limits) != PS_OK) {
 		fputs("pactscan: out of memory\n", stderr);
 		status = EXIT_USAGE;
 		goto out;

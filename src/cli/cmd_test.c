@@ -61,7 +61,7 @@ int cmd_test(const cli_options *o)
 
 	if (!rules)
 		return EXIT_USAGE;
-	if (ps_scanner_new(&scanner, rules, NULL) != PS_OK) {
+	if (ps_scanner_new(&scanner, rules, &(ps_scan_limits){ .flags = scan_limits(o).flags }) != PS_OK) {
 		fputs("pactscan: out of memory\n", stderr);
 		status = EXIT_USAGE;
 		goto out;

@@ -16,6 +16,8 @@ int main(int argc, char **argv)
 		return cmd_test(&o);
 	case CMD_EVAL:
 		return cmd_eval(&o);
+	case CMD_LIST:
+		return cmd_list(&o);
 	case CMD_SCAN:
 		break;
 	}

@@ -9,6 +9,7 @@ static const char usage_text[] =
 	"       pactscan lint [--rules] [RULES]\n"
 	"       pactscan test [-v] [RULES]\n"
 	"       pactscan eval [-v] [--format json] [--min-f1 X] [--min-precision X] CORPUS...\n"
+	"       pactscan list [--patterns] [RULES]\n"
 	"\n"
 	"Check news reports against the clauses of a peace agreement. Each sentence\n"
 	"that supports or conflicts with a clause is reported with its stance,\n"
@@ -22,6 +23,8 @@ static const char usage_text[] =
 	"  test [RULES]      run the examples written in the clause files\n"
 	"  eval CORPUS...    compare findings with the gold labels in the documents'\n"
 	"                    front matter: precision, recall and F1 per clause\n"
+	"  list [RULES]      list the clauses; with --patterns, every compiled\n"
+	"                    pattern, one per line (for rg -f, say)\n"
 	"\n"
 	"Options:\n"
 	"  -r, --rules=PATH     rule pack directory or pack.yaml (default: $PACTSCAN_RULES,\n"
@@ -34,6 +37,8 @@ static const char usage_text[] =
 	"                       support, any, or never (the default)\n"
 	"      --color=WHEN     auto (default: on a terminal, unless NO_COLOR is set),\n"
 	"                       always or never\n"
+	"      --no-prefilter   run every pattern on every sentence (slow; the same\n"
+	"                       findings, kept to check the fast path)\n"
 	"  -q, --quiet          text format: no summary table\n"
 	"  -v, --verbose        test: list passing examples too; eval: list each miss\n"
 	"                       and false alarm with its sentence\n"
@@ -71,7 +76,7 @@ static int usage_error(const char *fmt, ...)
 
 int options_parse(cli_options *o, int argc, char **argv)
 {
-	enum { OPT_FAIL_ON = 256, OPT_COLOR, OPT_MIN_F1, OPT_MIN_PRECISION };
+	enum { OPT_FAIL_ON = 256, OPT_COLOR, OPT_MIN_F1, OPT_MIN_PRECISION, OPT_PATTERNS, OPT_NO_PREFILTER };
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
 		{ "format", required_argument, NULL, 'f' },
@@ -80,6 +85,8 @@ int options_parse(cli_options *o, int argc, char **argv)
 		{ "colour", required_argument, NULL, OPT_COLOR },
 		{ "min-f1", required_argument, NULL, OPT_MIN_F1 },
 		{ "min-precision", required_argument, NULL, OPT_MIN_PRECISION },
+		{ "patterns", no_argument, NULL, OPT_PATTERNS },
+		{ "no-prefilter", no_argument, NULL, OPT_NO_PREFILTER },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -101,6 +108,8 @@ int options_parse(cli_options *o, int argc, char **argv)
 			o->cmd = CMD_SCAN;
 		else if (!strcmp(cmd, "eval"))
 			o->cmd = CMD_EVAL;
+		else if (!strcmp(cmd, "list"))
+			o->cmd = CMD_LIST;
 		else
 			shift = 0;
 		if (shift) {
@@ -160,6 +169,12 @@ int options_parse(cli_options *o, int argc, char **argv)
 				o->min_precision = x;
 			break;
 		}
+		case OPT_PATTERNS:
+			o->list_patterns = true;
+			break;
+		case OPT_NO_PREFILTER:
+			o->no_prefilter = true;
+			break;
 		case 'q':
 			o->quiet = true;
 			break;
@@ -182,8 +197,8 @@ int options_parse(cli_options *o, int argc, char **argv)
 	o->n_paths = argc - optind;
 	if (o->format == FORMAT_JSON && o->cmd != CMD_EVAL)
 		return usage_error("%s", "--format json is for eval; scan writes text or jsonl");
-	if ((o->cmd == CMD_LINT || o->cmd == CMD_TEST) && o->n_paths > 1)
+	if ((o->cmd == CMD_LINT || o->cmd == CMD_TEST || o->cmd == CMD_LIST) && o->n_paths > 1)
 		return usage_error("%s takes one rule pack; give a directory or pack.yaml",
-		                   o->cmd == CMD_LINT ? "lint" : "test");
+		                   o->cmd == CMD_LINT ? "lint" : o->cmd == CMD_TEST ? "test" : "list");
 	return -1;
 }

@@ -21,6 +21,7 @@ typedef struct ps_pattern {
 	const char *file;
 	size_t line, col;
 	int source_groups[4];     /* numbers of groups named "source" */
+	size_t literal_sets;      /* sets of words the prefilter requires; 0 = none */
 	int n_source_groups;
 } ps_pattern;
 

@@ -31,6 +31,11 @@ typedef struct loader {
 	size_t n_files;
 	const ynode *cues_at, *setting_at;
 	const char *cues_file, *setting_file;
+	/* What the patterns being compiled serve, for ps_ruleset_pattern(). */
+	const char *section;          /* "setting", "cues.negation", or NULL for a signal */
+	const ps_clause *cur_clause;
+	const char *cur_signal;
+	size_t cap_patterns;
 	bool nomem;
 } loader;
 
@@ -197,6 +202,30 @@ static ps_status get_uint(loader *L, const char *file, const ynode *map, const c
 	return PS_OK;
 }
 
+static ps_status remember_pattern(loader *L, const ps_pattern *p, const char *key)
+{
+	ps_ruleset *rs = L->rs;
+	if (rs->n_patterns == L->cap_patterns) {
+		size_t cap = L->cap_patterns ? L->cap_patterns * 2 : 256;
+		pattern_entry *grown = realloc(rs->patterns, cap * sizeof(*grown));
+		if (!grown)
+			return PS_ERR_NOMEM;
+		rs->patterns = grown;
+		L->cap_patterns = cap;
+	}
+	const char *role = key;
+	if (L->section) {
+		role = arena_printf(&rs->a, "%s.%s", L->section, key);
+		if (!role)
+			return PS_ERR_NOMEM;
+	}
+	rs->patterns[rs->n_patterns++] = (pattern_entry){
+		.pattern = p, .role = role, .clause = L->section ? NULL : L->cur_clause,
+		.signal = L->section ? NULL : L->cur_signal,
+	};
+	return PS_OK;
+}
+
 /* A pattern or a list of patterns. */
 static ps_status get_patterns(loader *L, const char *file, const ynode *map, const char *key, bool required,
                               patlist *out)
@@ -237,8 +266,10 @@ static ps_status get_patterns(loader *L, const char *file, const ynode *map, con
 		}
 		ps_pattern *p = NULL;
 		st = worst(st, pattern_compile(&p, &L->pc, file, s));
-		if (p)
+		if (p) {
 			out->items[out->count++] = p;
+			st = worst(st, remember_pattern(L, p, key));
+		}
 	}
 	return st;
 }
@@ -576,6 +607,10 @@ static ps_status load_cue_kind(loader *L, const char *file, const ynode *cues, c
 	if (st != PS_OK)
 		return st;
 	bool neg = !strcmp(kind, "negation");
+	char *section = arena_printf(&L->rs->a, "cues.%s", kind);
+	if (!section)
+		return PS_ERR_NOMEM;
+	L->section = section;
 	st = check_keys(L, file, c, neg ? negation_keys : cue_keys, where);
 	/* Negation needs a "before" or an "after" list; the others need "terms". */
 	bool need = !neg || !map_get(c, "after");
@@ -587,6 +622,7 @@ static ps_status load_cue_kind(loader *L, const char *file, const ynode *cues, c
 	st = worst(st, get_patterns(L, file, c, "stop", false, &out->stop));
 	st = worst(st, get_uint(L, file, c, "scope", 0, 100, 6, &scope));
 	out->scope = (size_t)scope;
+	L->section = NULL;
 	return st;
 }
 
@@ -624,8 +660,10 @@ static ps_status load_setting(loader *L, const char *file, const ynode *root)
 	if (st != PS_OK)
 		return st;
 	st = check_keys(L, file, s, setting_keys, "'setting'");
+	L->section = "setting";
 	st = worst(st, get_patterns(L, file, s, "any", true, &L->rs->setting_any));
 	st = worst(st, get_patterns(L, file, s, "none", false, &L->rs->setting_none));
+	L->section = NULL;
 	st = worst(st, get_uint(L, file, s, "context", 0, 50, 0, &context));
 	L->rs->setting_context = (size_t)context;
 	L->rs->has_setting = true;
@@ -679,6 +717,7 @@ static ps_status load_signal(loader *L, const char *file, const ynode *n, ps_sig
 	else
 		st = worst(st, parse_stance(L, file, sv, "stance", &stance, false));
 	sig->stance = (ps_stance)stance;
+	L->cur_signal = sig->id;
 	st = worst(st, get_patterns(L, file, n, "act", true, &sig->act));
 	st = worst(st, get_patterns(L, file, n, "all", false, &sig->all));
 	st = worst(st, get_patterns(L, file, n, "any", false, &sig->any));
@@ -769,6 +808,7 @@ static ps_status load_clause(loader *L, const char *file, const ynode *root)
 	ps_clause *c = arena_alloc(&rs->a, sizeof(*c));
 	if (!c)
 		return PS_ERR_NOMEM;
+	L->cur_clause = c;
 	c->file = file;
 	c->line = map_key(root, "clause")->line;
 	c->col = map_key(root, "clause")->col;
@@ -1016,6 +1056,7 @@ void ps_ruleset_free(ps_ruleset *rules)
 	if (!rules)
 		return;
 	pattern_free_codes(rules->codes, rules->n_codes);
+	free(rules->patterns);
 	arena_release(&rules->a);
 	free(rules);
 }
@@ -1057,6 +1098,26 @@ const char *ps_clause_owed_by(const ps_clause *clause, size_t index)
 const ps_example *ps_clause_example(const ps_clause *clause, size_t index)
 {
 	return index < clause->n_examples ? &clause->examples[index] : NULL;
+}
+
+size_t ps_ruleset_pattern_count(const ps_ruleset *rules)
+{
+	return rules->n_patterns;
+}
+
+ps_status ps_ruleset_pattern(ps_pattern_info *out, const ps_ruleset *rules, size_t index)
+{
+	if (!out || !rules || index >= rules->n_patterns)
+		return PS_ERR_INVALID;
+	const pattern_entry *e = &rules->patterns[index];
+	*out = (ps_pattern_info){
+		.text = e->pattern->text, .text_len = e->pattern->text_len,
+		.expanded = e->pattern->expanded, .expanded_len = e->pattern->expanded_len,
+		.file = e->pattern->file, .line = e->pattern->line, .column = e->pattern->col,
+		.role = e->role, .clause = e->clause, .signal = e->signal,
+		.literal_sets = e->pattern->literal_sets,
+	};
+	return PS_OK;
 }
 
 const char *ps_stance_name(ps_stance stance)

@@ -50,6 +50,14 @@ typedef struct cue_rules {
 	size_t scope;         /* words */
 } cue_rules;
 
+/* A compiled pattern with the place it serves, for listing. */
+typedef struct pattern_entry {
+	const ps_pattern *pattern;
+	const char *role;
+	const ps_clause *clause;
+	const char *signal;
+} pattern_entry;
+
 struct ps_ruleset {
 	arena a;
 	pcre2_code **codes;   /* every compiled pattern, owned */
@@ -62,6 +70,8 @@ struct ps_ruleset {
 	patlist setting_any, setting_none;
 	size_t setting_context;
 	bool has_setting;
+	pattern_entry *patterns;  /* every compiled pattern, in load order (malloc'd) */
+	size_t n_patterns;
 };
 
 #endif
