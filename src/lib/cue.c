@@ -24,6 +24,8 @@ static void collect(cue_hits *h, const patlist *pl, matcher *m, const char *s, s
 {
 	for (size_t i = 0; i < pl->count && h->count < CUE_MAX_HITS; i++) {
 		size_t found = 0;
+		if (!matcher_possible(m, pl->items[i]))
+			continue;
 		if (pattern_find_all(pl->items[i], m->md, m->mc, s, len, h->start + h->count, h->end + h->count,
 		                     CUE_MAX_HITS - h->count, &found) < 0)
 			m->limit_hit = true;
@@ -45,6 +47,8 @@ void cue_collect(cue_matches *cm, const ps_ruleset *rs, matcher *m, const char *
 	for (size_t i = 0; i < rs->attribution.terms.count && !cm->attributed; i++) {
 		const ps_pattern *p = rs->attribution.terms.items[i];
 		size_t ms, me;
+		if (!matcher_possible(m, p))
+			continue;
 		int rc = pattern_match(p, m->md, m->mc, s, len, 0, &ms, &me);
 		if (rc < 0)
 			m->limit_hit = true;

@@ -31,7 +31,15 @@ typedef struct matcher {
 	pcre2_match_data *md;
 	pcre2_match_context *mc;
 	bool limit_hit;
+	const prefilter *pf;          /* NULL: run every pattern */
+	const prefilter_state *pfs;
 } matcher;
+
+/* Can pattern p match the current sentence, as far as the prefilter knows? */
+static inline bool matcher_possible(const matcher *m, const ps_pattern *p)
+{
+	return !m->pf || prefilter_pattern_possible(m->pf, m->pfs, p->index);
+}
 
 /* Collect every cue match of the ruleset in sentence s[0..len). */
 void cue_collect(cue_matches *cm, const ps_ruleset *rs, matcher *m, const char *s, size_t len);

@@ -307,7 +307,8 @@ static ps_status expand(pattern_ctx *ctx, sbuf *out, const char *file, const yno
 		if (b > len)
 			b = len;
 		bool lead = b > a && is_word_byte((unsigned char)src[a]);
-		bool trail = b > a && is_word_byte((unsigned char)src[b - 1]);
+		/* "\w" or "\b" at the end is an escape, not a letter. */
+		bool trail = b > a && is_word_byte((unsigned char)src[b - 1]) && !(b - a >= 2 && src[b - 2] == '\\');
 		if (map_segments)
 			sb_seg(out, a, true);
 		if (lead)
@@ -485,6 +486,7 @@ ps_status pattern_compile(ps_pattern **out, pattern_ctx *ctx, const char *file, 
 		goto out;
 	}
 	p->code = code;
+	p->index = UINT32_MAX;
 	code = NULL;
 	p->text = scalar->str;
 	p->text_len = scalar->len;
@@ -498,6 +500,9 @@ ps_status pattern_compile(ps_pattern **out, pattern_ctx *ctx, const char *file, 
 		goto out;
 	}
 	find_source_groups(p);
+	st = literal_require(&p->req, ctx->a, p->expanded, p->expanded_len);
+	if (st != PS_OK)
+		goto out;
 	*out = p;
 out:
 	pcre2_code_free(code);

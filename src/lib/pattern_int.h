@@ -7,9 +7,11 @@
 #include <pcre2.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "pactscan/diag.h"
 #include "arena_int.h"
+#include "literal_int.h"
 #include "yamltree_int.h"
 
 typedef struct ps_pattern {
@@ -21,7 +23,8 @@ typedef struct ps_pattern {
 	const char *file;
 	size_t line, col;
 	int source_groups[4];     /* numbers of groups named "source" */
-	size_t literal_sets;      /* sets of words the prefilter requires; 0 = none */
+	litreq req;               /* what every match contains, for the prefilter */
+	uint32_t index;           /* in the ruleset's pattern list; UINT32_MAX if not in it */
 	int n_source_groups;
 } ps_pattern;
 

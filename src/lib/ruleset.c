@@ -202,7 +202,7 @@ static ps_status get_uint(loader *L, const char *file, const ynode *map, const c
 	return PS_OK;
 }
 
-static ps_status remember_pattern(loader *L, const ps_pattern *p, const char *key)
+static ps_status remember_pattern(loader *L, ps_pattern *p, const char *key)
 {
 	ps_ruleset *rs = L->rs;
 	if (rs->n_patterns == L->cap_patterns) {
@@ -219,6 +219,7 @@ static ps_status remember_pattern(loader *L, const ps_pattern *p, const char *ke
 		if (!role)
 			return PS_ERR_NOMEM;
 	}
+	p->index = (uint32_t)rs->n_patterns;
 	rs->patterns[rs->n_patterns++] = (pattern_entry){
 		.pattern = p, .role = role, .clause = L->section ? NULL : L->cur_clause,
 		.signal = L->section ? NULL : L->cur_signal,
@@ -868,6 +869,7 @@ static ps_status load_clause(loader *L, const char *file, const ynode *root)
 		for (size_t i = 0; i < sigs->count; i++) {
 			ps_signal *sig = &c->signals[c->n_signals];
 			ps_status ss = load_signal(L, file, sigs->items[i], sig);
+			sig->owner = OWNER_FIRST_SIGNAL + (uint32_t)(rs->n_signals + c->n_signals);
 			st = worst(st, ss);
 			if (!sig->id)
 				continue;
@@ -929,6 +931,21 @@ static ps_status build(loader *L)
 	}
 	if (st == PS_OK && L->rs->n_clauses == 0 && L->n_docs)
 		st = bad(L, L->docs[0].file, NULL, "the rules define no clause; a pack needs at least one 'clause:' with signals");
+	if (st == PS_OK)
+		st = prefilter_build(&L->rs->pf, L->rs);
+	/* A signal the prefilter cannot narrow runs its patterns on every sentence. */
+	for (size_t ci = 0; st == PS_OK && ci < L->rs->n_clauses; ci++) {
+		const ps_clause *c = L->rs->clauses[ci];
+		for (size_t si = 0; si < c->n_signals; si++) {
+			const ps_signal *sig = &c->signals[si];
+			if (L->rs->pf.need[sig->owner] == 0) {
+				ynode at = { .line = sig->line, .col = sig->col };
+				st = worst(st, warn(L, sig->file, &at,
+				                    "signal '%s' is slow: no word is required by every match of its act, all and any patterns, so they run on every sentence; start its act with a word",
+				                    sig->id));
+			}
+		}
+	}
 	/* A lexicon nobody used still has to compile. */
 	for (size_t i = 0; i < L->pc.n_lexicons && st == PS_OK; i++) {
 		ynode ref = { .kind = YNODE_SCALAR, .line = L->pc.lexicons[i].line, .col = L->pc.lexicons[i].col };
@@ -1056,6 +1073,7 @@ void ps_ruleset_free(ps_ruleset *rules)
 	if (!rules)
 		return;
 	pattern_free_codes(rules->codes, rules->n_codes);
+	prefilter_free(&rules->pf);
 	free(rules->patterns);
 	arena_release(&rules->a);
 	free(rules);
@@ -1115,7 +1133,7 @@ ps_status ps_ruleset_pattern(ps_pattern_info *out, const ps_ruleset *rules, size
 		.expanded = e->pattern->expanded, .expanded_len = e->pattern->expanded_len,
 		.file = e->pattern->file, .line = e->pattern->line, .column = e->pattern->col,
 		.role = e->role, .clause = e->clause, .signal = e->signal,
-		.literal_sets = e->pattern->literal_sets,
+		.literal_sets = e->pattern->req.count,
 	};
 	return PS_OK;
 }

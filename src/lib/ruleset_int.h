@@ -5,6 +5,7 @@
 #include "pactscan/ruleset.h"
 #include "arena_int.h"
 #include "pattern_int.h"
+#include "prefilter_int.h"
 
 typedef struct patlist {
 	ps_pattern **items;
@@ -21,6 +22,7 @@ typedef struct ps_signal {
 	size_t within;        /* other words allowed between the parts; 0 = any */
 	bool flip;            /* negation flips the stance */
 	double weight;
+	uint32_t owner;       /* its number in the prefilter */
 	const char *file;
 	size_t line, col;
 } ps_signal;
@@ -70,6 +72,7 @@ struct ps_ruleset {
 	patlist setting_any, setting_none;
 	size_t setting_context;
 	bool has_setting;
+	prefilter pf;
 	pattern_entry *patterns;  /* every compiled pattern, in load order (malloc'd) */
 	size_t n_patterns;
 };

@@ -33,6 +33,8 @@ struct ps_scanner {
 	size_t recent_pos;
 	ps_scan_stats stats;
 	char *chunk;          /* read buffer for ps_scanner_scan_fd */
+	prefilter_state pfs;
+	bool prefilter;       /* look for required words before running patterns */
 };
 
 ps_status ps_scanner_new(ps_scanner **out, const ps_ruleset *rules, const ps_scan_limits *limits)
@@ -65,6 +67,15 @@ ps_status ps_scanner_new(ps_scanner **out, const ps_ruleset *rules, const ps_sca
 		st = PS_ERR_NOMEM;
 		goto out;
 	}
+	s->prefilter = !(s->limits.flags & PS_SCAN_NO_PREFILTER);
+	if (s->prefilter) {
+		if (prefilter_state_init(&s->pfs, &rules->pf) != PS_OK) {
+			st = PS_ERR_NOMEM;
+			goto out;
+		}
+		s->m.pf = &rules->pf;
+		s->m.pfs = &s->pfs;
+	}
 	pcre2_set_match_limit(s->m.mc, s->limits.match_limit);
 	pcre2_set_depth_limit(s->m.mc, s->limits.depth_limit);
 	pcre2_jit_stack_assign(s->m.mc, NULL, s->jit_stack);
@@ -84,6 +95,7 @@ void ps_scanner_free(ps_scanner *s)
 	pcre2_jit_stack_free(s->jit_stack);
 	free(s->buf);
 	free(s->chunk);
+	prefilter_state_free(&s->pfs);
 	free(s);
 }
 
@@ -182,6 +194,8 @@ typedef struct occurrences {
 static void find(ps_scanner *s, const sentence *sn, const ps_pattern *p, occurrences *o)
 {
 	size_t found = 0;
+	if (!matcher_possible(&s->m, p))
+		return;
 	if (pattern_find_all(p, s->m.md, s->m.mc, sn->text, sn->len, o->start + o->count, o->end + o->count,
 	                     MAX_OCCURRENCES - o->count, &found) < 0)
 		s->m.limit_hit = true;
@@ -244,6 +258,8 @@ static bool eval_signal(ps_scanner *s, sentence *sn, const ps_signal *sig, candi
 
 	for (size_t i = 0; i < sig->none.count; i++) {
 		size_t ms, me;
+		if (!matcher_possible(&s->m, sig->none.items[i]))
+			continue;
 		int rc = pattern_match(sig->none.items[i], s->m.md, s->m.mc, sn->text, sn->len, 0, &ms, &me);
 		if (rc < 0)
 			s->m.limit_hit = true;
@@ -356,14 +372,20 @@ static bool in_setting(ps_scanner *s, const sentence *sn)
 {
 	const ps_ruleset *rs = s->rules;
 	bool here = false, elsewhere = false, context = false;
+	bool try_any = !s->prefilter || prefilter_candidate(&rs->pf, &s->pfs, OWNER_SETTING_ANY);
+	bool try_none = !s->prefilter || prefilter_candidate(&rs->pf, &s->pfs, OWNER_SETTING_NONE);
 	size_t ms, me;
-	for (size_t i = 0; i < rs->setting_any.count && !here; i++) {
+	for (size_t i = 0; try_any && i < rs->setting_any.count && !here; i++) {
+		if (!matcher_possible(&s->m, rs->setting_any.items[i]))
+			continue;
 		int rc = pattern_match(rs->setting_any.items[i], s->m.md, s->m.mc, sn->text, sn->len, 0, &ms, &me);
 		if (rc < 0)
 			s->m.limit_hit = true;
 		here = rc == 1;
 	}
-	for (size_t i = 0; i < rs->setting_none.count && !here && !elsewhere; i++) {
+	for (size_t i = 0; try_none && i < rs->setting_none.count && !here && !elsewhere; i++) {
+		if (!matcher_possible(&s->m, rs->setting_none.items[i]))
+			continue;
 		int rc = pattern_match(rs->setting_none.items[i], s->m.md, s->m.mc, sn->text, sn->len, 0, &ms, &me);
 		if (rc < 0)
 			s->m.limit_hit = true;
@@ -384,6 +406,8 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 	const ps_ruleset *rs = s->rules;
 	s->stats.sentences++;
 	s->m.limit_hit = false;
+	if (s->prefilter)
+		prefilter_run(&rs->pf, &s->pfs, sn->text, sn->len);
 	if (rs->has_setting && !in_setting(s, sn))
 		goto out;
 	s->stats.in_setting++;
@@ -394,6 +418,8 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 		bool have[2] = { false, false };
 		for (size_t si = 0; si < clause->n_signals; si++) {
 			const ps_signal *sig = &clause->signals[si];
+			if (s->prefilter && !prefilter_candidate(&rs->pf, &s->pfs, sig->owner))
+				continue;
 			if (!eval_signal(s, sn, sig, &cur))
 				continue;
 			int k = cur.stance == PS_STANCE_CONFLICT ? 1 : 0;

@@ -1,0 +1,26 @@
+/* Aho-Corasick: every occurrence of a set of literals in one pass over the
+ * text, ASCII letters matched without regard to case. */
+#ifndef PS_ACMATCH_INT_H
+#define PS_ACMATCH_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pactscan/status.h"
+
+#define ACM_HAS_OUTPUT 0x80000000u
+
+typedef struct acm {
+	uint32_t *delta;      /* [state * nclass + class]: next state * nclass, | ACM_HAS_OUTPUT */
+	uint8_t cls[256];     /* byte -> class; 0 for bytes in no literal */
+	uint32_t nclass;
+	uint32_t nstates;
+	uint32_t *out_start;  /* per state (indexed by state number), into out_ids; nstates + 1 */
+	uint32_t *out_ids;    /* literal ids ending at each state, the fail chain's included */
+} acm;
+
+/* Build the automaton for literals lits[i] (lower case), ids 0..n-1. */
+ps_status acm_build(acm *m, const char *const *lits, const size_t *lens, size_t n);
+void acm_free(acm *m);
+
+#endif

@@ -1,0 +1,372 @@
+#include "prefilter_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ruleset_int.h"
+
+/* ---- building ---------------------------------------------------------- */
+
+typedef struct builder {
+	/* distinct literals */
+	const char **lit;
+	size_t *lit_len;
+	uint32_t n_lits, cap_lits;
+	uint32_t *hash;       /* open addressing over literal ids + 1 */
+	uint32_t hash_cap;
+	/* sets: each a list of literal ids, owned by one owner */
+	uint32_t **set_ids;
+	uint32_t *set_n;
+	uint32_t *set_owner;
+	uint32_t n_sets, cap_sets;
+	uint32_t *need;
+	uint32_t n_owners;
+	bool nomem;
+} builder;
+
+static uint32_t fnv(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)s[i]) * 16777619u;
+	return h;
+}
+
+static bool rehash(builder *b)
+{
+	uint32_t cap = b->hash_cap ? b->hash_cap * 2 : 1024;
+	uint32_t *h = calloc(cap, sizeof(*h));
+	if (!h)
+		return false;
+	for (uint32_t id = 0; id < b->n_lits; id++) {
+		uint32_t k = fnv(b->lit[id], b->lit_len[id]) & (cap - 1);
+		while (h[k])
+			k = (k + 1) & (cap - 1);
+		h[k] = id + 1;
+	}
+	free(b->hash);
+	b->hash = h;
+	b->hash_cap = cap;
+	return true;
+}
+
+static uint32_t literal_id(builder *b, const char *s, size_t n)
+{
+	if ((b->n_lits + 1) * 2 > b->hash_cap && !rehash(b)) {
+		b->nomem = true;
+		return 0;
+	}
+	uint32_t k = fnv(s, n) & (b->hash_cap - 1);
+	while (b->hash[k]) {
+		uint32_t id = b->hash[k] - 1;
+		if (b->lit_len[id] == n && !memcmp(b->lit[id], s, n))
+			return id;
+		k = (k + 1) & (b->hash_cap - 1);
+	}
+	if (b->n_lits == b->cap_lits) {
+		uint32_t cap = b->cap_lits ? b->cap_lits * 2 : 256;
+		const char **lit = realloc(b->lit, cap * sizeof(*lit));
+		if (lit)
+			b->lit = lit;
+		size_t *len = realloc(b->lit_len, cap * sizeof(*len));
+		if (len)
+			b->lit_len = len;
+		if (!lit || !len) {
+			b->nomem = true;
+			return 0;
+		}
+		b->cap_lits = cap;
+	}
+	b->lit[b->n_lits] = s;
+	b->lit_len[b->n_lits] = n;
+	b->hash[k] = ++b->n_lits;
+	return b->n_lits - 1;
+}
+
+/* Add the union of sets[0..n) as one requirement of owner. */
+static void require(builder *b, uint32_t owner, const litset *const *sets, size_t n)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += sets[i]->count;
+	if (!total || total > LITERAL_MAX_SET_SIZE * 4)
+		return;
+	uint32_t *ids = malloc(total * sizeof(*ids));
+	uint32_t m = 0;
+	if (!ids) {
+		b->nomem = true;
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < sets[i]->count; k++) {
+			uint32_t id = literal_id(b, sets[i]->str[k], sets[i]->len[k]);
+			bool dup = false;
+			for (uint32_t j = 0; j < m && !dup; j++)
+				dup = ids[j] == id;
+			if (!dup)
+				ids[m++] = id;
+		}
+	/* An owner asking twice for the same set counts it once. */
+	for (uint32_t s = 0; s < b->n_sets; s++) {
+		if (b->set_owner[s] != owner || b->set_n[s] != m)
+			continue;
+		bool same = true;
+		for (uint32_t j = 0; j < m && same; j++) {
+			bool found = false;
+			for (uint32_t k = 0; k < m && !found; k++)
+				found = b->set_ids[s][k] == ids[j];
+			same = found;
+		}
+		if (same) {
+			free(ids);
+			return;
+		}
+	}
+	if (b->n_sets == b->cap_sets) {
+		uint32_t cap = b->cap_sets ? b->cap_sets * 2 : 256;
+		uint32_t **si = realloc(b->set_ids, cap * sizeof(*si));
+		if (si)
+			b->set_ids = si;
+		uint32_t *sn = realloc(b->set_n, cap * sizeof(*sn));
+		if (sn)
+			b->set_n = sn;
+		uint32_t *so = realloc(b->set_owner, cap * sizeof(*so));
+		if (so)
+			b->set_owner = so;
+		if (!si || !sn || !so) {
+			free(ids);
+			b->nomem = true;
+			return;
+		}
+		b->cap_sets = cap;
+	}
+	b->set_ids[b->n_sets] = ids;
+	b->set_n[b->n_sets] = m;
+	b->set_owner[b->n_sets++] = owner;
+	b->need[owner]++;
+}
+
+/* The patterns are alternatives: one set, the union of each one's best. */
+static void require_any_of(builder *b, uint32_t owner, const patlist *pl)
+{
+	const litset *best[64];
+	if (!pl->count || pl->count > 64)
+		return;
+	for (size_t i = 0; i < pl->count; i++) {
+		best[i] = literal_best(&pl->items[i]->req);
+		if (!best[i])
+			return;
+	}
+	require(b, owner, best, pl->count);
+}
+
+/* Every pattern must match: each one's sets are required. */
+static void require_all_of(builder *b, uint32_t owner, const patlist *pl)
+{
+	for (size_t i = 0; i < pl->count; i++)
+		for (size_t k = 0; k < pl->items[i]->req.count; k++) {
+			const litset *one = &pl->items[i]->req.sets[k];
+			require(b, owner, &one, 1);
+		}
+}
+
+ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs)
+{
+	builder b = { 0 };
+	ps_status st = PS_OK;
+	static const char kelvin[] = "\xE2\x84\xAA", long_s[] = "\xC5\xBF";
+
+	memset(pf, 0, sizeof(*pf));
+	b.n_owners = OWNER_FIRST_SIGNAL + (uint32_t)rs->n_signals;
+	b.need = calloc(b.n_owners, sizeof(*b.need));
+	if (!b.need) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	require_any_of(&b, OWNER_SETTING_ANY, &rs->setting_any);
+	require_any_of(&b, OWNER_SETTING_NONE, &rs->setting_none);
+	for (size_t ci = 0; ci < rs->n_clauses; ci++) {
+		const ps_clause *c = rs->clauses[ci];
+		for (size_t si = 0; si < c->n_signals; si++) {
+			const ps_signal *sig = &c->signals[si];
+			if (sig->act.count == 1)
+				require_all_of(&b, sig->owner, &sig->act);
+			else
+				require_any_of(&b, sig->owner, &sig->act);
+			require_all_of(&b, sig->owner, &sig->all);
+			require_any_of(&b, sig->owner, &sig->any);
+		}
+	}
+	/* Each pattern's own sets, so single patterns can be skipped too. */
+	size_t n_set_total = 0, n_lit_total = 0;
+	pf->n_patterns = (uint32_t)rs->n_patterns;
+	for (size_t i = 0; i < rs->n_patterns; i++) {
+		const litreq *r = &rs->patterns[i].pattern->req;
+		n_set_total += r->count;
+		for (size_t k = 0; k < r->count; k++)
+			n_lit_total += r->sets[k].count;
+	}
+	pf->pat_set_start = malloc((rs->n_patterns + 1) * sizeof(uint32_t));
+	pf->set_lit_start = malloc((n_set_total + 1) * sizeof(uint32_t));
+	pf->set_lits = malloc((n_lit_total ? n_lit_total : 1) * sizeof(uint32_t));
+	if (!pf->pat_set_start || !pf->set_lit_start || !pf->set_lits) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	uint32_t ns = 0, nl = 0;
+	for (size_t i = 0; i < rs->n_patterns; i++) {
+		const litreq *r = &rs->patterns[i].pattern->req;
+		pf->pat_set_start[i] = ns;
+		for (size_t k = 0; k < r->count; k++) {
+			pf->set_lit_start[ns++] = nl;
+			for (size_t j = 0; j < r->sets[k].count; j++)
+				pf->set_lits[nl++] = literal_id(&b, r->sets[k].str[j], r->sets[k].len[j]);
+		}
+	}
+	pf->pat_set_start[rs->n_patterns] = ns;
+	pf->set_lit_start[ns] = nl;
+	/* Characters that caseless UTF matching folds to ASCII letters make a
+	 * sentence take the plain path. */
+	pf->exotic[0] = literal_id(&b, kelvin, 3);
+	pf->exotic[1] = literal_id(&b, long_s, 2);
+	if (b.nomem) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	st = acm_build(&pf->ac, b.lit, b.lit_len, b.n_lits);
+	if (st != PS_OK)
+		goto out;
+	/* literal -> sets, as compressed rows */
+	pf->n_lits = b.n_lits;
+	pf->n_sets = b.n_sets;
+	pf->n_owners = b.n_owners;
+	pf->lit_set_start = calloc(b.n_lits + 1, sizeof(*pf->lit_set_start));
+	size_t total = 0;
+	for (uint32_t s = 0; s < b.n_sets; s++)
+		total += b.set_n[s];
+	pf->lit_set_ids = malloc((total ? total : 1) * sizeof(*pf->lit_set_ids));
+	pf->set_owner = malloc((b.n_sets ? b.n_sets : 1) * sizeof(*pf->set_owner));
+	if (!pf->lit_set_start || !pf->lit_set_ids || !pf->set_owner) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	for (uint32_t s = 0; s < b.n_sets; s++)
+		for (uint32_t k = 0; k < b.set_n[s]; k++)
+			pf->lit_set_start[b.set_ids[s][k] + 1]++;
+	for (uint32_t l = 0; l < b.n_lits; l++)
+		pf->lit_set_start[l + 1] += pf->lit_set_start[l];
+	uint32_t *fill = calloc(b.n_lits ? b.n_lits : 1, sizeof(*fill));
+	if (!fill) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	for (uint32_t s = 0; s < b.n_sets; s++) {
+		pf->set_owner[s] = b.set_owner[s];
+		for (uint32_t k = 0; k < b.set_n[s]; k++) {
+			uint32_t l = b.set_ids[s][k];
+			pf->lit_set_ids[pf->lit_set_start[l] + fill[l]++] = s;
+		}
+	}
+	free(fill);
+	pf->need = b.need;
+	b.need = NULL;
+out:
+	for (uint32_t s = 0; s < b.n_sets; s++)
+		free(b.set_ids[s]);
+	free(b.set_ids);
+	free(b.set_n);
+	free(b.set_owner);
+	free(b.lit);
+	free(b.lit_len);
+	free(b.hash);
+	free(b.need);
+	if (st != PS_OK)
+		prefilter_free(pf);
+	return st;
+}
+
+void prefilter_free(prefilter *pf)
+{
+	acm_free(&pf->ac);
+	free(pf->lit_set_start);
+	free(pf->lit_set_ids);
+	free(pf->set_owner);
+	free(pf->need);
+	free(pf->pat_set_start);
+	free(pf->set_lit_start);
+	free(pf->set_lits);
+	memset(pf, 0, sizeof(*pf));
+}
+
+/* ---- scanning ---------------------------------------------------------- */
+
+ps_status prefilter_state_init(prefilter_state *ps, const prefilter *pf)
+{
+	memset(ps, 0, sizeof(*ps));
+	ps->lit_stamp = calloc(pf->n_lits ? pf->n_lits : 1, sizeof(uint32_t));
+	ps->set_stamp = calloc(pf->n_sets ? pf->n_sets : 1, sizeof(uint32_t));
+	ps->own_stamp = calloc(pf->n_owners ? pf->n_owners : 1, sizeof(uint32_t));
+	ps->own_count = calloc(pf->n_owners ? pf->n_owners : 1, sizeof(uint32_t));
+	if (!ps->lit_stamp || !ps->set_stamp || !ps->own_stamp || !ps->own_count) {
+		prefilter_state_free(ps);
+		return PS_ERR_NOMEM;
+	}
+	return PS_OK;
+}
+
+void prefilter_state_free(prefilter_state *ps)
+{
+	free(ps->lit_stamp);
+	free(ps->set_stamp);
+	free(ps->own_stamp);
+	free(ps->own_count);
+	memset(ps, 0, sizeof(*ps));
+}
+
+static void hit(const prefilter *pf, prefilter_state *ps, uint32_t lit)
+{
+	if (ps->lit_stamp[lit] == ps->stamp)
+		return;
+	ps->lit_stamp[lit] = ps->stamp;
+	if (lit == pf->exotic[0] || lit == pf->exotic[1])
+		ps->exotic = true;
+	for (uint32_t k = pf->lit_set_start[lit]; k < pf->lit_set_start[lit + 1]; k++) {
+		uint32_t s = pf->lit_set_ids[k];
+		if (ps->set_stamp[s] == ps->stamp)
+			continue;
+		ps->set_stamp[s] = ps->stamp;
+		uint32_t o = pf->set_owner[s];
+		if (ps->own_stamp[o] != ps->stamp) {
+			ps->own_stamp[o] = ps->stamp;
+			ps->own_count[o] = 0;
+		}
+		ps->own_count[o]++;
+	}
+}
+
+void prefilter_run(const prefilter *pf, prefilter_state *ps, const char *text, size_t len)
+{
+	const uint32_t *delta = pf->ac.delta;
+	const uint8_t *cls = pf->ac.cls;
+	uint32_t s = 0;
+
+	if (++ps->stamp == 0) {
+		/* The stamps wrapped: start them afresh. */
+		memset(ps->lit_stamp, 0, pf->n_lits * sizeof(uint32_t));
+		memset(ps->set_stamp, 0, pf->n_sets * sizeof(uint32_t));
+		memset(ps->own_stamp, 0, pf->n_owners * sizeof(uint32_t));
+		ps->stamp = 1;
+	}
+	ps->exotic = false;
+	if (!delta)
+		return;
+	for (size_t i = 0; i < len; i++) {
+		uint32_t e = delta[s + cls[(uint8_t)text[i]]];
+		s = e & ~ACM_HAS_OUTPUT;
+		if (e & ACM_HAS_OUTPUT) {
+			uint32_t state = s / pf->ac.nclass;
+			for (uint32_t k = pf->ac.out_start[state]; k < pf->ac.out_start[state + 1]; k++)
+				hit(pf, ps, pf->ac.out_ids[k]);
+		}
+	}
+}

@@ -1,0 +1,77 @@
+/* The prefilter: which signals (and which halves of the setting gate) can
+ * possibly match a sentence, decided from the literals each requires, all
+ * found in one Aho-Corasick pass. Built once per ruleset; per-scanner state
+ * holds the stamps. */
+#ifndef PS_PREFILTER_INT_H
+#define PS_PREFILTER_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "acmatch_int.h"
+
+/* Owners of requirements: the setting gate's two halves, then each signal. */
+#define OWNER_SETTING_ANY 0u
+#define OWNER_SETTING_NONE 1u
+#define OWNER_FIRST_SIGNAL 2u
+
+typedef struct prefilter {
+	acm ac;
+	uint32_t n_lits;
+	uint32_t *lit_set_start;   /* CSR: literal -> sets holding it */
+	uint32_t *lit_set_ids;
+	uint32_t n_sets;
+	uint32_t *set_owner;       /* set -> the owner requiring it */
+	uint32_t n_owners;
+	uint32_t *need;            /* per owner: distinct sets required; 0 = always a candidate */
+	uint32_t exotic[2];        /* literal ids of U+212A and U+017F, which fold to k and s */
+	/* Per pattern (by its index): its required sets, each a run of literal ids. */
+	uint32_t n_patterns;
+	uint32_t *pat_set_start;   /* pattern -> first set; n_patterns + 1 */
+	uint32_t *set_lit_start;   /* set -> first literal in set_lits; one past the last set too */
+	uint32_t *set_lits;
+} prefilter;
+
+typedef struct prefilter_state {
+	uint32_t stamp;
+	uint32_t *lit_stamp, *set_stamp, *own_stamp, *own_count;
+	bool exotic;               /* every owner is a candidate for this sentence */
+} prefilter_state;
+
+struct ps_ruleset;
+
+/* Build from the ruleset's compiled patterns (their literal requirements). */
+ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs);
+void prefilter_free(prefilter *pf);
+
+ps_status prefilter_state_init(prefilter_state *ps, const prefilter *pf);
+void prefilter_state_free(prefilter_state *ps);
+
+/* Find the literals in a sentence and count each owner's satisfied sets. */
+void prefilter_run(const prefilter *pf, prefilter_state *ps, const char *text, size_t len);
+
+/* After prefilter_run: can owner match this sentence? */
+static inline bool prefilter_candidate(const prefilter *pf, const prefilter_state *ps, uint32_t owner)
+{
+	return pf->need[owner] == 0 || ps->exotic ||
+	       (ps->own_stamp[owner] == ps->stamp && ps->own_count[owner] >= pf->need[owner]);
+}
+
+/* After prefilter_run: can the pattern with this index match the sentence?
+ * True for a pattern with no requirement, or outside the pattern list. */
+static inline bool prefilter_pattern_possible(const prefilter *pf, const prefilter_state *ps, uint32_t index)
+{
+	if (index >= pf->n_patterns || ps->exotic)
+		return true;
+	for (uint32_t s = pf->pat_set_start[index]; s < pf->pat_set_start[index + 1]; s++) {
+		bool any = false;
+		for (uint32_t k = pf->set_lit_start[s]; k < pf->set_lit_start[s + 1] && !any; k++)
+			any = ps->lit_stamp[pf->set_lits[k]] == ps->stamp;
+		if (!any)
+			return false;
+	}
+	return true;
+}
+
+#endif

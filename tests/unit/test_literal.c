@@ -1,0 +1,132 @@
+/* Required literals: what the prefilter may demand of a sentence before a
+ * pattern runs. Every set must hold for every match (soundness), and the
+ * sets should be as selective as the pattern allows. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "helpers.h"
+#include "literal_int.h"
+#include "pattern_int.h"
+#include "prefilter_int.h"
+#include "ruleset_int.h"
+
+/* The required sets of a pattern, written "{a,b} {c}" with members sorted
+ * as extracted. */
+static const char *sets_of(const char *pattern)
+{
+	static char out[2048];
+	arena a;
+	litreq r;
+	arena_init(&a, 4096);
+	ck_assert_int_eq(literal_require(&r, &a, pattern, strlen(pattern)), PS_OK);
+	out[0] = '\0';
+	for (size_t i = 0; i < r.count; i++) {
+		strcat(out, i ? " {" : "{");
+		for (size_t k = 0; k < r.sets[i].count; k++) {
+			if (k)
+				strcat(out, ",");
+			strncat(out, r.sets[i].str[k], r.sets[i].len[k]);
+		}
+		strcat(out, "}");
+	}
+	arena_release(&a);
+	return out;
+}
+
+#define assert_sets(pattern, expected) ck_assert_str_eq(sets_of(pattern), (expected))
+
+START_TEST(literals_from_plain_patterns)
+{
+	assert_sets("(?:\\bHamas\\b)", "{hamas}");
+	assert_sets("(?:\\bwithdr\\w*|\\bpulled back\\b)", "{withdr,pulled back}");
+	assert_sets("(?:\\byellow[- ]line\\b)", "{yellow-line,yellow line}");
+	assert_sets("(?:\\bKhan Y(?:ou|u|o)nis\\b)", "{khan younis,khan yunis,khan yonis}");
+	assert_sets("(?:(?<source>\\w+)\\s+said\\b)", "{said}");
+	assert_sets("(?:\\Qa.b\\E)", "{a.b}");
+	assert_sets("(?:(?=abc)def)", "{def}");
+	assert_sets("(?:[[:alpha:]]+ foo)", "{ foo}");
+	assert_sets("(?:(abc|de)fgh)", "{abcfgh,defgh}");
+	/* Both parts are required when something unknown stands between. */
+	assert_sets("(?:\\bhostages\\b.*\\breleased\\b)", "{hostages} {released}");
+}
+END_TEST
+
+START_TEST(nothing_required_where_nothing_is_sure)
+{
+	assert_sets("(?:x*)", "");
+	assert_sets("(?:ab|cd)", "");                 /* too short to help */
+	assert_sets("(?:hamas|\\w+)", "");            /* one branch needs no word */
+	assert_sets("(?:(?:hamas)?)", "");
+	assert_sets("(?:(?x) foo bar)", "");          /* extended mode changes spaces */
+	assert_sets("(?:caf\xC3\xA9s)", "{caf}");     /* non-ASCII folds beyond bytes */
+	assert_sets("(?:\\x{e9}t\xC3\xA9)", "");
+	assert_sets("(?:a(?(1)b|c)d)", "");
+}
+END_TEST
+
+/* Every sentence of the corpus against every pattern of the shipped pack:
+ * wherever a pattern matches, the prefilter must have let it run. */
+START_TEST(the_shipped_pack_is_sound_on_the_corpus)
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = NULL;
+	ck_assert_int_eq(ps_diags_new(&diags), PS_OK);
+	ck_assert_int_eq(ps_ruleset_load(&rules, PS_SOURCE_ROOT "/rules", diags), PS_OK);
+	prefilter_state pfs;
+	ck_assert_int_eq(prefilter_state_init(&pfs, &rules->pf), PS_OK);
+	pcre2_match_data *md = pcre2_match_data_create(32, NULL);
+	DIR *dir = opendir(PS_SOURCE_ROOT "/corpus");
+	ck_assert_ptr_nonnull(dir);
+	struct dirent *e;
+	size_t sentences = 0, checks = 0;
+	static char text[1 << 20];
+	while ((e = readdir(dir))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[4096];
+		snprintf(path, sizeof path, "%s/corpus/%s", PS_SOURCE_ROOT, e->d_name);
+		FILE *f = fopen(path, "rb");
+		size_t len = fread(text, 1, sizeof text, f);
+		fclose(f);
+		size_t pos = 0;
+		ps_segment seg;
+		while (pos < len && ps_segment_next(&seg, text + pos, len - pos, true, 0)) {
+			const char *s = text + pos + seg.start;
+			size_t n = seg.end - seg.start;
+			prefilter_run(&rules->pf, &pfs, s, n);
+			sentences++;
+			for (size_t i = 0; i < rules->n_patterns; i++) {
+				const ps_pattern *p = rules->patterns[i].pattern;
+				size_t ms, me;
+				if (pattern_match(p, md, NULL, s, n, 0, &ms, &me) == 1) {
+					checks++;
+					ck_assert_msg(prefilter_pattern_possible(&rules->pf, &pfs, p->index),
+					              "pattern %s:%zu:%zu matches \"%.*s\" but the prefilter skips it",
+					              p->file, p->line, p->col, (int)n, s);
+				}
+			}
+			pos += seg.next;
+		}
+	}
+	closedir(dir);
+	ck_assert_uint_gt(sentences, 400);
+	ck_assert_uint_gt(checks, 1000);
+	pcre2_match_data_free(md);
+	prefilter_state_free(&pfs);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("literal");
+	TCase *tc = tcase_create("literal");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, literals_from_plain_patterns);
+	tcase_add_test(tc, nothing_required_where_nothing_is_sure);
+	tcase_add_test(tc, the_shipped_pack_is_sound_on_the_corpus);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}
