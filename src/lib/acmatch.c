@@ -116,7 +116,8 @@ ps_status acm_build(acm *m, const char *const *lits, const size_t *lens, size_t 
 	nout = 0;
 	for (uint32_t s = 0; s < m->nstates; s++) {
 		m->out_start[s] = (uint32_t)nout;
-		memcpy(m->out_ids + nout, outs[s].v, outs[s].n * sizeof(*m->out_ids));
+		if (outs[s].n)
+			memcpy(m->out_ids + nout, outs[s].v, outs[s].n * sizeof(*m->out_ids));
 		nout += outs[s].n;
 	}
 	m->out_start[m->nstates] = (uint32_t)nout;

@@ -851,7 +851,7 @@ static ps_status load_clause(loader *L, const char *file, const ynode *root)
 	}
 	/* Clause ids are unique across the pack. */
 	for (size_t i = 0; c->id && i < rs->n_clauses; i++)
-		if (!strcmp(rs->clauses[i]->id, c->id))
+		if (rs->clauses[i]->id && !strcmp(rs->clauses[i]->id, c->id))
 			st = worst(st, bad(L, file, map_get(cn, "id"), "clause id '%s' is used twice (first in %s:%zu:%zu); ids must be unique",
 			                   c->id, rs->clauses[i]->file, rs->clauses[i]->line, rs->clauses[i]->col));
 

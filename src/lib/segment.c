@@ -201,8 +201,14 @@ static size_t cut_point(const char *t, size_t len, size_t start, size_t max_len)
 	return i;
 }
 
-static bool emit(ps_segment *out, const char *t, size_t start, size_t end, size_t next, bool forced)
+static bool emit(ps_segment *out, const char *t, size_t len, size_t max_len, size_t start, size_t end,
+                 size_t next, bool forced)
 {
+	/* A run of stops or closing quotes can carry a sentence past the cap. */
+	if (trim_end(t, start, end) - start > max_len) {
+		end = next = cut_point(t, len, start, max_len);
+		forced = true;
+	}
 	out->start = start;
 	out->end = trim_end(t, start, end);
 	out->next = next;
@@ -230,15 +236,21 @@ bool ps_segment_next(ps_segment *out, const char *t, size_t len, bool final, siz
 		at_line_start = is_newline(t[i - 1]);
 	if (at_line_start) {
 		size_t b = bullet_len(t, i, len);
-		if (b && i + b < len)
+		if (b && i + b < len) {
 			i += b;
+			/* A bare bullet, then only space: nothing to report. */
+			while (i < len && space_len(t, i, len))
+				i += space_len(t, i, len);
+			if (i == len)
+				return false;
+		}
 	}
 	start = i;
 
 	while (i < len) {
 		if (i - start >= max_len) {
 			size_t cut = cut_point(t, len, start, max_len);
-			return emit(out, t, start, cut, cut, true);
+			return emit(out, t, len, max_len, start, cut, cut, true);
 		}
 		size_t term = terminal_len(t, i, len);
 		if (term) {
@@ -249,7 +261,7 @@ bool ps_segment_next(ps_segment *out, const char *t, size_t len, bool final, siz
 				j += closer_len(t, j, len);
 			if (j == len) {
 				if (final)
-					return emit(out, t, start, j, j, false);
+					return emit(out, t, len, max_len, start, j, j, false);
 				return false;
 			}
 			if (!space_len(t, j, len)) {
@@ -260,17 +272,17 @@ bool ps_segment_next(ps_segment *out, const char *t, size_t len, bool final, siz
 			size_t k = skip_space(t, j, len, &newline, &blank);
 			if (k == len) {
 				if (final)
-					return emit(out, t, start, j, k, false);
+					return emit(out, t, len, max_len, start, j, k, false);
 				return false;
 			}
 			if (blank)
-				return emit(out, t, start, j, k, false);
+				return emit(out, t, len, max_len, start, j, k, false);
 			unsigned char next = (unsigned char)t[k];
 			bool single_dot = term == 1 && t[i] == '.' && j == i + 1;
 			/* A line end after the stop ends the sentence even after an
 			 * abbreviation: news puts one paragraph on a line. */
 			if (can_start(t, k, len) && (newline || !(single_dot && is_abbreviation(t, start, i, next))))
-				return emit(out, t, start, j, k, false);
+				return emit(out, t, len, max_len, start, j, k, false);
 			i = k;
 			continue;
 		}
@@ -279,13 +291,13 @@ bool ps_segment_next(ps_segment *out, const char *t, size_t len, bool final, siz
 			size_t k = skip_space(t, i, len, &newline, &blank);
 			if (k == len) {
 				if (final)
-					return emit(out, t, start, i, k, false);
+					return emit(out, t, len, max_len, start, i, k, false);
 				return false;
 			}
 			if (blank)
-				return emit(out, t, start, i, k, false);
+				return emit(out, t, len, max_len, start, i, k, false);
 			if (bullet_len(t, k, len))
-				return emit(out, t, start, i, k, false);
+				return emit(out, t, len, max_len, start, i, k, false);
 			size_t last = line_last(t, start, i);
 			unsigned char lc = last > start ? (unsigned char)t[last - 1] : ' ';
 			bool continues = lc == ',' || lc == ';' || lc == ':' || lc == '-' || lc == '(' || lc == '&';
@@ -293,7 +305,7 @@ bool ps_segment_next(ps_segment *out, const char *t, size_t len, bool final, siz
 			 * like a new one, is a headline or a list item. */
 			if (!continues && can_start(t, k, len) && !terminal_len(t, last ? last - 1 : 0, len) &&
 			    !closer_len(t, last ? last - 1 : 0, len))
-				return emit(out, t, start, i, k, false);
+				return emit(out, t, len, max_len, start, i, k, false);
 			i = k;
 			continue;
 		}
@@ -301,9 +313,9 @@ bool ps_segment_next(ps_segment *out, const char *t, size_t len, bool final, siz
 	}
 	if (len - start > max_len || (!final && len - start == max_len)) {
 		size_t cut = cut_point(t, len, start, max_len);
-		return emit(out, t, start, cut, cut, true);
+		return emit(out, t, len, max_len, start, cut, cut, true);
 	}
 	if (final)
-		return emit(out, t, start, len, len, false);
+		return emit(out, t, len, max_len, start, len, len, false);
 	return false;
 }

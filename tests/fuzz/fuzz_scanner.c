@@ -1,0 +1,71 @@
+/* Fuzz the scanner end to end on the shipped pack: positions stay inside
+ * the document, streaming in pieces finds what one call finds, and the
+ * prefilter finds exactly what the plain path finds. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "pactscan/pactscan.h"
+
+typedef struct tally {
+	size_t size;
+	size_t count;
+	uint64_t hash;
+} tally;
+
+static int on_finding(const ps_finding *f, void *userdata)
+{
+	tally *t = userdata;
+	FUZZ_ASSERT(f->sentence_span.start < f->sentence_span.end && f->sentence_span.end <= t->size);
+	FUZZ_ASSERT(f->line >= 1 && f->column >= 1);
+	for (size_t i = 0; i < f->evidence_count; i++)
+		FUZZ_ASSERT(f->evidence[i].start <= f->evidence[i].end && f->evidence[i].end <= t->size);
+	for (size_t i = 0; i < f->cue_count; i++)
+		FUZZ_ASSERT(f->cues[i].span.end <= t->size);
+	t->count++;
+	t->hash = t->hash * 1000003u ^ (f->sentence_span.start * 31u + ps_clause_index(f->clause) * 7u + f->stance * 3u +
+	                                f->certainty + f->line * 17u + f->column * 13u);
+	return 0;
+}
+
+static ps_ruleset *rules;
+static ps_scanner *fast, *plain;
+
+static void setup(void)
+{
+	ps_diags *diags = NULL;
+	if (ps_diags_new(&diags) != PS_OK || ps_ruleset_load(&rules, PS_SOURCE_ROOT "/rules", diags) != PS_OK) {
+		fprintf(stderr, "fuzz_scanner: cannot load %s/rules\n", PS_SOURCE_ROOT);
+		abort();
+	}
+	ps_diags_free(diags);
+	ps_scan_limits slow = { .flags = PS_SCAN_NO_PREFILTER, .max_sentence = 256 };
+	ps_scan_limits quick = { .max_sentence = 256 };
+	if (ps_scanner_new(&fast, rules, &quick) != PS_OK || ps_scanner_new(&plain, rules, &slow) != PS_OK)
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (!rules)
+		setup();
+	const char *text = (const char *)data;
+	tally a = { .size = size }, b = { .size = size }, c = { .size = size };
+	ps_scan_callbacks ca = { on_finding, NULL, &a }, cb = { on_finding, NULL, &b }, cc = { on_finding, NULL, &c };
+	ps_status sa = ps_scanner_scan(fast, text, size, &ca);
+	ps_status sb = ps_scanner_scan(plain, text, size, &cb);
+	/* Streamed in two uneven pieces. */
+	size_t cut = size ? data[0] % (size + 1) : 0;
+	ps_scanner_begin(fast, &cc);
+	ps_scanner_feed(fast, text, cut);
+	ps_scanner_feed(fast, text + cut, size - cut);
+	ps_status sc = ps_scanner_end(fast);
+	FUZZ_ASSERT(sa == PS_OK || sa == PS_ERR_INCOMPLETE);
+	if (sa == PS_OK && sb == PS_OK) {
+		FUZZ_ASSERT(a.count == b.count && a.hash == b.hash);
+	}
+	if (sa == PS_OK && sc == PS_OK)
+		FUZZ_ASSERT(a.count == c.count && a.hash == c.hash);
+	return 0;
+}
