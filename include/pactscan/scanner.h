@@ -103,6 +103,9 @@ enum {
 	 *  for the words each pattern requires. Slow; the findings are the same,
 	 *  which the tests check. */
 	PS_SCAN_NO_PREFILTER = 1u << 0,
+	/** Match with PCRE2's interpreter, not its JIT code: much slower, for
+	 *  memory checkers such as valgrind that cannot follow JIT code. */
+	PS_SCAN_NO_JIT = 1u << 1,
 };
 
 /** Tunable limits of a scanner; zero fields take the defaults. */

@@ -26,7 +26,7 @@ static void collect(cue_hits *h, const patlist *pl, matcher *m, const char *s, s
 		size_t found = 0;
 		if (!matcher_possible(m, pl->items[i]))
 			continue;
-		if (pattern_find_all(pl->items[i], m->md, m->mc, s, len, h->start + h->count, h->end + h->count,
+		if (pattern_find_all(pl->items[i], m->md, m->mc, m->options, s, len, h->start + h->count, h->end + h->count,
 		                     CUE_MAX_HITS - h->count, &found) < 0)
 			m->limit_hit = true;
 		h->count += found;
@@ -49,7 +49,7 @@ void cue_collect(cue_matches *cm, const ps_ruleset *rs, matcher *m, const char *
 		size_t ms, me;
 		if (!matcher_possible(m, p))
 			continue;
-		int rc = pattern_match(p, m->md, m->mc, s, len, 0, &ms, &me);
+		int rc = pattern_match(p, m->md, m->mc, m->options, s, len, 0, &ms, &me);
 		if (rc < 0)
 			m->limit_hit = true;
 		if (rc != 1)

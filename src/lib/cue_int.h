@@ -30,6 +30,7 @@ typedef struct cue_matches {
 typedef struct matcher {
 	pcre2_match_data *md;
 	pcre2_match_context *mc;
+	uint32_t options;             /* for pcre2_match: PCRE2_NO_JIT under valgrind */
 	bool limit_hit;
 	const prefilter *pf;          /* NULL: run every pattern */
 	const prefilter_state *pfs;

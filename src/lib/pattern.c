@@ -510,12 +510,12 @@ out:
 	return st;
 }
 
-int pattern_match(const ps_pattern *p, pcre2_match_data *md, pcre2_match_context *mc,
+int pattern_match(const ps_pattern *p, pcre2_match_data *md, pcre2_match_context *mc, uint32_t options,
                   const char *subject, size_t len, size_t start, size_t *ms, size_t *me)
 {
 	if (start > len)
 		return 0;
-	int rc = pcre2_match(p->code, (PCRE2_SPTR)subject, len, start, 0, md, mc);
+	int rc = pcre2_match(p->code, (PCRE2_SPTR)subject, len, start, options, md, mc);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT ||
@@ -529,7 +529,7 @@ int pattern_match(const ps_pattern *p, pcre2_match_data *md, pcre2_match_context
 	return 1;
 }
 
-int pattern_find_all(const ps_pattern *p, pcre2_match_data *md, pcre2_match_context *mc,
+int pattern_find_all(const ps_pattern *p, pcre2_match_data *md, pcre2_match_context *mc, uint32_t options,
                      const char *subject, size_t len, size_t *starts, size_t *ends, size_t max,
                      size_t *found)
 {
@@ -537,7 +537,7 @@ int pattern_find_all(const ps_pattern *p, pcre2_match_data *md, pcre2_match_cont
 	*found = 0;
 	while (n < max && pos <= len) {
 		size_t ms, me;
-		int rc = pattern_match(p, md, mc, subject, len, pos, &ms, &me);
+		int rc = pattern_match(p, md, mc, options, subject, len, pos, &ms, &me);
 		if (rc < 0) {
 			*found = n;
 			return -1;

@@ -63,13 +63,13 @@ ps_status pattern_compile(ps_pattern **out, pattern_ctx *ctx, const char *file,
 /* Find the first match at or after start. Returns 1 and sets *ms, *me on a
  * match, 0 when there is none, -1 when a match or depth limit was hit, -2 on
  * another matching error. */
-int pattern_match(const ps_pattern *p, pcre2_match_data *md, pcre2_match_context *mc,
+int pattern_match(const ps_pattern *p, pcre2_match_data *md, pcre2_match_context *mc, uint32_t options,
                   const char *subject, size_t len, size_t start, size_t *ms, size_t *me);
 
 /* Up to max non-overlapping matches in subject, as [starts[i], ends[i]).
  * An empty match advances one character. Returns the count, or -1 when a
  * limit was hit (matches found before it are kept in *found). */
-int pattern_find_all(const ps_pattern *p, pcre2_match_data *md, pcre2_match_context *mc,
+int pattern_find_all(const ps_pattern *p, pcre2_match_data *md, pcre2_match_context *mc, uint32_t options,
                      const char *subject, size_t len, size_t *starts, size_t *ends, size_t max,
                      size_t *found);
 

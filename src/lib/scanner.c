@@ -68,6 +68,8 @@ ps_status ps_scanner_new(ps_scanner **out, const ps_ruleset *rules, const ps_sca
 		goto out;
 	}
 	s->prefilter = !(s->limits.flags & PS_SCAN_NO_PREFILTER);
+	if (s->limits.flags & PS_SCAN_NO_JIT)
+		s->m.options = PCRE2_NO_JIT;
 	if (s->prefilter) {
 		if (prefilter_state_init(&s->pfs, &rules->pf) != PS_OK) {
 			st = PS_ERR_NOMEM;
@@ -196,7 +198,7 @@ static void find(ps_scanner *s, const sentence *sn, const ps_pattern *p, occurre
 	size_t found = 0;
 	if (!matcher_possible(&s->m, p))
 		return;
-	if (pattern_find_all(p, s->m.md, s->m.mc, sn->text, sn->len, o->start + o->count, o->end + o->count,
+	if (pattern_find_all(p, s->m.md, s->m.mc, s->m.options, sn->text, sn->len, o->start + o->count, o->end + o->count,
 	                     MAX_OCCURRENCES - o->count, &found) < 0)
 		s->m.limit_hit = true;
 	o->count += found;
@@ -260,7 +262,7 @@ static bool eval_signal(ps_scanner *s, sentence *sn, const ps_signal *sig, candi
 		size_t ms, me;
 		if (!matcher_possible(&s->m, sig->none.items[i]))
 			continue;
-		int rc = pattern_match(sig->none.items[i], s->m.md, s->m.mc, sn->text, sn->len, 0, &ms, &me);
+		int rc = pattern_match(sig->none.items[i], s->m.md, s->m.mc, s->m.options, sn->text, sn->len, 0, &ms, &me);
 		if (rc < 0)
 			s->m.limit_hit = true;
 		if (rc == 1)
@@ -378,7 +380,7 @@ static bool in_setting(ps_scanner *s, const sentence *sn)
 	for (size_t i = 0; try_any && i < rs->setting_any.count && !here; i++) {
 		if (!matcher_possible(&s->m, rs->setting_any.items[i]))
 			continue;
-		int rc = pattern_match(rs->setting_any.items[i], s->m.md, s->m.mc, sn->text, sn->len, 0, &ms, &me);
+		int rc = pattern_match(rs->setting_any.items[i], s->m.md, s->m.mc, s->m.options, sn->text, sn->len, 0, &ms, &me);
 		if (rc < 0)
 			s->m.limit_hit = true;
 		here = rc == 1;
@@ -386,7 +388,7 @@ static bool in_setting(ps_scanner *s, const sentence *sn)
 	for (size_t i = 0; try_none && i < rs->setting_none.count && !here && !elsewhere; i++) {
 		if (!matcher_possible(&s->m, rs->setting_none.items[i]))
 			continue;
-		int rc = pattern_match(rs->setting_none.items[i], s->m.md, s->m.mc, sn->text, sn->len, 0, &ms, &me);
+		int rc = pattern_match(rs->setting_none.items[i], s->m.md, s->m.mc, s->m.options, sn->text, sn->len, 0, &ms, &me);
 		if (rc < 0)
 			s->m.limit_hit = true;
 		elsewhere = rc == 1;

@@ -35,6 +35,9 @@ ps_ruleset *load_yaml(const char *yaml, ps_diags **diags);
 /* The first error's "line:col: message", for assertions. */
 const char *first_error(const char *yaml);
 
+/* Scanner limits for tests: no JIT when PACTSCAN_TEST_NO_JIT is set. */
+ps_scan_limits test_limits(void);
+
 /* Scan text with rules, recording every finding. */
 void scan_with(seen *out, const ps_ruleset *rules, const char *text, size_t len);
 

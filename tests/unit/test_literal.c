@@ -69,6 +69,9 @@ END_TEST
  * wherever a pattern matches, the prefilter must have let it run. */
 START_TEST(the_shipped_pack_is_sound_on_the_corpus)
 {
+	/* Every pattern on every sentence takes minutes without the JIT. */
+	if (getenv("PACTSCAN_TEST_NO_JIT"))
+		return;
 	ps_diags *diags = NULL;
 	ps_ruleset *rules = NULL;
 	ck_assert_int_eq(ps_diags_new(&diags), PS_OK);
@@ -99,7 +102,7 @@ START_TEST(the_shipped_pack_is_sound_on_the_corpus)
 			for (size_t i = 0; i < rules->n_patterns; i++) {
 				const ps_pattern *p = rules->patterns[i].pattern;
 				size_t ms, me;
-				if (pattern_match(p, md, NULL, s, n, 0, &ms, &me) == 1) {
+				if (pattern_match(p, md, NULL, 0, s, n, 0, &ms, &me) == 1) {
 					checks++;
 					ck_assert_msg(prefilter_pattern_possible(&rules->pf, &pfs, p->index),
 					              "pattern %s:%zu:%zu matches \"%.*s\" but the prefilter skips it",

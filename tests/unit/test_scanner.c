@@ -133,7 +133,8 @@ static void feed_in_pieces(seen *out, const ps_ruleset *rules, const char *text,
 	seen whole;
 	scan_with(&whole, rules, text, len);
 	memset(out, 0, sizeof(*out));
-	ck_assert_int_eq(ps_scanner_new(&scanner, rules, NULL), PS_OK);
+	ps_scan_limits limits = test_limits();
+	ck_assert_int_eq(ps_scanner_new(&scanner, rules, &limits), PS_OK);
 	ps_scan_callbacks cb;
 	/* Reuse the helper's recorder through a whole-document scan of each piece
 	 * would reset state; so compare counts and positions instead. */
