@@ -135,6 +135,26 @@ PS_API void ps_scanner_free(ps_scanner *scanner);
  */
 PS_API ps_status ps_scanner_begin(ps_scanner *scanner, const ps_scan_callbacks *callbacks);
 
+/** Where a piece of a larger document starts, for ps_scanner_begin_at(). */
+typedef struct ps_scan_origin {
+	uint64_t offset;       /**< document offset of the first byte that will be fed */
+	uint64_t line;         /**< its line, 1-based */
+	uint64_t column;       /**< its column, 1-based (1 at a line start) */
+	uint64_t report_from;  /**< sentences starting before this offset are read only
+	                            as context for the setting gate: no findings, not counted */
+} ps_scan_origin;
+
+/**
+ * Start scanning a piece of a larger document, for scanning one document in
+ * parallel. Cut the document where ps_segment_last_cut() says, and feed each
+ * scanner from a cut a few sentences (at least the setting's context, say
+ * four cuts) before its piece, with report_from at the piece's start: the
+ * findings of all pieces, in order, are then those of one whole scan.
+ * @return PS_OK or PS_ERR_INVALID
+ */
+PS_API ps_status ps_scanner_begin_at(ps_scanner *scanner, const ps_scan_callbacks *callbacks,
+                                     const ps_scan_origin *origin);
+
 /**
  * Feed the next bytes of the document. Complete sentences are scanned at once;
  * the incomplete tail is kept (at most the sentence cap) for the next call.

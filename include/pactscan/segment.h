@@ -49,6 +49,17 @@ typedef struct ps_segment {
 PS_API bool ps_segment_next(ps_segment *out, const char *text, size_t len,
                             bool final, size_t max_len);
 
+/**
+ * The last place in text[0..len) where every segmentation of a longer text
+ * containing it starts a sentence, whatever came before: the start of a line
+ * after a blank line, or of a line that begins with an upper-case letter
+ * after a line ending "a lower-case letter, a stop". A large document can be
+ * cut there and its pieces scanned in parallel (see ps_scanner_begin_at()).
+ *
+ * @return the offset, or 0 when there is none
+ */
+PS_API size_t ps_segment_last_cut(const char *text, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

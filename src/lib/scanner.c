@@ -29,6 +29,9 @@ struct ps_scanner {
 	uint64_t line_pos;    /* lines are counted up to here */
 	bool last_cr;         /* the byte before line_pos was a lone-so-far CR */
 	bool started, bom_checked, skipping, stopped, incomplete;
+	uint64_t report_from; /* sentences before this offset are context only */
+	uint64_t origin;      /* document offset of the first byte fed */
+	uint64_t fed_end;     /* document offset just past the last byte fed */
 	bool recent[MAX_CONTEXT]; /* which of the last sentences were in the setting */
 	size_t recent_pos;
 	ps_scan_stats stats;
@@ -124,7 +127,27 @@ ps_status ps_scanner_begin(ps_scanner *s, const ps_scan_callbacks *callbacks)
 	s->bom_checked = s->skipping = s->stopped = s->incomplete = false;
 	memset(s->recent, 0, sizeof(s->recent));
 	s->recent_pos = 0;
+	s->report_from = s->origin = s->fed_end = 0;
 	memset(&s->stats, 0, sizeof(s->stats));
+	return PS_OK;
+}
+
+ps_status ps_scanner_begin_at(ps_scanner *s, const ps_scan_callbacks *callbacks, const ps_scan_origin *origin)
+{
+	ps_status st = ps_scanner_begin(s, callbacks);
+	if (st != PS_OK)
+		return st;
+	if (!origin || origin->line == 0 || origin->column == 0 || origin->column - 1 > origin->offset) {
+		s->started = false;
+		return PS_ERR_INVALID;
+	}
+	s->base = s->line_pos = origin->offset;
+	s->line = origin->line;
+	s->line_start = origin->offset - (origin->column - 1);
+	s->report_from = origin->report_from;
+	s->origin = s->fed_end = origin->offset;
+	/* A byte order mark can only open the whole document. */
+	s->bom_checked = origin->offset > 0;
 	return PS_OK;
 }
 
@@ -406,10 +429,17 @@ static bool in_setting(ps_scanner *s, const sentence *sn)
 static void scan_sentence(ps_scanner *s, sentence *sn)
 {
 	const ps_ruleset *rs = s->rules;
-	s->stats.sentences++;
+	bool report = sn->off >= s->report_from;
 	s->m.limit_hit = false;
 	if (s->prefilter)
 		prefilter_run(&rs->pf, &s->pfs, sn->text, sn->len);
+	if (!report) {
+		/* Context for a piece of a larger document: the gate only. */
+		if (rs->has_setting)
+			in_setting(s, sn);
+		return;
+	}
+	s->stats.sentences++;
 	if (rs->has_setting && !in_setting(s, sn))
 		goto out;
 	s->stats.in_setting++;
@@ -479,7 +509,7 @@ static void process(ps_scanner *s, bool final)
 		advance_lines(s, sn.off);
 		sn.line = s->line;
 		sn.col = sn.off - s->line_start + 1;
-		if (seg.forced)
+		if (seg.forced && sn.off >= s->report_from)
 			s->stats.cut_sentences++;
 		scan_sentence(s, &sn);
 		pos += seg.next;
@@ -499,7 +529,10 @@ ps_status ps_scanner_feed(ps_scanner *s, const char *data, size_t len)
 {
 	if (!s || (!data && len) || !s->started)
 		return PS_ERR_INVALID;
-	s->stats.bytes += len;
+	/* Bytes fed as context before report_from are not counted. */
+	s->fed_end += len;
+	uint64_t from = s->report_from > s->origin ? s->report_from : s->origin;
+	s->stats.bytes = s->fed_end > from ? s->fed_end - from : 0;
 	while (len && !s->stopped) {
 		size_t room = s->cap - s->len;
 		size_t n = len < room ? len : room;

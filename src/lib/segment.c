@@ -319,3 +319,19 @@ bool ps_segment_next(ps_segment *out, const char *t, size_t len, bool final, siz
 		return emit(out, t, len, max_len, start, len, len, false);
 	return false;
 }
+
+size_t ps_segment_last_cut(const char *t, size_t len)
+{
+	for (size_t i = len; i >= 3; i--) {
+		if (t[i - 1] != '\n' || i == len)
+			continue;
+		unsigned char next = (unsigned char)t[i];
+		/* A blank line, then text. */
+		if (t[i - 2] == '\n' && !space_len(t, i, len))
+			return i;
+		if (i >= 3 && is_upper(next) && (t[i - 2] == '.' || t[i - 2] == '!' || t[i - 2] == '?') &&
+		    is_lower((unsigned char)t[i - 3]))
+			return i;
+	}
+	return 0;
+}

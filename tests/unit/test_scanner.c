@@ -246,6 +246,72 @@ START_TEST(long_sentences_are_cut_not_lost)
 }
 END_TEST
 
+/* A document cut where ps_segment_last_cut() allows, each piece scanned by
+ * its own scanner from a few cuts earlier: the findings are one scan's. */
+static int record_key(const ps_finding *f, void *userdata)
+{
+	char *out = userdata;
+	size_t used = strlen(out);
+	if (used < 60000)
+		snprintf(out + used, 65536 - used, "%llu:%llu@%llu %s %d %d|", (unsigned long long)f->line,
+		         (unsigned long long)f->column, (unsigned long long)f->sentence_span.start, ps_clause_id(f->clause),
+		         (int)f->stance, (int)f->certainty);
+	return 0;
+}
+
+START_TEST(pieces_scanned_apart_find_what_one_scan_finds)
+{
+	static const char *const lines[] = {
+		"Talks on Gaza resumed in Cairo.", "Israeli troops withdrew from the town.",
+		"The hostages were released on Monday.", "Rain fell over the hills.", "Markets were calm.",
+		"Hamas delayed the return of the bodies.", "The bodies were handed over at noon.",
+		"Ukraine said the hostages were released.", "Traffic was light.",
+	};
+	static char text[40000], whole[65536], parts[65536];
+	size_t len = 0;
+	for (int i = 0; len < sizeof text - 200; i++)
+		len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", lines[(i * 7) % 9],
+		                        i % 11 == 10 ? "\n\n" : i % 3 == 2 ? "\n" : " ");
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(test_pack, &diags);
+	ps_scanner *scanner = NULL;
+	ps_scan_limits limits = test_limits();
+	ck_assert_int_eq(ps_scanner_new(&scanner, rules, &limits), PS_OK);
+	whole[0] = parts[0] = '\0';
+	ps_scan_callbacks cw = { record_key, NULL, whole }, cp = { record_key, NULL, parts };
+	ck_assert_int_eq(ps_scanner_scan(scanner, text, len, &cw), PS_OK);
+	uint64_t sentences = ps_scanner_stats(scanner)->sentences, counted = 0, bytes = 0;
+	/* Every cut, from the end backwards, then in order. */
+	size_t cuts[4096], n = 0, end = len;
+	while (n < 4096 && (end = ps_segment_last_cut(text, end)) > 0)
+		cuts[n++] = end;
+	ck_assert_uint_gt(n, 40);
+	size_t order[4097], m = 0;
+	order[m++] = 0;
+	for (size_t i = n; i-- > 0;)
+		order[m++] = cuts[i];
+	for (size_t i = 0; i < m; i += 2) {
+		size_t from = order[i], to = i + 2 < m ? order[i + 2] : len, ctx = order[i >= 4 ? i - 4 : 0];
+		uint64_t line = 1;
+		for (size_t k = 0; k < ctx; k++)
+			line += text[k] == '\n';
+		ps_scan_origin origin = { .offset = ctx, .line = line, .column = 1, .report_from = from };
+		ck_assert_int_eq(ps_scanner_begin_at(scanner, &cp, &origin), PS_OK);
+		ck_assert_int_eq(ps_scanner_feed(scanner, text + ctx, to - ctx), PS_OK);
+		ck_assert_int_eq(ps_scanner_end(scanner), PS_OK);
+		counted += ps_scanner_stats(scanner)->sentences;
+		bytes += ps_scanner_stats(scanner)->bytes;
+	}
+	ck_assert_uint_gt(strlen(whole), 1000);
+	ck_assert_str_eq(parts, whole);
+	ck_assert_uint_eq(counted, sentences);
+	ck_assert_uint_eq(bytes, len);
+	ps_scanner_free(scanner);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
 typedef struct worker {
 	const ps_ruleset *rules;
 	size_t findings;
@@ -302,6 +368,7 @@ int main(void)
 	tcase_add_test(tc, empty_matches_advance);
 	tcase_add_test(tc, long_sentences_are_cut_not_lost);
 	tcase_add_test(tc, one_ruleset_serves_many_threads);
+	tcase_add_test(tc, pieces_scanned_apart_find_what_one_scan_finds);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
