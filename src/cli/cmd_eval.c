@@ -321,7 +321,7 @@ out:
 	return run->nomem ? 1 : 0;
 }
 
-static void on_skip(const char *name, const char *why, void *userdata)
+static void on_skip(const char *name, skip_kind kind, const char *why, void *userdata)
 {
 	eval_run *run = userdata;
 	fprintf(stderr, "pactscan: %s: skipped: %s\n", name, why);

@@ -1,128 +1,158 @@
-/* The default command: scan documents and report findings. */
-#include <errno.h>
+/* The default command, and `pactscan baseline`: scan documents on -j
+ * threads and report them in input order. The walk (and the JSON Lines
+ * reader) run on the main thread and queue jobs; workers scan; the main
+ * thread reports each document in order, so every -j gives the same
+ * output, on stdout and on stderr. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "frontmatter.h"
 #include "inputs.h"
-#include "report.h"
+#include "jsonl_input.h"
+#include "pool.h"
+#include "run.h"
+#include "scandoc.h"
 
-#define CHUNK 65536
+#define MAX_JOBS 256
 
-typedef struct scan_run {
+typedef enum job_kind {
+	JOB_FILE,                  /* scan the file named doc.name */
+	JOB_STDIN,                 /* scan standard input */
+	JOB_TEXT,                  /* scan text (a JSON Lines document) */
+	JOB_READY,                 /* nothing to scan: a skipped document */
+	JOB_NOTICE,                /* no document: a message for stderr */
+} job_kind;
+
+typedef struct scan_job {
+	job_kind kind;
+	doc_result doc;
+	char *text;
+	size_t len;
+} scan_job;
+
+typedef struct scan_ctx {
 	const cli_options *opts;
-	ps_scanner *scanner;
-	reporter rep;
-	run_summary sum;
-	doc_result *doc;
-	char *chunk;
-	bool fail_matched, incomplete, write_failed;
-} scan_run;
+	report_run run;
+	pool *pool;
+	bool nomem;
+} scan_ctx;
 
-static int on_finding(const ps_finding *f, void *userdata)
+static void work(void *job_ptr, void *worker_state)
 {
-	scan_run *run = userdata;
-	return doc_add_finding(run->doc, f);
-}
-
-static void on_problem(const ps_diag *d, void *userdata)
-{
-	scan_run *run = userdata;
-	run->doc->incomplete = true;
-	fprintf(stderr, "%s:%zu:%zu: warning: %s\n", run->doc->name, d->line, d->column, d->message);
-}
-
-static bool matches_fail_on(const scan_run *run, const doc_result *doc)
-{
-	for (size_t i = 0; i < doc->n; i++) {
-		ps_stance s = doc->findings[i].stance;
-		switch (run->opts->fail) {
-		case FAIL_ANY: return true;
-		case FAIL_CONFLICT: if (s == PS_STANCE_CONFLICT) return true; break;
-		case FAIL_SUPPORT: if (s == PS_STANCE_SUPPORT) return true; break;
-		case FAIL_NEVER: return false;
-		}
+	scan_job *job = job_ptr;
+	doc_scanner *ds = worker_state;
+	switch (job->kind) {
+	case JOB_FILE:
+	case JOB_STDIN:
+		doc_scan_file(ds, &job->doc, job->kind == JOB_STDIN);
+		break;
+	case JOB_TEXT:
+		doc_scan_text(ds, &job->doc, job->text, job->len);
+		break;
+	case JOB_READY:
+	case JOB_NOTICE:
+		break;
 	}
-	return false;
+	free(job->text);
+	job->text = NULL;
 }
 
-static int finish_doc(scan_run *run, doc_result *doc)
+static void deliver(void *job_ptr, void *userdata)
 {
-	if (doc->skipped || doc->incomplete)
-		run->incomplete = true;
-	if (run->rep.document(&run->rep, doc) != 0)
-		run->write_failed = true;
-	summary_add(&run->sum, doc);
-	if (matches_fail_on(run, doc))
-		run->fail_matched = true;
-	doc_free(doc);
-	return run->write_failed ? 1 : 0;
-}
-
-static void on_skip(const char *name, const char *why, void *userdata)
-{
-	scan_run *run = userdata;
-	doc_result doc = { .name = name, .skipped = why };
-	fprintf(stderr, "pactscan: %s: skipped: %s\n", name, why);
-	finish_doc(run, &doc);
-}
-
-static int on_document(const char *name, int fd, void *userdata)
-{
-	scan_run *run = userdata;
-	doc_result doc = { .name = name };
-	ps_scan_callbacks cb = { on_finding, on_problem, run };
-	ps_status st = ps_scanner_begin(run->scanner, &cb);
-	bool first = true;
-	frontmatter fm;
-	frontmatter_init(&fm);
-	run->doc = &doc;
-	while (st == PS_OK) {
-		ssize_t n = read(fd, run->chunk, CHUNK);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			fprintf(stderr, "pactscan: %s: read error: %s\n", name, strerror(errno));
-			doc.incomplete = true;
-			break;
-		}
-		if (n == 0)
-			break;
-		if (first && n >= 2 && (!memcmp(run->chunk, "\xFF\xFE", 2) || !memcmp(run->chunk, "\xFE\xFF", 2))) {
-			doc.skipped = "UTF-16 text; convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)";
-			fprintf(stderr, "pactscan: %s: skipped: %s\n", name, doc.skipped);
-			break;
-		}
-		/* Like grep, a NUL byte in the first chunk marks a binary file. */
-		if (first && memchr(run->chunk, '\0', (size_t)n)) {
-			doc.skipped = "binary file (holds NUL bytes)";
-			fprintf(stderr, "pactscan: %s: skipped: %s\n", name, doc.skipped);
-			break;
-		}
-		first = false;
-		frontmatter_blank(&fm, run->chunk, (size_t)n);
-		st = ps_scanner_feed(run->scanner, run->chunk, (size_t)n);
+	scan_job *job = job_ptr;
+	scan_ctx *ctx = userdata;
+	if (job->kind == JOB_NOTICE) {
+		run_notice(&ctx->run, job->doc.messages, job->doc.messages_len);
+		doc_free(&job->doc);
+	} else {
+		run_deliver(&ctx->run, &job->doc);
 	}
-	ps_status end = ps_scanner_end(run->scanner);
-	if (st == PS_OK)
-		st = end;
-	doc.stats = *ps_scanner_stats(run->scanner);
-	if (doc.nomem || st == PS_ERR_NOMEM) {
-		fprintf(stderr, "pactscan: %s: out of memory\n", name);
-		doc.incomplete = true;
-	} else if (st == PS_ERR_INCOMPLETE) {
-		doc.incomplete = true;
+	free(job);
+}
+
+static void tick(void *userdata)
+{
+	scan_ctx *ctx = userdata;
+	progress_tick(&ctx->run.prog);
+}
+
+/* Queue a job; it takes doc's contents and text. Non-zero stops the walk. */
+static int submit(scan_ctx *ctx, job_kind kind, doc_result *doc, char *text, size_t len)
+{
+	scan_job *job = calloc(1, sizeof(*job));
+	if (!job) {
+		doc_free(doc);
+		free(text);
+		ctx->nomem = true;
+		return 1;
 	}
-	run->doc = NULL;
-	return finish_doc(run, &doc);
+	job->kind = kind;
+	job->doc = *doc;
+	job->text = text;
+	job->len = len;
+	memset(doc, 0, sizeof(*doc));
+	pool_submit(ctx->pool, job);
+	return ctx->run.write_failed ? 1 : 0;
+}
+
+static int on_jsonl_doc(doc_result *doc, char *text, size_t len, void *userdata)
+{
+	int rc = submit(userdata, text ? JOB_TEXT : JOB_READY, doc, text, len);
+	free(doc);
+	return rc;
+}
+
+static int on_file(const char *name, bool is_stdin, void *userdata)
+{
+	scan_ctx *ctx = userdata;
+	if (ctx->opts->input == INPUT_JSONL)
+		return jsonl_read(name, is_stdin, on_jsonl_doc, ctx);
+	doc_result doc = { .name = strdup(name) };
+	if (!doc.name) {
+		ctx->nomem = true;
+		return 1;
+	}
+	return submit(ctx, is_stdin ? JOB_STDIN : JOB_FILE, &doc, NULL, 0);
+}
+
+static void on_skip(const char *name, skip_kind kind, const char *why, void *userdata)
+{
+	scan_ctx *ctx = userdata;
+	doc_result doc = { .name = strdup(name) };
+	if (!doc.name) {
+		ctx->nomem = true;
+		return;
+	}
+	doc_skip(&doc, kind, why);
+	doc_message(&doc, "pactscan: %s: skipped: %s\n", name, why);
+	submit(ctx, JOB_READY, &doc, NULL, 0);
+}
+
+static void on_notice(const char *name, const char *what, void *userdata)
+{
+	scan_ctx *ctx = userdata;
+	doc_result doc = { 0 };
+	doc_message(&doc, "pactscan: %s: %s\n", name, what);
+	submit(ctx, JOB_NOTICE, &doc, NULL, 0);
+}
+
+static size_t worker_count(const cli_options *o)
+{
+	long n = o->jobs;
+	if (n <= 0)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	return (size_t)(n > MAX_JOBS ? MAX_JOBS : n);
 }
 
 int cmd_scan(const cli_options *o)
 {
-	scan_run run = { .opts = o };
-	int status = EXIT_CLEAN;
+	scan_ctx ctx = { .opts = o };
 	ps_ruleset *rules = NULL;
+	doc_scanner **workers = NULL;
+	size_t n_workers = worker_count(o);
+	int status = EXIT_USAGE;
 
 	if (o->n_paths == 0 && isatty(STDIN_FILENO)) {
 		fputs("pactscan: no input; give files or directories, or pipe text into pactscan\n"
@@ -132,41 +162,40 @@ int cmd_scan(const cli_options *o)
 	rules = load_rules(o->rules);
 	if (!rules)
 		return EXIT_USAGE;
-	ps_scan_limits limits = scan_limits(o);
-	run.chunk = malloc(CHUNK);
-	if (!run.chunk || summary_init(&run.sum, rules) != 0 ||
-	    ps_scanner_new(&run.scanner, rules, &limits) != PS_OK) {
-		fputs("pactscan: out of memory\n", stderr);
-		status = EXIT_USAGE;
+	if (run_open(&ctx.run, o, rules) != 0)
 		goto out;
+	scan_settings settings = {
+		.rules = rules, .selected = ctx.run.selected, .min_rank = o->min_certainty, .limits = scan_limits(o),
+	};
+	workers = calloc(n_workers, sizeof(*workers));
+	bool ok = workers != NULL;
+	for (size_t i = 0; ok && i < n_workers; i++)
+		ok = doc_scanner_new(&workers[i], &settings) == 0;
+	pool_callbacks cb = { work, deliver, tick, &ctx };
+	if (!ok || pool_new(&ctx.pool, n_workers, (void **)workers, &cb) != 0) {
+		fputs("pactscan: out of memory\n", stderr);
+		ctx.run.aborted = true;
+	} else {
+		input_filter filter = { o->include, o->n_include, o->exclude, o->n_exclude, o->follow };
+		input_callbacks in = { on_file, on_skip, on_notice, &ctx };
+		inputs_walk(o->paths, o->n_paths, &filter, &ctx.run.sum.walk, &in);
+		pool_finish(ctx.pool);
 	}
-	run.rep.out = stdout;
-	run.rep.quiet = o->quiet;
-	const char *no_color = getenv("NO_COLOR");
-	run.rep.color = o->color == 1 || (o->color == -1 && isatty(STDOUT_FILENO) && !(no_color && *no_color));
-	if (o->format == FORMAT_JSONL)
-		reporter_jsonl(&run.rep);
-	else
-		reporter_text(&run.rep);
-
-	inputs_each(o->paths, o->n_paths, on_document, on_skip, &run);
-	if (!run.write_failed && run.rep.finish(&run.rep, &run.sum) != 0)
-		run.write_failed = true;
-	if (fflush(stdout) != 0 || ferror(stdout))
-		run.write_failed = true;
-	if (run.write_failed) {
-		if (errno != EPIPE)
-			fprintf(stderr, "pactscan: cannot write the report: %s\n", strerror(errno));
-		status = EXIT_USAGE;
-	} else if (run.incomplete) {
-		status = EXIT_INCOMPLETE;
-	} else if (run.fail_matched) {
-		status = EXIT_FAIL_ON;
+	if (ctx.nomem) {
+		fputs("pactscan: out of memory\n", stderr);
+		ctx.run.incomplete = true;
+	}
+	size_t findings = ctx.run.sum.findings;
+	status = run_close(&ctx.run);
+	if (o->cmd == CMD_BASELINE && status != EXIT_USAGE) {
+		fprintf(stderr, "pactscan: wrote a baseline of %zu finding%s to %s\n", findings, findings == 1 ? "" : "s",
+		        o->output && strcmp(o->output, "-") ? o->output : "standard output");
 	}
 out:
-	ps_scanner_free(run.scanner);
-	summary_free(&run.sum);
-	free(run.chunk);
+	pool_free(ctx.pool);
+	for (size_t i = 0; workers && i < n_workers; i++)
+		doc_scanner_free(workers[i]);
+	free(workers);
 	ps_ruleset_free(rules);
 	return status;
 }

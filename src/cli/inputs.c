@@ -3,76 +3,152 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define MAX_DEPTH 64
+
+typedef struct dir_id {
+	dev_t dev;
+	ino_t ino;
+} dir_id;
+
 typedef struct walk {
-	document_fn on_doc;
-	skip_fn on_skip;
-	void *userdata;
+	const input_filter *filter;
+	walk_counts *counts;
+	const input_callbacks *cb;
+	dir_id chain[MAX_DEPTH + 2]; /* the directories being read, root first */
+	size_t depth;
 } walk;
 
-static int visit_file(walk *w, const char *path)
+/* A glob matches the path relative to the directory given, or the base
+ * name, so "*.txt" works at any depth and a glob with a slash (such as
+ * "drafts/[0-9]*") in one place. */
+static bool matches_any(const char *const *globs, size_t n, const char *rel, const char *base)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		w->on_skip(path, strerror(errno), w->userdata);
+	for (size_t i = 0; i < n; i++)
+		if (fnmatch(globs[i], rel, FNM_PATHNAME) == 0 || fnmatch(globs[i], base, 0) == 0)
+			return true;
+	return false;
+}
+
+static char *join(const char *dir, const char *name)
+{
+	size_t dl = strlen(dir), nl = strlen(name);
+	bool slash = dl && dir[dl - 1] != '/';
+	char *p = malloc(dl + slash + nl + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, dir, dl);
+	if (slash)
+		p[dl] = '/';
+	memcpy(p + dl + slash, name, nl + 1);
+	return p;
+}
+
+static int visit_dir(walk *w, const char *dir, const char *rel);
+
+static int enter_dir(walk *w, const char *path, const char *rel, const char *base, const struct stat *sb)
+{
+	const input_filter *f = w->filter;
+	if (f && matches_any(f->exclude, f->n_exclude, rel, base)) {
+		w->counts->excluded++;
 		return 0;
 	}
-	int rc = w->on_doc(path, fd, w->userdata);
-	close(fd);
+	for (size_t i = 0; i <= w->depth; i++) {
+		if (w->chain[i].dev == sb->st_dev && w->chain[i].ino == sb->st_ino) {
+			w->counts->loops++;
+			if (w->cb->notice)
+				w->cb->notice(path, "not followed: it leads back to a directory being read (a link loop)",
+				              w->cb->userdata);
+			return 0;
+		}
+	}
+	if (w->depth >= MAX_DEPTH) {
+		w->cb->skip(path, SKIP_OTHER, "directories nested too deep", w->cb->userdata);
+		return 0;
+	}
+	w->chain[++w->depth] = (dir_id){ sb->st_dev, sb->st_ino };
+	int rc = visit_dir(w, path, rel);
+	w->depth--;
 	return rc;
 }
 
-static int skip_hidden(const struct dirent *e)
+static int take_file(walk *w, const char *path, const char *rel, const char *base)
 {
-	return e->d_name[0] != '.';
+	const input_filter *f = w->filter;
+	if (f && ((f->n_include && !matches_any(f->include, f->n_include, rel, base)) ||
+	          matches_any(f->exclude, f->n_exclude, rel, base))) {
+		w->counts->excluded++;
+		return 0;
+	}
+	return w->cb->file(path, false, w->cb->userdata);
 }
 
-static int visit_dir(walk *w, const char *dir, int depth)
+static int visit_entry(walk *w, const char *path, const char *rel, const char *base)
+{
+	struct stat lsb, sb;
+	if (lstat(path, &lsb) != 0) {
+		w->cb->skip(path, SKIP_UNREADABLE, strerror(errno), w->cb->userdata);
+		return 0;
+	}
+	if (S_ISDIR(lsb.st_mode))
+		return enter_dir(w, path, rel, base, &lsb);
+	if (S_ISREG(lsb.st_mode))
+		return take_file(w, path, rel, base);
+	if (!S_ISLNK(lsb.st_mode)) {
+		w->cb->skip(path, SKIP_OTHER, "not a regular file", w->cb->userdata);
+		return 0;
+	}
+	if (stat(path, &sb) != 0) {
+		w->cb->skip(path, SKIP_UNREADABLE, strerror(errno), w->cb->userdata);
+		return 0;
+	}
+	if (S_ISREG(sb.st_mode))
+		return take_file(w, path, rel, base);
+	if (S_ISDIR(sb.st_mode)) {
+		/* Links to directories are not followed unless asked: a link can
+		 * lead anywhere, and back into the walk. */
+		if (w->filter && w->filter->follow)
+			return enter_dir(w, path, rel, base, &sb);
+		w->counts->links++;
+		return 0;
+	}
+	w->cb->skip(path, SKIP_OTHER, "not a regular file", w->cb->userdata);
+	return 0;
+}
+
+static int visit_dir(walk *w, const char *dir, const char *rel)
 {
 	struct dirent **names = NULL;
 	int rc = 0;
-	if (depth > 64) {
-		w->on_skip(dir, "directories nested too deep", w->userdata);
-		return 0;
-	}
-	int n = scandir(dir, &names, skip_hidden, alphasort);
+	int n = scandir(dir, &names, NULL, alphasort);
 	if (n < 0) {
-		w->on_skip(dir, strerror(errno), w->userdata);
+		w->cb->skip(dir, SKIP_UNREADABLE, strerror(errno), w->cb->userdata);
 		return 0;
 	}
-	for (int i = 0; i < n; i++) {
-		size_t dl = strlen(dir);
-		char *path = malloc(dl + strlen(names[i]->d_name) + 2);
-		if (!path) {
-			w->on_skip(dir, "out of memory", w->userdata);
-			break;
+	for (int i = 0; i < n && rc == 0; i++) {
+		const char *base = names[i]->d_name;
+		if (!strcmp(base, ".") || !strcmp(base, ".."))
+			continue;
+		if (base[0] == '.') {
+			w->counts->hidden++;
+			continue;
 		}
-		sprintf(path, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", names[i]->d_name);
-		struct stat lsb, sb;
-		if (rc == 0) {
-			if (lstat(path, &lsb) != 0) {
-				w->on_skip(path, strerror(errno), w->userdata);
-			} else if (S_ISDIR(lsb.st_mode)) {
-				rc = visit_dir(w, path, depth + 1);
-			} else if (S_ISLNK(lsb.st_mode)) {
-				/* Links to files are read; links to directories are not
-				 * followed, which also keeps link loops out of the walk. */
-				if (stat(path, &sb) != 0)
-					w->on_skip(path, strerror(errno), w->userdata);
-				else if (S_ISREG(sb.st_mode))
-					rc = visit_file(w, path);
-			} else if (S_ISREG(lsb.st_mode)) {
-				rc = visit_file(w, path);
-			} else {
-				w->on_skip(path, "not a regular file", w->userdata);
-			}
-		}
+		char *path = join(dir, base);
+		char *relpath = *rel ? join(rel, base) : strdup(base);
+		if (!path || !relpath)
+			w->cb->skip(dir, SKIP_OTHER, "out of memory", w->cb->userdata);
+		else
+			rc = visit_entry(w, path, relpath, base);
 		free(path);
+		free(relpath);
+		if (!path || !relpath)
+			break;
 	}
 	for (int i = 0; i < n; i++)
 		free(names[i]);
@@ -80,24 +156,65 @@ static int visit_dir(walk *w, const char *dir, int depth)
 	return rc;
 }
 
-int inputs_each(char **paths, int n_paths, document_fn on_doc, skip_fn on_skip, void *userdata)
+int inputs_walk(char **paths, int n_paths, const input_filter *filter, walk_counts *counts,
+                const input_callbacks *cb)
 {
-	walk w = { on_doc, on_skip, userdata };
+	walk_counts ignored = { 0 };
+	walk w = { .filter = filter, .counts = counts ? counts : &ignored, .cb = cb };
 	if (n_paths == 0)
-		return on_doc("<stdin>", STDIN_FILENO, userdata);
+		return cb->file("<stdin>", true, cb->userdata);
 	for (int i = 0; i < n_paths; i++) {
 		struct stat sb;
 		int rc = 0;
-		if (!strcmp(paths[i], "-"))
-			rc = on_doc("<stdin>", STDIN_FILENO, userdata);
-		else if (stat(paths[i], &sb) != 0)
-			on_skip(paths[i], strerror(errno), userdata);
-		else if (S_ISDIR(sb.st_mode))
-			rc = visit_dir(&w, paths[i], 0);
-		else
-			rc = visit_file(&w, paths[i]);
+		if (!strcmp(paths[i], "-")) {
+			rc = cb->file("<stdin>", true, cb->userdata);
+		} else if (stat(paths[i], &sb) != 0) {
+			cb->skip(paths[i], SKIP_UNREADABLE, strerror(errno), cb->userdata);
+		} else if (S_ISDIR(sb.st_mode)) {
+			w.depth = 0;
+			w.chain[0] = (dir_id){ sb.st_dev, sb.st_ino };
+			rc = visit_dir(&w, paths[i], "");
+		} else {
+			/* A file named on the command line is read whatever the
+			 * globs say: the user asked for it. */
+			rc = cb->file(paths[i], false, cb->userdata);
+		}
 		if (rc)
 			return rc;
 	}
 	return 0;
+}
+
+typedef struct each_ctx {
+	document_fn on_doc;
+	skip_fn on_skip;
+	void *userdata;
+} each_ctx;
+
+static int each_file(const char *name, bool is_stdin, void *userdata)
+{
+	each_ctx *e = userdata;
+	if (is_stdin)
+		return e->on_doc(name, STDIN_FILENO, e->userdata);
+	int fd = open(name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		e->on_skip(name, SKIP_UNREADABLE, strerror(errno), e->userdata);
+		return 0;
+	}
+	int rc = e->on_doc(name, fd, e->userdata);
+	close(fd);
+	return rc;
+}
+
+static void each_skip(const char *name, skip_kind kind, const char *why, void *userdata)
+{
+	each_ctx *e = userdata;
+	e->on_skip(name, kind, why, e->userdata);
+}
+
+int inputs_each(char **paths, int n_paths, document_fn on_doc, skip_fn on_skip, void *userdata)
+{
+	each_ctx e = { on_doc, on_skip, userdata };
+	input_callbacks cb = { each_file, each_skip, NULL, &e };
+	return inputs_walk(paths, n_paths, NULL, NULL, &cb);
 }

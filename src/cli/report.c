@@ -1,5 +1,8 @@
+/* The finding model: documents, their findings and verdicts, and the text
+ * helpers every writer shares. */
 #include "report.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,20 +17,31 @@ static char *copy_bytes(const char *s, size_t len)
 	return p;
 }
 
-int doc_add_finding(doc_result *doc, const ps_finding *f)
+cli_finding *doc_new_finding(doc_result *doc)
 {
 	if (doc->n == doc->cap) {
 		size_t cap = doc->cap ? doc->cap * 2 : 16;
 		cli_finding *v = realloc(doc->findings, cap * sizeof(*v));
-		if (!v)
-			goto nomem;
+		if (!v) {
+			doc->nomem = true;
+			return NULL;
+		}
 		doc->findings = v;
 		doc->cap = cap;
 	}
-	cli_finding *c = &doc->findings[doc->n];
+	cli_finding *c = &doc->findings[doc->n++];
 	memset(c, 0, sizeof(*c));
+	c->is_new = true;
+	return c;
+}
+
+int doc_add_finding(doc_result *doc, const ps_finding *f, uint64_t char_column)
+{
+	cli_finding *c = doc_new_finding(doc);
+	if (!c)
+		return -1;
 	c->clause = f->clause;
-	c->signal = f->signal;
+	c->signal = copy_bytes(f->signal, strlen(f->signal));
 	c->stance = f->stance;
 	c->certainty = f->certainty;
 	c->weight = f->weight;
@@ -37,6 +51,7 @@ int doc_add_finding(doc_result *doc, const ps_finding *f)
 	c->end = f->sentence_span.end;
 	c->line = f->line;
 	c->column = f->column;
+	c->char_column = char_column;
 	c->evidence = malloc((f->evidence_count ? f->evidence_count : 1) * sizeof(*c->evidence));
 	if (c->evidence && f->evidence_count)
 		memcpy(c->evidence, f->evidence, f->evidence_count * sizeof(*c->evidence));
@@ -53,22 +68,66 @@ int doc_add_finding(doc_result *doc, const ps_finding *f)
 		c->source = copy_bytes(f->source, f->source_len);
 		c->source_len = f->source_len;
 	}
-	doc->n++;
-	bool failed = !c->sentence || !c->evidence || (f->source && !c->source);
+	bool failed = !c->signal || !c->sentence || !c->evidence || (f->source && !c->source);
 	for (size_t i = 0; i < c->n_cues; i++)
 		failed = failed || !c->cues[i].text;
-	if (failed)
-		goto nomem;
+	if (failed) {
+		doc->nomem = true;
+		return -1;
+	}
 	return 0;
-nomem:
-	doc->nomem = true;
-	return -1;
+}
+
+void doc_skip(doc_result *doc, skip_kind kind, const char *reason)
+{
+	free(doc->skipped);
+	doc->skip = kind;
+	doc->skipped = copy_bytes(reason, strlen(reason));
+	if (!doc->skipped)
+		doc->nomem = true;
+}
+
+void doc_message(doc_result *doc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	size_t need = doc->messages_len + (size_t)n + 1;
+	if (need > doc->messages_cap) {
+		size_t cap = doc->messages_cap ? doc->messages_cap : 256;
+		while (cap < need)
+			cap *= 2;
+		char *grown = realloc(doc->messages, cap);
+		if (!grown) {
+			doc->nomem = true;
+			return;
+		}
+		doc->messages = grown;
+		doc->messages_cap = cap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(doc->messages + doc->messages_len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	doc->messages_len += (size_t)n;
+}
+
+void doc_meta_free(doc_meta *m)
+{
+	free(m->title);
+	free(m->date);
+	free(m->source);
+	free(m->url);
+	memset(m, 0, sizeof(*m));
 }
 
 void doc_free(doc_result *doc)
 {
 	for (size_t i = 0; i < doc->n; i++) {
 		cli_finding *c = &doc->findings[i];
+		free(c->signal);
 		free(c->sentence);
 		free(c->evidence);
 		free(c->source);
@@ -76,60 +135,62 @@ void doc_free(doc_result *doc)
 			free(c->cues[k].text);
 	}
 	free(doc->findings);
+	free(doc->name);
+	free(doc->skipped);
+	free(doc->messages);
+	doc_meta_free(&doc->meta);
 	memset(doc, 0, sizeof(*doc));
 }
 
-int summary_init(run_summary *sum, const ps_ruleset *rules)
+verdict doc_verdict(const doc_result *doc, const ps_clause *clause)
 {
-	memset(sum, 0, sizeof(*sum));
-	sum->rules = rules;
-	size_t n = ps_ruleset_clause_count(rules);
-	sum->clauses = calloc(n ? n : 1, sizeof(*sum->clauses));
-	return sum->clauses ? 0 : -1;
-}
-
-void summary_add(run_summary *sum, const doc_result *doc)
-{
-	size_t n = ps_ruleset_clause_count(sum->rules);
-	sum->documents++;
-	if (doc->skipped) {
-		sum->skipped++;
-		return;
-	}
-	if (doc->incomplete)
-		sum->incomplete++;
-	sum->sentences += doc->stats.sentences;
-	sum->in_setting += doc->stats.in_setting;
-	sum->bytes += doc->stats.bytes;
-	for (size_t ci = 0; ci < n; ci++) {
-		bool seen = false;
-		for (size_t i = 0; i < doc->n; i++)
-			seen = seen || ps_clause_index(doc->findings[i].clause) == ci;
-		if (seen)
-			sum->clauses[ci].docs++;
-	}
+	bool support = false, conflict = false;
 	for (size_t i = 0; i < doc->n; i++) {
-		const cli_finding *f = &doc->findings[i];
-		clause_counts *cc = &sum->clauses[ps_clause_index(f->clause)];
-		sum->findings++;
-		if (f->stance == PS_STANCE_SUPPORT) {
-			cc->support++;
-			sum->support++;
-		} else {
-			cc->conflict++;
-			sum->conflict++;
-		}
-		if (f->certainty == PS_CERTAINTY_HEDGED)
-			cc->hedged++;
-		else if (f->certainty == PS_CERTAINTY_ATTRIBUTED)
-			cc->attributed++;
+		if (clause && doc->findings[i].clause != clause)
+			continue;
+		if (doc->findings[i].stance == PS_STANCE_SUPPORT)
+			support = true;
+		else
+			conflict = true;
 	}
+	return support && conflict ? VERDICT_MIXED : support ? VERDICT_SUPPORTS : conflict ? VERDICT_CONFLICTS
+	                                                                                  : VERDICT_NONE;
 }
 
-void summary_free(run_summary *sum)
+const char *verdict_name(verdict v)
 {
-	free(sum->clauses);
-	sum->clauses = NULL;
+	switch (v) {
+	case VERDICT_SUPPORTS: return "supports";
+	case VERDICT_CONFLICTS: return "conflicts";
+	case VERDICT_MIXED: return "mixed";
+	case VERDICT_NONE:
+	case VERDICT_KINDS: break;
+	}
+	return "not mentioned";
+}
+
+const char *skip_kind_name(skip_kind k)
+{
+	switch (k) {
+	case SKIP_UNREADABLE: return "unreadable";
+	case SKIP_BINARY: return "binary";
+	case SKIP_UTF16: return "utf16";
+	case SKIP_MALFORMED: return "malformed";
+	case SKIP_OTHER: return "other";
+	case SKIP_NONE:
+	case SKIP_KINDS: break;
+	}
+	return "none";
+}
+
+const char *cue_kind_name(ps_cue_kind k)
+{
+	switch (k) {
+	case PS_CUE_NEGATION: return "negation";
+	case PS_CUE_HEDGE: return "hedge";
+	case PS_CUE_ATTRIBUTION: return "attribution";
+	}
+	return "cue";
 }
 
 /* Length of the valid UTF-8 sequence at s[i], or 0. */
@@ -193,4 +254,15 @@ char *utf8_clean(const char *s, size_t len, size_t *out_len)
 	p[o] = '\0';
 	*out_len = o;
 	return p;
+}
+
+size_t utf8_width(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t w = 0;
+	for (size_t i = 0; i < len; w++) {
+		size_t n = utf8_seq(u, i, len);
+		i += n ? n : 1;
+	}
+	return w;
 }

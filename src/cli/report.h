@@ -1,9 +1,10 @@
-/* One finding model for every output format: the scan copies each finding
- * out of the library's callback into a doc_result, and the writers read it. */
+/* One finding model for every output format: each finding is copied out of
+ * the library's callback into a doc_result, and the writers read it. */
 #ifndef PS_REPORT_H
 #define PS_REPORT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -17,66 +18,79 @@ typedef struct cli_cue {
 
 typedef struct cli_finding {
 	const ps_clause *clause;
-	const char *signal;        /* borrowed from the ruleset */
+	char *signal;              /* owned: merge rebuilds findings from reports */
 	ps_stance stance;
 	ps_certainty certainty;
 	double weight;
 	char *sentence;
 	size_t sentence_len;
 	uint64_t start, end;       /* the sentence's bytes in the document */
-	uint64_t line, column;
+	uint64_t line, column;     /* column in bytes */
+	uint64_t char_column;      /* the same column in code points (SARIF) */
 	ps_span *evidence;
 	size_t n_evidence;
 	cli_cue cues[3];
 	size_t n_cues;
 	char *source;              /* NULL when not attributed */
 	size_t source_len;
+	bool is_new;               /* not in the --baseline (always, without one) */
+	bool fails;                /* new and matching --fail-on */
 } cli_finding;
 
+/* A document's metadata from its front matter or JSON Lines record. */
+typedef struct doc_meta {
+	char *title, *date, *source, *url; /* owned, NULL when not given */
+} doc_meta;
+
 typedef struct doc_result {
-	const char *name;
+	char *name;                /* owned */
+	doc_meta meta;
 	cli_finding *findings;
 	size_t n, cap;
 	ps_scan_stats stats;
-	const char *skipped;       /* why the document was not scanned, or NULL */
-	bool incomplete;           /* scanned, but a limit cut part of it */
+	skip_kind skip;
+	char *skipped;             /* why it was not scanned (owned), or NULL */
+	bool incomplete;           /* scanned, but a limit or an error cut part of it */
 	bool nomem;
+	char *messages;            /* what to print on stderr when it is reported */
+	size_t messages_len, messages_cap;
 } doc_result;
 
-typedef struct clause_counts {
-	size_t support, conflict, hedged, attributed;
-	size_t docs;               /* documents with any finding for the clause */
-} clause_counts;
+/* What a document says about a clause, or about the agreement as a whole. */
+typedef enum verdict {
+	VERDICT_NONE,              /* not mentioned */
+	VERDICT_SUPPORTS,          /* support findings only */
+	VERDICT_CONFLICTS,         /* conflict findings only */
+	VERDICT_MIXED,             /* both */
+	VERDICT_KINDS
+} verdict;
 
-typedef struct run_summary {
-	const ps_ruleset *rules;
-	clause_counts *clauses;    /* indexed like ps_ruleset_clause() */
-	size_t documents, skipped, incomplete;
-	size_t findings, support, conflict;
-	uint64_t sentences, in_setting, bytes;
-} run_summary;
-
-/* A writer for one output format. */
-typedef struct reporter {
-	FILE *out;
-	bool color;
-	bool quiet;
-	int (*document)(struct reporter *r, const doc_result *doc);
-	int (*finish)(struct reporter *r, const run_summary *sum);
-} reporter;
-
-/* Copy a library finding into the document's list. */
-int doc_add_finding(doc_result *doc, const ps_finding *f);
+/* Copy a library finding into the document's list; char_column is the
+ * column in code points. Returns 0, or -1 (and sets nomem) without memory. */
+int doc_add_finding(doc_result *doc, const ps_finding *f, uint64_t char_column);
+/* Append an empty finding to fill in by hand (merge); NULL without memory. */
+cli_finding *doc_new_finding(doc_result *doc);
+/* Mark the document skipped; reason is copied. */
+void doc_skip(doc_result *doc, skip_kind kind, const char *reason);
+/* Add a line to print on stderr when the document is reported. */
+__attribute__((format(printf, 2, 3)))
+void doc_message(doc_result *doc, const char *fmt, ...);
 void doc_free(doc_result *doc);
+void doc_meta_free(doc_meta *m);
 
-int summary_init(run_summary *sum, const ps_ruleset *rules);
-void summary_add(run_summary *sum, const doc_result *doc);
-void summary_free(run_summary *sum);
+/* The document's verdict on one clause, or on all of them (clause NULL). */
+verdict doc_verdict(const doc_result *doc, const ps_clause *clause);
+/* "not mentioned", "supports", "conflicts" or "mixed". */
+const char *verdict_name(verdict v);
+/* "unreadable", "binary", "utf16", "malformed", "other". */
+const char *skip_kind_name(skip_kind k);
+/* "negation", "hedge" or "attribution". */
+const char *cue_kind_name(ps_cue_kind k);
 
-/* A copy of s[0..len) with invalid UTF-8 replaced by U+FFFD; NULL on ENOMEM. */
+/* A copy of s[0..len) with invalid UTF-8 replaced by U+FFFD and NUL bytes by
+ * spaces; NULL on ENOMEM. */
 char *utf8_clean(const char *s, size_t len, size_t *out_len);
-
-void reporter_text(reporter *r);
-void reporter_jsonl(reporter *r);
+/* Number of code points in s[0..len) as utf8_clean would print them. */
+size_t utf8_width(const char *s, size_t len);
 
 #endif

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "reporter.h"
 
 #define C_RESET "\033[0m"
 #define C_PATH "\033[35m"
@@ -77,14 +77,21 @@ static void put_marked(reporter *r, const cli_finding *f)
 	put_clean(r->out, f->sentence + pos, f->sentence_len - pos);
 }
 
-static const char *cue_kind_name(ps_cue_kind k)
+/* The document's metadata on one line: "title: ...; date: ...". */
+static void put_meta(reporter *r, const doc_meta *m)
 {
-	switch (k) {
-	case PS_CUE_NEGATION: return "negation";
-	case PS_CUE_HEDGE: return "hedge";
-	case PS_CUE_ATTRIBUTION: return "attribution";
+	const char *names[] = { "title", "date", "source", "url" };
+	const char *values[] = { m->title, m->date, m->source, m->url };
+	bool any = false;
+	for (size_t i = 0; i < 4; i++) {
+		if (!values[i])
+			continue;
+		fprintf(r->out, "%s%s: ", any ? "; " : "  ", names[i]);
+		put_clean(r->out, values[i], strlen(values[i]));
+		any = true;
 	}
-	return "cue";
+	if (any)
+		fputc('\n', r->out);
 }
 
 static int order_by_clause(const void *a, const void *b)
@@ -109,6 +116,7 @@ static int text_document(reporter *r, const doc_result *doc)
 	put_clean(r->out, doc->name, strlen(doc->name));
 	on(r, C_RESET);
 	fputc('\n', r->out);
+	put_meta(r, &doc->meta);
 	const ps_clause *current = NULL;
 	for (size_t i = 0; i < doc->n; i++) {
 		const cli_finding *f = &sorted[i];
@@ -135,7 +143,9 @@ static int text_document(reporter *r, const doc_result *doc)
 			fputs(", source: ", r->out);
 			put_clean(r->out, f->source, f->source_len);
 		}
-		fprintf(r->out, ") [%s]\n      ", f->signal);
+		fputs(") [", r->out);
+		put_clean(r->out, f->signal, strlen(f->signal));
+		fputs(r->baseline && !f->is_new ? "] (in the baseline)\n      " : "]\n      ", r->out);
 		put_marked(r, f);
 		fputc('\n', r->out);
 		if (f->n_cues) {
@@ -160,31 +170,7 @@ static int text_finish(reporter *r, const run_summary *sum)
 {
 	if (r->quiet)
 		return ferror(r->out) ? -1 : 0;
-	size_t scanned = sum->documents - sum->skipped;
-	fprintf(r->out, "%zu finding%s (%zu support, %zu conflict) in %zu of %zu document%s; %llu sentences, %llu in the setting\n",
-	        sum->findings, sum->findings == 1 ? "" : "s", sum->support, sum->conflict, scanned,
-	        sum->documents, sum->documents == 1 ? "" : "s", (unsigned long long)sum->sentences,
-	        (unsigned long long)sum->in_setting);
-	if (sum->skipped || sum->incomplete)
-		fprintf(r->out, "%zu document%s skipped, %zu incomplete (see the messages above)\n", sum->skipped,
-		        sum->skipped == 1 ? "" : "s", sum->incomplete);
-	if (!sum->findings)
-		return ferror(r->out) ? -1 : 0;
-	fprintf(r->out, "\n%-5s %-34s %7s %8s %6s %5s\n", "point", "clause", "support", "conflict", "hedged", "docs");
-	for (size_t i = 0; i < ps_ruleset_clause_count(sum->rules); i++) {
-		const clause_counts *cc = &sum->clauses[i];
-		if (!cc->support && !cc->conflict)
-			continue;
-		const ps_clause *c = ps_ruleset_clause(sum->rules, i);
-		char point[16];
-		if (ps_clause_point(c))
-			snprintf(point, sizeof point, "%d", ps_clause_point(c));
-		else
-			snprintf(point, sizeof point, "-");
-		fprintf(r->out, "%-5s %-34.34s %7zu %8zu %6zu %5zu\n", point, ps_clause_id(c), cc->support, cc->conflict,
-		        cc->hedged, cc->docs);
-	}
-	return ferror(r->out) ? -1 : 0;
+	return summary_write_text(r->out, sum, r->timeline);
 }
 
 void reporter_text(reporter *r)

@@ -1,0 +1,261 @@
+#include "jsonfmt.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+json_t *jstr(const char *s, size_t len)
+{
+	size_t clean_len = 0;
+	char *clean = utf8_clean(s, len, &clean_len);
+	if (!clean)
+		return NULL;
+	json_t *j = json_stringn_nocheck(clean, clean_len);
+	free(clean);
+	return j;
+}
+
+json_t *jcstr(const char *s)
+{
+	return s ? jstr(s, strlen(s)) : json_null();
+}
+
+json_t *juint(uint64_t v)
+{
+	return json_integer((json_int_t)v);
+}
+
+json_t *point_json(const ps_clause *c)
+{
+	return ps_clause_point(c) ? json_integer(ps_clause_point(c)) : json_null();
+}
+
+json_t *cues_json(const cli_finding *f)
+{
+	json_t *cues = json_array();
+	for (size_t i = 0; cues && i < f->n_cues; i++) {
+		json_t *x = json_object();
+		json_object_set_new(x, "kind", json_string(cue_kind_name(f->cues[i].kind)));
+		json_object_set_new(x, "text", jstr(f->cues[i].text, f->cues[i].len));
+		json_object_set_new(x, "start", juint(f->cues[i].start));
+		json_object_set_new(x, "end", juint(f->cues[i].end));
+		json_array_append_new(cues, x);
+	}
+	return cues;
+}
+
+json_t *finding_json(const doc_result *doc, const cli_finding *f, bool record, bool baseline)
+{
+	json_t *o = json_object();
+	json_t *ev = json_array();
+	if (!o || !ev) {
+		json_decref(o);
+		json_decref(ev);
+		return NULL;
+	}
+	if (record) {
+		json_object_set_new(o, "type", json_string("finding"));
+		json_object_set_new(o, "doc", jcstr(doc->name));
+	}
+	json_object_set_new(o, "point", point_json(f->clause));
+	json_object_set_new(o, "clause", jcstr(ps_clause_id(f->clause)));
+	json_object_set_new(o, "title", jcstr(ps_clause_title(f->clause)));
+	json_object_set_new(o, "stance", json_string(ps_stance_name(f->stance)));
+	json_object_set_new(o, "certainty", json_string(ps_certainty_name(f->certainty)));
+	json_object_set_new(o, "signal", jcstr(f->signal));
+	json_object_set_new(o, "sentence", jstr(f->sentence, f->sentence_len));
+	json_object_set_new(o, "start", juint(f->start));
+	json_object_set_new(o, "end", juint(f->end));
+	json_object_set_new(o, "line", juint(f->line));
+	json_object_set_new(o, "column", juint(f->column));
+	json_object_set_new(o, "char_column", juint(f->char_column));
+	for (size_t i = 0; i < f->n_evidence; i++) {
+		const ps_span *e = &f->evidence[i];
+		json_t *x = json_object();
+		json_object_set_new(x, "start", juint(e->start));
+		json_object_set_new(x, "end", juint(e->end));
+		if (e->start >= f->start && e->end <= f->end)
+			json_object_set_new(x, "text", jstr(f->sentence + (e->start - f->start), (size_t)(e->end - e->start)));
+		json_array_append_new(ev, x);
+	}
+	json_object_set_new(o, "evidence", ev);
+	json_object_set_new(o, "cues", cues_json(f));
+	json_object_set_new(o, "source", f->source ? jstr(f->source, f->source_len) : json_null());
+	json_object_set_new(o, "weight", json_real(f->weight));
+	if (baseline)
+		json_object_set_new(o, "new", json_boolean(f->is_new));
+	return o;
+}
+
+static void set_meta(json_t *o, const doc_meta *m)
+{
+	json_object_set_new(o, "title", jcstr(m->title));
+	json_object_set_new(o, "date", jcstr(m->date));
+	json_object_set_new(o, "source", jcstr(m->source));
+	json_object_set_new(o, "url", jcstr(m->url));
+}
+
+json_t *meta_json(const doc_meta *m)
+{
+	json_t *o = json_object();
+	if (o)
+		set_meta(o, m);
+	return o;
+}
+
+json_t *document_json(const doc_result *doc, const run_summary *sum, bool record)
+{
+	size_t support = 0, conflict = 0;
+	json_t *o = json_object(), *verdicts = json_object();
+	if (!o || !verdicts) {
+		json_decref(o);
+		json_decref(verdicts);
+		return NULL;
+	}
+	for (size_t i = 0; i < doc->n; i++) {
+		if (doc->findings[i].stance == PS_STANCE_SUPPORT)
+			support++;
+		else
+			conflict++;
+	}
+	if (record)
+		json_object_set_new(o, "type", json_string("document"));
+	json_object_set_new(o, "doc", jcstr(doc->name));
+	json_object_set_new(o, "status", json_string(doc->skipped ? "skipped" : doc->incomplete ? "incomplete" : "ok"));
+	json_object_set_new(o, "reason", jcstr(doc->skipped));
+	json_object_set_new(o, "skip", doc->skipped ? json_string(skip_kind_name(doc->skip)) : json_null());
+	set_meta(o, &doc->meta);
+	json_object_set_new(o, "bytes", juint(doc->stats.bytes));
+	json_object_set_new(o, "sentences", juint(doc->stats.sentences));
+	json_object_set_new(o, "in_setting", juint(doc->stats.in_setting));
+	json_object_set_new(o, "findings", juint(doc->n));
+	json_object_set_new(o, "supports", juint(support));
+	json_object_set_new(o, "conflicts", juint(conflict));
+	json_object_set_new(o, "verdict", doc->skipped ? json_null() : json_string(verdict_name(doc_verdict(doc, NULL))));
+	/* Only the clauses the document mentions: the rest are "not mentioned". */
+	for (size_t ci = 0; ci < ps_ruleset_clause_count(sum->rules); ci++) {
+		const ps_clause *c = ps_ruleset_clause(sum->rules, ci);
+		verdict v = doc_verdict(doc, c);
+		if (v != VERDICT_NONE)
+			json_object_set_new(verdicts, ps_clause_id(c), json_string(verdict_name(v)));
+	}
+	json_object_set_new(o, "verdicts", verdicts);
+	return o;
+}
+
+static json_t *verdicts_json(const size_t *counts)
+{
+	json_t *o = json_object();
+	for (int v = VERDICT_SUPPORTS; o && v <= VERDICT_MIXED; v++)
+		json_object_set_new(o, verdict_name((verdict)v), juint(counts[v]));
+	if (o)
+		json_object_set_new(o, verdict_name(VERDICT_NONE), juint(counts[VERDICT_NONE]));
+	return o;
+}
+
+static json_t *timeline_json(const run_summary *sum, timeline_unit asked)
+{
+	timeline_unit unit = summary_timeline_unit(sum, asked);
+	timeline_bucket *b = NULL;
+	size_t nb = summary_timeline(sum, unit, &b);
+	json_t *o = json_object(), *periods = json_array();
+	if (nb == (size_t)-1 || !o || !periods) {
+		json_decref(o);
+		json_decref(periods);
+		return NULL;
+	}
+	json_object_set_new(o, "unit", json_string(unit == TIMELINE_WEEK ? "week" : "day"));
+	json_object_set_new(o, "dated", juint(sum->dated));
+	json_object_set_new(o, "undated", juint(sum->undated));
+	for (size_t i = 0; i < nb; i++) {
+		char label[16], first[16];
+		json_t *p = json_object(), *clauses = json_array();
+		timeline_label(label, b[i].first_day, unit);
+		timeline_label(first, b[i].first_day, TIMELINE_DAY);
+		json_object_set_new(p, "period", json_string(label));
+		json_object_set_new(p, "start", json_string(first));
+		for (size_t ci = 0; ci < ps_ruleset_clause_count(sum->rules); ci++) {
+			size_t s = b[i].counts[ci * 2], c = b[i].counts[ci * 2 + 1];
+			if (!summary_selected(sum, ci) || (!s && !c))
+				continue;
+			json_t *x = json_object();
+			json_object_set_new(x, "clause", jcstr(ps_clause_id(ps_ruleset_clause(sum->rules, ci))));
+			json_object_set_new(x, "supports", juint(s));
+			json_object_set_new(x, "conflicts", juint(c));
+			json_array_append_new(clauses, x);
+		}
+		json_object_set_new(p, "clauses", clauses);
+		json_array_append_new(periods, p);
+	}
+	json_object_set_new(o, "periods", periods);
+	timeline_free(b, nb);
+	return o;
+}
+
+json_t *summary_json(const run_summary *sum, timeline_unit unit, bool record)
+{
+	json_t *o = json_object(), *clauses = json_array(), *skips = json_object();
+	if (!o || !clauses || !skips) {
+		json_decref(o);
+		json_decref(clauses);
+		json_decref(skips);
+		return NULL;
+	}
+	if (record)
+		json_object_set_new(o, "type", json_string("summary"));
+	json_object_set_new(o, "rules", jcstr(ps_ruleset_name(sum->rules)));
+	json_object_set_new(o, "rules_version", jcstr(ps_ruleset_version(sum->rules)));
+	json_object_set_new(o, "documents", juint(sum->documents));
+	json_object_set_new(o, "scanned", juint(sum->scanned));
+	json_object_set_new(o, "skipped", juint(sum->skipped));
+	json_object_set_new(o, "incomplete", juint(sum->incomplete));
+	for (int k = SKIP_UNREADABLE; k < SKIP_KINDS; k++)
+		json_object_set_new(skips, skip_kind_name((skip_kind)k), juint(sum->skips[k]));
+	json_object_set_new(o, "skips", skips);
+	json_object_set_new(o, "hidden", juint(sum->walk.hidden));
+	json_object_set_new(o, "excluded", juint(sum->walk.excluded));
+	json_object_set_new(o, "links", juint(sum->walk.links));
+	json_object_set_new(o, "loops", juint(sum->walk.loops));
+	json_object_set_new(o, "sentences", juint(sum->sentences));
+	json_object_set_new(o, "in_setting", juint(sum->in_setting));
+	json_object_set_new(o, "bytes", juint(sum->bytes));
+	json_object_set_new(o, "findings", juint(sum->findings));
+	json_object_set_new(o, "supports", juint(sum->support));
+	json_object_set_new(o, "conflicts", juint(sum->conflict));
+	json_object_set_new(o, "hedged", juint(sum->hedged));
+	json_object_set_new(o, "attributed", juint(sum->attributed));
+	if (sum->baseline)
+		json_object_set_new(o, "new", juint(sum->new_findings));
+	json_object_set_new(o, "verdicts", verdicts_json(sum->verdicts));
+	for (size_t i = 0; i < ps_ruleset_clause_count(sum->rules); i++) {
+		if (!summary_selected(sum, i))
+			continue;
+		const ps_clause *c = ps_ruleset_clause(sum->rules, i);
+		const clause_counts *cc = &sum->clauses[i];
+		json_t *x = json_object();
+		json_object_set_new(x, "clause", jcstr(ps_clause_id(c)));
+		json_object_set_new(x, "point", point_json(c));
+		json_object_set_new(x, "title", jcstr(ps_clause_title(c)));
+		json_object_set_new(x, "supports", juint(cc->support));
+		json_object_set_new(x, "conflicts", juint(cc->conflict));
+		json_object_set_new(x, "hedged", juint(cc->hedged));
+		json_object_set_new(x, "attributed", juint(cc->attributed));
+		json_object_set_new(x, "documents", juint(cc->docs));
+		json_object_set_new(x, "documents_hedged", juint(cc->docs_hedged));
+		json_object_set_new(x, "verdicts", verdicts_json(cc->verdicts));
+		json_array_append_new(clauses, x);
+	}
+	json_object_set_new(o, "clauses", clauses);
+	json_object_set_new(o, "timeline", timeline_json(sum, unit));
+	return o;
+}
+
+int json_emit_line(FILE *out, json_t *obj)
+{
+	if (!obj)
+		return -1;
+	int rc = json_dumpf(obj, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(obj);
+	if (rc != 0 || fputc('\n', out) == EOF)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,34 @@
+/* JSON for findings, documents and the summary, shared by --format json,
+ * jsonl and sarif so that each field is spelled once. */
+#ifndef PS_JSONFMT_H
+#define PS_JSONFMT_H
+
+#include <jansson.h>
+
+#include "summary.h"
+
+/* A JSON string of s[0..len) with invalid UTF-8 replaced; NULL on ENOMEM. */
+json_t *jstr(const char *s, size_t len);
+/* The same for a C string; JSON null for NULL. */
+json_t *jcstr(const char *s);
+json_t *juint(uint64_t v);
+/* The clause's point, or null for a clause the pack adds. */
+json_t *point_json(const ps_clause *c);
+
+/* A finding. As a JSON Lines record (record) it opens with "type" and
+ * "doc"; with a baseline it says whether it is "new". */
+json_t *finding_json(const doc_result *doc, const cli_finding *f, bool record, bool baseline);
+/* The cues of a finding, as an array. */
+json_t *cues_json(const cli_finding *f);
+/* A document's status, metadata, counts and verdicts ("findings" is the
+ * number of findings; --format json puts the list there instead). */
+json_t *document_json(const doc_result *doc, const run_summary *sum, bool record);
+/* The document's metadata alone: title, date, source, url. */
+json_t *meta_json(const doc_meta *m);
+/* The run's summary. */
+json_t *summary_json(const run_summary *sum, timeline_unit unit, bool record);
+
+/* Write obj compactly on one line, and release it. Returns 0 or -1. */
+int json_emit_line(FILE *out, json_t *obj);
+
+#endif

@@ -1,0 +1,25 @@
+/* -o FILE, written atomically: the report goes to a temporary file in the
+ * same directory, which is synced and renamed over FILE only when the
+ * report is complete. On an error, or when SIGINT, SIGTERM or SIGHUP ends
+ * the run, the temporary file is removed and FILE is left as it was. */
+#ifndef PS_OUTFILE_H
+#define PS_OUTFILE_H
+
+#include <stdio.h>
+
+typedef struct outfile {
+	FILE *f;                   /* write the report here */
+	char *path;                /* the final name; NULL for standard output */
+	char *tmp;                 /* the temporary file's name */
+} outfile;
+
+/* Open path for writing ("-" or NULL: standard output). Returns 0, or -1
+ * with a message printed. */
+int outfile_open(outfile *o, const char *path);
+/* Finish: flush, sync and rename (or only flush standard output). Returns
+ * 0, or -1 with a message printed and the temporary file removed. */
+int outfile_commit(outfile *o);
+/* Give up: remove the temporary file. */
+void outfile_abort(outfile *o);
+
+#endif

@@ -1,0 +1,178 @@
+#include "pool.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <time.h>
+
+/* Jobs in flight per worker: enough to keep every thread busy while the
+ * oldest job, which output waits for, is a long one. */
+#define WINDOW_PER_WORKER 8
+
+typedef struct worker {
+	pool *p;
+	void *state;
+	pthread_t thread;
+} worker;
+
+struct pool {
+	pool_callbacks cb;
+	worker *workers;
+	size_t n_workers, n_started;
+	pthread_mutex_t mu;
+	pthread_cond_t work_cv;    /* a job was queued, or shutdown */
+	pthread_cond_t done_cv;    /* a job was finished */
+	void **ring;
+	bool *done;
+	size_t cap;
+	size_t head, claim, tail;  /* running counts: delivered, taken by a worker, submitted */
+	bool shutdown;
+	bool sync_ready;           /* the mutex and conditions were initialised */
+};
+
+static void *worker_main(void *arg)
+{
+	worker *w = arg;
+	pool *p = w->p;
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (p->claim == p->tail && !p->shutdown)
+			pthread_cond_wait(&p->work_cv, &p->mu);
+		if (p->claim == p->tail)
+			break;
+		size_t slot = p->claim++ % p->cap;
+		void *job = p->ring[slot];
+		pthread_mutex_unlock(&p->mu);
+		p->cb.work(job, w->state);
+		pthread_mutex_lock(&p->mu);
+		p->done[slot] = true;
+		pthread_cond_signal(&p->done_cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+int pool_new(pool **out, size_t n_workers, void **worker_states, const pool_callbacks *cb)
+{
+	pool *p = calloc(1, sizeof(*p));
+	*out = NULL;
+	if (!p || n_workers == 0) {
+		free(p);
+		return -1;
+	}
+	p->cb = *cb;
+	p->n_workers = n_workers;
+	p->workers = calloc(n_workers, sizeof(*p->workers));
+	if (!p->workers) {
+		free(p);
+		return -1;
+	}
+	for (size_t i = 0; i < n_workers; i++)
+		p->workers[i] = (worker){ .p = p, .state = worker_states[i] };
+	if (n_workers > 1) {
+		p->cap = n_workers * WINDOW_PER_WORKER;
+		p->ring = calloc(p->cap, sizeof(*p->ring));
+		p->done = calloc(p->cap, sizeof(*p->done));
+		if (!p->ring || !p->done) {
+			pool_free(p);
+			return -1;
+		}
+		pthread_mutex_init(&p->mu, NULL);
+		pthread_cond_init(&p->work_cv, NULL);
+		pthread_cond_init(&p->done_cv, NULL);
+		p->sync_ready = true;
+		for (size_t i = 0; i < n_workers; i++) {
+			if (pthread_create(&p->workers[i].thread, NULL, worker_main, &p->workers[i]) != 0)
+				break;
+			p->n_started++;
+		}
+	}
+	*out = p;
+	return 0;
+}
+
+/* With the lock held: deliver the oldest job if it is finished (unlocking
+ * around the delivery). Returns whether it did. */
+static bool deliver_head(pool *p)
+{
+	if (p->head == p->tail || !p->done[p->head % p->cap])
+		return false;
+	void *job = p->ring[p->head % p->cap];
+	p->done[p->head % p->cap] = false;
+	p->head++;
+	pthread_mutex_unlock(&p->mu);
+	p->cb.deliver(job, p->cb.userdata);
+	pthread_mutex_lock(&p->mu);
+	return true;
+}
+
+/* With the lock held: wait a little for a job to finish. */
+static void wait_done(pool *p)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += 200 * 1000 * 1000;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	if (pthread_cond_timedwait(&p->done_cv, &p->mu, &until) != 0 && p->cb.tick) {
+		pthread_mutex_unlock(&p->mu);
+		p->cb.tick(p->cb.userdata);
+		pthread_mutex_lock(&p->mu);
+	}
+}
+
+void pool_submit(pool *p, void *job)
+{
+	if (p->n_started == 0) {
+		p->cb.work(job, p->workers[0].state);
+		p->cb.deliver(job, p->cb.userdata);
+		return;
+	}
+	pthread_mutex_lock(&p->mu);
+	while (p->tail - p->head == p->cap) {
+		if (!deliver_head(p))
+			wait_done(p);
+	}
+	p->ring[p->tail % p->cap] = job;
+	p->done[p->tail % p->cap] = false;
+	p->tail++;
+	pthread_cond_signal(&p->work_cv);
+	while (deliver_head(p))
+		;
+	pthread_mutex_unlock(&p->mu);
+}
+
+void pool_finish(pool *p)
+{
+	if (p->n_started == 0)
+		return;
+	pthread_mutex_lock(&p->mu);
+	while (p->head != p->tail) {
+		if (!deliver_head(p))
+			wait_done(p);
+	}
+	p->shutdown = true;
+	pthread_cond_broadcast(&p->work_cv);
+	pthread_mutex_unlock(&p->mu);
+	for (size_t i = 0; i < p->n_started; i++)
+		pthread_join(p->workers[i].thread, NULL);
+	p->n_started = 0;
+}
+
+void pool_free(pool *p)
+{
+	if (!p)
+		return;
+	pool_finish(p);
+	if (p->sync_ready) {
+		pthread_mutex_destroy(&p->mu);
+		pthread_cond_destroy(&p->work_cv);
+		pthread_cond_destroy(&p->done_cv);
+	}
+	free(p->ring);
+	free(p->done);
+	free(p->workers);
+	free(p);
+}

@@ -1,0 +1,32 @@
+/* An ordered work pool: jobs are submitted in order, worked on by N
+ * threads, and delivered back on the submitting thread in the order they
+ * were submitted, so the output of -j 4 is the output of -j 1. At most a
+ * window of jobs is in flight, which bounds memory. With one thread no
+ * thread is started: each job is worked and delivered at once. */
+#ifndef PS_POOL_H
+#define PS_POOL_H
+
+#include <stddef.h>
+
+typedef struct pool pool;
+
+typedef struct pool_callbacks {
+	/* On a worker thread, with that worker's own state. */
+	void (*work)(void *job, void *worker_state);
+	/* On the submitting thread, in submission order; takes the job. */
+	void (*deliver)(void *job, void *userdata);
+	/* On the submitting thread while it waits (about five times a second); may be NULL. */
+	void (*tick)(void *userdata);
+	void *userdata;
+} pool_callbacks;
+
+/* Start n_workers threads (worker_states[i] for each). Returns 0, or -1
+ * when nothing could be started. */
+int pool_new(pool **out, size_t n_workers, void **worker_states, const pool_callbacks *cb);
+/* Queue a job; delivers finished jobs, and waits while the window is full. */
+void pool_submit(pool *p, void *job);
+/* Deliver every job still queued, then stop the threads. */
+void pool_finish(pool *p);
+void pool_free(pool *p);
+
+#endif

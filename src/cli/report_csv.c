@@ -1,0 +1,120 @@
+/* --format csv: RFC 4180, a header row and one row per finding, CRLF line
+ * ends; a field holding a comma, quote, CR or LF is quoted, quotes doubled.
+ * Invalid UTF-8 becomes U+FFFD. Documents' metadata takes the doc_ columns;
+ * "source" is the attributed source phrase, as in jsonl. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "reporter.h"
+
+static void put_field(FILE *out, const char *s, size_t len, bool last)
+{
+	size_t clean_len = 0;
+	char *clean = s ? utf8_clean(s, len, &clean_len) : NULL;
+	if (clean && strpbrk(clean, ",\"\r\n")) {
+		fputc('"', out);
+		for (size_t i = 0; i < clean_len; i++) {
+			if (clean[i] == '"')
+				fputc('"', out);
+			fputc(clean[i], out);
+		}
+		fputc('"', out);
+	} else if (clean) {
+		fwrite(clean, 1, clean_len, out);
+	}
+	free(clean);
+	fputs(last ? "\r\n" : ",", out);
+}
+
+static void put_cstr(FILE *out, const char *s)
+{
+	put_field(out, s, s ? strlen(s) : 0, false);
+}
+
+static void put_uint(FILE *out, uint64_t v)
+{
+	fprintf(out, "%llu,", (unsigned long long)v);
+}
+
+static int csv_begin(reporter *r)
+{
+	fputs("doc,doc_title,doc_date,doc_source,doc_url,point,clause,title,stance,certainty,signal,line,column,"
+	      "start,end,sentence,evidence,cues,source,weight\r\n", r->out);
+	return ferror(r->out) ? -1 : 0;
+}
+
+/* Evidence texts, or cues as "kind: text", joined with "; ". */
+static char *joined(const cli_finding *f, bool cues)
+{
+	size_t cap = 1, o = 0;
+	size_t n = cues ? f->n_cues : f->n_evidence;
+	for (size_t i = 0; i < n; i++)
+		cap += (cues ? f->cues[i].len + 16 : (size_t)(f->evidence[i].end - f->evidence[i].start)) + 2;
+	char *s = malloc(cap);
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (cues) {
+			o += (size_t)snprintf(s + o, cap - o, "%s%s: %.*s", o ? "; " : "", cue_kind_name(f->cues[i].kind),
+			                      (int)f->cues[i].len, f->cues[i].text);
+		} else if (f->evidence[i].start >= f->start && f->evidence[i].end <= f->end) {
+			size_t len = (size_t)(f->evidence[i].end - f->evidence[i].start);
+			o += (size_t)snprintf(s + o, cap - o, "%s%.*s", o ? "; " : "", (int)len,
+			                      f->sentence + (f->evidence[i].start - f->start));
+		}
+	}
+	s[o] = '\0';
+	return s;
+}
+
+static int csv_document(reporter *r, const doc_result *doc)
+{
+	FILE *out = r->out;
+	for (size_t i = 0; i < doc->n; i++) {
+		const cli_finding *f = &doc->findings[i];
+		char *evidence = joined(f, false), *cues = joined(f, true);
+		if (!evidence || !cues) {
+			free(evidence);
+			free(cues);
+			return -1;
+		}
+		put_cstr(out, doc->name);
+		put_cstr(out, doc->meta.title);
+		put_cstr(out, doc->meta.date);
+		put_cstr(out, doc->meta.source);
+		put_cstr(out, doc->meta.url);
+		if (ps_clause_point(f->clause))
+			fprintf(out, "%d,", ps_clause_point(f->clause));
+		else
+			fputc(',', out);
+		put_cstr(out, ps_clause_id(f->clause));
+		put_cstr(out, ps_clause_title(f->clause));
+		put_cstr(out, ps_stance_name(f->stance));
+		put_cstr(out, ps_certainty_name(f->certainty));
+		put_cstr(out, f->signal);
+		put_uint(out, f->line);
+		put_uint(out, f->column);
+		put_uint(out, f->start);
+		put_uint(out, f->end);
+		put_field(out, f->sentence, f->sentence_len, false);
+		put_cstr(out, evidence);
+		put_cstr(out, cues);
+		put_field(out, f->source, f->source_len, false);
+		fprintf(out, "%g\r\n", f->weight);
+		free(evidence);
+		free(cues);
+	}
+	return ferror(out) ? -1 : 0;
+}
+
+static int csv_finish(reporter *r, const run_summary *sum)
+{
+	return ferror(r->out) ? -1 : 0;
+}
+
+void reporter_csv(reporter *r)
+{
+	r->begin = csv_begin;
+	r->document = csv_document;
+	r->finish = csv_finish;
+}

@@ -1,0 +1,165 @@
+/* --format junit: JUnit XML for CI test views. One testsuite per document
+ * and one testcase per document and clause; a testcase fails when one of
+ * its findings fails the run (--fail-on, and new against --baseline), and
+ * lists its findings either way. A document that could not be (fully)
+ * scanned has a "(document)" testcase with an error. Everything is
+ * XML-escaped; invalid UTF-8 and characters XML 1.0 forbids become U+FFFD. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "reporter.h"
+
+/* Write s[0..len) as XML character data, or as an attribute value. */
+static void put_xml(FILE *out, const char *s, size_t len, bool attr)
+{
+	size_t clean_len = 0;
+	char *clean = utf8_clean(s, len, &clean_len);
+	if (!clean)
+		return;
+	for (size_t i = 0; i < clean_len; i++) {
+		unsigned char c = (unsigned char)clean[i];
+		switch (c) {
+		case '&': fputs("&amp;", out); break;
+		case '<': fputs("&lt;", out); break;
+		case '>': fputs("&gt;", out); break;
+		case '"': fputs(attr ? "&quot;" : "\"", out); break;
+		case '\'': fputs(attr ? "&apos;" : "'", out); break;
+		case '\t': fputs(attr ? "&#9;" : "\t", out); break;
+		case '\n': fputs(attr ? "&#10;" : "\n", out); break;
+		case '\r': fputs("&#13;", out); break;
+		default:
+			if (c < 0x20) {
+				fputs("\xEF\xBF\xBD", out);
+			} else if (c == 0xEF && i + 2 < clean_len && (unsigned char)clean[i + 1] == 0xBF &&
+			           ((unsigned char)clean[i + 2] == 0xBE || (unsigned char)clean[i + 2] == 0xBF)) {
+				fputs("\xEF\xBF\xBD", out); /* U+FFFE and U+FFFF are not XML characters */
+				i += 2;
+			} else {
+				fputc(c, out);
+			}
+		}
+	}
+	free(clean);
+}
+
+static void put_xml_str(FILE *out, const char *s, bool attr)
+{
+	put_xml(out, s, strlen(s), attr);
+}
+
+static void put_finding(FILE *out, const doc_result *doc, const cli_finding *f, bool baseline)
+{
+	put_xml_str(out, doc->name, false);
+	fprintf(out, ":%llu:%llu: %s (%s", (unsigned long long)f->line, (unsigned long long)f->column,
+	        ps_stance_name(f->stance), ps_certainty_name(f->certainty));
+	if (f->source) {
+		fputs(", source: ", out);
+		put_xml(out, f->source, f->source_len, false);
+	}
+	fputs(") [", out);
+	put_xml_str(out, f->signal, false);
+	fputs(baseline && !f->is_new ? "] (in the baseline) " : "] ", out);
+	put_xml(out, f->sentence, f->sentence_len, false);
+	fputc('\n', out);
+}
+
+static int junit_begin(reporter *r)
+{
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"pactscan\">\n", r->out);
+	return ferror(r->out) ? -1 : 0;
+}
+
+static void put_property(FILE *out, const char *name, const char *value)
+{
+	if (!value)
+		return;
+	fprintf(out, "      <property name=\"%s\" value=\"", name);
+	put_xml_str(out, value, true);
+	fputs("\"/>\n", out);
+}
+
+static int junit_document(reporter *r, const doc_result *doc)
+{
+	const run_summary *sum = r->sum;
+	size_t n_clauses = ps_ruleset_clause_count(sum->rules), tests = 0, failures = 0;
+	size_t errors = doc->skipped || doc->incomplete;
+	FILE *out = r->out;
+
+	for (size_t ci = 0; ci < n_clauses && !doc->skipped; ci++) {
+		if (!summary_selected(sum, ci))
+			continue;
+		tests++;
+		for (size_t i = 0; i < doc->n; i++) {
+			if (ps_clause_index(doc->findings[i].clause) == ci && doc->findings[i].fails) {
+				failures++;
+				break;
+			}
+		}
+	}
+	fputs("  <testsuite name=\"", out);
+	put_xml_str(out, doc->name, true);
+	fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"0\">\n", tests + errors, failures, errors);
+	if (doc->meta.title || doc->meta.date || doc->meta.source || doc->meta.url) {
+		fputs("    <properties>\n", out);
+		put_property(out, "title", doc->meta.title);
+		put_property(out, "date", doc->meta.date);
+		put_property(out, "source", doc->meta.source);
+		put_property(out, "url", doc->meta.url);
+		fputs("    </properties>\n", out);
+	}
+	if (errors) {
+		fputs("    <testcase classname=\"", out);
+		put_xml_str(out, doc->name, true);
+		fputs("\" name=\"(document)\">\n      <error message=\"", out);
+		put_xml_str(out, doc->skipped ? doc->skipped : "part of the document was not scanned", true);
+		fprintf(out, "\" type=\"%s\"/>\n    </testcase>\n", doc->skipped ? skip_kind_name(doc->skip) : "incomplete");
+	}
+	for (size_t ci = 0; ci < n_clauses && !doc->skipped; ci++) {
+		if (!summary_selected(sum, ci))
+			continue;
+		const ps_clause *c = ps_ruleset_clause(sum->rules, ci);
+		size_t found = 0, failing = 0, failing_conflicts = 0;
+		for (size_t i = 0; i < doc->n; i++) {
+			if (doc->findings[i].clause != c)
+				continue;
+			found++;
+			if (doc->findings[i].fails) {
+				failing++;
+				failing_conflicts += doc->findings[i].stance == PS_STANCE_CONFLICT;
+			}
+		}
+		fputs("    <testcase classname=\"", out);
+		put_xml_str(out, doc->name, true);
+		fputs("\" name=\"", out);
+		put_xml_str(out, ps_clause_id(c), true);
+		fputs(found ? "\">\n" : "\"/>\n", out);
+		if (!found)
+			continue;
+		if (failing) {
+			fprintf(out, "      <failure type=\"%s\" message=\"%zu finding%s matched --fail-on\">",
+			         failing_conflicts == failing ? "conflict" : failing_conflicts ? "mixed" : "support", failing,
+			         failing == 1 ? "" : "s");
+		} else {
+			fputs("      <system-out>", out);
+		}
+		for (size_t i = 0; i < doc->n; i++)
+			if (doc->findings[i].clause == c)
+				put_finding(out, doc, &doc->findings[i], r->baseline);
+		fputs(failing ? "</failure>\n    </testcase>\n" : "</system-out>\n    </testcase>\n", out);
+	}
+	fputs("  </testsuite>\n", out);
+	return ferror(out) ? -1 : 0;
+}
+
+static int junit_finish(reporter *r, const run_summary *sum)
+{
+	fputs("</testsuites>\n", r->out);
+	return ferror(r->out) ? -1 : 0;
+}
+
+void reporter_junit(reporter *r)
+{
+	r->begin = junit_begin;
+	r->document = junit_document;
+	r->finish = junit_finish;
+}

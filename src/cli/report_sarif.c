@@ -1,0 +1,336 @@
+/* --format sarif: SARIF 2.1.0, one run. The rules are the clauses reported;
+ * each finding is a result on its document's artifact, with its region in
+ * lines, code-point columns (columnKind unicodeCodePoints) and bytes.
+ * Levels: a finding that fails the run (--fail-on, and new against
+ * --baseline) is "error", another conflict "warning", a support "note".
+ * Results are written as documents are reported; the artifacts (the
+ * documents with findings) and the notifications (the documents not
+ * scanned) follow them. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonfmt.h"
+#include "reporter.h"
+
+typedef struct sarif_state {
+	size_t *rule_index;        /* by clause index */
+	size_t results, artifacts;
+	json_t *artifact_list, *notifications;
+	bool unsuccessful;         /* some document was not (fully) scanned */
+} sarif_state;
+
+/* A URI reference for a document name: each byte but the unreserved ones
+ * and '/' percent-encoded; absolute paths as file:// URIs. */
+static json_t *uri_json(const char *name)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t len = strlen(name);
+	char *uri = malloc(len * 3 + 8);
+	if (!uri)
+		return NULL;
+	size_t o = 0;
+	if (name[0] == '/') {
+		memcpy(uri, "file://", 7);
+		o = 7;
+	}
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		    c == '_' || c == '~' || c == '/') {
+			uri[o++] = (char)c;
+		} else {
+			uri[o++] = '%';
+			uri[o++] = hex[c >> 4];
+			uri[o++] = hex[c & 15];
+		}
+	}
+	json_t *j = json_stringn(uri, o);
+	free(uri);
+	return j;
+}
+
+/* "p03-ceasefire" -> "P03Ceasefire": SARIF rule names are identifiers. */
+static json_t *rule_name(const char *id)
+{
+	size_t len = strlen(id), o = 0;
+	char *name = malloc(len + 1);
+	bool up = true;
+	if (!name)
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		char c = id[i];
+		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+		if (!alnum) {
+			up = true;
+			continue;
+		}
+		name[o++] = up && c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+		up = false;
+	}
+	json_t *j = o ? json_stringn(name, o) : json_string(id);
+	free(name);
+	return j;
+}
+
+static json_t *text_json(const char *s)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "text", jcstr(s && *s ? s : "(none)"));
+	return o;
+}
+
+static json_t *rules_json(reporter *r, sarif_state *st)
+{
+	const ps_ruleset *rules = r->sum->rules;
+	json_t *list = json_array();
+	size_t k = 0;
+	for (size_t i = 0; list && i < ps_ruleset_clause_count(rules); i++) {
+		if (!summary_selected(r->sum, i))
+			continue;
+		const ps_clause *c = ps_ruleset_clause(rules, i);
+		json_t *rule = json_object(), *props = json_object(), *owed = json_array();
+		json_object_set_new(rule, "id", jcstr(ps_clause_id(c)));
+		json_object_set_new(rule, "name", rule_name(ps_clause_id(c)));
+		json_object_set_new(rule, "shortDescription", text_json(ps_clause_title(c)));
+		json_object_set_new(rule, "fullDescription", text_json(ps_clause_summary(c)));
+		json_object_set_new(rule, "defaultConfiguration", json_pack("{s:s}", "level", "warning"));
+		json_object_set_new(props, "point", point_json(c));
+		for (size_t p = 0; p < ps_clause_owed_by_count(c); p++)
+			json_array_append_new(owed, jcstr(ps_clause_owed_by(c, p)));
+		json_object_set_new(props, "owed_by", owed);
+		json_object_set_new(rule, "properties", props);
+		json_array_append_new(list, rule);
+		st->rule_index[i] = k++;
+	}
+	return list;
+}
+
+static int sarif_begin(reporter *r)
+{
+	sarif_state *st = r->state;
+	json_t *driver = json_object(), *props = json_object();
+	if (!driver || !props) {
+		json_decref(driver);
+		json_decref(props);
+		return -1;
+	}
+	json_object_set_new(driver, "name", json_string("pactscan"));
+	json_object_set_new(driver, "version", json_string(PS_VERSION));
+	json_object_set_new(driver, "semanticVersion", json_string(PS_VERSION));
+	json_object_set_new(driver, "rules", rules_json(r, st));
+	json_object_set_new(props, "rules", jcstr(ps_ruleset_name(r->sum->rules)));
+	json_object_set_new(props, "rules_version", jcstr(ps_ruleset_version(r->sum->rules)));
+	json_object_set_new(driver, "properties", props);
+	fputs("{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{"
+	      "\"tool\":{\"driver\":", r->out);
+	int rc = json_dumpf(driver, r->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(driver);
+	fputs("},\"columnKind\":\"unicodeCodePoints\",\"results\":[", r->out);
+	return rc || ferror(r->out) ? -1 : 0;
+}
+
+/* Where the sentence ends: the line and the code-point column after its
+ * last character, counting lines as the library does (LF, CRLF, CR). */
+static void sentence_end(const cli_finding *f, uint64_t *line, uint64_t *column)
+{
+	uint64_t l = f->line, c = f->char_column;
+	bool after_cr = false;
+	for (size_t i = 0; i < f->sentence_len; i++) {
+		unsigned char b = (unsigned char)f->sentence[i];
+		if (b == '\n') {
+			if (!after_cr) {
+				l++;
+				c = 1;
+			}
+			after_cr = false;
+		} else if (b == '\r') {
+			l++;
+			c = 1;
+			after_cr = true;
+		} else {
+			after_cr = false;
+			if ((b & 0xC0) != 0x80)
+				c++;
+		}
+	}
+	*line = l;
+	*column = c;
+}
+
+static json_t *fingerprint(const doc_result *doc, const cli_finding *f)
+{
+	const char *parts[] = { doc->name, ps_clause_id(f->clause), f->signal };
+	uint64_t h = 14695981039346656037ull;
+	for (size_t p = 0; p < 4; p++) {
+		const char *s = p < 3 ? parts[p] : f->sentence;
+		size_t n = p < 3 ? strlen(s) + 1 : f->sentence_len;
+		for (size_t i = 0; i < n; i++) {
+			h ^= (unsigned char)s[i];
+			h *= 1099511628211ull;
+		}
+	}
+	char hex[17];
+	snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
+	return json_pack("{s:s}", "pactscanFinding/v1", hex);
+}
+
+static json_t *message_json(const cli_finding *f)
+{
+	const ps_clause *c = f->clause;
+	char point[32] = "";
+	if (ps_clause_point(c))
+		snprintf(point, sizeof point, "point %d, ", ps_clause_point(c));
+	const char *certainty = ps_certainty_name(f->certainty);
+	size_t n = strlen(point) + strlen(ps_clause_id(c)) + strlen(ps_clause_title(c)) + strlen(certainty) +
+	           strlen(f->signal) + f->source_len + 96;
+	char *text = malloc(n);
+	if (!text)
+		return NULL;
+	int len = snprintf(text, n, "%s %s%s: %s. Certainty: %s%s%.*s%s; signal %s.",
+	                   f->stance == PS_STANCE_SUPPORT ? "Supports" : "Conflicts with", point, ps_clause_id(c),
+	                   ps_clause_title(c), certainty, f->source ? " (" : "", (int)f->source_len,
+	                   f->source ? f->source : "", f->source ? ")" : "", f->signal);
+	json_t *o = json_object();
+	json_object_set_new(o, "text", jstr(text, len > 0 ? (size_t)len : 0));
+	free(text);
+	return o;
+}
+
+static json_t *result_json(reporter *r, const doc_result *doc, const cli_finding *f, size_t artifact)
+{
+	sarif_state *st = r->state;
+	size_t ci = ps_clause_index(f->clause);
+	uint64_t end_line, end_column;
+	sentence_end(f, &end_line, &end_column);
+	json_t *o = json_object(), *region = json_object(), *loc = json_object(), *props = json_object();
+	if (!o || !region || !loc || !props) {
+		json_decref(o);
+		json_decref(region);
+		json_decref(loc);
+		json_decref(props);
+		return NULL;
+	}
+	json_object_set_new(o, "ruleId", jcstr(ps_clause_id(f->clause)));
+	json_object_set_new(o, "ruleIndex", juint(st->rule_index[ci]));
+	json_object_set_new(o, "level", json_string(f->fails ? "error" : f->stance == PS_STANCE_CONFLICT ? "warning" : "note"));
+	json_object_set_new(o, "message", message_json(f));
+	json_object_set_new(region, "startLine", juint(f->line));
+	json_object_set_new(region, "startColumn", juint(f->char_column));
+	json_object_set_new(region, "endLine", juint(end_line));
+	json_object_set_new(region, "endColumn", juint(end_column));
+	json_object_set_new(region, "byteOffset", juint(f->start));
+	json_object_set_new(region, "byteLength", juint(f->end - f->start));
+	json_t *snippet = json_object();
+	json_object_set_new(snippet, "text", jstr(f->sentence, f->sentence_len));
+	json_object_set_new(region, "snippet", snippet);
+	json_object_set_new(loc, "artifactLocation", json_pack("{s:o,s:I}", "uri", uri_json(doc->name), "index",
+	                                                       (json_int_t)artifact));
+	json_object_set_new(loc, "region", region);
+	json_object_set_new(o, "locations", json_pack("[{s:o}]", "physicalLocation", loc));
+	json_object_set_new(o, "partialFingerprints", fingerprint(doc, f));
+	if (r->baseline)
+		json_object_set_new(o, "baselineState", json_string(f->is_new ? "new" : "unchanged"));
+	json_object_set_new(props, "stance", json_string(ps_stance_name(f->stance)));
+	json_object_set_new(props, "certainty", json_string(ps_certainty_name(f->certainty)));
+	json_object_set_new(props, "signal", jcstr(f->signal));
+	json_object_set_new(props, "cues", cues_json(f));
+	json_object_set_new(props, "source", f->source ? jstr(f->source, f->source_len) : json_null());
+	json_object_set_new(props, "point", point_json(f->clause));
+	json_object_set_new(props, "weight", json_real(f->weight));
+	json_object_set_new(o, "properties", props);
+	return o;
+}
+
+static json_t *notification_json(const doc_result *doc)
+{
+	json_t *msg = json_object();
+	size_t n = strlen(doc->name) + (doc->skipped ? strlen(doc->skipped) : 0) + 64;
+	char *text = malloc(n);
+	if (!msg || !text) {
+		json_decref(msg);
+		free(text);
+		return NULL;
+	}
+	snprintf(text, n, "%s: %s", doc->skipped ? "not scanned" : "not fully scanned",
+	         doc->skipped ? doc->skipped : "a match limit or a read error cut the scan; see stderr");
+	json_object_set_new(msg, "text", jcstr(text));
+	free(text);
+	json_t *loc = json_pack("[{s:{s:{s:o}}}]", "physicalLocation", "artifactLocation", "uri", uri_json(doc->name));
+	return json_pack("{s:s,s:o,s:o}", "level", "error", "message", msg, "locations", loc);
+}
+
+static int sarif_document(reporter *r, const doc_result *doc)
+{
+	sarif_state *st = r->state;
+	if (doc->skipped || doc->incomplete) {
+		st->unsuccessful = true;
+		json_array_append_new(st->notifications, notification_json(doc));
+	}
+	if (doc->n == 0)
+		return 0;
+	size_t artifact = st->artifacts++;
+	json_t *a = json_object();
+	json_object_set_new(a, "location", json_pack("{s:o}", "uri", uri_json(doc->name)));
+	json_object_set_new(a, "properties", meta_json(&doc->meta));
+	json_array_append_new(st->artifact_list, a);
+	for (size_t i = 0; i < doc->n; i++) {
+		json_t *res = result_json(r, doc, &doc->findings[i], artifact);
+		if (!res)
+			return -1;
+		fputs(st->results++ ? ",\n" : "\n", r->out);
+		int rc = json_dumpf(res, r->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(res);
+		if (rc)
+			return -1;
+	}
+	return ferror(r->out) ? -1 : 0;
+}
+
+static int sarif_finish(reporter *r, const run_summary *sum)
+{
+	sarif_state *st = r->state;
+	json_t *inv = json_pack("[{s:b,s:O}]", "executionSuccessful", !st->unsuccessful, "toolExecutionNotifications",
+	                        st->notifications);
+	json_t *props = json_object();
+	json_object_set_new(props, "summary", summary_json(sum, r->timeline, false));
+	fputs(st->results ? "\n],\"artifacts\":" : "],\"artifacts\":", r->out);
+	int rc = json_dumpf(st->artifact_list, r->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	fputs(",\"invocations\":", r->out);
+	rc |= inv ? json_dumpf(inv, r->out, JSON_COMPACT | JSON_PRESERVE_ORDER) : -1;
+	fputs(",\"properties\":", r->out);
+	rc |= json_dumpf(props, r->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	fputs("}]}\n", r->out);
+	json_decref(inv);
+	json_decref(props);
+	return rc || ferror(r->out) ? -1 : 0;
+}
+
+static void sarif_release(reporter *r)
+{
+	sarif_state *st = r->state;
+	if (st) {
+		free(st->rule_index);
+		json_decref(st->artifact_list);
+		json_decref(st->notifications);
+	}
+	free(st);
+	r->state = NULL;
+}
+
+int reporter_sarif(reporter *r)
+{
+	sarif_state *st = calloc(1, sizeof(*st));
+	if (!st)
+		return -1;
+	r->state = st;
+	r->release = sarif_release;
+	st->rule_index = calloc(ps_ruleset_clause_count(r->sum->rules) + 1, sizeof(size_t));
+	st->artifact_list = json_array();
+	st->notifications = json_array();
+	if (!st->rule_index || !st->artifact_list || !st->notifications)
+		return -1;
+	r->begin = sarif_begin;
+	r->document = sarif_document;
+	r->finish = sarif_finish;
+	return 0;
+}

@@ -1,0 +1,306 @@
+#include "scandoc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "docmeta.h"
+#include "frontmatter.h"
+
+#define CHUNK 65536
+/* Front matter longer than this is still blanked, but its metadata is not read. */
+#define MAX_FRONT_MATTER (1024u * 1024u)
+/* Bytes kept behind the fed end for code-point columns: a finding's sentence
+ * starts at most one sentence (capped at 16 KiB by default) before it. */
+#define COLUMN_WINDOW (1024u * 1024u)
+
+/* Code-point columns. The library counts columns in bytes; SARIF wants
+ * characters, which only the bytes before the sentence on its line can
+ * tell. Findings arrive in document order, so one cursor walks the
+ * document once, over a window of the bytes fed. */
+typedef struct colmap {
+	char *buf;
+	size_t head, len, cap;     /* buf[head..len) holds the document from pos on */
+	uint64_t pos;              /* document offset of buf[head] */
+	uint64_t col;              /* code points from the line start to pos */
+	uint64_t fed;              /* bytes appended so far */
+	bool after_cr;
+	bool bom;                  /* the document starts with a UTF-8 BOM, which takes no column */
+} colmap;
+
+struct doc_scanner {
+	const scan_settings *settings;
+	ps_scanner *scanner;
+	char *chunk;
+	colmap cols;
+	FILE *sink;                /* front matter messages: scan does not judge labels */
+	doc_result *doc;           /* the document being scanned */
+};
+
+static void colmap_reset(colmap *m)
+{
+	m->head = m->len = 0;
+	m->pos = m->col = m->fed = 0;
+	m->after_cr = m->bom = false;
+}
+
+static int colmap_append(colmap *m, const char *data, size_t n)
+{
+	if (m->fed == 0 && n >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
+		m->bom = true;
+	if (m->head && m->len + n > m->cap) {
+		memmove(m->buf, m->buf + m->head, m->len - m->head);
+		m->len -= m->head;
+		m->head = 0;
+	}
+	if (m->len + n > m->cap) {
+		size_t cap = m->cap ? m->cap : CHUNK;
+		while (cap < m->len + n)
+			cap *= 2;
+		char *grown = realloc(m->buf, cap);
+		if (!grown)
+			return -1;
+		m->buf = grown;
+		m->cap = cap;
+	}
+	memcpy(m->buf + m->len, data, n);
+	m->len += n;
+	m->fed += n;
+	return 0;
+}
+
+/* Move the cursor to target, counting code points; lines end at LF, CRLF
+ * or a lone CR, as the library counts them. */
+static void colmap_step(colmap *m, uint64_t target)
+{
+	while (m->pos < target && m->head < m->len) {
+		unsigned char c = (unsigned char)m->buf[m->head++];
+		if (c == '\n') {
+			m->col = 0;
+			m->after_cr = false;
+		} else if (c == '\r') {
+			m->col = 0;
+			m->after_cr = true;
+		} else {
+			m->after_cr = false;
+			if ((c & 0xC0) != 0x80 && !(m->bom && m->pos < 3))
+				m->col++;
+		}
+		m->pos++;
+	}
+}
+
+static uint64_t colmap_column(colmap *m, uint64_t start, uint64_t byte_column)
+{
+	if (start < m->pos)
+		return byte_column; /* fell out of the window; cannot happen with the library's sentence cap */
+	colmap_step(m, start);
+	return m->pos == start ? m->col + 1 : byte_column;
+}
+
+int doc_scanner_new(doc_scanner **out, const scan_settings *settings)
+{
+	doc_scanner *ds = calloc(1, sizeof(*ds));
+	*out = NULL;
+	if (!ds)
+		return -1;
+	ds->settings = settings;
+	ds->chunk = malloc(CHUNK);
+	ds->sink = fopen("/dev/null", "w");
+	if (!ds->sink)
+		ds->sink = tmpfile();
+	if (!ds->chunk || !ds->sink || ps_scanner_new(&ds->scanner, settings->rules, &settings->limits) != PS_OK) {
+		doc_scanner_free(ds);
+		return -1;
+	}
+	*out = ds;
+	return 0;
+}
+
+void doc_scanner_free(doc_scanner *ds)
+{
+	if (!ds)
+		return;
+	ps_scanner_free(ds->scanner);
+	free(ds->chunk);
+	free(ds->cols.buf);
+	if (ds->sink)
+		fclose(ds->sink);
+	free(ds);
+}
+
+/* strerror() may share a buffer between threads; workers use this. */
+static const char *error_text(int err, char *buf, size_t len)
+{
+	if (strerror_r(err, buf, len) != 0)
+		snprintf(buf, len, "error %d", err);
+	return buf;
+}
+
+static int on_finding(const ps_finding *f, void *userdata)
+{
+	doc_scanner *ds = userdata;
+	const scan_settings *s = ds->settings;
+	if (s->selected && !s->selected[ps_clause_index(f->clause)])
+		return 0;
+	if (s->min_rank >= 0 && certainty_rank(f->certainty) < s->min_rank)
+		return 0;
+	uint64_t char_column = colmap_column(&ds->cols, f->sentence_span.start, f->column);
+	return doc_add_finding(ds->doc, f, char_column);
+}
+
+static void on_problem(const ps_diag *d, void *userdata)
+{
+	doc_scanner *ds = userdata;
+	ds->doc->incomplete = true;
+	doc_message(ds->doc, "%s:%zu:%zu: warning: %s\n", ds->doc->name, d->line, d->column, d->message);
+}
+
+/* Where the bytes come from: a descriptor, or a document in memory. */
+typedef struct source {
+	int fd;
+	const char *text;
+	size_t len, pos;
+} source;
+
+static ssize_t next_chunk(source *src, char *buf, size_t cap)
+{
+	if (src->text) {
+		size_t n = src->len - src->pos < cap ? src->len - src->pos : cap;
+		memcpy(buf, src->text + src->pos, n);
+		src->pos += n;
+		return (ssize_t)n;
+	}
+	for (;;) {
+		ssize_t n = read(src->fd, buf, cap);
+		if (n >= 0 || errno != EINTR)
+			return n;
+	}
+}
+
+static void take_field(char **dst, char **src)
+{
+	if (!*dst) {
+		*dst = *src;
+		*src = NULL;
+	}
+}
+
+/* Fill the metadata the document does not have yet from its front matter. */
+static void read_meta(doc_scanner *ds, doc_result *doc, const char *front, size_t len)
+{
+	docmeta m;
+	docmeta_parse(&m, doc->name, front, len, ds->sink);
+	take_field(&doc->meta.title, &m.title);
+	take_field(&doc->meta.date, &m.date);
+	take_field(&doc->meta.source, &m.source);
+	take_field(&doc->meta.url, &m.url);
+	docmeta_free(&m);
+}
+
+static void skip_doc(doc_result *doc, skip_kind kind, const char *why)
+{
+	doc_skip(doc, kind, why);
+	doc_message(doc, "pactscan: %s: skipped: %s\n", doc->name, why);
+}
+
+static void scan_source(doc_scanner *ds, doc_result *doc, source *src)
+{
+	ps_scan_callbacks cb = { on_finding, on_problem, ds };
+	char *front = NULL;        /* the raw first bytes, while they may be front matter */
+	size_t front_len = 0;
+	bool first = true, capture = false;
+	frontmatter fm;
+
+	frontmatter_init(&fm);
+	colmap_reset(&ds->cols);
+	ds->doc = doc;
+	ps_status st = ps_scanner_begin(ds->scanner, &cb);
+	while (st == PS_OK) {
+		ssize_t got = next_chunk(src, ds->chunk, CHUNK);
+		if (got < 0) {
+			char why[128];
+			doc_message(doc, "pactscan: %s: read error: %s\n", doc->name, error_text(errno, why, sizeof why));
+			doc->incomplete = true;
+			break;
+		}
+		if (got == 0)
+			break;
+		size_t n = (size_t)got;
+		if (first && n >= 2 && (!memcmp(ds->chunk, "\xFF\xFE", 2) || !memcmp(ds->chunk, "\xFE\xFF", 2))) {
+			skip_doc(doc, SKIP_UTF16, "UTF-16 text; convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)");
+			break;
+		}
+		/* Like grep, a NUL byte in the first chunk marks a binary file. */
+		if (first && memchr(ds->chunk, '\0', n)) {
+			skip_doc(doc, SKIP_BINARY, "binary file (holds NUL bytes)");
+			break;
+		}
+		if (first)
+			capture = ds->chunk[0] == '-';
+		first = false;
+		if (capture) {
+			char *grown = front_len + n <= MAX_FRONT_MATTER ? realloc(front, front_len + n) : NULL;
+			if (grown) {
+				memcpy(grown + front_len, ds->chunk, n);
+				front = grown;
+				front_len += n;
+			} else {
+				capture = false;
+				free(front);
+				front = NULL;
+				front_len = 0;
+			}
+		}
+		frontmatter_blank(&fm, ds->chunk, n);
+		if (capture && fm.phase == 2) {
+			read_meta(ds, doc, front, front_len);
+			capture = false;
+		}
+		if (colmap_append(&ds->cols, ds->chunk, n) != 0) {
+			doc->nomem = true;
+			break;
+		}
+		st = ps_scanner_feed(ds->scanner, ds->chunk, n);
+		if (ds->cols.fed > COLUMN_WINDOW)
+			colmap_step(&ds->cols, ds->cols.fed - COLUMN_WINDOW);
+	}
+	if (capture && front)
+		read_meta(ds, doc, front, front_len);
+	free(front);
+	ps_status end = ps_scanner_end(ds->scanner);
+	if (st == PS_OK)
+		st = end;
+	doc->stats = *ps_scanner_stats(ds->scanner);
+	if (doc->nomem || st == PS_ERR_NOMEM) {
+		doc_message(doc, "pactscan: %s: out of memory\n", doc->name);
+		doc->incomplete = true;
+	} else if (st == PS_ERR_INCOMPLETE) {
+		doc->incomplete = true;
+	}
+	ds->doc = NULL;
+}
+
+void doc_scan_file(doc_scanner *ds, doc_result *doc, bool is_stdin)
+{
+	source src = { .fd = STDIN_FILENO };
+	if (!is_stdin) {
+		src.fd = open(doc->name, O_RDONLY | O_CLOEXEC);
+		if (src.fd < 0) {
+			char why[128];
+			skip_doc(doc, SKIP_UNREADABLE, error_text(errno, why, sizeof why));
+			return;
+		}
+	}
+	scan_source(ds, doc, &src);
+	if (!is_stdin)
+		close(src.fd);
+}
+
+void doc_scan_text(doc_scanner *ds, doc_result *doc, char *text, size_t len)
+{
+	source src = { .fd = -1, .text = text, .len = len };
+	scan_source(ds, doc, &src);
+}

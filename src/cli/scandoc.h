@@ -1,0 +1,28 @@
+/* Scanning one document into a doc_result: the worker's part of a scan.
+ * Each worker thread owns a doc_scanner (a ps_scanner and its buffers); the
+ * ruleset and the settings are shared and read-only. */
+#ifndef PS_SCANDOC_H
+#define PS_SCANDOC_H
+
+#include "report.h"
+
+typedef struct scan_settings {
+	const ps_ruleset *rules;
+	const bool *selected;      /* clauses to report, indexed like the ruleset; NULL for all */
+	int min_rank;              /* findings below this certainty_rank are dropped; -1 keeps all */
+	ps_scan_limits limits;
+} scan_settings;
+
+typedef struct doc_scanner doc_scanner;
+
+/* Returns 0, or -1 without memory. The settings must outlive the scanner. */
+int doc_scanner_new(doc_scanner **out, const scan_settings *settings);
+void doc_scanner_free(doc_scanner *ds);
+
+/* Scan the file at doc->name, or standard input. Problems (unreadable,
+ * binary, UTF-16, a match limit) are recorded in doc with their messages. */
+void doc_scan_file(doc_scanner *ds, doc_result *doc, bool is_stdin);
+/* Scan a document held in memory; text is changed (front matter blanked). */
+void doc_scan_text(doc_scanner *ds, doc_result *doc, char *text, size_t len);
+
+#endif
