@@ -102,6 +102,9 @@ PS_API const char *ps_ruleset_date(const ps_ruleset *rules);
 
 /** Number of clauses, in load order. */
 PS_API size_t ps_ruleset_clause_count(const ps_ruleset *rules);
+/** How many sentences before a sentence the setting gate looks back (0 without a setting). */
+PS_API size_t ps_ruleset_setting_context(const ps_ruleset *rules);
+
 /** Number of signals over all clauses. */
 PS_API size_t ps_ruleset_signal_count(const ps_ruleset *rules);
 

@@ -12,6 +12,10 @@
 #include "pool.h"
 #include "run.h"
 #include "scandoc.h"
+#include "splitdoc.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
 
 #define MAX_JOBS 256
 
@@ -21,6 +25,8 @@ typedef enum job_kind {
 	JOB_TEXT,                  /* scan text (a JSON Lines document) */
 	JOB_READY,                 /* nothing to scan: a skipped document */
 	JOB_NOTICE,                /* no document: a message for stderr */
+	JOB_PIECE,                 /* scan one piece of a large document */
+	JOB_JOINED,                /* the large document, its pieces all delivered */
 } job_kind;
 
 typedef struct scan_job {
@@ -28,12 +34,18 @@ typedef struct scan_job {
 	doc_result doc;
 	char *text;
 	size_t len;
+	ps_scan_origin origin;     /* JOB_PIECE */
+	int rest;                  /* JOB_PIECE: read on from here (owned), or -1 */
 } scan_job;
 
 typedef struct scan_ctx {
 	const cli_options *opts;
 	report_run run;
 	pool *pool;
+	size_t n_workers;
+	size_t context;            /* the rules' setting context, in sentences */
+	doc_result joined;         /* a large document being assembled from its pieces */
+	const char *piece_name;    /* its name, while it is read */
 	bool nomem;
 } scan_ctx;
 
@@ -49,8 +61,14 @@ static void work(void *job_ptr, void *worker_state)
 	case JOB_TEXT:
 		doc_scan_text(ds, &job->doc, job->text, job->len);
 		break;
+	case JOB_PIECE:
+		doc_scan_piece(ds, &job->doc, job->text, job->len, &job->origin, job->rest);
+		if (job->rest >= 0)
+			close(job->rest);
+		break;
 	case JOB_READY:
 	case JOB_NOTICE:
+	case JOB_JOINED:
 		break;
 	}
 	free(job->text);
@@ -64,6 +82,14 @@ static void deliver(void *job_ptr, void *userdata)
 	if (job->kind == JOB_NOTICE) {
 		run_notice(&ctx->run, job->doc.messages, job->doc.messages_len);
 		doc_free(&job->doc);
+	} else if (job->kind == JOB_PIECE) {
+		split_join(&ctx->joined, &job->doc);
+	} else if (job->kind == JOB_JOINED) {
+		/* The document's own record (name, metadata, skips) takes the
+		 * findings and counts its pieces gathered. */
+		split_join(&job->doc, &ctx->joined);
+		memset(&ctx->joined, 0, sizeof(ctx->joined));
+		run_deliver(&ctx->run, &job->doc);
 	} else {
 		run_deliver(&ctx->run, &job->doc);
 	}
@@ -102,11 +128,73 @@ static int on_jsonl_doc(doc_result *doc, char *text, size_t len, void *userdata)
 	return rc;
 }
 
+static int on_piece(piece *p, void *userdata)
+{
+	scan_ctx *ctx = userdata;
+	scan_job *job = calloc(1, sizeof(*job));
+	char *name = strdup(ctx->piece_name);
+	if (!job || !name) {
+		free(job);
+		free(name);
+		free(p->text);
+		if (p->fd >= 0)
+			close(p->fd);
+		ctx->nomem = true;
+		return 1;
+	}
+	job->kind = JOB_PIECE;
+	job->doc.name = name;
+	job->text = p->text;
+	job->len = p->len;
+	job->origin = p->origin;
+	job->rest = p->fd;
+	pool_submit(ctx->pool, job);
+	return ctx->run.write_failed ? 1 : 0;
+}
+
+/* Large documents (standard input, or a file of two pieces or more) are
+ * read here and scanned in pieces on every worker. */
+static bool worth_splitting(const scan_ctx *ctx, int fd, bool is_stdin)
+{
+	struct stat sb;
+	if (ctx->n_workers < 2)
+		return false;
+	if (is_stdin)
+		return true;
+	return fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size >= 2 * SPLIT_PIECE;
+}
+
+static int scan_split(scan_ctx *ctx, const char *name, bool is_stdin)
+{
+	int fd = is_stdin ? STDIN_FILENO : open(name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || !worth_splitting(ctx, fd, is_stdin)) {
+		if (fd >= 0 && !is_stdin)
+			close(fd);
+		return -1;
+	}
+	doc_result doc = { .name = strdup(name) };
+	if (!doc.name) {
+		if (!is_stdin)
+			close(fd);
+		ctx->nomem = true;
+		return 1;
+	}
+	ctx->piece_name = name;
+	split_document(&doc, fd, ctx->context, on_piece, ctx);
+	ctx->piece_name = NULL;
+	if (!is_stdin)
+		close(fd);
+	return submit(ctx, JOB_JOINED, &doc, NULL, 0);
+}
+
 static int on_file(const char *name, bool is_stdin, void *userdata)
 {
 	scan_ctx *ctx = userdata;
 	if (ctx->opts->input == INPUT_JSONL)
 		return jsonl_read(name, is_stdin, on_jsonl_doc, ctx);
+	int rc = scan_split(ctx, name, is_stdin);
+	if (rc >= 0)
+		return rc;
 	doc_result doc = { .name = strdup(name) };
 	if (!doc.name) {
 		ctx->nomem = true;
@@ -148,7 +236,7 @@ static size_t worker_count(const cli_options *o)
 
 int cmd_scan(const cli_options *o)
 {
-	scan_ctx ctx = { .opts = o };
+	scan_ctx ctx = { .opts = o, .n_workers = worker_count(o) };
 	ps_ruleset *rules = NULL;
 	doc_scanner **workers = NULL;
 	size_t n_workers = worker_count(o);
@@ -162,6 +250,7 @@ int cmd_scan(const cli_options *o)
 	rules = load_rules(o->rules);
 	if (!rules)
 		return EXIT_USAGE;
+	ctx.context = ps_ruleset_setting_context(rules);
 	if (run_open(&ctx.run, o, rules) != 0)
 		goto out;
 	scan_settings settings = {
@@ -192,6 +281,7 @@ int cmd_scan(const cli_options *o)
 		        o->output && strcmp(o->output, "-") ? o->output : "standard output");
 	}
 out:
+	doc_free(&ctx.joined);
 	pool_free(ctx.pool);
 	for (size_t i = 0; workers && i < n_workers; i++)
 		doc_scanner_free(workers[i]);

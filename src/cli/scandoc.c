@@ -304,3 +304,52 @@ void doc_scan_text(doc_scanner *ds, doc_result *doc, char *text, size_t len)
 	source src = { .fd = -1, .text = text, .len = len };
 	scan_source(ds, doc, &src);
 }
+
+void doc_scan_piece(doc_scanner *ds, doc_result *doc, const char *text, size_t len, const ps_scan_origin *origin,
+                    int rest)
+{
+	ps_scan_callbacks cb = { on_finding, on_problem, ds };
+	/* Columns are counted from the piece's first byte, a line start. */
+	colmap_reset(&ds->cols);
+	ds->cols.pos = ds->cols.fed = origin->offset;
+	ds->doc = doc;
+	ps_status st = ps_scanner_begin_at(ds->scanner, &cb, origin);
+	const char *data = text;
+	size_t n = len;
+	while (st == PS_OK) {
+		if (colmap_append(&ds->cols, data, n) != 0) {
+			doc->nomem = true;
+			break;
+		}
+		st = ps_scanner_feed(ds->scanner, data, n);
+		if (ds->cols.fed - origin->offset > COLUMN_WINDOW)
+			colmap_step(&ds->cols, ds->cols.fed - COLUMN_WINDOW);
+		/* A document with no place to cut: this worker reads the rest. */
+		if (rest < 0)
+			break;
+		ssize_t got = read(rest, ds->chunk, CHUNK);
+		while (got < 0 && errno == EINTR)
+			got = read(rest, ds->chunk, CHUNK);
+		if (got < 0) {
+			char why[128];
+			doc_message(doc, "pactscan: %s: read error: %s\n", doc->name, error_text(errno, why, sizeof why));
+			doc->incomplete = true;
+			break;
+		}
+		if (got == 0)
+			break;
+		data = ds->chunk;
+		n = (size_t)got;
+	}
+	ps_status end = ps_scanner_end(ds->scanner);
+	if (st == PS_OK)
+		st = end;
+	doc->stats = *ps_scanner_stats(ds->scanner);
+	if (doc->nomem || st == PS_ERR_NOMEM) {
+		doc_message(doc, "pactscan: %s: out of memory\n", doc->name);
+		doc->incomplete = true;
+	} else if (st == PS_ERR_INCOMPLETE) {
+		doc->incomplete = true;
+	}
+	ds->doc = NULL;
+}

@@ -25,4 +25,11 @@ void doc_scan_file(doc_scanner *ds, doc_result *doc, bool is_stdin);
 /* Scan a document held in memory; text is changed (front matter blanked). */
 void doc_scan_text(doc_scanner *ds, doc_result *doc, char *text, size_t len);
 
+/* Scan one piece of a larger document: text holds the piece, preceded by
+ * context that starts at origin->offset (a line start); findings before
+ * origin->report_from are not reported. Columns are counted from the text.
+ * With rest >= 0, go on reading the document from that descriptor. */
+void doc_scan_piece(doc_scanner *ds, doc_result *doc, const char *text, size_t len, const ps_scan_origin *origin,
+                    int rest);
+
 #endif

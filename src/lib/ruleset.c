@@ -1085,6 +1085,7 @@ const char *ps_ruleset_source(const ps_ruleset *rules) { return rules->source; }
 const char *ps_ruleset_date(const ps_ruleset *rules) { return rules->date; }
 size_t ps_ruleset_clause_count(const ps_ruleset *rules) { return rules->n_clauses; }
 size_t ps_ruleset_signal_count(const ps_ruleset *rules) { return rules->n_signals; }
+size_t ps_ruleset_setting_context(const ps_ruleset *rules) { return rules->has_setting ? rules->setting_context : 0; }
 
 const ps_clause *ps_ruleset_clause(const ps_ruleset *rules, size_t index)
 {
