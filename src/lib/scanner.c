@@ -398,7 +398,6 @@ static bool in_setting(ps_scanner *s, const sentence *sn)
 	const ps_ruleset *rs = s->rules;
 	bool here = false, elsewhere = false, context = false;
 	bool try_any = !s->prefilter || prefilter_candidate(&rs->pf, &s->pfs, OWNER_SETTING_ANY);
-	bool try_none = !s->prefilter || prefilter_candidate(&rs->pf, &s->pfs, OWNER_SETTING_NONE);
 	size_t ms, me;
 	for (size_t i = 0; try_any && i < rs->setting_any.count && !here; i++) {
 		if (!matcher_possible(&s->m, rs->setting_any.items[i]))
@@ -408,20 +407,24 @@ static bool in_setting(ps_scanner *s, const sentence *sn)
 			s->m.limit_hit = true;
 		here = rc == 1;
 	}
-	for (size_t i = 0; try_none && i < rs->setting_none.count && !here && !elsewhere; i++) {
-		if (!matcher_possible(&s->m, rs->setting_none.items[i]))
-			continue;
-		int rc = pattern_match(rs->setting_none.items[i], s->m.md, s->m.mc, s->m.options, sn->text, sn->len, 0, &ms, &me);
-		if (rc < 0)
-			s->m.limit_hit = true;
-		elsewhere = rc == 1;
-	}
 	size_t n = rs->setting_context < MAX_CONTEXT ? rs->setting_context : MAX_CONTEXT;
 	for (size_t i = 0; i < n; i++)
 		context = context || s->recent[i];
 	if (n) {
 		s->recent[s->recent_pos] = here;
 		s->recent_pos = (s->recent_pos + 1) % n;
+	}
+	/* Another setting's terms matter only where context would let the
+	 * sentence in. */
+	bool try_none = !here && context &&
+	                (!s->prefilter || prefilter_candidate(&rs->pf, &s->pfs, OWNER_SETTING_NONE));
+	for (size_t i = 0; try_none && i < rs->setting_none.count && !elsewhere; i++) {
+		if (!matcher_possible(&s->m, rs->setting_none.items[i]))
+			continue;
+		int rc = pattern_match(rs->setting_none.items[i], s->m.md, s->m.mc, s->m.options, sn->text, sn->len, 0, &ms, &me);
+		if (rc < 0)
+			s->m.limit_hit = true;
+		elsewhere = rc == 1;
 	}
 	return here || (!elsewhere && context);
 }
