@@ -75,6 +75,7 @@ typedef struct ps_scan_stats {
 	uint64_t findings;    /**< findings delivered */
 	uint64_t limit_hits;  /**< pattern matches abandoned at the match limit */
 	uint64_t cut_sentences; /**< sentences cut at the length cap */
+	uint64_t unchecked;   /**< sentences left unchecked once the document's budget was spent */
 } ps_scan_stats;
 
 /**
@@ -113,6 +114,8 @@ typedef struct ps_scan_limits {
 	size_t max_sentence;       /**< bytes; default PS_SEGMENT_MAX_DEFAULT */
 	uint32_t match_limit;      /**< PCRE2 match limit per pattern call; default 200000 */
 	uint32_t depth_limit;      /**< PCRE2 depth limit; default 10000 */
+	uint32_t max_limit_hits;   /**< a document's budget: after this many sentences hit a
+	                                match limit, the rest of it is not checked; default 100 */
 	unsigned flags;            /**< PS_SCAN_... flags */
 } ps_scan_limits;
 

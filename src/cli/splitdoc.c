@@ -276,6 +276,7 @@ void split_join(doc_result *whole, doc_result *part)
 	whole->stats.in_setting += part->stats.in_setting;
 	whole->stats.findings += part->stats.findings;
 	whole->stats.limit_hits += part->stats.limit_hits;
+	whole->stats.unchecked += part->stats.unchecked;
 	whole->stats.cut_sentences += part->stats.cut_sentences;
 	whole->incomplete = whole->incomplete || part->incomplete;
 	whole->nomem = whole->nomem || part->nomem;

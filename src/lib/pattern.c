@@ -516,6 +516,11 @@ int pattern_match(const ps_pattern *p, pcre2_match_data *md, pcre2_match_context
 	if (start > len)
 		return 0;
 	int rc = pcre2_match(p->code, (PCRE2_SPTR)subject, len, start, options, md, mc);
+	/* The JIT stack is sized for news sentences; a subject that needs more
+	 * gets PCRE2's interpreter, which keeps its frames on the heap under the
+	 * match and depth limits. */
+	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
+		rc = pcre2_match(p->code, (PCRE2_SPTR)subject, len, start, options | PCRE2_NO_JIT, md, mc);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT ||

@@ -61,6 +61,8 @@ ps_status ps_scanner_new(ps_scanner **out, const ps_ruleset *rules, const ps_sca
 		s->limits.match_limit = 200000;
 	if (s->limits.depth_limit == 0)
 		s->limits.depth_limit = 10000;
+	if (s->limits.max_limit_hits == 0)
+		s->limits.max_limit_hits = 100;
 	s->cap = s->limits.max_sentence + READ_CHUNK;
 	s->buf = malloc(s->cap);
 	s->m.md = pcre2_match_data_create(32, NULL);
@@ -443,6 +445,17 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 		return;
 	}
 	s->stats.sentences++;
+	if (s->stats.limit_hits >= s->limits.max_limit_hits) {
+		/* The budget is spent: the document is adversarial or the rules are. */
+		if (s->stats.unchecked++ == 0) {
+			char msg[200];
+			snprintf(msg, sizeof msg,
+			         "%u sentences hit a match limit, so from here on this document is not checked; simplify the patterns that hit it",
+			         (unsigned)s->limits.max_limit_hits);
+			problem(s, sn->line, sn->col, NULL, msg);
+		}
+		return;
+	}
 	if (rs->has_setting && !in_setting(s, sn))
 		goto out;
 	s->stats.in_setting++;

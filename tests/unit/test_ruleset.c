@@ -212,6 +212,19 @@ START_TEST(huge_patterns_are_capped)
 }
 END_TEST
 
+START_TEST(too_many_clauses_are_refused)
+{
+	size_t n = PS_MAX_CLAUSES + 1, cap = n * 120 + 64, len = 0;
+	char *yaml = malloc(cap);
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(yaml + len, cap - len,
+		                        "---\npactscan: 1\nclause: {id: c%zu, point: 1, title: t, summary: s}\n"
+		                        "signals: [{id: s, stance: support, act: word%zu}]\n", i, i);
+	assert_error_contains(yaml, "more than 1000 clauses");
+	free(yaml);
+}
+END_TEST
+
 START_TEST(load_from_a_pack_directory)
 {
 	ps_diags *diags = NULL;
@@ -250,6 +263,7 @@ int main(void)
 	tcase_add_test(tc, unsafe_pattern_features_are_refused);
 	tcase_add_test(tc, lexicon_references);
 	tcase_add_test(tc, huge_patterns_are_capped);
+	tcase_add_test(tc, too_many_clauses_are_refused);
 	tcase_add_test(tc, load_from_a_pack_directory);
 	suite_add_tcase(s, tc);
 	return run_suite(s);

@@ -220,6 +220,77 @@ START_TEST(whole_words_hold_for_each_alternative)
 }
 END_TEST
 
+START_TEST(jit_stack_exhaustion_falls_back_and_is_reported)
+{
+	/* The JIT stack overflows on this; the interpreter then runs into its
+	 * depth limit, and the scan says so instead of crashing. */
+	const char *yaml = "pactscan: 1\nclause: {id: deep, point: 1, title: t, summary: s}\n"
+	                   "signals:\n  - {id: s, stance: support, act: '((a|b)(?=(a|b)))*.c'}\n";
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(yaml, &diags);
+	size_t n = 15000;
+	char *text = malloc(n + 1);
+	for (size_t i = 0; i < n; i++)
+		text[i] = "ab"[i % 2];
+	text[n] = 'c';
+	seen s;
+	scan_with(&s, rules, text, n + 1);
+	ck_assert_int_eq(s.status, PS_ERR_INCOMPLETE);
+	ck_assert_uint_eq(s.stats.limit_hits, 1);
+	ck_assert_uint_eq(s.problems, 1);
+	free(text);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
+START_TEST(a_document_has_a_budget_of_limit_hits)
+{
+	char yaml[4096];
+	snprintf(yaml, sizeof yaml, "%s---\npactscan: 1\nclause: {id: slow, point: 9, title: t, summary: s}\n"
+	         "signals:\n  - {id: s, stance: support, act: '(a+)+$'}\n", test_pack);
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(yaml, &diags);
+	static char text[20000];
+	size_t len = 0;
+	for (int i = 0; i < 40; i++)
+		len += (size_t)snprintf(text + len, sizeof text - len, "Israeli aaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\n");
+	len += (size_t)snprintf(text + len, sizeof text - len, "Israeli troops withdrew.\n");
+	ps_scanner *scanner = NULL;
+	ps_scan_limits limits = test_limits();
+	limits.max_limit_hits = 5;
+	ck_assert_int_eq(ps_scanner_new(&scanner, rules, &limits), PS_OK);
+	seen s = { 0 };
+	ps_scan_callbacks cb = { NULL, NULL, &s };
+	ck_assert_int_eq(ps_scanner_scan(scanner, text, len, &cb), PS_ERR_INCOMPLETE);
+	const ps_scan_stats *st = ps_scanner_stats(scanner);
+	ck_assert_uint_eq(st->limit_hits, 5);
+	ck_assert_uint_eq(st->unchecked, 36);
+	ck_assert_uint_eq(st->sentences, 41);
+	ps_scanner_free(scanner);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
+START_TEST(empty_and_tiny_documents)
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(test_pack, &diags);
+	seen s;
+	scan_with(&s, rules, "", 0);
+	ck_assert_int_eq(s.status, PS_OK);
+	ck_assert_uint_eq(s.stats.sentences, 0);
+	scan_with(&s, rules, "\n\n  \r\n", 5);
+	ck_assert_uint_eq(s.stats.sentences, 0);
+	/* No trailing newline: the last sentence is still scanned. */
+	scan_with(&s, rules, "Rain.\nIsraeli troops withdrew", 29);
+	ck_assert_uint_eq(s.count, 1);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
 START_TEST(empty_matches_advance)
 {
 	const char *yaml = "pactscan: 1\nclause: {id: e, point: 1, title: t, summary: s}\n"
@@ -232,14 +303,16 @@ START_TEST(long_sentences_are_cut_not_lost)
 {
 	ps_diags *diags = NULL;
 	ps_ruleset *rules = load_yaml(test_pack, &diags);
-	size_t len = 100000;
+	size_t len = 10u * 1024u * 1024u;
 	char *text = malloc(len);
-	memset(text, 'a', len);
-	memcpy(text + len - 30, " Israeli troops withdrew", 24);
+	static const char head[] = "Israeli troops withdrew. ";
+	memcpy(text, head, sizeof head - 1);
+	memset(text + sizeof head - 1, 'a', len - (sizeof head - 1));
 	seen s;
 	scan_with(&s, rules, text, len);
-	ck_assert_uint_ge(s.stats.cut_sentences, 6);
+	ck_assert_uint_ge(s.stats.cut_sentences, 640);
 	ck_assert_uint_eq(s.stats.bytes, len);
+	ck_assert_uint_eq(s.count, 1); /* found once, not lost and not twice */
 	free(text);
 	ps_ruleset_free(rules);
 	ps_diags_free(diags);
@@ -365,6 +438,9 @@ int main(void)
 	tcase_add_test(tc, utf16_and_invalid_utf8);
 	tcase_add_test(tc, match_limit_is_reported_and_the_scan_goes_on);
 	tcase_add_test(tc, whole_words_hold_for_each_alternative);
+	tcase_add_test(tc, jit_stack_exhaustion_falls_back_and_is_reported);
+	tcase_add_test(tc, a_document_has_a_budget_of_limit_hits);
+	tcase_add_test(tc, empty_and_tiny_documents);
 	tcase_add_test(tc, empty_matches_advance);
 	tcase_add_test(tc, long_sentences_are_cut_not_lost);
 	tcase_add_test(tc, one_ruleset_serves_many_threads);
