@@ -48,6 +48,8 @@ static void colmap_reset(colmap *m)
 
 static int colmap_append(colmap *m, const char *data, size_t n)
 {
+	if (n == 0)                /* an empty piece: buf may still be NULL */
+		return 0;
 	if (m->fed == 0 && n >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
 		m->bom = true;
 	if (m->head && m->len + n > m->cap) {
@@ -206,6 +208,22 @@ static void skip_doc(doc_result *doc, skip_kind kind, const char *why)
 	doc_message(doc, "pactscan: %s: skipped: %s\n", doc->name, why);
 }
 
+/* End the document: its counts, and what made it incomplete. */
+static void end_scan(doc_scanner *ds, doc_result *doc, ps_status st)
+{
+	ps_status end = ps_scanner_end(ds->scanner);
+	if (st == PS_OK)
+		st = end;
+	doc->stats = *ps_scanner_stats(ds->scanner);
+	if (doc->nomem || st == PS_ERR_NOMEM) {
+		doc_message(doc, "pactscan: %s: out of memory\n", doc->name);
+		doc->incomplete = true;
+	} else if (st == PS_ERR_INCOMPLETE) {
+		doc->incomplete = true;
+	}
+	ds->doc = NULL;
+}
+
 static void scan_source(doc_scanner *ds, doc_result *doc, source *src)
 {
 	ps_scan_callbacks cb = { on_finding, on_problem, ds };
@@ -270,17 +288,7 @@ static void scan_source(doc_scanner *ds, doc_result *doc, source *src)
 	if (capture && front)
 		read_meta(ds, doc, front, front_len);
 	free(front);
-	ps_status end = ps_scanner_end(ds->scanner);
-	if (st == PS_OK)
-		st = end;
-	doc->stats = *ps_scanner_stats(ds->scanner);
-	if (doc->nomem || st == PS_ERR_NOMEM) {
-		doc_message(doc, "pactscan: %s: out of memory\n", doc->name);
-		doc->incomplete = true;
-	} else if (st == PS_ERR_INCOMPLETE) {
-		doc->incomplete = true;
-	}
-	ds->doc = NULL;
+	end_scan(ds, doc, st);
 }
 
 void doc_scan_file(doc_scanner *ds, doc_result *doc, bool is_stdin)
@@ -341,15 +349,5 @@ void doc_scan_piece(doc_scanner *ds, doc_result *doc, const char *text, size_t l
 		data = ds->chunk;
 		n = (size_t)got;
 	}
-	ps_status end = ps_scanner_end(ds->scanner);
-	if (st == PS_OK)
-		st = end;
-	doc->stats = *ps_scanner_stats(ds->scanner);
-	if (doc->nomem || st == PS_ERR_NOMEM) {
-		doc_message(doc, "pactscan: %s: out of memory\n", doc->name);
-		doc->incomplete = true;
-	} else if (st == PS_ERR_INCOMPLETE) {
-		doc->incomplete = true;
-	}
-	ds->doc = NULL;
+	end_scan(ds, doc, st);
 }
