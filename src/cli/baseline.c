@@ -1,6 +1,10 @@
 #include "baseline.h"
 
+/* The largest baseline read: a few hundred thousand findings. */
+#define MAX_BASELINE (512u * 1024u * 1024u)
+
 #include <errno.h>
+#include <sys/stat.h>
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -203,7 +207,19 @@ int baseline_load(baseline **out, const char *path)
 		fprintf(stderr, "pactscan: --baseline %s: %s\n", path, strerror(errno));
 		goto out;
 	}
+	struct stat sb;
+	if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		fprintf(stderr, "pactscan: --baseline %s: not a regular file; give a report written with --format json or jsonl\n",
+		        path);
+		goto out;
+	}
 	for (;;) {
+		/* A baseline is a report pactscan wrote; /dev/zero is not one. */
+		if (len >= MAX_BASELINE) {
+			fprintf(stderr, "pactscan: --baseline %s: larger than %u MiB; is it a pactscan report?\n", path,
+			        (unsigned)(MAX_BASELINE >> 20));
+			goto out;
+		}
 		char *grown = realloc(text, len + 65536);
 		if (!grown) {
 			fputs("pactscan: out of memory\n", stderr);

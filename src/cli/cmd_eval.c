@@ -11,6 +11,7 @@
 #include "docmeta.h"
 #include "frontmatter.h"
 #include "inputs.h"
+#include "outfile.h"
 #include "report.h"
 
 #define MAX_DOC (16u * 1024u * 1024u)
@@ -498,7 +499,7 @@ int cmd_eval(const cli_options *o)
 		        o->min_f1, p, o->min_precision);
 		status = EXIT_FAIL_ON;
 	}
-	if (fflush(stdout) != 0)
+	if (outfile_flush_stdout() != 0)
 		status = EXIT_USAGE;
 out:
 	for (size_t i = 0; i < run.n_mistakes; i++) {

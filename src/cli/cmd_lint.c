@@ -1,5 +1,6 @@
 /* pactscan lint: load the rules and report every problem found. */
 #include "cli.h"
+#include "outfile.h"
 
 int cmd_lint(const cli_options *o)
 {
@@ -35,7 +36,7 @@ int cmd_lint(const cli_options *o)
 	}
 	ps_ruleset_free(rules);
 	ps_diags_free(diags);
-	if (fflush(stdout) != 0)
+	if (outfile_flush_stdout() != 0)
 		status = EXIT_USAGE;
 	return status;
 }

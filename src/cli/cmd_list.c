@@ -1,5 +1,6 @@
 /* pactscan list: the clauses of a pack, or every compiled pattern. */
 #include "cli.h"
+#include "outfile.h"
 
 ps_scan_limits scan_limits(const cli_options *o)
 {
@@ -46,5 +47,5 @@ int cmd_list(const cli_options *o)
 		}
 	}
 	ps_ruleset_free(rules);
-	return fflush(stdout) == 0 ? EXIT_CLEAN : EXIT_USAGE;
+	return outfile_flush_stdout() == 0 ? EXIT_CLEAN : EXIT_USAGE;
 }

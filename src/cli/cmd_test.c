@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "outfile.h"
 
 /* What one example produced for its own clause. */
 typedef struct outcome {
@@ -116,7 +117,7 @@ out:
 	free(doc);
 	ps_scanner_free(scanner);
 	ps_ruleset_free(rules);
-	if (fflush(stdout) != 0)
+	if (outfile_flush_stdout() != 0)
 		status = EXIT_USAGE;
 	return status;
 }

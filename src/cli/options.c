@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "outfile.h"
 
 /* In pieces: C compilers need not take string literals over 4095 bytes. */
 static const char *const usage_text[] = {
@@ -310,10 +311,10 @@ int options_parse(cli_options *o, int argc, char **argv)
 		case 'h':
 			for (size_t i = 0; i < sizeof usage_text / sizeof *usage_text; i++)
 				fputs(usage_text[i], stdout);
-			return fflush(stdout) == 0 ? EXIT_CLEAN : EXIT_USAGE;
+			return outfile_flush_stdout() == 0 ? EXIT_CLEAN : EXIT_USAGE;
 		case 'V':
 			printf("pactscan %s\n", PS_VERSION);
-			return fflush(stdout) == 0 ? EXIT_CLEAN : EXIT_USAGE;
+			return outfile_flush_stdout() == 0 ? EXIT_CLEAN : EXIT_USAGE;
 		case ':':
 			return usage_error("option '%s' needs a value", argv[optind - 1]);
 		default:

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -63,6 +64,27 @@ int outfile_open(outfile *o, const char *path)
 		fprintf(stderr, "pactscan: -o %s: name a file, not a directory\n", path);
 		return -1;
 	}
+	struct stat sb;
+	bool exists = stat(path, &sb) == 0;
+	if (exists && !S_ISREG(sb.st_mode)) {
+		/* A device or a FIFO (-o /dev/stdout, a named pipe): renaming a
+		 * file over it would put a file in its place (as root, even over
+		 * /dev/null). Write to it directly; a directory fails here, not
+		 * after the scan. */
+		o->f = fopen(path, "w");
+		if (!o->f) {
+			fprintf(stderr, "pactscan: cannot write %s: %s\n", path, strerror(errno));
+			return -1;
+		}
+		o->path = strdup(path);
+		if (!o->path) {
+			fputs("pactscan: out of memory\n", stderr);
+			fclose(o->f);
+			o->f = NULL;
+			return -1;
+		}
+		return 0;
+	}
 	o->path = strdup(path);
 	o->tmp = malloc(strlen(path) + 16);
 	if (!o->path || !o->tmp) {
@@ -83,10 +105,9 @@ int outfile_open(outfile *o, const char *path)
 	watch_signals(o->tmp);
 	/* mkstemp makes it 0600; give the report the mode a new file (or the
 	 * file it replaces) would have. */
-	struct stat sb;
 	mode_t mask = umask(0);
 	umask(mask);
-	fchmod(fd, stat(path, &sb) == 0 ? (sb.st_mode & 07777) : (0666 & ~mask));
+	fchmod(fd, exists ? (sb.st_mode & 07777) : (0666 & ~mask));
 	o->f = fdopen(fd, "w");
 	if (!o->f) {
 		fprintf(stderr, "pactscan: cannot write %s: %s\n", path, strerror(errno));
@@ -113,6 +134,20 @@ int outfile_commit(outfile *o)
 			rc = -1;
 		}
 		return rc;
+	}
+	if (!o->tmp) {
+		/* Written directly: nothing to sync (a FIFO or a device cannot) or rename. */
+		bool failed = fflush(o->f) != 0 || ferror(o->f);
+		int err = errno;
+		if (fclose(o->f) != 0 && !failed) {
+			failed = true;
+			err = errno;
+		}
+		if (failed && err != EPIPE)
+			fprintf(stderr, "pactscan: cannot write %s: %s\n", o->path, strerror(err));
+		free(o->path);
+		memset(o, 0, sizeof(*o));
+		return failed ? -1 : 0;
 	}
 	if (fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0) {
 		fprintf(stderr, "pactscan: cannot write %s: %s\n", o->path, strerror(errno));
@@ -152,9 +187,22 @@ void outfile_abort(outfile *o)
 	}
 	if (o->f)
 		fclose(o->f);
-	unlink(o->tmp);
-	unwatch_signals();
+	if (o->tmp) {
+		unlink(o->tmp);
+		unwatch_signals();
+	}
 	free(o->path);
 	free(o->tmp);
 	memset(o, 0, sizeof(*o));
+}
+
+int outfile_flush_stdout(void)
+{
+	/* A failed write leaves the error flag set and the buffer empty, so
+	 * fflush alone can succeed after it. */
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	if (errno != EPIPE)
+		fprintf(stderr, "pactscan: cannot write to standard output: %s\n", strerror(errno));
+	return -1;
 }

@@ -1,7 +1,9 @@
 /* -o FILE, written atomically: the report goes to a temporary file in the
  * same directory, which is synced and renamed over FILE only when the
  * report is complete. On an error, or when SIGINT, SIGTERM or SIGHUP ends
- * the run, the temporary file is removed and FILE is left as it was. */
+ * the run, the temporary file is removed and FILE is left as it was. A
+ * FILE that exists and is no regular file (a device, a FIFO) is written
+ * directly. */
 #ifndef PS_OUTFILE_H
 #define PS_OUTFILE_H
 
@@ -10,7 +12,7 @@
 typedef struct outfile {
 	FILE *f;                   /* write the report here */
 	char *path;                /* the final name; NULL for standard output */
-	char *tmp;                 /* the temporary file's name */
+	char *tmp;                 /* the temporary file's name; NULL when written directly */
 } outfile;
 
 /* Open path for writing ("-" or NULL: standard output). Returns 0, or -1
@@ -21,5 +23,8 @@ int outfile_open(outfile *o, const char *path);
 int outfile_commit(outfile *o);
 /* Give up: remove the temporary file. */
 void outfile_abort(outfile *o);
+/* Flush standard output for the commands that print there. Returns 0, or
+ * -1 when a write failed, with a message printed (none for a closed pipe). */
+int outfile_flush_stdout(void);
 
 #endif

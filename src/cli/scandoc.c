@@ -295,12 +295,17 @@ void doc_scan_file(doc_scanner *ds, doc_result *doc, bool is_stdin)
 {
 	source src = { .fd = STDIN_FILENO };
 	if (!is_stdin) {
-		src.fd = open(doc->name, O_RDONLY | O_CLOEXEC);
+		/* Without O_NONBLOCK a file swapped for a FIFO since the walk
+		 * looked at it would block the open. */
+		src.fd = open(doc->name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		if (src.fd < 0) {
 			char why[128];
 			skip_doc(doc, SKIP_UNREADABLE, error_text(errno, why, sizeof why));
 			return;
 		}
+		int flags = fcntl(src.fd, F_GETFL);
+		if (flags >= 0)
+			fcntl(src.fd, F_SETFL, flags & ~O_NONBLOCK);
 	}
 	scan_source(ds, doc, &src);
 	if (!is_stdin)

@@ -70,7 +70,8 @@ static void emit_piece(splitter *sp, size_t end, int fd)
 		sp->nomem = sp->stop = true;
 		return;
 	}
-	memcpy(p.text, sp->buf + sp->piece_ctx, p.len);
+	if (p.len)                 /* nothing read (an empty or unreadable input): buf may be NULL */
+		memcpy(p.text, sp->buf + sp->piece_ctx, p.len);
 	if (sp->emit(&p, sp->userdata) != 0)
 		sp->stop = true;
 	count_lines(sp, end);

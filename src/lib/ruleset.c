@@ -1045,7 +1045,10 @@ ps_status ps_ruleset_load(ps_ruleset **out, const char *path, ps_diags *diags)
 			n--;
 		file = arena_printf(&L.rs->a, "%.*s/pack.yaml", (int)n, path);
 		if (file && access(file, F_OK) != 0) {
-			st = bad(&L, path, NULL, "no pack.yaml in this directory; name a pack directory or a rule file");
+			if (errno == ENOENT)
+				st = bad(&L, path, NULL, "no pack.yaml in this directory; name a pack directory or a rule file");
+			else
+				st = bad(&L, path, NULL, "cannot read the pack directory: %s", strerror(errno));
 			return finish(out, &L, st);
 		}
 	} else {

@@ -2,8 +2,9 @@
 """-o FILE is written atomically.
 
 A complete run replaces FILE (keeping its mode) with exactly what standard
-output would have held; a run that fails, or that SIGINT or SIGTERM ends
-while it reads, leaves FILE as it was and no temporary file behind.
+output would have held; a run that fails, or that SIGINT, SIGTERM or SIGHUP
+ends while it reads (also once part of the report is written), leaves FILE
+as it was and no temporary file behind.
 
 usage: atomic_output.py PACTSCAN SOURCE_ROOT
 """
@@ -41,7 +42,7 @@ with tempfile.TemporaryDirectory() as tmp:
     check('FILE keeps its mode', os.stat(target).st_mode & 0o777 == 0o640)
     check('no temporary file is left', leftovers() == [])
 
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         with open(target, 'w') as f:
             f.write('old\n')
         # Standard input stays open, so the run is still reading when the signal comes.
@@ -58,6 +59,25 @@ with tempfile.TemporaryDirectory() as tmp:
         check(f'{sig.name}: the run dies of the signal', proc.returncode == -sig)
         check(f'{sig.name}: FILE is untouched', open(target).read() == 'old\n')
         check(f'{sig.name}: the temporary file is removed', leftovers() == [])
+
+    # SIGINT once part of the report is on disk: the corpus's report fills
+    # the temporary file, then the run waits to open a FIFO no one writes.
+    with open(target, 'w') as f:
+        f.write('old\n')
+    fifo = os.path.join(tmp, 'never.fifo')
+    os.mkfifo(fifo)
+    proc = subprocess.Popen([pactscan, '--rules', os.path.join(root, 'rules'), '--format', 'json', '-o', target,
+                             os.path.join(root, 'corpus'), fifo], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 30
+    while not (leftovers() and os.path.getsize(os.path.join(tmp, leftovers()[0])) > 0) and time.time() < deadline:
+        time.sleep(0.05)
+    check('SIGINT mid-report: part of the report is in the temporary file',
+          len(leftovers()) == 1 and os.path.getsize(os.path.join(tmp, leftovers()[0])) > 0)
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=10)
+    check('SIGINT mid-report: the run dies of the signal', proc.returncode == -signal.SIGINT)
+    check('SIGINT mid-report: FILE is untouched, the temporary file removed',
+          open(target).read() == 'old\n' and leftovers() == [])
 
     with open(target, 'w') as f:
         f.write('old\n')
