@@ -1,0 +1,364 @@
+#!/usr/bin/env bash
+# pactscan benchmark: throughput against `cat` and ripgrep, one thread and
+# every core, peak memory (also on a 1 GiB stream), pack load time, and a
+# check that the prefilter changes nothing. See "Speed" in README.md.
+#
+#   tests/bench/run.sh [--size-mb N] [--runs N] [--seed N] [--rg-runs N] [--no-build]
+#
+# Environment: BUILD (build directory, default build), BENCH_DIR (where the
+# generated corpora are cached, default $BUILD/bench).
+set -euo pipefail
+
+usage() {
+	cat <<'EOF'
+Usage: tests/bench/run.sh [--size-mb N] [--runs N] [--seed N] [--rg-runs N] [--no-build]
+
+Builds pactscan, generates (or reuses) two corpora of N MiB (default 200),
+with 3% and 30% of the sentences about the Gaza plan's setting, and times
+on each, in one invocation and on the same file:
+  cat FILE > /dev/null                              the floor
+  rg --no-unicode -i -c -f patterns FILE            ripgrep, same patterns
+  rg --no-unicode -i --count-matches -f patterns FILE   ... every match
+  pactscan -j 1 --format jsonl FILE > /dev/null     one thread
+  pactscan -j $(nproc) --format jsonl FILE          every core (if -j exists)
+each --runs times (default 5; --rg-runs for rg, default the same), taking
+the median wall time. Then: peak memory of pactscan reading a 1 GiB stream
+on stdin, the time to load the whole rule pack (median of 20 in-process
+loads), and whether --no-prefilter gives the same JSON Lines on a 5 MiB
+sample of each corpus. Prints a table; exits 1 if that check fails.
+--no-build benchmarks the binaries already in the build directory.
+
+Environment: BUILD (default build), BENCH_DIR (default $BUILD/bench).
+EOF
+}
+
+size=200 runs=5 seed=1 rg_runs= build=1
+while [ $# -gt 0 ]; do
+	case $1 in
+	--size-mb) size=${2:?--size-mb needs a value}; shift 2 ;;
+	--size-mb=*) size=${1#*=}; shift ;;
+	--runs) runs=${2:?--runs needs a value}; shift 2 ;;
+	--runs=*) runs=${1#*=}; shift ;;
+	--seed) seed=${2:?--seed needs a value}; shift 2 ;;
+	--seed=*) seed=${1#*=}; shift ;;
+	--rg-runs) rg_runs=${2:?--rg-runs needs a value}; shift 2 ;;
+	--rg-runs=*) rg_runs=${1#*=}; shift ;;
+	--no-build) build=0; shift ;;
+	-h | --help) usage; exit 0 ;;
+	*) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
+	esac
+done
+for v in size runs seed; do
+	[[ ${!v} =~ ^[0-9]+$ ]] && [ "${!v}" -ge 1 ] || { echo "run.sh: --${v/size/size-mb} must be a positive integer" >&2; exit 2; }
+done
+rg_runs=${rg_runs:-$runs}
+[[ $rg_runs =~ ^[0-9]+$ ]] && [ "$rg_runs" -ge 1 ] || { echo "run.sh: --rg-runs must be a positive integer" >&2; exit 2; }
+
+cd "$(dirname "$0")/../.."
+SRC=$PWD
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$SRC/$BUILD ;; esac
+BENCH=${BENCH_DIR:-$BUILD/bench}
+PS=$BUILD/pactscan
+RULES=$SRC/rules
+NPROC=$(nproc)
+say() { printf '%s\n' "$*" >&2; }
+die() { printf 'run.sh: %s\n' "$*" >&2; exit 2; }
+
+# ---------------------------------------------------------------- tools
+need() { # need COMMAND PACKAGE
+	command -v "$1" >/dev/null 2>&1 && return 0
+	say "== $1 is missing; installing the Debian package $2"
+	local sudo=
+	[ "$(id -u)" = 0 ] || sudo=sudo
+	$sudo apt-get install -y "$2" >/dev/null || { $sudo apt-get update >/dev/null && $sudo apt-get install -y "$2" >/dev/null; } ||
+		die "could not install $2; install it and rerun"
+}
+need rg ripgrep
+[ -x /usr/bin/time ] || need /usr/bin/time time
+need python3 python3
+need cc gcc
+need meson meson
+
+# ---------------------------------------------------------------- (a) build
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/pactscan-bench.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+if [ $build = 1 ]; then
+	say "== building in $BUILD"
+	if [ ! -f "$BUILD/build.ninja" ]; then
+		meson setup "$BUILD" >"$TMP/setup.log" 2>&1 || { tail -30 "$TMP/setup.log" >&2; die "meson setup $BUILD failed"; }
+	fi
+	if ! meson compile -C "$BUILD" >"$TMP/build.log" 2>&1; then
+		tail -30 "$TMP/build.log" >&2
+		die "the build failed (meson compile -C $BUILD); --no-build benchmarks the binaries already there"
+	fi
+else
+	say "== using the binaries in $BUILD as they are (--no-build)"
+fi
+[ -x "$PS" ] || die "$PS not found after the build"
+rev=$(git -C "$SRC" rev-parse --short HEAD 2>/dev/null || echo "?")
+dirty=$(git --no-optional-locks -C "$SRC" status --porcelain -- src rules include meson.build 2>/dev/null || true)
+[ -n "$dirty" ] && rev="$rev+changes"
+mkdir -p "$BENCH"
+
+# ---------------------------------------------------------------- (b) corpora
+# Cached by seed, size and share, and by a hash of the generator and the
+# bundled corpus it draws from (a change to either makes new files).
+key=$(cat tests/bench/gen.py corpus/*.txt | sha256sum | cut -c1-10)
+corpus_file() { echo "$BENCH/corpus-s$seed-${1}mb-share$2-$key.${3:-txt}"; }
+make_corpus() { # make_corpus SIZE SHARE [jsonl]
+	local f
+	f=$(corpus_file "$1" "$2" "${3:-txt}")
+	if [ -s "$f" ]; then
+		say "== reusing $f"
+	else
+		say "== generating $f"
+		python3 tests/bench/gen.py --seed "$seed" --size-mb "$1" --setting-share "$2" \
+			--format "${3:-text}" --out "$f"
+	fi
+}
+# pactscan runs documents in parallel, not parts of one: -j gains nothing on
+# one big text file. When it reads JSON Lines (--input jsonl, a document a
+# line), the same kind of corpus in that form shows what -j gains.
+has_j=0 has_input=0
+help=$("$PS" --help 2>&1 || true) # (not piped into grep -q: pipefail and EPIPE)
+grep -Eq -- '(^|[ ,])-j([ ,=]|$)|--jobs' <<<"$help" && has_j=1
+grep -Eq -- '--input[ =]' <<<"$help" && has_input=1
+sample=$((size < 5 ? size : 5))
+for share in 0.03 0.30; do
+	make_corpus "$size" "$share"
+	# the same seed gives the same documents, so this is the big file's start
+	make_corpus "$sample" "$share"
+	[ $has_j = 1 ] && [ $has_input = 1 ] && make_corpus "$size" "$share" jsonl
+done
+
+# ---------------------------------------------------------------- (c) patterns
+"$PS" list --patterns "$RULES" >"$BENCH/patterns.txt" || die "pactscan list --patterns failed"
+npat=$(wc -l <"$BENCH/patterns.txt")
+[ "$npat" -gt 0 ] || die "pactscan list --patterns printed no patterns"
+rg_err() { # rg_err FLAGS...: fails, printing rg's first error line, if rg refuses them
+	local out rc=0
+	out=$(rg "$@" /dev/null 2>&1 >/dev/null) || rc=$?
+	case $rc in 0 | 1) return 0 ;; esac # 1: parsed, nothing matched
+	awk '/^error:|PCRE2/ && !hit { print; hit = 1 } END { if (!hit) print $0 }' <<<"$out"
+	return 1
+}
+python3 tests/bench/rgpat.py pcre2 "$BENCH/patterns.txt" "$BENCH/patterns.plain.txt" >"$TMP/conv.plain"
+python3 tests/bench/rgpat.py rust "$BENCH/patterns.txt" "$BENCH/patterns.rust.txt" >"$TMP/conv.rust"
+rg_note=
+if e=$(rg_err --no-unicode -i -c -f "$BENCH/patterns.plain.txt"); then
+	RGPAT=$BENCH/patterns.plain.txt RGFLAGS=() rg_engine="Rust regex, patterns as listed (named groups made plain)"
+else
+	rg_note="rg's Rust engine refused the patterns as listed: $e"
+	if e2=$(rg_err -P --no-unicode -i -c -f "$BENCH/patterns.plain.txt"); then
+		RGPAT=$BENCH/patterns.plain.txt RGFLAGS=(-P) rg_engine="PCRE2 (rg -P), patterns as listed"
+	else
+		rg_note+=$'\n'"rg -P (PCRE2) refused them too: $e2"
+		e3=$(rg_err --no-unicode -i -c -f "$BENCH/patterns.rust.txt") ||
+			die "rg refuses even the converted patterns: $e3"
+		RGPAT=$BENCH/patterns.rust.txt RGFLAGS=() rg_engine="Rust regex, converted: $(cat "$TMP/conv.rust")"
+	fi
+fi
+# PCRE2 takes every pattern unchanged, split into passes small enough to
+# compile; timed once on the 5 MiB sample (it is slow).
+pcre_passes=0 pcre_chunk=30000
+while [ $pcre_chunk -ge 2000 ]; do
+	rm -f "$BENCH"/patterns.pcre2.txt.*
+	pcre_passes=$(python3 tests/bench/rgpat.py pcre2 "$BENCH/patterns.txt" "$BENCH/patterns.pcre2.txt" $pcre_chunk | tail -1)
+	ok=1
+	for ((i = 0; i < pcre_passes; i++)); do
+		rg_err -P --no-unicode -i -c -f "$BENCH/patterns.pcre2.txt.$i" >/dev/null || { ok=0; break; }
+	done
+	[ $ok = 1 ] && break
+	pcre_chunk=$((pcre_chunk / 2)) pcre_passes=0
+done
+
+# ---------------------------------------------------------------- timing
+now() { echo "$EPOCHREALTIME"; }
+# measure OUT CMD...: run once; sets WALL (s), RSS (KiB), RC. Exit status 1
+# (rg: no line matched; pactscan: --fail-on) and 3 (pactscan: some input
+# not scanned) are accepted; anything else stops the benchmark.
+measure() {
+	local out=$1 t0 t1
+	shift
+	t0=$(now)
+	RC=0
+	/usr/bin/time -v -o "$TMP/time.txt" "$@" >"$out" 2>"$TMP/stderr.txt" || RC=$?
+	t1=$(now)
+	case $RC in
+	0 | 1) ;;
+	3) say "   (exit 3: some input was not scanned: $(head -1 "$TMP/stderr.txt"))" ;;
+	*) cat "$TMP/stderr.txt" >&2; die "'$*' exited with status $RC" ;;
+	esac
+	WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')
+	RSS=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$TMP/time.txt")
+}
+# bench LABEL RUNS OUT CMD...: sets MED (median wall s), MAXRSS (KiB)
+bench() {
+	local label=$1 n=$2 out=$3 i times=()
+	shift 3
+	MAXRSS=0
+	for ((i = 1; i <= n; i++)); do
+		measure "$out" "$@"
+		times+=("$WALL")
+		[ "$RSS" -gt "$MAXRSS" ] && MAXRSS=$RSS
+	done
+	MED=$(printf '%s\n' "${times[@]}" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+	say "   $label: median $MED s of $n (${times[*]}), peak RSS $((MAXRSS / 1024)) MiB"
+}
+
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
+declare -A T R
+for share in 0.03 0.30; do
+	f=$(corpus_file "$size" "$share")
+	s=$(corpus_file "$sample" "$share")
+	say "== timing on $f"
+	cat "$f" >/dev/null # into the page cache
+	bench "cat" "$runs" /dev/null cat "$f"
+	T[$share,cat]=$MED R[$share,cat]=$MAXRSS
+	bench "rg" "$rg_runs" "$TMP/rg.out" rg "${RGFLAGS[@]}" --no-unicode -i -c -f "$RGPAT" "$f"
+	T[$share,rg]=$MED R[$share,rg]=$MAXRSS
+	bench "rg --count-matches" "$rg_runs" "$TMP/rg.out" rg "${RGFLAGS[@]}" --no-unicode -i --count-matches -f "$RGPAT" "$f"
+	T[$share,rgm]=$MED R[$share,rgm]=$MAXRSS
+	if [ $has_j = 1 ]; then
+		bench "pactscan -j 1" "$runs" /dev/null "$PS" -j 1 --rules "$RULES" --format jsonl "$f"
+		T[$share,ps1]=$MED R[$share,ps1]=$MAXRSS
+		bench "pactscan -j $NPROC" "$runs" /dev/null "$PS" -j "$NPROC" --rules "$RULES" --format jsonl "$f"
+		T[$share,psN]=$MED R[$share,psN]=$MAXRSS
+	else
+		bench "pactscan" "$runs" /dev/null "$PS" --rules "$RULES" --format jsonl "$f"
+		T[$share,ps1]=$MED R[$share,ps1]=$MAXRSS
+	fi
+	if [ $has_j = 1 ] && [ $has_input = 1 ]; then
+		fj=$(corpus_file "$size" "$share" jsonl)
+		cat "$fj" >/dev/null
+		bench "pactscan --input jsonl -j 1" "$runs" /dev/null "$PS" -j 1 --input jsonl --rules "$RULES" --format jsonl "$fj"
+		T[$share,jl1]=$MED R[$share,jl1]=$MAXRSS
+		bench "pactscan --input jsonl -j $NPROC" "$runs" /dev/null "$PS" -j "$NPROC" --input jsonl --rules "$RULES" --format jsonl "$fj"
+		T[$share,jlN]=$MED R[$share,jlN]=$MAXRSS
+	fi
+	if [ "$pcre_passes" -gt 0 ]; then
+		cat "$s" >/dev/null
+		total=0 maxr=0
+		for ((i = 0; i < pcre_passes; i++)); do
+			measure "$TMP/rg.out" rg -P --no-unicode -i -c -f "$BENCH/patterns.pcre2.txt.$i" "$s"
+			total=$(awk -v a="$total" -v b="$WALL" 'BEGIN { print a + b }')
+			[ "$RSS" -gt "$maxr" ] && maxr=$RSS
+		done
+		T[$share,pcre]=$total R[$share,pcre]=$maxr
+		say "   rg -P, $pcre_passes passes on the ${sample} MiB sample: $total s"
+	fi
+done
+
+# ---------------------------------------------------------------- (e) stream
+f=$(corpus_file "$size" 0.03)
+reps=$(((1000 + size - 1) / size)) # 5 x 200 MiB
+say "== pactscan on a $((reps * size)) MiB stream on stdin ($reps x the 3% corpus)"
+t0=$(now)
+RC=0
+for ((i = 0; i < reps; i++)); do cat "$f"; done |
+	/usr/bin/time -v -o "$TMP/time.txt" "$PS" --rules "$RULES" --format jsonl >/dev/null 2>"$TMP/stderr.txt" || RC=$?
+t1=$(now)
+case $RC in 0 | 1 | 3) ;; *) cat "$TMP/stderr.txt" >&2; die "pactscan on the stream exited with status $RC" ;; esac
+stream_wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+stream_bytes=$((reps * $(stat -c %s "$f")))
+stream_rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$TMP/time.txt")
+say "   $stream_wall s, peak RSS $((stream_rss / 1024)) MiB"
+
+# ---------------------------------------------------------------- (f) load time
+say "== rule pack load time"
+if cc -std=c11 -O2 -I"$SRC/include" tests/bench/loadtime.c "$BUILD/libpactscan.so" \
+	-Wl,-rpath,"$BUILD" -o "$BENCH/loadtime" 2>"$TMP/cc.txt"; then
+	load_line=$("$BENCH/loadtime" "$RULES" 20) || die "loadtime failed"
+	load_ms=$(sed -n 's/.*median \([0-9.]*\) ms.*/\1/p' <<<"$load_line")
+	load_how=${load_line#*over 20 runs (}
+	load_how="ps_ruleset_load in process, median of 20; ${load_how%)}"
+else
+	say "   (loadtime.c did not build: $(head -1 "$TMP/cc.txt"); timing 'pactscan lint' instead)"
+	times=()
+	for ((i = 0; i < 20; i++)); do
+		measure /dev/null "$PS" lint "$RULES"
+		times+=("$WALL")
+	done
+	load_ms=$(printf '%s\n' "${times[@]}" | sort -g | awk '{ v[NR] = $1 } END { printf "%.1f", 1000 * (v[10] + v[11]) / 2 }')
+	load_how="pactscan lint $RULES as a process, median of 20"
+fi
+say "   $load_ms ms"
+
+# ---------------------------------------------------------------- (h) prefilter guard
+say "== prefilter check on the ${sample} MiB samples"
+guard_ok=1
+declare -A G
+for share in 0.03 0.30; do
+	s=$(corpus_file "$sample" "$share")
+	"$PS" --rules "$RULES" --format jsonl "$s" >"$TMP/fast.jsonl" 2>/dev/null || [ $? = 3 ] || die "pactscan failed on $s"
+	"$PS" --rules "$RULES" --format jsonl --no-prefilter "$s" >"$TMP/plain.jsonl" 2>/dev/null || [ $? = 3 ] || die "pactscan --no-prefilter failed on $s"
+	n=$(grep -c '"type":"finding"' "$TMP/plain.jsonl" || true)
+	if cmp -s "$TMP/fast.jsonl" "$TMP/plain.jsonl"; then
+		G[$share]="ok ($n findings, identical)"
+	else
+		G[$share]="FAIL (the prefilter changed the output; $n findings without it)"
+		guard_ok=0
+		diff "$TMP/plain.jsonl" "$TMP/fast.jsonl" | head -10 >&2 || true
+	fi
+done
+
+# ---------------------------------------------------------------- (g) table
+mbs() { awk -v b="$1" -v t="$2" 'BEGIN { if (t > 0) printf "%.1f", b / 1e6 / t; else print "-" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "") printf "%.3g", a / b; else print "" }'; }
+mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k * 1024 / 1e6 }'; }
+cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+
+echo
+echo "pactscan benchmark — $(date -u +%Y-%m-%d) — $("$PS" --version 2>/dev/null | sed -n 1p) ($rev)"
+echo "machine: ${cpu:-?}, $NPROC cores, load average at start $load0; $(rg --version | sed -n 1p)"
+echo "corpora: gen.py --seed $seed --size-mb $size, 3% and 30% setting sentences; median of $runs runs (rg: $rg_runs)"
+echo "patterns: $npat from 'pactscan list --patterns'; rg engine: $rg_engine"
+[ -n "$rg_note" ] && sed 's/^/  /' <<<"$rg_note"
+echo "MB = 10^6 bytes; MB/s = input size / median wall time; RSS = peak resident set (/usr/bin/time -v)."
+echo "vs rg -c, vs rg all, vs cat: this row's MB/s over theirs. rg -c stops at the first match in a line;"
+echo "rg all (--count-matches) finds every match, nearer to pactscan's job of trying every pattern."
+echo
+fmt='%-7s %-44s %9s %8s %7s %9s %9s %9s\n'
+printf "$fmt" corpus command "time s" "MB/s" "RSS MB" "vs rg -c" "vs rg all" "vs cat"
+printf "$fmt" ------- -------------------------------------------- --------- -------- ------- --------- --------- ---------
+row() { # row CORPUS LABEL TIME MB/S RSS_KIB
+	printf "$fmt" "$1" "$2" "$3" "$4" "$(mb "$5")" "$(ratio "$4" "$rgr")" "$(ratio "$4" "$rgmr")" "$(ratio "$4" "$catr")"
+}
+for share in 0.03 0.30; do
+	f=$(corpus_file "$size" "$share")
+	bytes=$(stat -c %s "$f")
+	sbytes=$(stat -c %s "$(corpus_file "$sample" "$share")")
+	pct=$(awk -v s="$share" 'BEGIN { printf "%d%%", s * 100 + 0.5 }')
+	rgr=$(mbs "$bytes" "${T[$share,rg]}") rgmr=$(mbs "$bytes" "${T[$share,rgm]}") catr=$(mbs "$bytes" "${T[$share,cat]}")
+	row "$pct" "cat > /dev/null (floor)" "${T[$share,cat]}" "$catr" "${R[$share,cat]}"
+	row "" "rg ${RGFLAGS[*]:+${RGFLAGS[*]} }--no-unicode -i -c -f" "${T[$share,rg]}" "$rgr" "${R[$share,rg]}"
+	row "" "rg ${RGFLAGS[*]:+${RGFLAGS[*]} }--no-unicode -i --count-matches -f" "${T[$share,rgm]}" "$rgmr" "${R[$share,rgm]}"
+	if [ "$pcre_passes" -gt 0 ]; then
+		row "" "rg -P -c, exact, $pcre_passes passes, ${sample} MiB *" "${T[$share,pcre]}" "$(mbs "$sbytes" "${T[$share,pcre]}")" "${R[$share,pcre]}"
+	fi
+	if [ $has_j = 1 ]; then l1="pactscan -j 1 --format jsonl"; else l1="pactscan --format jsonl (1 thread)"; fi
+	row "" "$l1" "${T[$share,ps1]}" "$(mbs "$bytes" "${T[$share,ps1]}")" "${R[$share,ps1]}"
+	if [ $has_j = 1 ]; then
+		row "" "pactscan -j $NPROC --format jsonl" "${T[$share,psN]}" "$(mbs "$bytes" "${T[$share,psN]}")" "${R[$share,psN]}"
+		printf "$fmt" "" "  speedup, $NPROC cores over 1 thread" "$(ratio "${T[$share,ps1]}" "${T[$share,psN]}")x" "" "" "" "" ""
+	else
+		printf "$fmt" "" "pactscan -j $NPROC" "n/a (no -j yet)" "" "" "" "" ""
+	fi
+	if [ $has_j = 1 ] && [ $has_input = 1 ]; then
+		jb=$(stat -c %s "$(corpus_file "$size" "$share" jsonl)")
+		row "" "JSON Lines: pactscan --input jsonl -j 1" "${T[$share,jl1]}" "$(mbs "$jb" "${T[$share,jl1]}")" "${R[$share,jl1]}"
+		row "" "JSON Lines: pactscan --input jsonl -j $NPROC" "${T[$share,jlN]}" "$(mbs "$jb" "${T[$share,jlN]}")" "${R[$share,jlN]}"
+		printf "$fmt" "" "  speedup, $NPROC cores over 1 thread" "$(ratio "${T[$share,jl1]}" "${T[$share,jlN]}")x" "" "" "" "" ""
+	fi
+done
+rgr= rgmr= catr=
+row "stream" "pactscan < $((stream_bytes / 1048576)) MiB on stdin" "$stream_wall" "$(mbs "$stream_bytes" "$stream_wall")" "$stream_rss"
+echo
+[ "$pcre_passes" -gt 0 ] && echo "* rg -P runs every pattern unchanged, in $pcre_passes passes (one regex of all is too large for PCRE2), once on the first ${sample} MiB; its time is for that sample"
+[ $has_j = 1 ] || echo "pactscan has no -j option yet: its row is the default (one thread); the all-cores row is n/a"
+[ $has_j = 1 ] && echo "-j runs documents in parallel; a text file is one document, so -j $NPROC cannot help on it; the JSON Lines rows scan a corpus from the same generator and seed, one document a line (their ratios compare with the text file's rg and cat)"
+echo "pack load: $load_ms ms ($load_how)"
+echo "prefilter check, 3% sample: ${G[0.03]}"
+echo "prefilter check, 30% sample: ${G[0.30]}"
+[ $guard_ok = 1 ] || exit 1
