@@ -19,7 +19,8 @@ enum {
 /* Where the project lives; SARIF's tool.driver.informationUri. */
 
 typedef enum output_format {
-	FORMAT_TEXT, FORMAT_JSONL, FORMAT_JSON, FORMAT_SARIF, FORMAT_JUNIT, FORMAT_CSV, FORMAT_SUMMARY
+	FORMAT_TEXT, FORMAT_JSONL, FORMAT_JSON, FORMAT_SARIF, FORMAT_JUNIT, FORMAT_CSV, FORMAT_SUMMARY,
+	FORMAT_HTML
 } output_format;
 typedef enum input_format { INPUT_TEXT, INPUT_JSONL } input_format;
 typedef enum fail_on { FAIL_NEVER, FAIL_CONFLICT, FAIL_SUPPORT, FAIL_ANY } fail_on;

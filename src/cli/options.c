@@ -41,8 +41,8 @@ static const char *const usage_text[] = {
 	"  -r, --rules=PATH     rule pack directory or pack.yaml (default: $PACTSCAN_RULES,\n"
 	"                       else the source tree's rules/ when run from a build,\n"
 	"                       else the installed pack)\n"
-	"  -f, --format=FORMAT  text (default), json, jsonl, sarif, junit, csv or\n"
-	"                       summary (see pactscan(1)); eval: text or json\n"
+	"  -f, --format=FORMAT  text (default), json, jsonl, sarif, junit, csv,\n"
+	"                       summary or html (see pactscan(1)); eval: text or json\n"
 	"  -o, --output=FILE    write the report to FILE, atomically: a temporary file\n"
 	"                       renamed over FILE when the report is complete\n"
 	"      --input=KIND     text (default), or jsonl: one document a line, a JSON\n"
@@ -201,7 +201,7 @@ int options_parse(cli_options *o, int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char *const formats[] = { "text", "jsonl", "json", "sarif", "junit", "csv", "summary" };
+	static const char *const formats[] = { "text", "jsonl", "json", "sarif", "junit", "csv", "summary", "html" };
 	static const char *const fails[] = { "never", "conflict", "support", "any" };
 	static const char *const colors[] = { "never", "always", "auto" };
 	static const char *const certainties[] = { "hedged", "attributed", "asserted" }; /* by rank */
@@ -226,8 +226,8 @@ int options_parse(cli_options *o, int argc, char **argv)
 			o->rules = optarg;
 			break;
 		case 'f':
-			if ((k = pick(optarg, formats, 7)) < 0)
-				return usage_error("unknown format '%s'; use text, json, jsonl, sarif, junit, csv or summary",
+			if ((k = pick(optarg, formats, 8)) < 0)
+				return usage_error("unknown format '%s'; use text, json, jsonl, sarif, junit, csv, summary or html",
 				                   optarg);
 			o->format = (output_format)k;
 			o->format_given = true;

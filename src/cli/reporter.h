@@ -30,6 +30,7 @@ int reporter_json(reporter *r);
 int reporter_sarif(reporter *r);
 void reporter_junit(reporter *r);
 void reporter_csv(reporter *r);
+int reporter_html(reporter *r);
 
 /* The summary as text that fits an 80-column terminal. */
 int summary_write_text(FILE *out, const run_summary *sum, timeline_unit unit);

@@ -15,6 +15,7 @@ int reporter_init(reporter *r, output_format format)
 	case FORMAT_SARIF: return reporter_sarif(r);
 	case FORMAT_JUNIT: reporter_junit(r); return 0;
 	case FORMAT_CSV: reporter_csv(r); return 0;
+	case FORMAT_HTML: return reporter_html(r);
 	}
 	return -1;
 }

@@ -3,7 +3,8 @@
 
 Runs pactscan on the bundled corpus (and on the fixtures, which add skipped
 files, odd names and front matter) in each --format, and checks that text,
-json, jsonl, sarif, junit and csv hold the same (document, clause,
+json, jsonl, sarif, junit, csv and html (each finding element's
+data-doc, data-clause, data-stance and data-line) hold the same (document, clause,
 stance, line), each as often, that summary reports the same totals, and that every format
 exits with the same status.
 
@@ -11,6 +12,7 @@ usage: formats_agree.py PACTSCAN SOURCE_ROOT
 """
 import os
 import csv
+import html.parser
 import io
 import json
 import re
@@ -21,7 +23,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 
 pactscan, root = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-FORMATS = ['text', 'json', 'jsonl', 'sarif', 'junit', 'csv', 'summary']
+FORMATS = ['text', 'json', 'jsonl', 'sarif', 'junit', 'csv', 'summary', 'html']
 RUNS = {
     'corpus': ['--rules', f'{root}/rules', '--include', '*.txt', 'corpus'],
     'fixtures': ['--rules', f'{root}/tests/data/packs/mini', 'tests/data/docs', 'tests/data/tree',
@@ -78,13 +80,26 @@ def from_csv(out):
     return [(r['doc'], r['clause'], r['stance'], int(r['line'])) for r in csv.DictReader(io.StringIO(out, newline=''))]
 
 
+def from_html(out):
+    found = []
+
+    class Findings(html.parser.HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == 'li' and 'finding' in (a.get('class') or '').split():
+                found.append((a['data-doc'], a['data-clause'], a['data-stance'], int(a['data-line'])))
+
+    Findings().feed(out)
+    return found
+
+
 def totals_from_summary(out):
     m = re.search(r'^(\d+) findings? in \d+ sentences .*: (\d+) support, (\d+) conflict$', out, re.M)
     return tuple(int(x) for x in m.groups()) if m else None
 
 
 parsers = {'text': from_text, 'json': from_json, 'jsonl': from_jsonl, 'sarif': from_sarif, 'junit': from_junit,
-           'csv': from_csv}
+           'csv': from_csv, 'html': from_html}
 passed = failed = 0
 for name, args in RUNS.items():
     outs, statuses = {}, {}

@@ -16,7 +16,7 @@ man = re.sub(r'\\f[BIRP]', '', man)
 readme = open(f'{root}/README.md', encoding='utf-8').read()
 options = sorted(set(re.findall(r'(?<![\w-])(--[a-z][a-z0-9-]+)', help_text)))
 commands = ['scan', 'baseline', 'merge', 'lint', 'test', 'eval', 'list']
-formats = ['text', 'json', 'jsonl', 'sarif', 'junit', 'csv', 'summary']
+formats = ['text', 'json', 'jsonl', 'sarif', 'junit', 'csv', 'summary', 'html']
 results = []
 for opt in options:
     results.append((f'{opt} is in pactscan.1', re.search(re.escape(opt) + r'\b', man) is not None))
