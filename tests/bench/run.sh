@@ -117,9 +117,9 @@ make_corpus() { # make_corpus SIZE SHARE [jsonl]
 			--format "${3:-text}" --out "$f"
 	fi
 }
-# pactscan runs documents in parallel, not parts of one: -j gains nothing on
-# one big text file. When it reads JSON Lines (--input jsonl, a document a
-# line), the same kind of corpus in that form shows what -j gains.
+# The text rows time one big document. When pactscan reads JSON Lines
+# (--input jsonl, a document a line), the same kind of corpus in that form
+# shows -j on many small documents too.
 has_j=0 has_input=0
 help=$("$PS" --help 2>&1 || true) # (not piped into grep -q: pipefail and EPIPE)
 grep -Eq -- '(^|[ ,])-j([ ,=]|$)|--jobs' <<<"$help" && has_j=1
@@ -357,7 +357,7 @@ row "stream" "pactscan < $((stream_bytes / 1048576)) MiB on stdin" "$stream_wall
 echo
 [ "$pcre_passes" -gt 0 ] && echo "* rg -P runs every pattern unchanged, in $pcre_passes passes (one regex of all is too large for PCRE2), once on the first ${sample} MiB; its time is for that sample"
 [ $has_j = 1 ] || echo "pactscan has no -j option yet: its row is the default (one thread); the all-cores row is n/a"
-[ $has_j = 1 ] && echo "-j runs documents in parallel; a text file is one document, so -j $NPROC cannot help on it; the JSON Lines rows scan a corpus from the same generator and seed, one document a line (their ratios compare with the text file's rg and cat)"
+[ $has_j = 1 ] && echo "The text rows are one big document; the JSON Lines rows scan the same kind of corpus (same generator and seed) as many small ones, one a line, with --input jsonl; their ratios compare with the text file's rg and cat"
 echo "pack load: $load_ms ms ($load_how)"
 echo "prefilter check, 3% sample: ${G[0.03]}"
 echo "prefilter check, 30% sample: ${G[0.30]}"
