@@ -23,7 +23,7 @@ typedef struct litreq {
 } litreq;
 
 /* Shortest literal worth requiring; shorter ones occur almost everywhere. */
-#define LITERAL_MIN_LEN 3
+#define LITERAL_MIN_LEN 2
 /* Most sets kept for one pattern: the most selective ones. */
 #define LITERAL_MAX_SETS 4
 /* Most strings in one set. */

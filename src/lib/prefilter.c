@@ -50,8 +50,15 @@ static bool rehash(builder *b)
 	return true;
 }
 
+/* A word required in full is also required in its first bytes, and those
+ * are nearly as selective; so the automaton holds only prefixes, which
+ * keeps its table small enough to stay in cache. */
+#define LITERAL_PREFIX 8
+
 static uint32_t literal_id(builder *b, const char *s, size_t n)
 {
+	if (n > LITERAL_PREFIX && (uint8_t)s[0] < 0x80)
+		n = LITERAL_PREFIX;
 	if ((b->n_lits + 1) * 2 > b->hash_cap && !rehash(b)) {
 		b->nomem = true;
 		return 0;
