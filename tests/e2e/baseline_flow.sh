@@ -7,13 +7,7 @@
 #
 # usage: baseline_flow.sh PACTSCAN SOURCE_ROOT
 set -u
-pactscan=$(realpath "$1") root=$(realpath "$2")
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-check() {
-  local name=$1; shift
-  if "$@"; then passed=$((passed+1)); echo "ok   $name"; else failed=$((failed+1)); echo "FAIL $name"; fi
-}
+. "$(dirname "$0")/lib.sh"
 rules=(--rules "$root/tests/data/packs/two")
 cp -r "$root/tests/data/docs2" "$tmp/docs"
 cd "$tmp" || exit 1
@@ -58,5 +52,4 @@ echo '{"type":"finding"' > broken.json
 "$pactscan" "${rules[@]}" --baseline broken.json docs > /dev/null 2> broken.err
 check "a broken baseline is a usage error" test $? = 2
 check "... with its position" grep -q '^broken.json:1: error: ' broken.err
-echo "$passed passed, $failed failed"
-[ $failed = 0 ]
+finish

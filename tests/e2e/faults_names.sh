@@ -9,13 +9,7 @@
 #
 # usage: faults_names.sh PACTSCAN SOURCE_ROOT
 set -u
-pactscan=$(realpath "$1") root=$(realpath "$2")
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-check() {
-  local name=$1; shift
-  if "$@"; then passed=$((passed+1)); echo "ok   $name"; else failed=$((failed+1)); echo "FAIL $name"; fi
-}
+. "$(dirname "$0")/lib.sh"
 rules=(--rules "$root/tests/data/packs/mini")
 cd "$tmp" || exit 1
 
@@ -110,5 +104,4 @@ else
   check "sarif: valid SARIF 2.1.0" grep -qx "names.json valid" ajv.out
 fi
 
-echo "$passed passed, $failed failed"
-[ $failed = 0 ]
+finish

@@ -11,13 +11,7 @@
 #
 # usage: faults_output.sh PACTSCAN SOURCE_ROOT
 set -u
-pactscan=$(realpath "$1") root=$(realpath "$2")
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-check() {
-  local name=$1; shift
-  if "$@"; then passed=$((passed+1)); echo "ok   $name"; else failed=$((failed+1)); echo "FAIL $name"; fi
-}
+. "$(dirname "$0")/lib.sh"
 rules=(--rules "$root/tests/data/packs/mini")
 doc="$root/tests/data/docs/gaza.txt"
 formats=(text jsonl json sarif csv junit summary)
@@ -151,5 +145,4 @@ timeout 20 "$pactscan" "${rules[@]}" -o outdir "$doc" > /dev/null 2> dir.err
 check "-o a directory: exit 2 with a message" \
   test $? = 2 -a "$(cat dir.err)" = "pactscan: cannot write outdir: Is a directory"
 
-echo "$passed passed, $failed failed"
-[ $failed = 0 ]
+finish

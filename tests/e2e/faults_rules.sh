@@ -7,13 +7,7 @@
 #
 # usage: faults_rules.sh PACTSCAN SOURCE_ROOT
 set -u
-pactscan=$(realpath "$1") root=$(realpath "$2")
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-check() {
-  local name=$1; shift
-  if "$@"; then passed=$((passed+1)); echo "ok   $name"; else failed=$((failed+1)); echo "FAIL $name"; fi
-}
+. "$(dirname "$0")/lib.sh"
 doc="$root/tests/data/docs/gaza.txt"
 cd "$tmp" || exit 1
 
@@ -108,5 +102,4 @@ if [ "$as" != skip ]; then
   chmod 755 locked
 fi
 
-echo "$passed passed, $failed failed"
-[ $failed = 0 ]
+finish

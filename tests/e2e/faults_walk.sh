@@ -8,13 +8,7 @@
 #
 # usage: faults_walk.sh PACTSCAN SOURCE_ROOT
 set -u
-pactscan=$(realpath "$1") root=$(realpath "$2")
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-check() {
-  local name=$1; shift
-  if "$@"; then passed=$((passed+1)); echo "ok   $name"; else failed=$((failed+1)); echo "FAIL $name"; fi
-}
+. "$(dirname "$0")/lib.sh"
 rules=(--rules "$root/tests/data/packs/mini")
 cd "$tmp" || exit 1
 chmod 755 "$tmp"
@@ -133,5 +127,4 @@ PY
 check "vanished: every other document scanned, in order" grep -qx "scanned True" check.out
 check "vanished: counted as unreadable" grep -qx "counted True" check.out
 
-echo "$passed passed, $failed failed"
-[ $failed = 0 ]
+finish
