@@ -182,6 +182,19 @@ static ssize_t next_chunk(source *src, char *buf, size_t cap)
 	}
 }
 
+/* The next chunk into ds->chunk: its length, 0 at the end, or -1 after a
+ * read error, which marks the document incomplete with a message. */
+static ssize_t read_chunk(doc_scanner *ds, doc_result *doc, source *src)
+{
+	ssize_t got = next_chunk(src, ds->chunk, CHUNK);
+	if (got < 0) {
+		char why[128];
+		doc_message(doc, "pactscan: %s: read error: %s\n", doc->name, error_text(errno, why, sizeof why));
+		doc->incomplete = true;
+	}
+	return got;
+}
+
 static void take_field(char **dst, char **src)
 {
 	if (!*dst) {
@@ -237,14 +250,8 @@ static void scan_source(doc_scanner *ds, doc_result *doc, source *src)
 	ds->doc = doc;
 	ps_status st = ps_scanner_begin(ds->scanner, &cb);
 	while (st == PS_OK) {
-		ssize_t got = next_chunk(src, ds->chunk, CHUNK);
-		if (got < 0) {
-			char why[128];
-			doc_message(doc, "pactscan: %s: read error: %s\n", doc->name, error_text(errno, why, sizeof why));
-			doc->incomplete = true;
-			break;
-		}
-		if (got == 0)
+		ssize_t got = read_chunk(ds, doc, src);
+		if (got <= 0)
 			break;
 		size_t n = (size_t)got;
 		if (first && n >= 2 && (!memcmp(ds->chunk, "\xFF\xFE", 2) || !memcmp(ds->chunk, "\xFE\xFF", 2))) {
@@ -329,6 +336,7 @@ void doc_scan_piece(doc_scanner *ds, doc_result *doc, const char *text, size_t l
 	ps_status st = ps_scanner_begin_at(ds->scanner, &cb, origin);
 	const char *data = text;
 	size_t n = len;
+	source more = { .fd = rest };
 	while (st == PS_OK) {
 		if (colmap_append(&ds->cols, data, n) != 0) {
 			doc->nomem = true;
@@ -340,16 +348,8 @@ void doc_scan_piece(doc_scanner *ds, doc_result *doc, const char *text, size_t l
 		/* A document with no place to cut: this worker reads the rest. */
 		if (rest < 0)
 			break;
-		ssize_t got = read(rest, ds->chunk, CHUNK);
-		while (got < 0 && errno == EINTR)
-			got = read(rest, ds->chunk, CHUNK);
-		if (got < 0) {
-			char why[128];
-			doc_message(doc, "pactscan: %s: read error: %s\n", doc->name, error_text(errno, why, sizeof why));
-			doc->incomplete = true;
-			break;
-		}
-		if (got == 0)
+		ssize_t got = read_chunk(ds, doc, &more);
+		if (got <= 0)
 			break;
 		data = ds->chunk;
 		n = (size_t)got;
