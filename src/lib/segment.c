@@ -91,6 +91,12 @@ static size_t bullet_len(const char *t, size_t i, size_t len)
 	return n;
 }
 
+/* Bytes where a sentence may end: stops, the first byte of an ellipsis and
+ * line ends. Everything between them is skipped without a closer look. */
+static const bool may_end[256] = {
+	['.'] = true, ['!'] = true, ['?'] = true, ['\n'] = true, ['\r'] = true, [0xE2] = true,
+};
+
 /* Abbreviations after which a period rarely ends a sentence. */
 static const char *const abbreviations[] = {
 	"Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Lt", "Col", "Maj", "Capt", "Sgt", "Cpl", "Adm",
@@ -248,6 +254,11 @@ bool ps_segment_next(ps_segment *out, const char *t, size_t len, bool final, siz
 	start = i;
 
 	while (i < len) {
+		size_t lim = len - start > max_len ? start + max_len : len;
+		while (i < lim && !may_end[(unsigned char)t[i]])
+			i++;
+		if (i == len)
+			break;
 		if (i - start >= max_len) {
 			size_t cut = cut_point(t, len, start, max_len);
 			return emit(out, t, len, max_len, start, cut, cut, true);
