@@ -35,7 +35,11 @@ static void collect(cue_hits *h, const patlist *pl, matcher *m, const char *s, s
 
 void cue_collect(cue_matches *cm, const ps_ruleset *rs, matcher *m, const char *s, size_t len)
 {
-	memset(cm, 0, sizeof(*cm));
+	/* Only the counts: the hit arrays are 8 KiB and read up to count. */
+	cm->neg_before.count = cm->neg_after.count = cm->neg_pseudo.count = cm->neg_stop.count = 0;
+	cm->hedge.count = cm->hedge_stop.count = cm->restate.count = cm->restate_stop.count = 0;
+	cm->attributed = false;
+	cm->attr_start = cm->attr_end = cm->source_start = cm->source_end = 0;
 	collect(&cm->neg_before, &rs->negation.terms, m, s, len);
 	collect(&cm->neg_after, &rs->negation.after, m, s, len);
 	collect(&cm->neg_pseudo, &rs->negation.pseudo, m, s, len);

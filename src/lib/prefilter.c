@@ -177,6 +177,37 @@ static void require_all_of(builder *b, uint32_t owner, const patlist *pl)
 		}
 }
 
+/* The automaton of the setting gate's `any` words and the exotic
+ * characters, for prefilter_gate_possible(). */
+static ps_status build_gate(prefilter *pf, const builder *b)
+{
+	ps_status st = PS_OK;
+	bool *take = calloc(b->n_lits ? b->n_lits : 1, sizeof(*take));
+	const char **lits = malloc((b->n_lits ? b->n_lits : 1) * sizeof(*lits));
+	size_t *lens = malloc((b->n_lits ? b->n_lits : 1) * sizeof(*lens));
+	size_t n = 0;
+	if (!take || !lits || !lens) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	for (uint32_t s = 0; s < b->n_sets; s++)
+		if (b->set_owner[s] == OWNER_SETTING_ANY)
+			for (uint32_t k = 0; k < b->set_n[s]; k++)
+				take[b->set_ids[s][k]] = true;
+	take[pf->exotic[0]] = take[pf->exotic[1]] = true;
+	for (uint32_t id = 0; id < b->n_lits; id++)
+		if (take[id]) {
+			lits[n] = b->lit[id];
+			lens[n++] = b->lit_len[id];
+		}
+	st = acm_build(&pf->gate, lits, lens, n);
+out:
+	free(take);
+	free(lits);
+	free(lens);
+	return st;
+}
+
 ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs)
 {
 	builder b = { 0 };
@@ -275,6 +306,11 @@ ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs)
 		}
 	}
 	free(fill);
+	if (b.need[OWNER_SETTING_ANY] > 0) {
+		st = build_gate(pf, &b);
+		if (st != PS_OK)
+			goto out;
+	}
 	pf->need = b.need;
 	b.need = NULL;
 out:
@@ -295,6 +331,7 @@ out:
 void prefilter_free(prefilter *pf)
 {
 	acm_free(&pf->ac);
+	acm_free(&pf->gate);
 	free(pf->lit_set_start);
 	free(pf->lit_set_ids);
 	free(pf->set_owner);
@@ -376,4 +413,20 @@ void prefilter_run(const prefilter *pf, prefilter_state *ps, const char *text, s
 				hit(pf, ps, pf->ac.out_ids[k]);
 		}
 	}
+}
+
+bool prefilter_gate_possible(const prefilter *pf, const char *text, size_t len)
+{
+	const uint32_t *delta = pf->gate.delta;
+	const uint8_t *cls = pf->gate.cls;
+	uint32_t s = 0;
+	if (!delta)
+		return true;
+	for (size_t i = 0; i < len; i++) {
+		uint32_t e = delta[s + cls[(uint8_t)text[i]]];
+		if (e & ACM_HAS_OUTPUT)
+			return true;
+		s = e;
+	}
+	return false;
 }

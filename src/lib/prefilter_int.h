@@ -31,6 +31,11 @@ typedef struct prefilter {
 	uint32_t *pat_set_start;   /* pattern -> first set; n_patterns + 1 */
 	uint32_t *set_lit_start;   /* set -> first literal in set_lits; one past the last set too */
 	uint32_t *set_lits;
+	/* The setting gate's words (and the exotic characters) alone: a sentence
+	 * with none of them, and no setting sentence just before it, cannot be
+	 * in the setting, so the full pass is skipped. delta is NULL when the
+	 * gate has no such words (a pattern without a literal). */
+	acm gate;
 } prefilter;
 
 typedef struct prefilter_state {
@@ -50,6 +55,10 @@ void prefilter_state_free(prefilter_state *ps);
 
 /* Find the literals in a sentence and count each owner's satisfied sets. */
 void prefilter_run(const prefilter *pf, prefilter_state *ps, const char *text, size_t len);
+
+/* Can the setting gate's `any` half match text? False only when none of
+ * its words occurs; true when the ruleset has no gate words at all. */
+bool prefilter_gate_possible(const prefilter *pf, const char *text, size_t len);
 
 /* After prefilter_run: can owner match this sentence? */
 static inline bool prefilter_candidate(const prefilter *pf, const prefilter_state *ps, uint32_t owner)

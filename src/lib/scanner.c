@@ -38,6 +38,7 @@ struct ps_scanner {
 	char *chunk;          /* read buffer for ps_scanner_scan_fd */
 	prefilter_state pfs;
 	bool prefilter;       /* look for required words before running patterns */
+	cue_matches cues;     /* of the sentence being scanned; 8 KiB, so not per sentence */
 };
 
 ps_status ps_scanner_new(ps_scanner **out, const ps_ruleset *rules, const ps_scan_limits *limits)
@@ -166,6 +167,28 @@ static void problem(ps_scanner *s, uint64_t line, uint64_t col, const char *id, 
 /* Count lines up to document offset off (which is inside the buffer). */
 static void advance_lines(ps_scanner *s, uint64_t off)
 {
+	if (off <= s->line_pos)
+		return;
+	const char *t = s->buf + (s->line_pos - s->base);
+	size_t n = (size_t)(off - s->line_pos);
+	if (!memchr(t, '\r', n)) {
+		/* No CR: memchr finds the line ends, which is most of the work
+		 * skipped in news prose. */
+		size_t i = 0;
+		if (s->last_cr && t[0] == '\n') {
+			s->line_start = s->line_pos + 1; /* the LF of a CRLF */
+			i = 1;
+		}
+		const char *nl;
+		while (i < n && (nl = memchr(t + i, '\n', n - i))) {
+			s->line++;
+			i = (size_t)(nl - t) + 1;
+			s->line_start = s->line_pos + i;
+		}
+		s->last_cr = false;
+		s->line_pos = off;
+		return;
+	}
 	for (uint64_t p = s->line_pos; p < off; p++) {
 		char c = s->buf[p - s->base];
 		if (c == '\n') {
@@ -181,8 +204,7 @@ static void advance_lines(ps_scanner *s, uint64_t off)
 			s->last_cr = false;
 		}
 	}
-	if (off > s->line_pos)
-		s->line_pos = off;
+	s->line_pos = off;
 }
 
 /* ---- signals ----------------------------------------------------------- */
@@ -208,7 +230,7 @@ typedef struct sentence {
 	size_t len;
 	uint64_t off;         /* document offset of text[0] */
 	uint64_t line, col;
-	cue_matches cues;
+	cue_matches *cues;    /* the scanner's, filled on first need */
 	bool cues_ready;
 } sentence;
 
@@ -308,10 +330,10 @@ static bool eval_signal(ps_scanner *s, sentence *sn, const ps_signal *sig, candi
 	if (sig->any.count && !any.count)
 		return false;
 	if (!sn->cues_ready) {
-		cue_collect(&sn->cues, rs, &s->m, sn->text, sn->len);
+		cue_collect(sn->cues, rs, &s->m, sn->text, sn->len);
 		sn->cues_ready = true;
 	}
-	const cue_matches *cm = &sn->cues;
+	const cue_matches *cm = sn->cues;
 
 	for (size_t k = 0; k < act.count; k++) {
 		size_t as = act.start[k], ae = act.end[k];
@@ -395,10 +417,29 @@ static int deliver(ps_scanner *s, const sentence *sn, const ps_clause *clause, c
 	return 0;
 }
 
+/* Was one of the sentences just before in the setting? */
+static bool setting_context(const ps_scanner *s)
+{
+	size_t n = s->rules->setting_context < MAX_CONTEXT ? s->rules->setting_context : MAX_CONTEXT;
+	bool context = false;
+	for (size_t i = 0; i < n; i++)
+		context = context || s->recent[i];
+	return context;
+}
+
+static void remember(ps_scanner *s, bool here)
+{
+	size_t n = s->rules->setting_context < MAX_CONTEXT ? s->rules->setting_context : MAX_CONTEXT;
+	if (n) {
+		s->recent[s->recent_pos] = here;
+		s->recent_pos = (s->recent_pos + 1) % n;
+	}
+}
+
 static bool in_setting(ps_scanner *s, const sentence *sn)
 {
 	const ps_ruleset *rs = s->rules;
-	bool here = false, elsewhere = false, context = false;
+	bool here = false, elsewhere = false;
 	bool try_any = !s->prefilter || prefilter_candidate(&rs->pf, &s->pfs, OWNER_SETTING_ANY);
 	size_t ms, me;
 	for (size_t i = 0; try_any && i < rs->setting_any.count && !here; i++) {
@@ -409,13 +450,8 @@ static bool in_setting(ps_scanner *s, const sentence *sn)
 			s->m.limit_hit = true;
 		here = rc == 1;
 	}
-	size_t n = rs->setting_context < MAX_CONTEXT ? rs->setting_context : MAX_CONTEXT;
-	for (size_t i = 0; i < n; i++)
-		context = context || s->recent[i];
-	if (n) {
-		s->recent[s->recent_pos] = here;
-		s->recent_pos = (s->recent_pos + 1) % n;
-	}
+	bool context = setting_context(s);
+	remember(s, here);
 	/* Another setting's terms matter only where context would let the
 	 * sentence in. */
 	bool try_none = !here && context &&
@@ -436,11 +472,18 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 	const ps_ruleset *rs = s->rules;
 	bool report = sn->off >= s->report_from;
 	s->m.limit_hit = false;
-	if (s->prefilter)
+	/* Most news is about something else: a sentence with none of the
+	 * setting's words and no setting sentence just before it is out of the
+	 * setting, which a small automaton tells without the full pass. */
+	bool out_of_setting = s->prefilter && rs->has_setting && !setting_context(s) &&
+	                      !prefilter_gate_possible(&rs->pf, sn->text, sn->len);
+	if (s->prefilter && !out_of_setting)
 		prefilter_run(&rs->pf, &s->pfs, sn->text, sn->len);
 	if (!report) {
 		/* Context for a piece of a larger document: the gate only. */
-		if (rs->has_setting)
+		if (out_of_setting)
+			remember(s, false);
+		else if (rs->has_setting)
 			in_setting(s, sn);
 		return;
 	}
@@ -455,6 +498,10 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 			problem(s, sn->line, sn->col, NULL, msg);
 		}
 		return;
+	}
+	if (out_of_setting) {
+		remember(s, false);
+		goto out;
 	}
 	if (rs->has_setting && !in_setting(s, sn))
 		goto out;
@@ -521,6 +568,7 @@ static void process(ps_scanner *s, bool final)
 			.text = s->buf + pos + seg.start,
 			.len = seg.end - seg.start,
 			.off = s->base + pos + seg.start,
+			.cues = &s->cues,
 		};
 		advance_lines(s, sn.off);
 		sn.line = s->line;

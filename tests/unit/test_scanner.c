@@ -385,6 +385,46 @@ START_TEST(pieces_scanned_apart_find_what_one_scan_finds)
 }
 END_TEST
 
+/* The shortcut for sentences far from the setting must decide exactly as
+ * the plain path: context across the skipped sentences, line ends of every
+ * kind, and characters that caseless matching folds to ASCII letters. */
+START_TEST(the_gate_shortcut_agrees_with_the_plain_path)
+{
+	static const char *const lines[] = {
+		"Rain fell over the hills.", "Talks on Gaza resumed in Cairo.", "Israeli troops withdrew from the town.",
+		"The hostages were released on Monday.", "Markets were calm.", "Wind blew.",
+		"The bodies were handed over at noon.", "Ukraine said the hostages were released.",
+		"I\xC5\xBFraeli troops withdrew from the camp.", "The hostages were freed.\r\n",
+		"Trains ran late.\r", "Israel\xE2\x84\xAA troops withdrew.",
+	};
+	static char text[30000], fast[65536], plain[65536];
+	size_t len = 0;
+	for (int i = 0; len < sizeof text - 200; i++)
+		len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", lines[(i * 5) % 12],
+		                        i % 7 == 6 ? "\n\n" : i % 4 == 3 ? "\n" : " ");
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(test_pack, &diags);
+	ps_scanner *a = NULL, *b = NULL;
+	ps_scan_limits la = test_limits(), lb = test_limits();
+	lb.flags |= PS_SCAN_NO_PREFILTER;
+	ck_assert_int_eq(ps_scanner_new(&a, rules, &la), PS_OK);
+	ck_assert_int_eq(ps_scanner_new(&b, rules, &lb), PS_OK);
+	fast[0] = plain[0] = '\0';
+	ps_scan_callbacks ca = { record_key, NULL, fast }, cb = { record_key, NULL, plain };
+	ck_assert_int_eq(ps_scanner_scan(a, text, len, &ca), PS_OK);
+	ck_assert_int_eq(ps_scanner_scan(b, text, len, &cb), PS_OK);
+	ck_assert_uint_gt(strlen(fast), 1000);
+	ck_assert_str_eq(fast, plain);
+	ck_assert_uint_eq(ps_scanner_stats(a)->sentences, ps_scanner_stats(b)->sentences);
+	ck_assert_uint_eq(ps_scanner_stats(a)->in_setting, ps_scanner_stats(b)->in_setting);
+	ck_assert_uint_lt(ps_scanner_stats(a)->in_setting, ps_scanner_stats(a)->sentences);
+	ps_scanner_free(a);
+	ps_scanner_free(b);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
 typedef struct worker {
 	const ps_ruleset *rules;
 	size_t findings;
@@ -445,6 +485,7 @@ int main(void)
 	tcase_add_test(tc, long_sentences_are_cut_not_lost);
 	tcase_add_test(tc, one_ruleset_serves_many_threads);
 	tcase_add_test(tc, pieces_scanned_apart_find_what_one_scan_finds);
+	tcase_add_test(tc, the_gate_shortcut_agrees_with_the_plain_path);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
