@@ -112,7 +112,7 @@ static const char *const number_abbreviations[] = { "No", "Nos", "Vol", "Art", "
 static bool in_list(const char *const *list, const char *w, size_t n)
 {
 	for (size_t k = 0; list[k]; k++)
-		if (strlen(list[k]) == n && !memcmp(list[k], w, n))
+		if (list[k][0] == w[0] && !strncmp(list[k], w, n) && list[k][n] == '\0')
 			return true;
 	return false;
 }
