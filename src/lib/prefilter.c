@@ -177,30 +177,95 @@ static void require_all_of(builder *b, uint32_t owner, const patlist *pl)
 		}
 }
 
-/* The automaton of the setting gate's `any` words and the exotic
- * characters, for prefilter_gate_possible(). */
-static ps_status build_gate(prefilter *pf, const builder *b)
+static void take_pattern(bool *take, const prefilter *pf, const ps_pattern *p)
+{
+	if (p->index >= pf->n_patterns)
+		return;
+	for (uint32_t s = pf->pat_set_start[p->index]; s < pf->pat_set_start[p->index + 1]; s++)
+		for (uint32_t k = pf->set_lit_start[s]; k < pf->set_lit_start[s + 1]; k++)
+			take[pf->set_lits[k]] = true;
+}
+
+/* Number the distinct expanded texts of the patterns. */
+static ps_status build_shapes(prefilter *pf, const struct ps_ruleset *rs)
 {
 	ps_status st = PS_OK;
-	bool *take = calloc(b->n_lits ? b->n_lits : 1, sizeof(*take));
-	const char **lits = malloc((b->n_lits ? b->n_lits : 1) * sizeof(*lits));
-	size_t *lens = malloc((b->n_lits ? b->n_lits : 1) * sizeof(*lens));
-	size_t n = 0;
-	if (!take || !lits || !lens) {
+	uint32_t cap = 64;
+	while (cap < rs->n_patterns * 2)
+		cap *= 2;
+	uint32_t *table = calloc(cap, sizeof(*table)); /* pattern index + 1 */
+	pf->shape = malloc((rs->n_patterns ? rs->n_patterns : 1) * sizeof(*pf->shape));
+	if (!table || !pf->shape) {
 		st = PS_ERR_NOMEM;
 		goto out;
 	}
+	for (size_t i = 0; i < rs->n_patterns; i++) {
+		const ps_pattern *p = rs->patterns[i].pattern;
+		uint32_t k = fnv(p->expanded, p->expanded_len) & (cap - 1);
+		for (;;) {
+			if (!table[k]) {
+				table[k] = (uint32_t)i + 1;
+				pf->shape[i] = pf->n_shapes++;
+				break;
+			}
+			const ps_pattern *q = rs->patterns[table[k] - 1].pattern;
+			if (q->expanded_len == p->expanded_len && !memcmp(q->expanded, p->expanded, p->expanded_len)) {
+				pf->shape[i] = pf->shape[table[k] - 1];
+				break;
+			}
+			k = (k + 1) & (cap - 1);
+		}
+	}
+out:
+	free(table);
+	return st;
+}
+
+/* The automaton of the setting gate's literals, for prefilter_run_gate(). */
+static ps_status build_gate(prefilter *pf, const builder *b, const struct ps_ruleset *rs)
+{
+	ps_status st = PS_OK;
+	size_t cap = b->n_lits ? b->n_lits : 1, n = 0;
+	bool *take = calloc(cap, sizeof(*take));
+	const char **lits = malloc(cap * sizeof(*lits));
+	size_t *lens = malloc(cap * sizeof(*lens));
+	pf->gate_ids = malloc(cap * sizeof(*pf->gate_ids));
+	if (!take || !lits || !lens || !pf->gate_ids) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	for (uint32_t s = 0; s < b->n_sets; s++)
+		if (b->set_owner[s] == OWNER_SETTING_ANY || b->set_owner[s] == OWNER_SETTING_NONE)
+			for (uint32_t k = 0; k < b->set_n[s]; k++)
+				take[b->set_ids[s][k]] = true;
+	for (size_t i = 0; i < rs->setting_any.count; i++)
+		take_pattern(take, pf, rs->setting_any.items[i]);
+	for (size_t i = 0; i < rs->setting_none.count; i++)
+		take_pattern(take, pf, rs->setting_none.items[i]);
+	take[pf->exotic[0]] = take[pf->exotic[1]] = true;
+	for (uint32_t id = 0; id < b->n_lits; id++)
+		if (take[id]) {
+			lits[n] = b->lit[id];
+			lens[n] = b->lit_len[id];
+			pf->gate_ids[n++] = id;
+		}
+	st = acm_build(&pf->gate, lits, lens, n);
+	if (st != PS_OK)
+		goto out;
+	/* The `any` half alone. */
+	memset(take, 0, cap * sizeof(*take));
 	for (uint32_t s = 0; s < b->n_sets; s++)
 		if (b->set_owner[s] == OWNER_SETTING_ANY)
 			for (uint32_t k = 0; k < b->set_n[s]; k++)
 				take[b->set_ids[s][k]] = true;
 	take[pf->exotic[0]] = take[pf->exotic[1]] = true;
+	n = 0;
 	for (uint32_t id = 0; id < b->n_lits; id++)
 		if (take[id]) {
 			lits[n] = b->lit[id];
 			lens[n++] = b->lit_len[id];
 		}
-	st = acm_build(&pf->gate, lits, lens, n);
+	st = acm_build(&pf->gate_any, lits, lens, n);
 out:
 	free(take);
 	free(lits);
@@ -307,10 +372,13 @@ ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs)
 	}
 	free(fill);
 	if (b.need[OWNER_SETTING_ANY] > 0) {
-		st = build_gate(pf, &b);
+		st = build_gate(pf, &b, rs);
 		if (st != PS_OK)
 			goto out;
 	}
+	st = build_shapes(pf, rs);
+	if (st != PS_OK)
+		goto out;
 	pf->need = b.need;
 	b.need = NULL;
 out:
@@ -332,6 +400,9 @@ void prefilter_free(prefilter *pf)
 {
 	acm_free(&pf->ac);
 	acm_free(&pf->gate);
+	acm_free(&pf->gate_any);
+	free(pf->gate_ids);
+	free(pf->shape);
 	free(pf->lit_set_start);
 	free(pf->lit_set_ids);
 	free(pf->set_owner);
@@ -388,12 +459,8 @@ static void hit(const prefilter *pf, prefilter_state *ps, uint32_t lit)
 	}
 }
 
-void prefilter_run(const prefilter *pf, prefilter_state *ps, const char *text, size_t len)
+void prefilter_begin(prefilter_state *ps, const prefilter *pf)
 {
-	const uint32_t *delta = pf->ac.delta;
-	const uint8_t *cls = pf->ac.cls;
-	uint32_t s = 0;
-
 	if (++ps->stamp == 0) {
 		/* The stamps wrapped: start them afresh. */
 		memset(ps->lit_stamp, 0, pf->n_lits * sizeof(uint32_t));
@@ -402,23 +469,49 @@ void prefilter_run(const prefilter *pf, prefilter_state *ps, const char *text, s
 		ps->stamp = 1;
 	}
 	ps->exotic = false;
+}
+
+/* One pass of automaton m; ids maps its literal ids to the prefilter's
+ * (NULL: the same). */
+static void walk(const prefilter *pf, prefilter_state *ps, const acm *m, const uint32_t *ids, const char *text,
+                 size_t len)
+{
+	const uint32_t *delta = m->delta;
+	const uint8_t *cls = m->cls;
+	uint32_t s = 0;
 	if (!delta)
 		return;
 	for (size_t i = 0; i < len; i++) {
 		uint32_t e = delta[s + cls[(uint8_t)text[i]]];
 		s = e & ~ACM_HAS_OUTPUT;
 		if (e & ACM_HAS_OUTPUT) {
-			uint32_t state = s / pf->ac.nclass;
-			for (uint32_t k = pf->ac.out_start[state]; k < pf->ac.out_start[state + 1]; k++)
-				hit(pf, ps, pf->ac.out_ids[k]);
+			uint32_t state = s / m->nclass;
+			for (uint32_t k = m->out_start[state]; k < m->out_start[state + 1]; k++)
+				hit(pf, ps, ids ? ids[m->out_ids[k]] : m->out_ids[k]);
 		}
 	}
 }
 
+void prefilter_run_gate(const prefilter *pf, prefilter_state *ps, const char *text, size_t len)
+{
+	walk(pf, ps, &pf->gate, pf->gate_ids, text, len);
+}
+
+void prefilter_run_rest(const prefilter *pf, prefilter_state *ps, const char *text, size_t len)
+{
+	walk(pf, ps, &pf->ac, NULL, text, len);
+}
+
+void prefilter_run(const prefilter *pf, prefilter_state *ps, const char *text, size_t len)
+{
+	prefilter_begin(ps, pf);
+	prefilter_run_rest(pf, ps, text, len);
+}
+
 bool prefilter_gate_possible(const prefilter *pf, const char *text, size_t len)
 {
-	const uint32_t *delta = pf->gate.delta;
-	const uint8_t *cls = pf->gate.cls;
+	const uint32_t *delta = pf->gate_any.delta;
+	const uint8_t *cls = pf->gate_any.cls;
 	uint32_t s = 0;
 	if (!delta)
 		return true;

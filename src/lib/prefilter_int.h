@@ -31,11 +31,20 @@ typedef struct prefilter {
 	uint32_t *pat_set_start;   /* pattern -> first set; n_patterns + 1 */
 	uint32_t *set_lit_start;   /* set -> first literal in set_lits; one past the last set too */
 	uint32_t *set_lits;
-	/* The setting gate's words (and the exotic characters) alone: a sentence
-	 * with none of them, and no setting sentence just before it, cannot be
-	 * in the setting, so the full pass is skipped. delta is NULL when the
-	 * gate has no such words (a pattern without a literal). */
+	/* The setting gate's words alone (those of both halves' requirements and
+	 * of every gate pattern, and the exotic characters), by full literal id
+	 * through gate_ids. A first pass with it decides the gate; the full pass
+	 * runs only on sentences in the setting. delta is NULL without a gate. */
 	acm gate;
+	uint32_t *gate_ids;
+	/* The `any` half's words and the exotic characters alone: most
+	 * sentences have none of them, which one early-exit pass tells. */
+	acm gate_any;
+	/* Per pattern (by its index): the number of its text among the distinct
+	 * expanded texts, so that patterns written alike are matched once per
+	 * sentence. */
+	uint32_t *shape;
+	uint32_t n_shapes;
 } prefilter;
 
 typedef struct prefilter_state {
@@ -53,12 +62,24 @@ void prefilter_free(prefilter *pf);
 ps_status prefilter_state_init(prefilter_state *ps, const prefilter *pf);
 void prefilter_state_free(prefilter_state *ps);
 
-/* Find the literals in a sentence and count each owner's satisfied sets. */
+/* Find the literals in a sentence and count each owner's satisfied sets:
+ * prefilter_begin() and prefilter_run_rest(). */
 void prefilter_run(const prefilter *pf, prefilter_state *ps, const char *text, size_t len);
 
 /* Can the setting gate's `any` half match text? False only when none of
- * its words occurs; true when the ruleset has no gate words at all. */
+ * its words occurs; true when the ruleset has no gate. */
 bool prefilter_gate_possible(const prefilter *pf, const char *text, size_t len);
+
+/* Start a sentence: forget the literals of the one before. */
+void prefilter_begin(prefilter_state *ps, const prefilter *pf);
+
+/* Find the setting gate's literals in the sentence (after prefilter_begin).
+ * Afterwards prefilter_candidate() is exact for the gate's two owners and
+ * prefilter_pattern_possible() for the gate's patterns. */
+void prefilter_run_gate(const prefilter *pf, prefilter_state *ps, const char *text, size_t len);
+
+/* Find every literal in the sentence, adding to what the gate pass found. */
+void prefilter_run_rest(const prefilter *pf, prefilter_state *ps, const char *text, size_t len);
 
 /* After prefilter_run: can owner match this sentence? */
 static inline bool prefilter_candidate(const prefilter *pf, const prefilter_state *ps, uint32_t owner)

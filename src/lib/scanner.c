@@ -15,6 +15,18 @@
 #define MAX_PARTS 24
 #define MAX_CONTEXT 50
 
+/* The matches of one pattern text in the current sentence, found in order
+ * and only as far as asked: many signals share a lexicon, and its
+ * alternation is the costliest thing PCRE2 runs. */
+typedef struct memo {
+	uint64_t sentence;    /* sentence_no these are for */
+	size_t n;             /* matches found so far */
+	size_t next;          /* where the search for the next one starts */
+	bool done;            /* no further match */
+	bool limit;           /* the search for match n hit a limit */
+	size_t start[MAX_OCCURRENCES], end[MAX_OCCURRENCES];
+} memo;
+
 struct ps_scanner {
 	const ps_ruleset *rules;
 	ps_scan_limits limits;
@@ -39,6 +51,9 @@ struct ps_scanner {
 	prefilter_state pfs;
 	bool prefilter;       /* look for required words before running patterns */
 	cue_matches cues;     /* of the sentence being scanned; 8 KiB, so not per sentence */
+	memo scratch;         /* matches of a pattern that shares its text with none */
+	memo *memo;    /* per distinct pattern text: its matches in the sentence */
+	uint64_t sentence_no; /* stamps the memo */
 };
 
 ps_status ps_scanner_new(ps_scanner **out, const ps_ruleset *rules, const ps_scan_limits *limits)
@@ -74,6 +89,10 @@ ps_status ps_scanner_new(ps_scanner **out, const ps_ruleset *rules, const ps_sca
 		goto out;
 	}
 	s->prefilter = !(s->limits.flags & PS_SCAN_NO_PREFILTER);
+	if (rules->pf.n_shapes && !(s->memo = calloc(rules->pf.n_shapes, sizeof(*s->memo)))) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
 	if (s->limits.flags & PS_SCAN_NO_JIT)
 		s->m.options = PCRE2_NO_JIT;
 	if (s->prefilter) {
@@ -103,6 +122,7 @@ void ps_scanner_free(ps_scanner *s)
 	pcre2_jit_stack_free(s->jit_stack);
 	free(s->buf);
 	free(s->chunk);
+	free(s->memo);
 	prefilter_state_free(&s->pfs);
 	free(s);
 }
@@ -240,15 +260,74 @@ typedef struct occurrences {
 	size_t count;
 } occurrences;
 
+/* The first max (at most MAX_OCCURRENCES) matches of p in the sentence,
+ * as pattern_find_all() would find them; a pattern with the same text was
+ * perhaps asked already. Returns -1 when a limit was hit before max were
+ * found (what was found is in *found), else the count. */
+static int matches(ps_scanner *s, const sentence *sn, const ps_pattern *p, size_t max, const memo **out, size_t *found)
+{
+	const prefilter *pf = &s->rules->pf;
+	uint32_t shape = p->index < pf->n_patterns ? pf->shape[p->index] : UINT32_MAX;
+	memo *m = shape != UINT32_MAX ? &s->memo[shape] : NULL;
+	if (!m) {
+		/* Not shared: found directly, into the scanner's spare memo. */
+		static const memo empty;
+		m = &s->scratch;
+		*m = empty;
+		m->sentence = s->sentence_no;
+	} else if (m->sentence != s->sentence_no) {
+		m->sentence = s->sentence_no;
+		m->n = m->next = 0;
+		m->done = m->limit = false;
+	}
+	while (m->n < max && !m->done && !m->limit) {
+		size_t ms, me;
+		int rc = m->next <= sn->len
+		                 ? pattern_match(p, s->m.md, s->m.mc, s->m.options, sn->text, sn->len, m->next, &ms, &me)
+		                 : 0;
+		if (rc < 0) {
+			m->limit = true;
+			break;
+		}
+		if (rc == 0) {
+			m->done = true;
+			break;
+		}
+		m->start[m->n] = ms;
+		m->end[m->n++] = me;
+		if (me > ms) {
+			m->next = me;
+		} else {
+			/* Step over one whole UTF-8 character after an empty match. */
+			m->next = me + 1;
+			while (m->next < sn->len && ((unsigned char)sn->text[m->next] & 0xC0) == 0x80)
+				m->next++;
+		}
+	}
+	*out = m;
+	*found = m->n < max ? m->n : max;
+	return m->n < max && m->limit ? -1 : (int)*found;
+}
+
 static void find(ps_scanner *s, const sentence *sn, const ps_pattern *p, occurrences *o)
 {
+	const memo *m;
 	size_t found = 0;
 	if (!matcher_possible(&s->m, p))
 		return;
-	if (pattern_find_all(p, s->m.md, s->m.mc, s->m.options, sn->text, sn->len, o->start + o->count, o->end + o->count,
-	                     MAX_OCCURRENCES - o->count, &found) < 0)
+	if (matches(s, sn, p, MAX_OCCURRENCES - o->count, &m, &found) < 0)
 		s->m.limit_hit = true;
+	memcpy(o->start + o->count, m->start, found * sizeof(size_t));
+	memcpy(o->end + o->count, m->end, found * sizeof(size_t));
 	o->count += found;
+}
+
+/* Does p match the sentence at all? 1, 0, or -1 for a limit. */
+static int matches_once(ps_scanner *s, const sentence *sn, const ps_pattern *p)
+{
+	const memo *m;
+	size_t found;
+	return matches(s, sn, p, 1, &m, &found);
 }
 
 static size_t distance(size_t a_start, size_t a_end, size_t b_start, size_t b_end)
@@ -305,16 +384,6 @@ static bool eval_signal(ps_scanner *s, sentence *sn, const ps_signal *sig, candi
 	occurrences all[8];
 	size_t n_all = sig->all.count < 8 ? sig->all.count : 8;
 
-	for (size_t i = 0; i < sig->none.count; i++) {
-		size_t ms, me;
-		if (!matcher_possible(&s->m, sig->none.items[i]))
-			continue;
-		int rc = pattern_match(sig->none.items[i], s->m.md, s->m.mc, s->m.options, sn->text, sn->len, 0, &ms, &me);
-		if (rc < 0)
-			s->m.limit_hit = true;
-		if (rc == 1)
-			return false;
-	}
 	for (size_t i = 0; i < sig->act.count && act.count < MAX_OCCURRENCES; i++)
 		find(s, sn, sig->act.items[i], &act);
 	if (!act.count)
@@ -329,6 +398,16 @@ static bool eval_signal(ps_scanner *s, sentence *sn, const ps_signal *sig, candi
 		find(s, sn, sig->any.items[i], &any);
 	if (sig->any.count && !any.count)
 		return false;
+	/* Words that rule the signal out, looked for once the rest is there. */
+	for (size_t i = 0; i < sig->none.count; i++) {
+		if (!matcher_possible(&s->m, sig->none.items[i]))
+			continue;
+		int rc = matches_once(s, sn, sig->none.items[i]);
+		if (rc < 0)
+			s->m.limit_hit = true;
+		if (rc == 1)
+			return false;
+	}
 	if (!sn->cues_ready) {
 		cue_collect(sn->cues, rs, &s->m, sn->text, sn->len);
 		sn->cues_ready = true;
@@ -441,11 +520,10 @@ static bool in_setting(ps_scanner *s, const sentence *sn)
 	const ps_ruleset *rs = s->rules;
 	bool here = false, elsewhere = false;
 	bool try_any = !s->prefilter || prefilter_candidate(&rs->pf, &s->pfs, OWNER_SETTING_ANY);
-	size_t ms, me;
 	for (size_t i = 0; try_any && i < rs->setting_any.count && !here; i++) {
 		if (!matcher_possible(&s->m, rs->setting_any.items[i]))
 			continue;
-		int rc = pattern_match(rs->setting_any.items[i], s->m.md, s->m.mc, s->m.options, sn->text, sn->len, 0, &ms, &me);
+		int rc = matches_once(s, sn, rs->setting_any.items[i]);
 		if (rc < 0)
 			s->m.limit_hit = true;
 		here = rc == 1;
@@ -459,7 +537,7 @@ static bool in_setting(ps_scanner *s, const sentence *sn)
 	for (size_t i = 0; try_none && i < rs->setting_none.count && !elsewhere; i++) {
 		if (!matcher_possible(&s->m, rs->setting_none.items[i]))
 			continue;
-		int rc = pattern_match(rs->setting_none.items[i], s->m.md, s->m.mc, s->m.options, sn->text, sn->len, 0, &ms, &me);
+		int rc = matches_once(s, sn, rs->setting_none.items[i]);
 		if (rc < 0)
 			s->m.limit_hit = true;
 		elsewhere = rc == 1;
@@ -472,13 +550,27 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 	const ps_ruleset *rs = s->rules;
 	bool report = sn->off >= s->report_from;
 	s->m.limit_hit = false;
-	/* Most news is about something else: a sentence with none of the
-	 * setting's words and no setting sentence just before it is out of the
-	 * setting, which a small automaton tells without the full pass. */
-	bool out_of_setting = s->prefilter && rs->has_setting && !setting_context(s) &&
-	                      !prefilter_gate_possible(&rs->pf, sn->text, sn->len);
-	if (s->prefilter && !out_of_setting)
-		prefilter_run(&rs->pf, &s->pfs, sn->text, sn->len);
+	s->sentence_no++;
+	/* Most news is about something else. A first pass finds only the
+	 * setting gate's words, which decides the gate; a sentence with none
+	 * of the `any` words and no setting sentence just before it is out of
+	 * the setting, and the full pass runs only on sentences in it. */
+	bool two_pass = s->prefilter && rs->has_setting && rs->pf.gate.delta;
+	bool out_of_setting = false;
+	if (s->prefilter) {
+		prefilter_begin(&s->pfs, &rs->pf);
+		if (two_pass) {
+			bool context = setting_context(s);
+			if (!context && !prefilter_gate_possible(&rs->pf, sn->text, sn->len)) {
+				out_of_setting = true;
+			} else {
+				prefilter_run_gate(&rs->pf, &s->pfs, sn->text, sn->len);
+				out_of_setting = !context && !prefilter_candidate(&rs->pf, &s->pfs, OWNER_SETTING_ANY);
+			}
+		} else {
+			prefilter_run_rest(&rs->pf, &s->pfs, sn->text, sn->len);
+		}
+	}
 	if (!report) {
 		/* Context for a piece of a larger document: the gate only. */
 		if (out_of_setting)
@@ -505,6 +597,8 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 	}
 	if (rs->has_setting && !in_setting(s, sn))
 		goto out;
+	if (two_pass)
+		prefilter_run_rest(&rs->pf, &s->pfs, sn->text, sn->len);
 	s->stats.in_setting++;
 	for (size_t ci = 0; ci < rs->n_clauses && !s->stopped; ci++) {
 		const ps_clause *clause = rs->clauses[ci];
