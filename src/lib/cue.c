@@ -20,14 +20,60 @@ size_t cue_words(const char *s, size_t a, size_t b)
 	return n;
 }
 
+int matcher_find(matcher *m, const ps_pattern *p, uint32_t shape, const char *s, size_t len, size_t from, size_t *ms,
+                 size_t *me)
+{
+	size_t first, last;
+	if (!m->pf || shape == UINT32_MAX || !prefilter_starts(m->pf, m->pfs, shape, from, &first, &last))
+		return pattern_match(p, m->md, m->mc, m->options, s, len, from, ms, me);
+	if (first > len)
+		return 0;
+	/* No match starts between the leading words, nor after the last. */
+	pcre2_set_offset_limit(m->mc, last);
+	int rc = pattern_match(p, m->md, m->mc, m->options, s, len, first, ms, me);
+	pcre2_set_offset_limit(m->mc, PCRE2_UNSET);
+	return rc;
+}
+
+/* pattern_find_all(), each search kept to where matches can start. */
+static int find_all(matcher *m, const ps_pattern *p, const char *s, size_t len, size_t *starts, size_t *ends,
+                    size_t max, size_t *found)
+{
+	size_t pos = 0, n = 0;
+	uint32_t shape = m->pf && p->index < m->pf->n_patterns ? m->pf->shape[p->index] : UINT32_MAX;
+	*found = 0;
+	while (n < max && pos <= len) {
+		size_t ms, me;
+		int rc = matcher_find(m, p, shape, s, len, pos, &ms, &me);
+		if (rc < 0) {
+			*found = n;
+			return -1;
+		}
+		if (rc == 0)
+			break;
+		starts[n] = ms;
+		ends[n++] = me;
+		if (me > ms) {
+			pos = me;
+		} else {
+			/* Step over one whole UTF-8 character after an empty match. */
+			pos = me + 1;
+			while (pos < len && ((unsigned char)s[pos] & 0xC0) == 0x80)
+				pos++;
+		}
+	}
+	*found = n;
+	return (int)n;
+}
+
 static void collect(cue_hits *h, const patlist *pl, matcher *m, const char *s, size_t len)
 {
 	for (size_t i = 0; i < pl->count && h->count < CUE_MAX_HITS; i++) {
 		size_t found = 0;
 		if (!matcher_possible(m, pl->items[i]))
 			continue;
-		if (pattern_find_all(pl->items[i], m->md, m->mc, m->options, s, len, h->start + h->count, h->end + h->count,
-		                     CUE_MAX_HITS - h->count, &found) < 0)
+		if (find_all(m, pl->items[i], s, len, h->start + h->count, h->end + h->count, CUE_MAX_HITS - h->count,
+		             &found) < 0)
 			m->limit_hit = true;
 		h->count += found;
 	}

@@ -42,6 +42,13 @@ static inline bool matcher_possible(const matcher *m, const ps_pattern *p)
 	return !m->pf || prefilter_pattern_possible(m->pf, m->pfs, p->index);
 }
 
+/* pattern_match() from offset from, with the search kept to where the
+ * prefilter saw the pattern's leading words: the same result, found
+ * without trying the places no match can start. shape is the pattern's
+ * shape in m->pf, or UINT32_MAX. */
+int matcher_find(matcher *m, const ps_pattern *p, uint32_t shape, const char *s, size_t len, size_t from, size_t *ms,
+                 size_t *me);
+
 /* Collect every cue match of the ruleset in sentence s[0..len). */
 void cue_collect(cue_matches *cm, const ps_ruleset *rs, matcher *m, const char *s, size_t len);
 

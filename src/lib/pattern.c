@@ -7,8 +7,10 @@
 
 #include "pactscan/ruleset.h"
 
-static const uint32_t compile_options =
-	PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_NEVER_BACKSLASH_C | PCRE2_DUPNAMES;
+/* PCRE2_USE_OFFSET_LIMIT: the scanner bounds where a search may start by
+ * where the prefilter saw a pattern's leading words. */
+static const uint32_t compile_options = PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF |
+                                        PCRE2_NEVER_BACKSLASH_C | PCRE2_DUPNAMES | PCRE2_USE_OFFSET_LIMIT;
 
 ps_status pattern_ctx_init(pattern_ctx *ctx, arena *a, ps_diags *diags)
 {

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prefix_int.h"
 #include "ruleset_int.h"
 
 /* ---- building ---------------------------------------------------------- */
@@ -177,13 +178,81 @@ static void require_all_of(builder *b, uint32_t owner, const patlist *pl)
 		}
 }
 
-static void take_pattern(bool *take, const prefilter *pf, const ps_pattern *p)
+/* Per pattern (by index), the literal ids of its leading words (CSR);
+ * none when it has no usable ones. */
+typedef struct lead_table {
+	uint32_t *start;      /* n_patterns + 1 */
+	uint32_t *lits;
+} lead_table;
+
+/* The pattern's required and leading literals. */
+static void take_pattern(bool *take, const prefilter *pf, const lead_table *lt, const ps_pattern *p)
 {
 	if (p->index >= pf->n_patterns)
 		return;
 	for (uint32_t s = pf->pat_set_start[p->index]; s < pf->pat_set_start[p->index + 1]; s++)
 		for (uint32_t k = pf->set_lit_start[s]; k < pf->set_lit_start[s + 1]; k++)
 			take[pf->set_lits[k]] = true;
+	for (uint32_t k = lt->start[p->index]; k < lt->start[p->index + 1]; k++)
+		take[lt->lits[k]] = true;
+}
+
+static ps_status collect_leads(lead_table *lt, builder *b, arena *a, const struct ps_ruleset *rs)
+{
+	ps_status st = PS_OK;
+	size_t cap = 256, n = 0;
+	lt->start = malloc((rs->n_patterns + 1) * sizeof(*lt->start));
+	lt->lits = malloc(cap * sizeof(*lt->lits));
+	if (!lt->start || !lt->lits)
+		return PS_ERR_NOMEM;
+	for (size_t i = 0; i < rs->n_patterns; i++) {
+		const ps_pattern *p = rs->patterns[i].pattern;
+		prefix_set ws;
+		lt->start[i] = (uint32_t)n;
+		st = prefix_words(&ws, a, p->expanded, p->expanded_len);
+		if (st != PS_OK)
+			return st;
+		if (n + ws.count > cap) {
+			while (n + ws.count > cap)
+				cap *= 2;
+			uint32_t *grown = realloc(lt->lits, cap * sizeof(*grown));
+			if (!grown)
+				return PS_ERR_NOMEM;
+			lt->lits = grown;
+		}
+		for (size_t k = 0; k < ws.count; k++)
+			lt->lits[n++] = literal_id(b, ws.str[k], ws.len[k]);
+	}
+	lt->start[rs->n_patterns] = (uint32_t)n;
+	return b->nomem ? PS_ERR_NOMEM : PS_OK;
+}
+
+/* Each shape's leading words as a bit row over the literal ids. */
+static ps_status build_leads(prefilter *pf, const lead_table *lt, const struct ps_ruleset *rs)
+{
+	pf->lead_words = (pf->n_lits + 63) / 64;
+	pf->lead_bits = calloc((size_t)(pf->n_shapes ? pf->n_shapes : 1) * (pf->lead_words ? pf->lead_words : 1),
+	                       sizeof(*pf->lead_bits));
+	pf->shape_leads = calloc(pf->n_shapes ? pf->n_shapes : 1, sizeof(*pf->shape_leads));
+	pf->shape_in_gate = calloc(pf->n_shapes ? pf->n_shapes : 1, sizeof(*pf->shape_in_gate));
+	if (!pf->lead_bits || !pf->shape_leads || !pf->shape_in_gate)
+		return PS_ERR_NOMEM;
+	for (size_t i = 0; i < rs->n_patterns; i++) {
+		uint32_t sh = pf->shape[i];
+		if (lt->start[i] == lt->start[i + 1] || pf->shape_leads[sh])
+			continue;
+		uint64_t *row = pf->lead_bits + (size_t)sh * pf->lead_words;
+		bool in_gate = true;
+		for (uint32_t k = lt->start[i]; k < lt->start[i + 1]; k++) {
+			uint32_t id = lt->lits[k];
+			row[id / 64] |= 1ull << (id % 64);
+			pf->lit_flags[id] |= LIT_LEADS;
+			in_gate = in_gate && (pf->lit_flags[id] & LIT_IN_GATE);
+		}
+		pf->shape_leads[sh] = true;
+		pf->shape_in_gate[sh] = in_gate;
+	}
+	return PS_OK;
 }
 
 /* Number the distinct expanded texts of the patterns. */
@@ -222,7 +291,7 @@ out:
 }
 
 /* The automaton of the setting gate's literals, for prefilter_run_gate(). */
-static ps_status build_gate(prefilter *pf, const builder *b, const struct ps_ruleset *rs)
+static ps_status build_gate(prefilter *pf, const builder *b, const lead_table *lt, const struct ps_ruleset *rs)
 {
 	ps_status st = PS_OK;
 	size_t cap = b->n_lits ? b->n_lits : 1, n = 0;
@@ -239,9 +308,9 @@ static ps_status build_gate(prefilter *pf, const builder *b, const struct ps_rul
 			for (uint32_t k = 0; k < b->set_n[s]; k++)
 				take[b->set_ids[s][k]] = true;
 	for (size_t i = 0; i < rs->setting_any.count; i++)
-		take_pattern(take, pf, rs->setting_any.items[i]);
+		take_pattern(take, pf, lt, rs->setting_any.items[i]);
 	for (size_t i = 0; i < rs->setting_none.count; i++)
-		take_pattern(take, pf, rs->setting_none.items[i]);
+		take_pattern(take, pf, lt, rs->setting_none.items[i]);
 	take[pf->exotic[0]] = take[pf->exotic[1]] = true;
 	for (uint32_t id = 0; id < b->n_lits; id++)
 		if (take[id]) {
@@ -249,6 +318,9 @@ static ps_status build_gate(prefilter *pf, const builder *b, const struct ps_rul
 			lens[n] = b->lit_len[id];
 			pf->gate_ids[n++] = id;
 		}
+	for (uint32_t id = 0; id < b->n_lits; id++)
+		if (take[id])
+			pf->lit_flags[id] |= LIT_IN_GATE;
 	st = acm_build(&pf->gate, lits, lens, n);
 	if (st != PS_OK)
 		goto out;
@@ -276,8 +348,12 @@ out:
 ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs)
 {
 	builder b = { 0 };
+	lead_table lt = { 0 };
+	arena words;
 	ps_status st = PS_OK;
 	static const char kelvin[] = "\xE2\x84\xAA", long_s[] = "\xC5\xBF";
+
+	arena_init(&words, 4096);
 
 	memset(pf, 0, sizeof(*pf));
 	b.n_owners = OWNER_FIRST_SIGNAL + (uint32_t)rs->n_signals;
@@ -328,6 +404,9 @@ ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs)
 	}
 	pf->pat_set_start[rs->n_patterns] = ns;
 	pf->set_lit_start[ns] = nl;
+	st = collect_leads(&lt, &b, &words, rs);
+	if (st != PS_OK)
+		goto out;
 	/* Characters that caseless UTF matching folds to ASCII letters make a
 	 * sentence take the plain path. */
 	pf->exotic[0] = literal_id(&b, kelvin, 3);
@@ -339,6 +418,14 @@ ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs)
 	st = acm_build(&pf->ac, b.lit, b.lit_len, b.n_lits);
 	if (st != PS_OK)
 		goto out;
+	pf->lit_flags = calloc(b.n_lits ? b.n_lits : 1, sizeof(*pf->lit_flags));
+	pf->lit_len = malloc((b.n_lits ? b.n_lits : 1) * sizeof(*pf->lit_len));
+	if (!pf->lit_flags || !pf->lit_len) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	for (uint32_t id = 0; id < b.n_lits; id++)
+		pf->lit_len[id] = (uint32_t)b.lit_len[id];
 	/* literal -> sets, as compressed rows */
 	pf->n_lits = b.n_lits;
 	pf->n_sets = b.n_sets;
@@ -372,11 +459,13 @@ ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs)
 	}
 	free(fill);
 	if (b.need[OWNER_SETTING_ANY] > 0) {
-		st = build_gate(pf, &b, rs);
+		st = build_gate(pf, &b, &lt, rs);
 		if (st != PS_OK)
 			goto out;
 	}
 	st = build_shapes(pf, rs);
+	if (st == PS_OK)
+		st = build_leads(pf, &lt, rs);
 	if (st != PS_OK)
 		goto out;
 	pf->need = b.need;
@@ -391,6 +480,9 @@ out:
 	free(b.lit_len);
 	free(b.hash);
 	free(b.need);
+	free(lt.start);
+	free(lt.lits);
+	arena_release(&words);
 	if (st != PS_OK)
 		prefilter_free(pf);
 	return st;
@@ -403,6 +495,11 @@ void prefilter_free(prefilter *pf)
 	acm_free(&pf->gate_any);
 	free(pf->gate_ids);
 	free(pf->shape);
+	free(pf->lead_bits);
+	free(pf->shape_leads);
+	free(pf->shape_in_gate);
+	free(pf->lit_flags);
+	free(pf->lit_len);
 	free(pf->lit_set_start);
 	free(pf->lit_set_ids);
 	free(pf->set_owner);
@@ -431,6 +528,8 @@ ps_status prefilter_state_init(prefilter_state *ps, const prefilter *pf)
 
 void prefilter_state_free(prefilter_state *ps)
 {
+	free(ps->occ_lit);
+	free(ps->occ_start);
 	free(ps->lit_stamp);
 	free(ps->set_stamp);
 	free(ps->own_stamp);
@@ -469,12 +568,35 @@ void prefilter_begin(prefilter_state *ps, const prefilter *pf)
 		ps->stamp = 1;
 	}
 	ps->exotic = false;
+	ps->gate_ran = ps->rest_ran = false;
+	ps->n_occ = 0;
+	ps->occ_lost = false;
+}
+
+static void record(prefilter_state *ps, uint32_t lit, uint32_t start)
+{
+	if (ps->n_occ == ps->cap_occ) {
+		uint32_t cap = ps->cap_occ ? ps->cap_occ * 2 : 64;
+		uint32_t *l = realloc(ps->occ_lit, cap * sizeof(*l));
+		if (l)
+			ps->occ_lit = l;
+		uint32_t *st = realloc(ps->occ_start, cap * sizeof(*st));
+		if (st)
+			ps->occ_start = st;
+		if (!l || !st) {
+			ps->occ_lost = true;
+			return;
+		}
+		ps->cap_occ = cap;
+	}
+	ps->occ_lit[ps->n_occ] = lit;
+	ps->occ_start[ps->n_occ++] = start;
 }
 
 /* One pass of automaton m; ids maps its literal ids to the prefilter's
  * (NULL: the same). */
-static void walk(const prefilter *pf, prefilter_state *ps, const acm *m, const uint32_t *ids, const char *text,
-                 size_t len)
+static void walk(const prefilter *pf, prefilter_state *ps, const acm *m, const uint32_t *ids, uint8_t skip,
+                 const char *text, size_t len)
 {
 	const uint32_t *delta = m->delta;
 	const uint8_t *cls = m->cls;
@@ -486,20 +608,51 @@ static void walk(const prefilter *pf, prefilter_state *ps, const acm *m, const u
 		s = e & ~ACM_HAS_OUTPUT;
 		if (e & ACM_HAS_OUTPUT) {
 			uint32_t state = s / m->nclass;
-			for (uint32_t k = m->out_start[state]; k < m->out_start[state + 1]; k++)
-				hit(pf, ps, ids ? ids[m->out_ids[k]] : m->out_ids[k]);
+			for (uint32_t k = m->out_start[state]; k < m->out_start[state + 1]; k++) {
+				uint32_t lit = ids ? ids[m->out_ids[k]] : m->out_ids[k];
+				hit(pf, ps, lit);
+				/* Where a leading word starts, once per pass that owns it. */
+				if ((pf->lit_flags[lit] & (LIT_LEADS | skip)) == LIT_LEADS)
+					record(ps, lit, (uint32_t)(i + 1 - pf->lit_len[lit]));
+			}
 		}
 	}
 }
 
 void prefilter_run_gate(const prefilter *pf, prefilter_state *ps, const char *text, size_t len)
 {
-	walk(pf, ps, &pf->gate, pf->gate_ids, text, len);
+	walk(pf, ps, &pf->gate, pf->gate_ids, 0, text, len);
+	ps->gate_ran = true;
 }
 
 void prefilter_run_rest(const prefilter *pf, prefilter_state *ps, const char *text, size_t len)
 {
-	walk(pf, ps, &pf->ac, NULL, text, len);
+	/* The gate pass recorded its own words already. */
+	walk(pf, ps, &pf->ac, NULL, ps->gate_ran ? LIT_IN_GATE : 0, text, len);
+	ps->rest_ran = true;
+}
+
+bool prefilter_starts(const prefilter *pf, const prefilter_state *ps, uint32_t shape, size_t from, size_t *first,
+                      size_t *last)
+{
+	if (shape >= pf->n_shapes || !pf->shape_leads[shape] || ps->exotic || ps->occ_lost)
+		return false;
+	if (!ps->rest_ran && !(ps->gate_ran && pf->shape_in_gate[shape]))
+		return false;
+	const uint64_t *row = pf->lead_bits + (size_t)shape * pf->lead_words;
+	size_t lo = SIZE_MAX, hi = 0;
+	for (uint32_t k = 0; k < ps->n_occ; k++) {
+		uint32_t lit = ps->occ_lit[k], at = ps->occ_start[k];
+		if (at >= from && (row[lit / 64] >> (lit % 64) & 1)) {
+			if (at < lo)
+				lo = at;
+			if (at > hi)
+				hi = at;
+		}
+	}
+	*first = lo;
+	*last = hi;
+	return true;
 }
 
 void prefilter_run(const prefilter *pf, prefilter_state *ps, const char *text, size_t len)

@@ -45,12 +45,28 @@ typedef struct prefilter {
 	 * sentence. */
 	uint32_t *shape;
 	uint32_t n_shapes;
+	/* Leading words (prefix_int.h): per shape, a bit per literal id that
+	 * leads every match, if the shape has such words (shape_leads) and
+	 * whether the gate pass sees all of them (shape_in_gate). */
+	uint64_t *lead_bits;       /* n_shapes rows of lead_words words */
+	uint32_t lead_words;
+	bool *shape_leads, *shape_in_gate;
+	uint8_t *lit_flags;        /* LIT_* per literal id */
+	uint32_t *lit_len;         /* bytes of each literal as the automaton holds it */
 } prefilter;
+
+#define LIT_LEADS 1u                /* leads some pattern: where it occurs is kept */
+#define LIT_IN_GATE 2u              /* the gate pass finds it */
 
 typedef struct prefilter_state {
 	uint32_t stamp;
 	uint32_t *lit_stamp, *set_stamp, *own_stamp, *own_count;
 	bool exotic;               /* every owner is a candidate for this sentence */
+	bool gate_ran, rest_ran;   /* which passes ran on this sentence */
+	/* Where leading words occur in the sentence (start offsets). */
+	uint32_t *occ_lit, *occ_start;
+	uint32_t n_occ, cap_occ;
+	bool occ_lost;             /* out of memory: positions unknown */
 } prefilter_state;
 
 struct ps_ruleset;
@@ -80,6 +96,13 @@ void prefilter_run_gate(const prefilter *pf, prefilter_state *ps, const char *te
 
 /* Find every literal in the sentence, adding to what the gate pass found. */
 void prefilter_run_rest(const prefilter *pf, prefilter_state *ps, const char *text, size_t len);
+
+/* After the passes: where, at or after from, a match of a pattern of this
+ * shape can start. Returns false when the prefilter cannot tell; else
+ * *first and *last are the first and last such offsets, or *first is
+ * SIZE_MAX when there is none. */
+bool prefilter_starts(const prefilter *pf, const prefilter_state *ps, uint32_t shape, size_t from, size_t *first,
+                      size_t *last);
 
 /* After prefilter_run: can owner match this sentence? */
 static inline bool prefilter_candidate(const prefilter *pf, const prefilter_state *ps, uint32_t owner)

@@ -282,9 +282,7 @@ static int matches(ps_scanner *s, const sentence *sn, const ps_pattern *p, size_
 	}
 	while (m->n < max && !m->done && !m->limit) {
 		size_t ms, me;
-		int rc = m->next <= sn->len
-		                 ? pattern_match(p, s->m.md, s->m.mc, s->m.options, sn->text, sn->len, m->next, &ms, &me)
-		                 : 0;
+		int rc = m->next <= sn->len ? matcher_find(&s->m, p, shape, sn->text, sn->len, m->next, &ms, &me) : 0;
 		if (rc < 0) {
 			m->limit = true;
 			break;
