@@ -2,6 +2,10 @@
 
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /* Byte length of a whitespace character at t[i], or 0. */
 static size_t space_len(const char *t, size_t i, size_t len)
 {
@@ -96,6 +100,29 @@ static size_t bullet_len(const char *t, size_t i, size_t len)
 static const bool may_end[256] = {
 	['.'] = true, ['!'] = true, ['?'] = true, ['\n'] = true, ['\r'] = true, [0xE2] = true,
 };
+
+/* The first i' >= i below lim where a sentence may end, or lim. */
+static size_t skip_to_end(const char *t, size_t i, size_t lim)
+{
+#ifdef __SSE2__
+	/* Sixteen bytes at a time: most of a sentence is letters and spaces. */
+	const __m128i dot = _mm_set1_epi8('.'), bang = _mm_set1_epi8('!'), ask = _mm_set1_epi8('?');
+	const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'), e2 = _mm_set1_epi8((char)0xE2);
+	while (i + 16 <= lim) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+		__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, bang)),
+		                           _mm_or_si128(_mm_cmpeq_epi8(v, ask), _mm_cmpeq_epi8(v, lf)));
+		hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, e2)));
+		int mask = _mm_movemask_epi8(hit);
+		if (mask)
+			return i + (size_t)__builtin_ctz((unsigned)mask);
+		i += 16;
+	}
+#endif
+	while (i < lim && !may_end[(unsigned char)t[i]])
+		i++;
+	return i;
+}
 
 /* Abbreviations after which a period rarely ends a sentence. */
 static const char *const abbreviations[] = {
@@ -255,8 +282,7 @@ bool ps_segment_next(ps_segment *out, const char *t, size_t len, bool final, siz
 
 	while (i < len) {
 		size_t lim = len - start > max_len ? start + max_len : len;
-		while (i < lim && !may_end[(unsigned char)t[i]])
-			i++;
+		i = skip_to_end(t, i, lim);
 		if (i == len)
 			break;
 		if (i - start >= max_len) {
