@@ -178,6 +178,21 @@ static void require_all_of(builder *b, uint32_t owner, const patlist *pl)
 		}
 }
 
+static ps_status build_sink(prefilter *pf)
+{
+	const acm *m = &pf->gate_any;
+	size_t cells = (size_t)m->nstates * m->nclass;
+	pf->gate_sink = m->nstates * m->nclass;
+	pf->gate_sink_delta = malloc((cells + m->nclass) * sizeof(*pf->gate_sink_delta));
+	if (!pf->gate_sink_delta)
+		return PS_ERR_NOMEM;
+	for (size_t i = 0; i < cells; i++)
+		pf->gate_sink_delta[i] = m->delta[i] & ACM_HAS_OUTPUT ? pf->gate_sink : m->delta[i];
+	for (size_t c = 0; c < m->nclass; c++)
+		pf->gate_sink_delta[cells + c] = pf->gate_sink;
+	return PS_OK;
+}
+
 /* Per pattern (by index), the literal ids of its leading words (CSR);
  * none when it has no usable ones. */
 typedef struct lead_table {
@@ -338,6 +353,8 @@ static ps_status build_gate(prefilter *pf, const builder *b, const lead_table *l
 			lens[n++] = b->lit_len[id];
 		}
 	st = acm_build(&pf->gate_any, lits, lens, n);
+	if (st == PS_OK)
+		st = build_sink(pf);
 out:
 	free(take);
 	free(lits);
@@ -493,6 +510,7 @@ void prefilter_free(prefilter *pf)
 	acm_free(&pf->ac);
 	acm_free(&pf->gate);
 	acm_free(&pf->gate_any);
+	free(pf->gate_sink_delta);
 	free(pf->gate_ids);
 	free(pf->shape);
 	free(pf->lead_bits);
@@ -663,16 +681,25 @@ void prefilter_run(const prefilter *pf, prefilter_state *ps, const char *text, s
 
 bool prefilter_gate_possible(const prefilter *pf, const char *text, size_t len)
 {
-	const uint32_t *delta = pf->gate_any.delta;
+	const uint32_t *delta = pf->gate_sink_delta;
 	const uint8_t *cls = pf->gate_any.cls;
+	const unsigned char *t = (const unsigned char *)text;
 	uint32_t s = 0;
 	if (!delta)
 		return true;
-	for (size_t i = 0; i < len; i++) {
-		uint32_t e = delta[s + cls[(uint8_t)text[i]]];
-		if (e & ACM_HAS_OUTPUT)
+	/* Once in the sink the walk stays there: look every 32 bytes. */
+	size_t i = 0;
+	for (; i + 32 <= len; i += 32) {
+		for (size_t k = i; k < i + 32; k += 4) {
+			s = delta[s + cls[t[k]]];
+			s = delta[s + cls[t[k + 1]]];
+			s = delta[s + cls[t[k + 2]]];
+			s = delta[s + cls[t[k + 3]]];
+		}
+		if (s == pf->gate_sink)
 			return true;
-		s = e;
 	}
-	return false;
+	for (; i < len; i++)
+		s = delta[s + cls[t[i]]];
+	return s == pf->gate_sink;
 }

@@ -40,6 +40,11 @@ typedef struct prefilter {
 	/* The `any` half's words and the exotic characters alone: most
 	 * sentences have none of them, which one early-exit pass tells. */
 	acm gate_any;
+	/* gate_any's table with one more state that every transition into a
+	 * word's end leads to and that never leaves: the walk needs no test
+	 * per byte. */
+	uint32_t *gate_sink_delta;
+	uint32_t gate_sink;        /* that state, times the class count */
 	/* Per pattern (by its index): the number of its text among the distinct
 	 * expanded texts, so that patterns written alike are matched once per
 	 * sentence. */
