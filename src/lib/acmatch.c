@@ -126,6 +126,17 @@ ps_status acm_build(acm *m, const char *const *lits, const size_t *lens, size_t 
 		uint32_t t = m->delta[i];
 		m->delta[i] = t * m->nclass | (outs[t].n ? ACM_HAS_OUTPUT : 0);
 	}
+	if ((size_t)m->nstates * m->nclass < ACM16_HAS_OUTPUT) {
+		m->delta16 = malloc((size_t)m->nstates * m->nclass * sizeof(*m->delta16));
+		if (!m->delta16) {
+			st = PS_ERR_NOMEM;
+			goto out;
+		}
+		for (size_t i = 0; i < (size_t)m->nstates * m->nclass; i++) {
+			uint32_t e = m->delta[i];
+			m->delta16[i] = (uint16_t)((e & ~ACM_HAS_OUTPUT) | (e & ACM_HAS_OUTPUT ? ACM16_HAS_OUTPUT : 0));
+		}
+	}
 out:
 	if (outs)
 		for (size_t s = 0; s < total; s++)
@@ -142,6 +153,7 @@ out:
 void acm_free(acm *m)
 {
 	free(m->delta);
+	free(m->delta16);
 	free(m->out_start);
 	free(m->out_ids);
 	memset(m, 0, sizeof(*m));

@@ -17,7 +17,12 @@ typedef struct acm {
 	uint32_t nstates;
 	uint32_t *out_start;  /* per state (indexed by state number), into out_ids; nstates + 1 */
 	uint32_t *out_ids;    /* literal ids ending at each state, the fail chain's included */
+	/* The same table in 16 bits (ACM16_HAS_OUTPUT for output) when it fits,
+	 * else NULL: half the cache, which is what a walk waits on. */
+	uint16_t *delta16;
 } acm;
+
+#define ACM16_HAS_OUTPUT 0x8000u
 
 /* Build the automaton for literals lits[i] (lower case), ids 0..n-1. */
 ps_status acm_build(acm *m, const char *const *lits, const size_t *lens, size_t n);

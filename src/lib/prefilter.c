@@ -182,14 +182,16 @@ static ps_status build_sink(prefilter *pf)
 {
 	const acm *m = &pf->gate_any;
 	size_t cells = (size_t)m->nstates * m->nclass;
+	if (cells + m->nclass > UINT16_MAX)
+		return PS_OK; /* a gate this large keeps the plain walk */
 	pf->gate_sink = m->nstates * m->nclass;
 	pf->gate_sink_delta = malloc((cells + m->nclass) * sizeof(*pf->gate_sink_delta));
 	if (!pf->gate_sink_delta)
 		return PS_ERR_NOMEM;
 	for (size_t i = 0; i < cells; i++)
-		pf->gate_sink_delta[i] = m->delta[i] & ACM_HAS_OUTPUT ? pf->gate_sink : m->delta[i];
+		pf->gate_sink_delta[i] = (uint16_t)(m->delta[i] & ACM_HAS_OUTPUT ? pf->gate_sink : m->delta[i]);
 	for (size_t c = 0; c < m->nclass; c++)
-		pf->gate_sink_delta[cells + c] = pf->gate_sink;
+		pf->gate_sink_delta[cells + c] = (uint16_t)pf->gate_sink;
 	return PS_OK;
 }
 
@@ -611,28 +613,44 @@ static void record(prefilter_state *ps, uint32_t lit, uint32_t start)
 	ps->occ_start[ps->n_occ++] = start;
 }
 
+/* The literals ending at the automaton's state (a multiple of nclass)
+ * after byte i. */
+static void outputs(const prefilter *pf, prefilter_state *ps, const acm *m, const uint32_t *ids, uint8_t skip,
+                    uint32_t s, size_t i)
+{
+	uint32_t state = s / m->nclass;
+	for (uint32_t k = m->out_start[state]; k < m->out_start[state + 1]; k++) {
+		uint32_t lit = ids ? ids[m->out_ids[k]] : m->out_ids[k];
+		hit(pf, ps, lit);
+		/* Where a leading word starts, once per pass that owns it. */
+		if ((pf->lit_flags[lit] & (LIT_LEADS | skip)) == LIT_LEADS)
+			record(ps, lit, (uint32_t)(i + 1 - pf->lit_len[lit]));
+	}
+}
+
 /* One pass of automaton m; ids maps its literal ids to the prefilter's
- * (NULL: the same). */
+ * (NULL: the same); literals flagged skip are not recorded. */
 static void walk(const prefilter *pf, prefilter_state *ps, const acm *m, const uint32_t *ids, uint8_t skip,
                  const char *text, size_t len)
 {
-	const uint32_t *delta = m->delta;
+	const unsigned char *t = (const unsigned char *)text;
 	const uint8_t *cls = m->cls;
 	uint32_t s = 0;
-	if (!delta)
-		return;
-	for (size_t i = 0; i < len; i++) {
-		uint32_t e = delta[s + cls[(uint8_t)text[i]]];
-		s = e & ~ACM_HAS_OUTPUT;
-		if (e & ACM_HAS_OUTPUT) {
-			uint32_t state = s / m->nclass;
-			for (uint32_t k = m->out_start[state]; k < m->out_start[state + 1]; k++) {
-				uint32_t lit = ids ? ids[m->out_ids[k]] : m->out_ids[k];
-				hit(pf, ps, lit);
-				/* Where a leading word starts, once per pass that owns it. */
-				if ((pf->lit_flags[lit] & (LIT_LEADS | skip)) == LIT_LEADS)
-					record(ps, lit, (uint32_t)(i + 1 - pf->lit_len[lit]));
-			}
+	if (m->delta16) {
+		const uint16_t *delta = m->delta16;
+		for (size_t i = 0; i < len; i++) {
+			uint32_t e = delta[s + cls[t[i]]];
+			s = e & ~ACM16_HAS_OUTPUT;
+			if (e & ACM16_HAS_OUTPUT)
+				outputs(pf, ps, m, ids, skip, s, i);
+		}
+	} else if (m->delta) {
+		const uint32_t *delta = m->delta;
+		for (size_t i = 0; i < len; i++) {
+			uint32_t e = delta[s + cls[t[i]]];
+			s = e & ~ACM_HAS_OUTPUT;
+			if (e & ACM_HAS_OUTPUT)
+				outputs(pf, ps, m, ids, skip, s, i);
 		}
 	}
 }
@@ -679,14 +697,29 @@ void prefilter_run(const prefilter *pf, prefilter_state *ps, const char *text, s
 	prefilter_run_rest(pf, ps, text, len);
 }
 
+/* The gate's walk with an early exit, for a gate too large for the sink table. */
+static bool gate_walk(const acm *m, const unsigned char *t, size_t len)
+{
+	uint32_t s = 0;
+	for (size_t i = 0; i < len; i++) {
+		uint32_t e = m->delta[s + m->cls[t[i]]];
+		if (e & ACM_HAS_OUTPUT)
+			return true;
+		s = e;
+	}
+	return false;
+}
+
 bool prefilter_gate_possible(const prefilter *pf, const char *text, size_t len)
 {
-	const uint32_t *delta = pf->gate_sink_delta;
+	const uint16_t *delta = pf->gate_sink_delta;
 	const uint8_t *cls = pf->gate_any.cls;
 	const unsigned char *t = (const unsigned char *)text;
 	uint32_t s = 0;
-	if (!delta)
+	if (!pf->gate_any.delta)
 		return true;
+	if (!delta)
+		return gate_walk(&pf->gate_any, t, len);
 	/* Once in the sink the walk stays there: look every 32 bytes. */
 	size_t i = 0;
 	for (; i + 32 <= len; i += 32) {

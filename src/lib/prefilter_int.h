@@ -43,7 +43,7 @@ typedef struct prefilter {
 	/* gate_any's table with one more state that every transition into a
 	 * word's end leads to and that never leaves: the walk needs no test
 	 * per byte. */
-	uint32_t *gate_sink_delta;
+	uint16_t *gate_sink_delta; /* 16 bits, so the table stays in the L1 cache; NULL if too big */
 	uint32_t gate_sink;        /* that state, times the class count */
 	/* Per pattern (by its index): the number of its text among the distinct
 	 * expanded texts, so that patterns written alike are matched once per
