@@ -378,8 +378,11 @@ static void add_cue(candidate *c, const sentence *sn, ps_cue_kind kind, size_t a
 static bool eval_signal(ps_scanner *s, sentence *sn, const ps_signal *sig, candidate *c)
 {
 	const ps_ruleset *rs = s->rules;
-	occurrences act = { .count = 0 }, any = { .count = 0 };
+	/* Only the counts are set: the arrays are read up to them, and zeroing
+	 * them showed up in profiles of every in-setting sentence. */
+	occurrences act, any;
 	occurrences all[8];
+	act.count = any.count = 0;
 	size_t n_all = sig->all.count < 8 ? sig->all.count : 8;
 
 	for (size_t i = 0; i < sig->act.count && act.count < MAX_OCCURRENCES; i++)
@@ -414,7 +417,9 @@ static bool eval_signal(ps_scanner *s, sentence *sn, const ps_signal *sig, candi
 
 	for (size_t k = 0; k < act.count; k++) {
 		size_t as = act.start[k], ae = act.end[k];
-		memset(c, 0, sizeof(*c));
+		c->n_parts = c->n_cues = 0;
+		c->has_source = false;
+		c->source_start = c->source_end = 0;
 		c->signal = sig;
 		c->parts[c->n_parts++] = (part){ as, ae };
 		for (size_t i = 0; i < n_all; i++)
