@@ -2,6 +2,47 @@
 #include "cli.h"
 #include "outfile.h"
 
+/* Is the pattern one character, which PCRE2 finds as fast as memchr? */
+static bool one_character(const ps_pattern_info *pi)
+{
+	const char *t = pi->text;
+	size_t n = pi->text_len;
+	if (n == 2 && t[0] == '\\')
+		return true;
+	if (n == 0 || (unsigned char)t[0] < 0x80)
+		return n == 1;
+	size_t seq = (unsigned char)t[0] >= 0xF0 ? 4 : (unsigned char)t[0] >= 0xE0 ? 3 : 2;
+	return n == seq;
+}
+
+/* A note for each pattern the prefilter cannot skip: it runs on every
+ * sentence that gets as far as it. Returns their number. */
+static size_t report_slow(const ps_ruleset *rules)
+{
+	size_t slow = 0;
+	for (size_t i = 0; i < ps_ruleset_pattern_count(rules); i++) {
+		ps_pattern_info pi;
+		if (ps_ruleset_pattern(&pi, rules, i) != PS_OK || pi.literal_sets || one_character(&pi))
+			continue;
+		/* A lexicon's pattern is listed with every use; one note is enough. */
+		bool seen = false;
+		for (size_t k = 0; k < i && !seen; k++) {
+			ps_pattern_info other;
+			seen = ps_ruleset_pattern(&other, rules, k) == PS_OK && other.file == pi.file &&
+			       other.line == pi.line && other.column == pi.column;
+		}
+		if (seen)
+			continue;
+		slow++;
+		fprintf(stderr,
+		        "%s:%zu:%zu: note: slow pattern (%s): no text of two or more characters is in every match, so "
+		        "the prefilter cannot skip it and it runs on every sentence that reaches it; spell one out "
+		        "if you can\n",
+		        pi.file, pi.line, pi.column, pi.role);
+	}
+	return slow;
+}
+
 int cmd_lint(const cli_options *o)
 {
 	const char *given = o->n_paths ? o->paths[0] : o->rules;
@@ -24,8 +65,12 @@ int cmd_lint(const cli_options *o)
 		size_t examples = 0;
 		for (size_t i = 0; i < ps_ruleset_clause_count(rules); i++)
 			examples += ps_clause_example_count(ps_ruleset_clause(rules, i));
-		printf("%s: ok: %zu clauses, %zu signals, %zu examples, %zu warnings\n", path,
-		       ps_ruleset_clause_count(rules), ps_ruleset_signal_count(rules), examples, ps_diags_count(diags));
+		size_t slow = report_slow(rules);
+		printf("%s: ok: %zu clauses, %zu signals, %zu examples, %zu warnings", path, ps_ruleset_clause_count(rules),
+		       ps_ruleset_signal_count(rules), examples, ps_diags_count(diags));
+		if (slow)
+			printf(", %zu slow pattern%s", slow, slow == 1 ? "" : "s");
+		putchar('\n');
 	} else {
 		size_t errors = ps_diags_errors(diags);
 		if (st == PS_ERR_RULES)
