@@ -31,11 +31,32 @@ void pattern_ctx_done(pattern_ctx *ctx)
 	ctx->cctx = NULL;
 }
 
-void pattern_free_codes(pcre2_code **codes, size_t n)
+void pattern_free_progs(pattern_prog **progs, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		pcre2_code_free(codes[i]);
-	free(codes);
+	/* The programs themselves live in the ruleset's arena. */
+	for (size_t i = 0; i < n; i++) {
+		pcre2_code_free(progs[i]->code);
+		pthread_rwlock_destroy(&progs[i]->lock);
+	}
+	free(progs);
+}
+
+int pattern_prog_jit(pattern_prog *prog)
+{
+	int state = atomic_load_explicit(&prog->jit, memory_order_acquire);
+	if (state != PROG_JIT_PENDING)
+		return state;
+	/* A lock that fails leaves the program pending, and the caller runs the
+	 * interpreter. */
+	if (pthread_rwlock_wrlock(&prog->lock) != 0)
+		return state;
+	state = atomic_load_explicit(&prog->jit, memory_order_relaxed);
+	if (state == PROG_JIT_PENDING) {
+		state = pcre2_jit_compile(prog->code, PCRE2_JIT_COMPLETE) == 0 ? PROG_JIT_READY : PROG_JIT_NONE;
+		atomic_store_explicit(&prog->jit, state, memory_order_release);
+	}
+	pthread_rwlock_unlock(&prog->lock);
+	return state;
 }
 
 size_t pattern_edit_distance(const char *a, size_t alen, const char *b, size_t blen)
@@ -406,18 +427,36 @@ out:
 	return st;
 }
 
-static ps_status remember_code(pattern_ctx *ctx, pcre2_code *code)
+/* Take ownership of code as a new program; on failure code is freed. */
+static ps_status new_prog(pattern_prog **out, pattern_ctx *ctx, pcre2_code *code)
 {
-	if (ctx->n_codes == ctx->cap_codes) {
-		size_t cap = ctx->cap_codes ? ctx->cap_codes * 2 : 64;
-		pcre2_code **codes = realloc(ctx->codes, cap * sizeof(*codes));
-		if (!codes)
-			return PS_ERR_NOMEM;
-		ctx->codes = codes;
-		ctx->cap_codes = cap;
+	pattern_prog *prog = NULL;
+	ps_status st = PS_OK;
+
+	*out = NULL;
+	if (ctx->n_progs == ctx->cap_progs) {
+		size_t cap = ctx->cap_progs ? ctx->cap_progs * 2 : 64;
+		pattern_prog **progs = realloc(ctx->progs, cap * sizeof(*progs));
+		if (!progs) {
+			st = PS_ERR_NOMEM;
+			goto out;
+		}
+		ctx->progs = progs;
+		ctx->cap_progs = cap;
 	}
-	ctx->codes[ctx->n_codes++] = code;
-	return PS_OK;
+	prog = arena_alloc(ctx->a, sizeof(*prog));
+	if (!prog || pthread_rwlock_init(&prog->lock, NULL) != 0) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	prog->code = code;
+	atomic_init(&prog->jit, ctx->jit_available ? PROG_JIT_PENDING : PROG_JIT_NONE);
+	ctx->progs[ctx->n_progs++] = prog;
+	*out = prog;
+	code = NULL;
+out:
+	pcre2_code_free(code);
+	return st;
 }
 
 static void find_source_groups(ps_pattern *p)
@@ -439,11 +478,12 @@ ps_status pattern_compile(ps_pattern **out, pattern_ctx *ctx, const char *file, 
 {
 	sbuf b = { 0 };
 	pcre2_code *code = NULL;
+	pattern_prog *prog = NULL;
 	ps_status st = PS_OK;
 	ps_pattern *p = NULL;
 
 	*out = NULL;
-	if (ctx->n_codes >= PS_MAX_PATTERNS) {
+	if (ctx->n_progs >= PS_MAX_PATTERNS) {
 		char msg[160];
 		snprintf(msg, sizeof msg, "more than %u patterns in the pack; split it into smaller packs",
 		         (unsigned)PS_MAX_PATTERNS);
@@ -472,22 +512,18 @@ ps_status pattern_compile(ps_pattern **out, pattern_ctx *ctx, const char *file, 
 	st = compile_expanded(&code, ctx, file, scalar, &b);
 	if (st != PS_OK)
 		goto out;
-	if (ctx->jit_available && pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) != 0) {
-		st = error_at(ctx, file, scalar, 0, "pattern could not be JIT-compiled; simplify it");
-		goto out;
-	}
-	st = remember_code(ctx, code);
+	st = new_prog(&prog, ctx, code);
+	code = NULL; /* the program's now, or freed */
 	if (st != PS_OK)
 		goto out;
 	p = arena_alloc(ctx->a, sizeof(*p));
 	if (!p) {
-		code = NULL; /* remembered; freed with the pack */
 		st = PS_ERR_NOMEM;
 		goto out;
 	}
-	p->code = code;
+	p->code = prog->code;
+	p->prog = prog;
 	p->index = UINT32_MAX;
-	code = NULL;
 	p->text = scalar->str;
 	p->text_len = scalar->len;
 	p->expanded = arena_strndup(ctx->a, b.p, b.len);
@@ -515,12 +551,22 @@ int pattern_match(const ps_pattern *p, pcre2_match_data *md, pcre2_match_context
 {
 	if (start > len)
 		return 0;
+	int state = options & PCRE2_NO_JIT ? atomic_load_explicit(&p->prog->jit, memory_order_acquire)
+	                                   : pattern_prog_jit(p->prog);
+	/* pcre2_match looks for JIT code even when told not to run it, so while
+	 * another thread may still be compiling it, the interpreter holds that
+	 * off. Should the lock fail, the interpreter runs all the same. */
+	bool shared = state == PROG_JIT_PENDING && pthread_rwlock_rdlock(&p->prog->lock) == 0;
+	if (state != PROG_JIT_READY)
+		options |= PCRE2_NO_JIT;
 	int rc = pcre2_match(p->code, (PCRE2_SPTR)subject, len, start, options, md, mc);
 	/* The JIT stack is sized for news sentences; a subject that needs more
 	 * gets PCRE2's interpreter, which keeps its frames on the heap under the
 	 * match and depth limits. */
 	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
 		rc = pcre2_match(p->code, (PCRE2_SPTR)subject, len, start, options | PCRE2_NO_JIT, md, mc);
+	if (shared)
+		pthread_rwlock_unlock(&p->prog->lock);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT ||
