@@ -29,6 +29,9 @@ void pattern_ctx_done(pattern_ctx *ctx)
 {
 	pcre2_compile_context_free(ctx->cctx);
 	ctx->cctx = NULL;
+	free(ctx->by_expansion);
+	ctx->by_expansion = NULL;
+	ctx->n_by_expansion = ctx->cap_by_expansion = 0;
 }
 
 void pattern_free_progs(pattern_prog **progs, size_t n)
@@ -459,6 +462,54 @@ out:
 	return st;
 }
 
+/* FNV-1a: expansions are short and few, and this runs once per pattern. */
+static size_t hash_text(const char *s, size_t len)
+{
+	uint64_t h = 14695981039346656037u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+	return (size_t)h;
+}
+
+/* The slot of the pattern that expanded to text, or the empty slot where it
+ * would go. The table is never full. */
+static const ps_pattern **expansion_slot(const pattern_ctx *ctx, const char *text, size_t len)
+{
+	size_t mask = ctx->cap_by_expansion - 1;
+	for (size_t i = hash_text(text, len) & mask;; i = (i + 1) & mask) {
+		const ps_pattern *p = ctx->by_expansion[i];
+		if (!p || (p->expanded_len == len && !memcmp(p->expanded, text, len)))
+			return &ctx->by_expansion[i];
+	}
+}
+
+static const ps_pattern *find_expansion(const pattern_ctx *ctx, const char *text, size_t len)
+{
+	return ctx->cap_by_expansion ? *expansion_slot(ctx, text, len) : NULL;
+}
+
+static ps_status remember_expansion(pattern_ctx *ctx, const ps_pattern *p)
+{
+	/* Kept at most half full, so probes stay short. */
+	if (2 * (ctx->n_by_expansion + 1) > ctx->cap_by_expansion) {
+		pattern_ctx grown = *ctx;
+		grown.cap_by_expansion = ctx->cap_by_expansion ? 2 * ctx->cap_by_expansion : 1024;
+		grown.by_expansion = calloc(grown.cap_by_expansion, sizeof(*grown.by_expansion));
+		if (!grown.by_expansion)
+			return PS_ERR_NOMEM;
+		for (size_t i = 0; i < ctx->cap_by_expansion; i++)
+			if (ctx->by_expansion[i])
+				*expansion_slot(&grown, ctx->by_expansion[i]->expanded, ctx->by_expansion[i]->expanded_len) =
+					ctx->by_expansion[i];
+		free(ctx->by_expansion);
+		ctx->by_expansion = grown.by_expansion;
+		ctx->cap_by_expansion = grown.cap_by_expansion;
+	}
+	*expansion_slot(ctx, p->expanded, p->expanded_len) = p;
+	ctx->n_by_expansion++;
+	return PS_OK;
+}
+
 static void find_source_groups(ps_pattern *p)
 {
 	uint32_t count = 0, size = 0;
@@ -474,16 +525,45 @@ static void find_source_groups(ps_pattern *p)
 	}
 }
 
+/* Compile the expansion in b into p, which the first pattern of that
+ * expansion becomes. */
+static ps_status compile_first(ps_pattern *p, pattern_ctx *ctx, const char *file, const ynode *scalar,
+                               const sbuf *b)
+{
+	pcre2_code *code = NULL;
+	pattern_prog *prog = NULL;
+	ps_status st = compile_expanded(&code, ctx, file, scalar, b);
+	if (st != PS_OK)
+		goto out;
+	st = new_prog(&prog, ctx, code);
+	code = NULL; /* the program's now, or freed */
+	if (st != PS_OK)
+		goto out;
+	p->code = prog->code;
+	p->prog = prog;
+	p->expanded = arena_strndup(ctx->a, b->p, b->len);
+	p->expanded_len = b->len;
+	if (!p->expanded) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	find_source_groups(p);
+	st = literal_require(&p->req, ctx->a, p->expanded, p->expanded_len);
+	if (st == PS_OK)
+		st = remember_expansion(ctx, p);
+out:
+	pcre2_code_free(code);
+	return st;
+}
+
 ps_status pattern_compile(ps_pattern **out, pattern_ctx *ctx, const char *file, const ynode *scalar)
 {
 	sbuf b = { 0 };
-	pcre2_code *code = NULL;
-	pattern_prog *prog = NULL;
 	ps_status st = PS_OK;
 	ps_pattern *p = NULL;
 
 	*out = NULL;
-	if (ctx->n_progs >= PS_MAX_PATTERNS) {
+	if (ctx->n_patterns >= PS_MAX_PATTERNS) {
 		char msg[160];
 		snprintf(msg, sizeof msg, "more than %u patterns in the pack; split it into smaller packs",
 		         (unsigned)PS_MAX_PATTERNS);
@@ -509,39 +589,36 @@ ps_status pattern_compile(ps_pattern **out, pattern_ctx *ctx, const char *file, 
 		st = error_at(ctx, file, scalar, 0, msg);
 		goto out;
 	}
-	st = compile_expanded(&code, ctx, file, scalar, &b);
-	if (st != PS_OK)
-		goto out;
-	st = new_prog(&prog, ctx, code);
-	code = NULL; /* the program's now, or freed */
-	if (st != PS_OK)
-		goto out;
 	p = arena_alloc(ctx->a, sizeof(*p));
 	if (!p) {
 		st = PS_ERR_NOMEM;
 		goto out;
 	}
-	p->code = prog->code;
-	p->prog = prog;
 	p->index = UINT32_MAX;
 	p->text = scalar->str;
 	p->text_len = scalar->len;
-	p->expanded = arena_strndup(ctx->a, b.p, b.len);
-	p->expanded_len = b.len;
 	p->file = file;
 	p->line = scalar->line;
 	p->col = scalar->col;
-	if (!p->expanded) {
-		st = PS_ERR_NOMEM;
-		goto out;
+	const ps_pattern *twin = find_expansion(ctx, b.p, b.len);
+	if (twin) {
+		/* The same text compiles the same and requires the same words;
+		 * many patterns are a lexicon alone, so twins are common. */
+		p->code = twin->code;
+		p->prog = twin->prog;
+		p->expanded = twin->expanded;
+		p->expanded_len = twin->expanded_len;
+		memcpy(p->source_groups, twin->source_groups, sizeof(p->source_groups));
+		p->n_source_groups = twin->n_source_groups;
+		p->req = twin->req;
+	} else {
+		st = compile_first(p, ctx, file, scalar, &b);
+		if (st != PS_OK)
+			goto out;
 	}
-	find_source_groups(p);
-	st = literal_require(&p->req, ctx->a, p->expanded, p->expanded_len);
-	if (st != PS_OK)
-		goto out;
+	ctx->n_patterns++;
 	*out = p;
 out:
-	pcre2_code_free(code);
 	sb_free(&b);
 	return st;
 }

@@ -67,11 +67,17 @@ typedef struct pattern_ctx {
 	pcre2_compile_context *cctx;
 	pattern_prog **progs;     /* every compiled program, for freeing (malloc'd) */
 	size_t n_progs, cap_progs;
+	size_t n_patterns;        /* compiled so far, for the pack's limit */
+	/* The first pattern of each expansion (open addressing, malloc'd): many
+	 * patterns expand to the same text, and compile to the same program. */
+	const ps_pattern **by_expansion;
+	size_t n_by_expansion, cap_by_expansion;
 	bool jit_available;
 } pattern_ctx;
 
 ps_status pattern_ctx_init(pattern_ctx *ctx, arena *a, ps_diags *diags);
-/* Frees the compile context; compiled programs stay with ctx->progs. */
+/* Frees the compile context and its look-up table; compiled programs stay
+ * with ctx->progs. */
 void pattern_ctx_done(pattern_ctx *ctx);
 void pattern_free_progs(pattern_prog **progs, size_t n);
 

@@ -1,6 +1,6 @@
 /* Patterns: JIT code is compiled on a pattern's first use, not at load; once,
  * whichever thread gets there first; never when the caller asks for PCRE2's
- * interpreter. */
+ * interpreter. Patterns that expand to the same text share one program. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,6 +141,76 @@ START_TEST(jit_all_compiles_every_pattern)
 }
 END_TEST
 
+START_TEST(identical_expansions_share_one_program)
+{
+	static const char yaml[] =
+		"pactscan: 1\n"
+		"lexicons:\n"
+		"  hamas: [Hamas, the militant group]\n"
+		"setting:\n"
+		"  any: ['@hamas', Gaza]\n"
+		"clause:\n"
+		"  id: c1\n"
+		"  point: 1\n"
+		"  title: T\n"
+		"  summary: S\n"
+		"signals:\n"
+		"  - id: s1\n"
+		"    stance: support\n"
+		"    act: '@hamas'\n"
+		"    all: [Gaza]\n";
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(yaml, &diags);
+	ck_assert_ptr_nonnull(rules);
+	ck_assert_uint_eq(rules->n_patterns, 4);
+	const ps_pattern *const *p = (const ps_pattern *[]){ rules->patterns[0].pattern, rules->patterns[1].pattern,
+	                                                    rules->patterns[2].pattern, rules->patterns[3].pattern };
+	ck_assert_ptr_eq(p[0]->prog, p[2]->prog);   /* '@hamas' twice */
+	ck_assert_ptr_eq(p[1]->prog, p[3]->prog);   /* Gaza twice */
+	ck_assert_ptr_ne(p[0]->prog, p[1]->prog);
+	ck_assert_uint_eq(rules->n_progs, 2);
+	/* Each keeps its own place and index, and the twin's requirements. */
+	ps_pattern_info a, b;
+	ck_assert_int_eq(ps_ruleset_pattern(&a, rules, 0), PS_OK);
+	ck_assert_int_eq(ps_ruleset_pattern(&b, rules, 2), PS_OK);
+	ck_assert_uint_eq(a.line, 5);
+	ck_assert_uint_eq(b.line, 14);
+	ck_assert_str_eq(a.expanded, b.expanded);
+	ck_assert_uint_eq(a.literal_sets, 1);
+	ck_assert_uint_eq(b.literal_sets, 1);
+	ck_assert_uint_eq(p[2]->index, 2);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
+START_TEST(each_of_identical_bad_patterns_is_reported)
+{
+	static const char yaml[] =
+		"pactscan: 1\n"
+		"clause:\n"
+		"  id: c1\n"
+		"  point: 1\n"
+		"  title: T\n"
+		"  summary: S\n"
+		"signals:\n"
+		"  - id: s1\n"
+		"    stance: support\n"
+		"    act: 'freed (them'\n"
+		"  - id: s2\n"
+		"    stance: support\n"
+		"    act: 'freed (them'\n";
+	ps_diags *diags = NULL;
+	ck_assert_ptr_null(load_yaml(yaml, &diags));
+	ck_assert_uint_eq(ps_diags_errors(diags), 2);
+	ck_assert_uint_eq(ps_diags_get(diags, 0)->line, 10);
+	ck_assert_uint_eq(ps_diags_get(diags, 1)->line, 13);
+	ck_assert_uint_eq(ps_diags_get(diags, 0)->column, 22);
+	ck_assert_uint_eq(ps_diags_get(diags, 1)->column, 22);
+	ps_diags_free(diags);
+}
+END_TEST
+
 static const char *const sentences[] = {
 	"Israeli forces withdrew from parts of Gaza City on Friday, the army said.",
 	"Hamas released the remaining 20 living hostages to the Red Cross.",
@@ -251,6 +321,8 @@ int main(void)
 	tcase_add_test(tc, no_jit_matches_in_the_interpreter_and_compiles_nothing);
 	tcase_add_test(tc, jit_all_compiles_every_pattern);
 	tcase_add_test(tc, threads_sharing_first_use_agree_with_the_interpreter);
+	tcase_add_test(tc, identical_expansions_share_one_program);
+	tcase_add_test(tc, each_of_identical_bad_patterns_is_reported);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
