@@ -515,12 +515,73 @@ static info parse_quantified(parser *P)
 	}
 }
 
+/* A character that stands for itself wherever it is: not syntax, not one
+ * that is syntax somewhere (braces), and ASCII. */
+static bool is_plain(char c)
+{
+	switch (c) {
+	case '\\': case '^': case '$': case '.': case '[': case ']': case '|': case '(': case ')':
+	case '?': case '*': case '+': case '{': case '}': case '\0':
+		return false;
+	default:
+		return (unsigned char)c < 0x80;
+	}
+}
+
+static bool is_quantifier(char c)
+{
+	return c == '?' || c == '*' || c == '+' || c == '{';
+}
+
+static size_t max_len(const strv *v)
+{
+	size_t m = 0;
+	for (size_t i = 0; i < v->n; i++)
+		if (v->l[i] > m)
+			m = v->l[i];
+	return m;
+}
+
+/* Append to every string of run the plain characters at P->i, as many as
+ * fit in room and are not quantified, in one step: the same as crossing
+ * run with one character after another, without a string per character.
+ * Returns how many were taken. */
+static size_t take_plain(parser *P, strv *run, size_t room)
+{
+	size_t k = 0;
+	while (k < room && P->i + k < P->len && is_plain(P->p[P->i + k]) &&
+	       !(P->i + k + 1 < P->len && is_quantifier(P->p[P->i + k + 1])))
+		k++;
+	if (!k)
+		return 0;
+	strv v = strv_alloc(P, run->n);
+	for (size_t i = 0; i < run->n && !P->failed; i++) {
+		char *s = arena_alloc(P->tmp, run->l[i] + k + 1);
+		if (!s) {
+			P->failed = true;
+			break;
+		}
+		memcpy(s, run->s[i], run->l[i]);
+		for (size_t j = 0; j < k; j++)
+			s[run->l[i] + j] = lower(P->p[P->i + j]);
+		v.s[i] = s;
+		v.l[i] = run->l[i] + k;
+	}
+	v.n = run->n;
+	*run = v;
+	P->i += k;
+	return k;
+}
+
 static info parse_concat(parser *P)
 {
 	info out = { .exact = true };
 	strv run = empty_info(P).ex;
 	bool cut = false;
 	while (!at_end(P) && !P->failed && P->p[P->i] != '|' && P->p[P->i] != ')') {
+		size_t longest = max_len(&run);
+		if (longest < LIT_MAX && take_plain(P, &run, LIT_MAX - longest))
+			continue;
 		info a = parse_quantified(P);
 		if (a.exact) {
 			strv joined;
