@@ -1,6 +1,7 @@
 #include "literal_int.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 /* Most strings an exact set may hold before it is cut, and their length. */
@@ -609,32 +610,106 @@ static info parse_concat(parser *P)
 	return out;
 }
 
+/* A union built one set at a time: the strings in the order first added,
+ * as strv_union keeps them, with a hash index so that adding one does not
+ * scan the others. An alternation of many words (a lexicon) is common. */
+typedef struct strset {
+	strv v;
+	size_t cap;
+	uint32_t *slot;       /* 1 + index into v; 0 for an empty slot */
+	size_t n_slots;       /* a power of two, at least twice v.n */
+} strset;
+
+static size_t hash_str(const char *s, size_t l)
+{
+	uint64_t h = 14695981039346656037u;
+	for (size_t i = 0; i < l; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+	return (size_t)h;
+}
+
+/* The slot holding s, or the empty slot where it would go. */
+static uint32_t *strset_slot(const strset *set, const char *s, size_t l)
+{
+	size_t mask = set->n_slots - 1;
+	for (size_t i = hash_str(s, l) & mask;; i = (i + 1) & mask) {
+		uint32_t k = set->slot[i];
+		if (!k || (set->v.l[k - 1] == l && !memcmp(set->v.s[k - 1], s, l)))
+			return &set->slot[i];
+	}
+}
+
+static void strset_add(parser *P, strset *set, const char *s, size_t l)
+{
+	if (P->failed)
+		return;
+	if (2 * (set->v.n + 1) > set->n_slots) {
+		strset grown = *set;
+		grown.n_slots = set->n_slots ? 2 * set->n_slots : 32;
+		grown.slot = arena_alloc(P->tmp, grown.n_slots * sizeof(*grown.slot));
+		if (!grown.slot) {
+			P->failed = true;
+			return;
+		}
+		for (size_t k = 0; k < set->v.n; k++)
+			*strset_slot(&grown, set->v.s[k], set->v.l[k]) = (uint32_t)k + 1;
+		*set = grown;
+	}
+	uint32_t *at = strset_slot(set, s, l);
+	if (*at)
+		return;
+	if (set->v.n == set->cap) {
+		strv v = strv_alloc(P, set->cap ? 2 * set->cap : 16);
+		if (P->failed)
+			return;
+		if (set->v.n) {
+			memcpy(v.s, set->v.s, set->v.n * sizeof(*v.s));
+			memcpy(v.l, set->v.l, set->v.n * sizeof(*v.l));
+		}
+		v.n = set->v.n;
+		set->cap = set->cap ? 2 * set->cap : 16;
+		set->v = v;
+	}
+	set->v.s[set->v.n] = s;
+	set->v.l[set->v.n++] = l;
+	*at = (uint32_t)set->v.n;
+}
+
+static void strset_add_all(parser *P, strset *set, const strv *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		strset_add(P, set, v->s[i], v->l[i]);
+}
+
 static info parse_alt(parser *P)
 {
 	info first = parse_concat(P);
 	if (peek(P, 0) != '|')
 		return first;
 	bool exact = first.exact;
-	strv ex = first.ex;
+	strset ex = { 0 }, any = { 0 };
+	strset_add_all(P, &ex, &first.ex);
 	const strv *b = best_of(&first);
-	strv any = b ? *b : (strv){ 0 };
 	bool all_have = b != NULL;
+	if (b)
+		strset_add_all(P, &any, b);
 	while (peek(P, 0) == '|' && !P->failed) {
 		P->i++;
 		info next = parse_concat(P);
-		if (exact && next.exact && ex.n + next.ex.n <= EXACT_MAX)
-			ex = strv_union(P, ex, next.ex);
+		if (exact && next.exact && ex.v.n + next.ex.n <= EXACT_MAX)
+			strset_add_all(P, &ex, &next.ex);
 		else
 			exact = false;
 		b = best_of(&next);
-		if (b && all_have)
-			any = strv_union(P, any, *b);
-		else
+		/* Past the size limit the set is dropped, so stop growing it. */
+		if (b && all_have && any.v.n <= LITERAL_MAX_SET_SIZE)
+			strset_add_all(P, &any, b);
+		else if (!b)
 			all_have = false;
 	}
-	info out = { .exact = exact, .ex = exact ? ex : (strv){ 0 } };
-	if (all_have && any.n <= LITERAL_MAX_SET_SIZE)
-		out.req = req_add(P, out.req, any);
+	info out = { .exact = exact, .ex = exact ? ex.v : (strv){ 0 } };
+	if (all_have && any.v.n <= LITERAL_MAX_SET_SIZE)
+		out.req = req_add(P, out.req, any.v);
 	return out;
 }
 
