@@ -33,6 +33,7 @@ typedef struct parser {
 	arena *tmp;
 	bool failed;          /* out of memory, or syntax this does not model */
 	int depth;
+	strv empty;           /* just the empty string, shared: strvs are never changed */
 } parser;
 
 static strv strv_alloc(parser *P, size_t n)
@@ -80,9 +81,33 @@ static strv strv_union(parser *P, strv a, strv b)
 	return v;
 }
 
+static bool empty_only(const strv *v)
+{
+	return v->n == 1 && v->l[0] == 0;
+}
+
+static size_t max_len(const strv *v)
+{
+	size_t m = 0;
+	for (size_t i = 0; i < v->n; i++)
+		if (v->l[i] > m)
+			m = v->l[i];
+	return m;
+}
+
 /* Every a followed by every b; false when the result would be too big. */
 static bool strv_cross(parser *P, strv a, strv b, strv *out)
 {
+	/* Every concatenation starts from the empty string, and an anchor or
+	 * \b is one: crossing with it alone gives the other side, which holds
+	 * distinct strings as every strv does, so there is nothing to copy. */
+	if (empty_only(&a) || empty_only(&b)) {
+		const strv *other = empty_only(&a) ? &b : &a;
+		if (other->n > EXACT_MAX || max_len(other) > LIT_MAX)
+			return false;
+		*out = *other;
+		return true;
+	}
 	if (a.n * b.n > EXACT_MAX)
 		return false;
 	strv v = strv_alloc(P, a.n * b.n);
@@ -163,10 +188,9 @@ static const strv *best_of(const info *x)
 	return best;
 }
 
-static info empty_info(parser *P)
+static info empty_info(const parser *P)
 {
-	static const char nothing[1] = "";
-	return (info){ .exact = true, .ex = strv_one(P, nothing, 0) };
+	return (info){ .exact = true, .ex = P->empty };
 }
 
 static info unknown_info(void)
@@ -534,15 +558,6 @@ static bool is_quantifier(char c)
 	return c == '?' || c == '*' || c == '+' || c == '{';
 }
 
-static size_t max_len(const strv *v)
-{
-	size_t m = 0;
-	for (size_t i = 0; i < v->n; i++)
-		if (v->l[i] > m)
-			m = v->l[i];
-	return m;
-}
-
 /* Append to every string of run the plain characters at P->i, as many as
  * fit in room and are not quantified, in one step: the same as crossing
  * run with one character after another, without a string per character.
@@ -620,6 +635,7 @@ typedef struct strset {
 	size_t n_slots;       /* a power of two, at least twice v.n */
 } strset;
 
+/* FNV-1a: the strings are short. */
 static size_t hash_str(const char *s, size_t l)
 {
 	uint64_t h = 14695981039346656037u;
@@ -723,9 +739,11 @@ ps_status literal_require(litreq *out, arena *a, const char *pattern, size_t len
 	arena tmp;
 	parser P = { .p = pattern, .len = len, .tmp = &tmp };
 	ps_status st = PS_OK;
+	static const char nothing[1] = "";
 
 	memset(out, 0, sizeof(*out));
 	arena_init(&tmp, 16384);
+	P.empty = strv_one(&P, nothing, 0);
 	info x = parse_alt(&P);
 	if (P.failed || !at_end(&P))
 		goto out; /* require nothing: always sound */
