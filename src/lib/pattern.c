@@ -353,6 +353,14 @@ static ps_status expand(pattern_ctx *ctx, sbuf *out, const char *file, const yno
 	return out->failed ? PS_ERR_NOMEM : PS_OK;
 }
 
+static bool may_hold_callout(const char *text, size_t len)
+{
+	for (size_t i = 0; i + 2 < len; i++)
+		if (text[i] == '(' && text[i + 1] == '?' && text[i + 2] == 'C')
+			return true;
+	return false;
+}
+
 static int count_callout(pcre2_callout_enumerate_block *block, void *data)
 {
 	(void)block;
@@ -376,8 +384,11 @@ static ps_status compile_expanded(pcre2_code **code, pattern_ctx *ctx, const cha
 		snprintf(msg, sizeof msg, "pattern does not compile: %s", (const char *)text);
 		return error_at(ctx, file, scalar, off, msg);
 	}
+	/* Every callout is written "(?C"; without one, walking the code for
+	 * callouts would find none. */
 	int callouts = 0;
-	pcre2_callout_enumerate(*code, count_callout, &callouts);
+	if (may_hold_callout(b->p, b->len))
+		pcre2_callout_enumerate(*code, count_callout, &callouts);
 	if (callouts) {
 		pcre2_code_free(*code);
 		*code = NULL;
