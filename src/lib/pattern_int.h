@@ -90,10 +90,10 @@ int pattern_prog_jit(pattern_prog *prog);
 ps_status pattern_compile(ps_pattern **out, pattern_ctx *ctx, const char *file,
                           const ynode *scalar);
 
-/* Find the first match at or after start. The pattern's JIT code is
- * compiled here on first use unless options hold PCRE2_NO_JIT. Returns 1 and sets *ms, *me on a
+/* Find the first match at or after start. Returns 1 and sets *ms, *me on a
  * match, 0 when there is none, -1 when a match or depth limit was hit, -2 on
- * another matching error. */
+ * another matching error. The pattern's JIT code is compiled on its first
+ * match, unless options hold PCRE2_NO_JIT. */
 int pattern_match(const ps_pattern *p, pcre2_match_data *md, pcre2_match_context *mc, uint32_t options,
                   const char *subject, size_t len, size_t start, size_t *ms, size_t *me);
 
