@@ -3,7 +3,11 @@
  * Loading a rule pack: clauses, signals, lexicons, cues and the setting gate.
  *
  * A ps_ruleset is immutable once loaded: one set may be shared by any number
- * of scanners on any number of threads.
+ * of scanners on any number of threads. The one thing that changes inside is
+ * not visible: each pattern is compiled to PCRE2's JIT code on its first use
+ * by a scanner, under a lock of its own, so a set loads fast and a scan pays
+ * only for the patterns it runs. ps_ruleset_jit_all() compiles them all at
+ * once, for predictable latency.
  */
 #ifndef PACTSCAN_RULESET_H
 #define PACTSCAN_RULESET_H
@@ -87,6 +91,16 @@ PS_API ps_status ps_ruleset_load(ps_ruleset **out, const char *path, ps_diags *d
  */
 PS_API ps_status ps_ruleset_load_string(ps_ruleset **out, const char *name,
                                         const char *yaml, size_t len, ps_diags *diags);
+
+/**
+ * JIT-compile every pattern now rather than on first use, so that no scan
+ * pays for it later. Safe while scanners use the set. A pattern the JIT
+ * cannot compile (or every one, when PCRE2 has no JIT) runs in PCRE2's
+ * interpreter, as it would on first use.
+ *
+ * @return PS_OK; PS_ERR_INVALID for NULL
+ */
+PS_API ps_status ps_ruleset_jit_all(const ps_ruleset *rules);
 
 /** Free a ruleset. Accepts NULL. No scanner may use it afterwards. */
 PS_API void ps_ruleset_free(ps_ruleset *rules);

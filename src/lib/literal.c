@@ -1,6 +1,7 @@
 #include "literal_int.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 /* Most strings an exact set may hold before it is cut, and their length. */
@@ -32,6 +33,7 @@ typedef struct parser {
 	arena *tmp;
 	bool failed;          /* out of memory, or syntax this does not model */
 	int depth;
+	strv empty;           /* just the empty string, shared: strvs are never changed */
 } parser;
 
 static strv strv_alloc(parser *P, size_t n)
@@ -79,9 +81,33 @@ static strv strv_union(parser *P, strv a, strv b)
 	return v;
 }
 
+static bool empty_only(const strv *v)
+{
+	return v->n == 1 && v->l[0] == 0;
+}
+
+static size_t max_len(const strv *v)
+{
+	size_t m = 0;
+	for (size_t i = 0; i < v->n; i++)
+		if (v->l[i] > m)
+			m = v->l[i];
+	return m;
+}
+
 /* Every a followed by every b; false when the result would be too big. */
 static bool strv_cross(parser *P, strv a, strv b, strv *out)
 {
+	/* Every concatenation starts from the empty string, and an anchor or
+	 * \b is one: crossing with it alone gives the other side, which holds
+	 * distinct strings as every strv does, so there is nothing to copy. */
+	if (empty_only(&a) || empty_only(&b)) {
+		const strv *other = empty_only(&a) ? &b : &a;
+		if (other->n > EXACT_MAX || max_len(other) > LIT_MAX)
+			return false;
+		*out = *other;
+		return true;
+	}
 	if (a.n * b.n > EXACT_MAX)
 		return false;
 	strv v = strv_alloc(P, a.n * b.n);
@@ -162,10 +188,9 @@ static const strv *best_of(const info *x)
 	return best;
 }
 
-static info empty_info(parser *P)
+static info empty_info(const parser *P)
 {
-	static const char nothing[1] = "";
-	return (info){ .exact = true, .ex = strv_one(P, nothing, 0) };
+	return (info){ .exact = true, .ex = P->empty };
 }
 
 static info unknown_info(void)
@@ -515,12 +540,64 @@ static info parse_quantified(parser *P)
 	}
 }
 
+/* A character that stands for itself wherever it is: not syntax, not one
+ * that is syntax somewhere (braces), and ASCII. */
+static bool is_plain(char c)
+{
+	switch (c) {
+	case '\\': case '^': case '$': case '.': case '[': case ']': case '|': case '(': case ')':
+	case '?': case '*': case '+': case '{': case '}': case '\0':
+		return false;
+	default:
+		return (unsigned char)c < 0x80;
+	}
+}
+
+static bool is_quantifier(char c)
+{
+	return c == '?' || c == '*' || c == '+' || c == '{';
+}
+
+/* Append to every string of run the plain characters at P->i, as many as
+ * fit in room and are not quantified, in one step: the same as crossing
+ * run with one character after another, without a string per character.
+ * Returns how many were taken. */
+static size_t take_plain(parser *P, strv *run, size_t room)
+{
+	size_t k = 0;
+	while (k < room && P->i + k < P->len && is_plain(P->p[P->i + k]) &&
+	       !(P->i + k + 1 < P->len && is_quantifier(P->p[P->i + k + 1])))
+		k++;
+	if (!k)
+		return 0;
+	strv v = strv_alloc(P, run->n);
+	for (size_t i = 0; i < run->n && !P->failed; i++) {
+		char *s = arena_alloc(P->tmp, run->l[i] + k + 1);
+		if (!s) {
+			P->failed = true;
+			break;
+		}
+		memcpy(s, run->s[i], run->l[i]);
+		for (size_t j = 0; j < k; j++)
+			s[run->l[i] + j] = lower(P->p[P->i + j]);
+		v.s[i] = s;
+		v.l[i] = run->l[i] + k;
+	}
+	v.n = run->n;
+	*run = v;
+	P->i += k;
+	return k;
+}
+
 static info parse_concat(parser *P)
 {
 	info out = { .exact = true };
 	strv run = empty_info(P).ex;
 	bool cut = false;
 	while (!at_end(P) && !P->failed && P->p[P->i] != '|' && P->p[P->i] != ')') {
+		size_t longest = max_len(&run);
+		if (longest < LIT_MAX && take_plain(P, &run, LIT_MAX - longest))
+			continue;
 		info a = parse_quantified(P);
 		if (a.exact) {
 			strv joined;
@@ -548,32 +625,107 @@ static info parse_concat(parser *P)
 	return out;
 }
 
+/* A union built one set at a time: the strings in the order first added,
+ * as strv_union keeps them, with a hash index so that adding one does not
+ * scan the others. An alternation of many words (a lexicon) is common. */
+typedef struct strset {
+	strv v;
+	size_t cap;
+	uint32_t *slot;       /* 1 + index into v; 0 for an empty slot */
+	size_t n_slots;       /* a power of two, at least twice v.n */
+} strset;
+
+/* FNV-1a: the strings are short. */
+static size_t hash_str(const char *s, size_t l)
+{
+	uint64_t h = 14695981039346656037u;
+	for (size_t i = 0; i < l; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+	return (size_t)h;
+}
+
+/* The slot holding s, or the empty slot where it would go. */
+static uint32_t *strset_slot(const strset *set, const char *s, size_t l)
+{
+	size_t mask = set->n_slots - 1;
+	for (size_t i = hash_str(s, l) & mask;; i = (i + 1) & mask) {
+		uint32_t k = set->slot[i];
+		if (!k || (set->v.l[k - 1] == l && !memcmp(set->v.s[k - 1], s, l)))
+			return &set->slot[i];
+	}
+}
+
+static void strset_add(parser *P, strset *set, const char *s, size_t l)
+{
+	if (P->failed)
+		return;
+	if (2 * (set->v.n + 1) > set->n_slots) {
+		strset grown = *set;
+		grown.n_slots = set->n_slots ? 2 * set->n_slots : 32;
+		grown.slot = arena_alloc(P->tmp, grown.n_slots * sizeof(*grown.slot));
+		if (!grown.slot) {
+			P->failed = true;
+			return;
+		}
+		for (size_t k = 0; k < set->v.n; k++)
+			*strset_slot(&grown, set->v.s[k], set->v.l[k]) = (uint32_t)k + 1;
+		*set = grown;
+	}
+	uint32_t *at = strset_slot(set, s, l);
+	if (*at)
+		return;
+	if (set->v.n == set->cap) {
+		strv v = strv_alloc(P, set->cap ? 2 * set->cap : 16);
+		if (P->failed)
+			return;
+		if (set->v.n) {
+			memcpy(v.s, set->v.s, set->v.n * sizeof(*v.s));
+			memcpy(v.l, set->v.l, set->v.n * sizeof(*v.l));
+		}
+		v.n = set->v.n;
+		set->cap = set->cap ? 2 * set->cap : 16;
+		set->v = v;
+	}
+	set->v.s[set->v.n] = s;
+	set->v.l[set->v.n++] = l;
+	*at = (uint32_t)set->v.n;
+}
+
+static void strset_add_all(parser *P, strset *set, const strv *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		strset_add(P, set, v->s[i], v->l[i]);
+}
+
 static info parse_alt(parser *P)
 {
 	info first = parse_concat(P);
 	if (peek(P, 0) != '|')
 		return first;
 	bool exact = first.exact;
-	strv ex = first.ex;
+	strset ex = { 0 }, any = { 0 };
+	strset_add_all(P, &ex, &first.ex);
 	const strv *b = best_of(&first);
-	strv any = b ? *b : (strv){ 0 };
 	bool all_have = b != NULL;
+	if (b)
+		strset_add_all(P, &any, b);
 	while (peek(P, 0) == '|' && !P->failed) {
 		P->i++;
 		info next = parse_concat(P);
-		if (exact && next.exact && ex.n + next.ex.n <= EXACT_MAX)
-			ex = strv_union(P, ex, next.ex);
+		if (exact && next.exact && ex.v.n + next.ex.n <= EXACT_MAX)
+			strset_add_all(P, &ex, &next.ex);
 		else
 			exact = false;
 		b = best_of(&next);
-		if (b && all_have)
-			any = strv_union(P, any, *b);
-		else
+		/* Past the size limit the set is dropped, so stop growing it. */
+		if (b && all_have && any.v.n <= LITERAL_MAX_SET_SIZE)
+			strset_add_all(P, &any, b);
+		else if (!b)
 			all_have = false;
 	}
-	info out = { .exact = exact, .ex = exact ? ex : (strv){ 0 } };
-	if (all_have && any.n <= LITERAL_MAX_SET_SIZE)
-		out.req = req_add(P, out.req, any);
+	info out = { .exact = exact, .ex = exact ? ex.v : (strv){ 0 } };
+	if (all_have && any.v.n <= LITERAL_MAX_SET_SIZE)
+		out.req = req_add(P, out.req, any.v);
 	return out;
 }
 
@@ -587,9 +739,11 @@ ps_status literal_require(litreq *out, arena *a, const char *pattern, size_t len
 	arena tmp;
 	parser P = { .p = pattern, .len = len, .tmp = &tmp };
 	ps_status st = PS_OK;
+	static const char nothing[1] = "";
 
 	memset(out, 0, sizeof(*out));
 	arena_init(&tmp, 16384);
+	P.empty = strv_one(&P, nothing, 0);
 	info x = parse_alt(&P);
 	if (P.failed || !at_end(&P))
 		goto out; /* require nothing: always sound */

@@ -31,13 +31,37 @@ void pattern_ctx_done(pattern_ctx *ctx)
 {
 	pcre2_compile_context_free(ctx->cctx);
 	ctx->cctx = NULL;
+	free(ctx->by_expansion);
+	ctx->by_expansion = NULL;
+	ctx->n_by_expansion = ctx->cap_by_expansion = 0;
 }
 
-void pattern_free_codes(pcre2_code **codes, size_t n)
+void pattern_free_progs(pattern_prog **progs, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		pcre2_code_free(codes[i]);
-	free(codes);
+	/* The programs themselves live in the ruleset's arena. */
+	for (size_t i = 0; i < n; i++) {
+		pcre2_code_free(progs[i]->code);
+		pthread_rwlock_destroy(&progs[i]->lock);
+	}
+	free(progs);
+}
+
+int pattern_prog_jit(pattern_prog *prog)
+{
+	int state = atomic_load_explicit(&prog->jit, memory_order_acquire);
+	if (state != PROG_JIT_PENDING)
+		return state;
+	/* A lock that fails leaves the program pending, and the caller runs the
+	 * interpreter. */
+	if (pthread_rwlock_wrlock(&prog->lock) != 0)
+		return state;
+	state = atomic_load_explicit(&prog->jit, memory_order_relaxed);
+	if (state == PROG_JIT_PENDING) {
+		state = pcre2_jit_compile(prog->code, PCRE2_JIT_COMPLETE) == 0 ? PROG_JIT_READY : PROG_JIT_NONE;
+		atomic_store_explicit(&prog->jit, state, memory_order_release);
+	}
+	pthread_rwlock_unlock(&prog->lock);
+	return state;
 }
 
 size_t pattern_edit_distance(const char *a, size_t alen, const char *b, size_t blen)
@@ -331,6 +355,14 @@ static ps_status expand(pattern_ctx *ctx, sbuf *out, const char *file, const yno
 	return out->failed ? PS_ERR_NOMEM : PS_OK;
 }
 
+static bool may_hold_callout(const char *text, size_t len)
+{
+	for (size_t i = 0; i + 2 < len; i++)
+		if (text[i] == '(' && text[i + 1] == '?' && text[i + 2] == 'C')
+			return true;
+	return false;
+}
+
 static int count_callout(pcre2_callout_enumerate_block *block, void *data)
 {
 	(void)block;
@@ -354,8 +386,11 @@ static ps_status compile_expanded(pcre2_code **code, pattern_ctx *ctx, const cha
 		snprintf(msg, sizeof msg, "pattern does not compile: %s", (const char *)text);
 		return error_at(ctx, file, scalar, off, msg);
 	}
+	/* Every callout is written "(?C"; without one, walking the code for
+	 * callouts would find none. */
 	int callouts = 0;
-	pcre2_callout_enumerate(*code, count_callout, &callouts);
+	if (may_hold_callout(b->p, b->len))
+		pcre2_callout_enumerate(*code, count_callout, &callouts);
 	if (callouts) {
 		pcre2_code_free(*code);
 		*code = NULL;
@@ -408,17 +443,83 @@ out:
 	return st;
 }
 
-static ps_status remember_code(pattern_ctx *ctx, pcre2_code *code)
+/* Take ownership of code as a new program; on failure code is freed. */
+static ps_status new_prog(pattern_prog **out, pattern_ctx *ctx, pcre2_code *code)
 {
-	if (ctx->n_codes == ctx->cap_codes) {
-		size_t cap = ctx->cap_codes ? ctx->cap_codes * 2 : 64;
-		pcre2_code **codes = realloc(ctx->codes, cap * sizeof(*codes));
-		if (!codes)
-			return PS_ERR_NOMEM;
-		ctx->codes = codes;
-		ctx->cap_codes = cap;
+	pattern_prog *prog = NULL;
+	ps_status st = PS_OK;
+
+	*out = NULL;
+	if (ctx->n_progs == ctx->cap_progs) {
+		size_t cap = ctx->cap_progs ? ctx->cap_progs * 2 : 64;
+		pattern_prog **progs = realloc(ctx->progs, cap * sizeof(*progs));
+		if (!progs) {
+			st = PS_ERR_NOMEM;
+			goto out;
+		}
+		ctx->progs = progs;
+		ctx->cap_progs = cap;
 	}
-	ctx->codes[ctx->n_codes++] = code;
+	prog = arena_alloc(ctx->a, sizeof(*prog));
+	if (!prog || pthread_rwlock_init(&prog->lock, NULL) != 0) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	prog->code = code;
+	atomic_init(&prog->jit, ctx->jit_available ? PROG_JIT_PENDING : PROG_JIT_NONE);
+	ctx->progs[ctx->n_progs++] = prog;
+	*out = prog;
+	code = NULL;
+out:
+	pcre2_code_free(code);
+	return st;
+}
+
+/* FNV-1a: expansions are short and few, and this runs once per pattern. */
+static size_t hash_text(const char *s, size_t len)
+{
+	uint64_t h = 14695981039346656037u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+	return (size_t)h;
+}
+
+/* The slot of the pattern that expanded to text, or the empty slot where it
+ * would go. The table is never full. */
+static const ps_pattern **expansion_slot(const pattern_ctx *ctx, const char *text, size_t len)
+{
+	size_t mask = ctx->cap_by_expansion - 1;
+	for (size_t i = hash_text(text, len) & mask;; i = (i + 1) & mask) {
+		const ps_pattern *p = ctx->by_expansion[i];
+		if (!p || (p->expanded_len == len && !memcmp(p->expanded, text, len)))
+			return &ctx->by_expansion[i];
+	}
+}
+
+static const ps_pattern *find_expansion(const pattern_ctx *ctx, const char *text, size_t len)
+{
+	return ctx->cap_by_expansion ? *expansion_slot(ctx, text, len) : NULL;
+}
+
+static ps_status remember_expansion(pattern_ctx *ctx, const ps_pattern *p)
+{
+	/* Kept at most half full, so probes stay short. */
+	if (2 * (ctx->n_by_expansion + 1) > ctx->cap_by_expansion) {
+		pattern_ctx grown = *ctx;
+		grown.cap_by_expansion = ctx->cap_by_expansion ? 2 * ctx->cap_by_expansion : 1024;
+		grown.by_expansion = calloc(grown.cap_by_expansion, sizeof(*grown.by_expansion));
+		if (!grown.by_expansion)
+			return PS_ERR_NOMEM;
+		for (size_t i = 0; i < ctx->cap_by_expansion; i++)
+			if (ctx->by_expansion[i])
+				*expansion_slot(&grown, ctx->by_expansion[i]->expanded, ctx->by_expansion[i]->expanded_len) =
+					ctx->by_expansion[i];
+		free(ctx->by_expansion);
+		ctx->by_expansion = grown.by_expansion;
+		ctx->cap_by_expansion = grown.cap_by_expansion;
+	}
+	*expansion_slot(ctx, p->expanded, p->expanded_len) = p;
+	ctx->n_by_expansion++;
 	return PS_OK;
 }
 
@@ -437,15 +538,45 @@ static void find_source_groups(ps_pattern *p)
 	}
 }
 
+/* Compile the expansion in b into p, which the first pattern of that
+ * expansion becomes. */
+static ps_status compile_first(ps_pattern *p, pattern_ctx *ctx, const char *file, const ynode *scalar,
+                               const sbuf *b)
+{
+	pcre2_code *code = NULL;
+	pattern_prog *prog = NULL;
+	ps_status st = compile_expanded(&code, ctx, file, scalar, b);
+	if (st != PS_OK)
+		goto out;
+	st = new_prog(&prog, ctx, code);
+	code = NULL; /* the program's now, or freed */
+	if (st != PS_OK)
+		goto out;
+	p->code = prog->code;
+	p->prog = prog;
+	p->expanded = arena_strndup(ctx->a, b->p, b->len);
+	p->expanded_len = b->len;
+	if (!p->expanded) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	find_source_groups(p);
+	st = literal_require(&p->req, ctx->a, p->expanded, p->expanded_len);
+	if (st == PS_OK)
+		st = remember_expansion(ctx, p);
+out:
+	pcre2_code_free(code);
+	return st;
+}
+
 ps_status pattern_compile(ps_pattern **out, pattern_ctx *ctx, const char *file, const ynode *scalar)
 {
 	sbuf b = { 0 };
-	pcre2_code *code = NULL;
 	ps_status st = PS_OK;
 	ps_pattern *p = NULL;
 
 	*out = NULL;
-	if (ctx->n_codes >= PS_MAX_PATTERNS) {
+	if (ctx->n_patterns >= PS_MAX_PATTERNS) {
 		char msg[160];
 		snprintf(msg, sizeof msg, "more than %u patterns in the pack; split it into smaller packs",
 		         (unsigned)PS_MAX_PATTERNS);
@@ -471,43 +602,36 @@ ps_status pattern_compile(ps_pattern **out, pattern_ctx *ctx, const char *file, 
 		st = error_at(ctx, file, scalar, 0, msg);
 		goto out;
 	}
-	st = compile_expanded(&code, ctx, file, scalar, &b);
-	if (st != PS_OK)
-		goto out;
-	if (ctx->jit_available && pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) != 0) {
-		st = error_at(ctx, file, scalar, 0, "pattern could not be JIT-compiled; simplify it");
-		goto out;
-	}
-	st = remember_code(ctx, code);
-	if (st != PS_OK)
-		goto out;
 	p = arena_alloc(ctx->a, sizeof(*p));
 	if (!p) {
-		code = NULL; /* remembered; freed with the pack */
 		st = PS_ERR_NOMEM;
 		goto out;
 	}
-	p->code = code;
 	p->index = UINT32_MAX;
-	code = NULL;
 	p->text = scalar->str;
 	p->text_len = scalar->len;
-	p->expanded = arena_strndup(ctx->a, b.p, b.len);
-	p->expanded_len = b.len;
 	p->file = file;
 	p->line = scalar->line;
 	p->col = scalar->col;
-	if (!p->expanded) {
-		st = PS_ERR_NOMEM;
-		goto out;
+	const ps_pattern *twin = find_expansion(ctx, b.p, b.len);
+	if (twin) {
+		/* The same text compiles the same and requires the same words;
+		 * many patterns are a lexicon alone, so twins are common. */
+		p->code = twin->code;
+		p->prog = twin->prog;
+		p->expanded = twin->expanded;
+		p->expanded_len = twin->expanded_len;
+		memcpy(p->source_groups, twin->source_groups, sizeof(p->source_groups));
+		p->n_source_groups = twin->n_source_groups;
+		p->req = twin->req;
+	} else {
+		st = compile_first(p, ctx, file, scalar, &b);
+		if (st != PS_OK)
+			goto out;
 	}
-	find_source_groups(p);
-	st = literal_require(&p->req, ctx->a, p->expanded, p->expanded_len);
-	if (st != PS_OK)
-		goto out;
+	ctx->n_patterns++;
 	*out = p;
 out:
-	pcre2_code_free(code);
 	sb_free(&b);
 	return st;
 }
@@ -517,12 +641,22 @@ int pattern_match(const ps_pattern *p, pcre2_match_data *md, pcre2_match_context
 {
 	if (start > len)
 		return 0;
+	int state = options & PCRE2_NO_JIT ? atomic_load_explicit(&p->prog->jit, memory_order_acquire)
+	                                   : pattern_prog_jit(p->prog);
+	/* pcre2_match looks for JIT code even when told not to run it, so while
+	 * another thread may still be compiling it, the interpreter holds that
+	 * off. Should the lock fail, the interpreter runs all the same. */
+	bool shared = state == PROG_JIT_PENDING && pthread_rwlock_rdlock(&p->prog->lock) == 0;
+	if (state != PROG_JIT_READY)
+		options |= PCRE2_NO_JIT;
 	int rc = pcre2_match(p->code, (PCRE2_SPTR)subject, len, start, options, md, mc);
 	/* The JIT stack is sized for news sentences; a subject that needs more
 	 * gets PCRE2's interpreter, which keeps its frames on the heap under the
 	 * match and depth limits. */
 	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
 		rc = pcre2_match(p->code, (PCRE2_SPTR)subject, len, start, options | PCRE2_NO_JIT, md, mc);
+	if (shared)
+		pthread_rwlock_unlock(&p->prog->lock);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT ||

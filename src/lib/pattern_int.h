@@ -5,6 +5,8 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,8 +16,26 @@
 #include "literal_int.h"
 #include "yamltree_int.h"
 
-typedef struct ps_pattern {
+/* What a program's JIT code is: not compiled yet, ready, or not to be had
+ * (no JIT in this PCRE2, or the JIT refused the pattern: the interpreter
+ * runs it). */
+enum { PROG_JIT_PENDING, PROG_JIT_READY, PROG_JIT_NONE };
+
+/* A compiled pattern. The JIT compiles it on first use rather than at load:
+ * most of a load's time went there, and a scan seldom needs every pattern.
+ * The set is shared by scanner threads, so the compile happens under the
+ * write lock, and jit publishes the result (release) to the matches that
+ * then skip the lock (acquire). */
+typedef struct pattern_prog {
 	pcre2_code *code;
+	atomic_int jit;           /* PROG_JIT_* */
+	pthread_rwlock_t lock;    /* write: the JIT compiling code; read: the
+	                             interpreter running it while still pending */
+} pattern_prog;
+
+typedef struct ps_pattern {
+	pcre2_code *code;         /* prog->code */
+	pattern_prog *prog;
 	const char *text;         /* as written in the rule file */
 	size_t text_len;
 	const char *expanded;     /* what PCRE2 compiled */
@@ -45,15 +65,25 @@ typedef struct pattern_ctx {
 	lexicon *lexicons;
 	size_t n_lexicons;
 	pcre2_compile_context *cctx;
-	pcre2_code **codes;       /* every compiled pattern, for freeing */
-	size_t n_codes, cap_codes;
+	pattern_prog **progs;     /* every compiled program, for freeing (malloc'd) */
+	size_t n_progs, cap_progs;
+	size_t n_patterns;        /* compiled so far, for the pack's limit */
+	/* The first pattern of each expansion (open addressing, malloc'd): many
+	 * patterns expand to the same text, and compile to the same program. */
+	const ps_pattern **by_expansion;
+	size_t n_by_expansion, cap_by_expansion;
 	bool jit_available;
 } pattern_ctx;
 
 ps_status pattern_ctx_init(pattern_ctx *ctx, arena *a, ps_diags *diags);
-/* Frees the compile context; compiled codes stay with ctx->codes. */
+/* Frees the compile context and its look-up table; compiled programs stay
+ * with ctx->progs. */
 void pattern_ctx_done(pattern_ctx *ctx);
-void pattern_free_codes(pcre2_code **codes, size_t n);
+void pattern_free_progs(pattern_prog **progs, size_t n);
+
+/* JIT-compile prog unless that is done or cannot be; returns its PROG_JIT_*
+ * state. Thread-safe. */
+int pattern_prog_jit(pattern_prog *prog);
 
 /* Compile the scalar as a pattern. Errors go to ctx->diags with the scalar's
  * position; returns PS_ERR_RULES then. */
@@ -62,7 +92,8 @@ ps_status pattern_compile(ps_pattern **out, pattern_ctx *ctx, const char *file,
 
 /* Find the first match at or after start. Returns 1 and sets *ms, *me on a
  * match, 0 when there is none, -1 when a match or depth limit was hit, -2 on
- * another matching error. */
+ * another matching error. The pattern's JIT code is compiled on its first
+ * match, unless options hold PCRE2_NO_JIT. */
 int pattern_match(const ps_pattern *p, pcre2_match_data *md, pcre2_match_context *mc, uint32_t options,
                   const char *subject, size_t len, size_t start, size_t *ms, size_t *me);
 

@@ -966,8 +966,8 @@ static ps_status finish(ps_ruleset **out, loader *L, ps_status st)
 		st = PS_ERR_NOMEM;
 	if (st == PS_OK && ps_diags_errors(L->diags))
 		st = PS_ERR_RULES;
-	rs->codes = L->pc.codes;
-	rs->n_codes = L->pc.n_codes;
+	rs->progs = L->pc.progs;
+	rs->n_progs = L->pc.n_progs;
 	pattern_ctx_done(&L->pc);
 	free(L->pc.lexicons);
 	free(L->docs);
@@ -1075,11 +1075,20 @@ void ps_ruleset_free(ps_ruleset *rules)
 {
 	if (!rules)
 		return;
-	pattern_free_codes(rules->codes, rules->n_codes);
+	pattern_free_progs(rules->progs, rules->n_progs);
 	prefilter_free(&rules->pf);
 	free(rules->patterns);
 	arena_release(&rules->a);
 	free(rules);
+}
+
+ps_status ps_ruleset_jit_all(const ps_ruleset *rules)
+{
+	if (!rules)
+		return PS_ERR_INVALID;
+	for (size_t i = 0; i < rules->n_progs; i++)
+		pattern_prog_jit(rules->progs[i]);
+	return PS_OK;
 }
 
 const char *ps_ruleset_name(const ps_ruleset *rules) { return rules->name; }

@@ -62,8 +62,8 @@ typedef struct pattern_entry {
 
 struct ps_ruleset {
 	arena a;
-	pcre2_code **codes;   /* every compiled pattern, owned */
-	size_t n_codes;
+	pattern_prog **progs; /* every compiled pattern, owned */
+	size_t n_progs;
 	const char *name, *version, *source, *date;
 	ps_clause **clauses;
 	size_t n_clauses;

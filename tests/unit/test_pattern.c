@@ -1,0 +1,328 @@
+/* Patterns: JIT code is compiled on a pattern's first use, not at load; once,
+ * whichever thread gets there first; never when the caller asks for PCRE2's
+ * interpreter. Patterns that expand to the same text share one program. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "helpers.h"
+#include "pattern_int.h"
+#include "ruleset_int.h"
+
+#define N_THREADS 4
+
+/* Under valgrind (PACTSCAN_TEST_NO_JIT set) JIT code may be compiled but
+ * not run: it would drown the report in false alarms. */
+static bool may_run_jit(void)
+{
+	const char *e = getenv("PACTSCAN_TEST_NO_JIT");
+	return !(e && *e);
+}
+
+static bool jit_in_pcre2(void)
+{
+	uint32_t jit = 0;
+	pcre2_config(PCRE2_CONFIG_JIT, &jit);
+	return jit != 0;
+}
+
+static int jit_state(const ps_pattern *p)
+{
+	return atomic_load(&p->prog->jit);
+}
+
+static ps_ruleset *load_pack(const char *path)
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = NULL;
+	ck_assert_int_eq(ps_diags_new(&diags), PS_OK);
+	ck_assert_int_eq(ps_ruleset_load(&rules, path, diags), PS_OK);
+	ps_diags_free(diags);
+	return rules;
+}
+
+/* The pattern whose text as written is text. */
+static const ps_pattern *pattern_written(const ps_ruleset *rules, const char *text)
+{
+	for (size_t i = 0; i < rules->n_patterns; i++) {
+		const ps_pattern *p = rules->patterns[i].pattern;
+		if (p->text_len == strlen(text) && !memcmp(p->text, text, p->text_len))
+			return p;
+	}
+	ck_abort_msg("no pattern written '%s'", text);
+	return NULL;
+}
+
+static int match(const ps_pattern *p, uint32_t options, const char *s, size_t *ms, size_t *me)
+{
+	pcre2_match_data *md = pcre2_match_data_create(32, NULL);
+	ck_assert_ptr_nonnull(md);
+	int rc = pattern_match(p, md, NULL, options, s, strlen(s), 0, ms, me);
+	pcre2_match_data_free(md);
+	return rc;
+}
+
+START_TEST(loading_compiles_no_jit_code)
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(test_pack, &diags);
+	ck_assert_ptr_nonnull(rules);
+	ck_assert_uint_gt(rules->n_patterns, 10);
+	for (size_t i = 0; i < rules->n_patterns; i++)
+		ck_assert_int_eq(jit_state(rules->patterns[i].pattern), jit_in_pcre2() ? PROG_JIT_PENDING : PROG_JIT_NONE);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
+START_TEST(the_first_match_compiles_that_pattern_only)
+{
+	if (!may_run_jit() || !jit_in_pcre2())
+		return;
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(test_pack, &diags);
+	const ps_pattern *freed = pattern_written(rules, "released|freed|handed over");
+	const ps_pattern *withheld = pattern_written(rules, "withheld|delayed");
+	size_t ms = 0, me = 0;
+	ck_assert_int_eq(match(freed, 0, "Two hostages were freed on Monday.", &ms, &me), 1);
+	ck_assert_uint_eq(ms, 18);
+	ck_assert_uint_eq(me, 23);
+	ck_assert_int_eq(jit_state(freed), PROG_JIT_READY);
+	ck_assert_int_eq(jit_state(withheld), PROG_JIT_PENDING);
+	/* Later calls run the code compiled by the first. */
+	ck_assert_int_eq(match(freed, 0, "Nothing happened.", &ms, &me), 0);
+	ck_assert_int_eq(jit_state(freed), PROG_JIT_READY);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
+START_TEST(no_jit_matches_in_the_interpreter_and_compiles_nothing)
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(test_pack, &diags);
+	const ps_pattern *freed = pattern_written(rules, "released|freed|handed over");
+	size_t ms = 0, me = 0;
+	ck_assert_int_eq(match(freed, PCRE2_NO_JIT, "Two hostages were freed on Monday.", &ms, &me), 1);
+	ck_assert_uint_eq(ms, 18);
+	ck_assert_int_eq(jit_state(freed), jit_in_pcre2() ? PROG_JIT_PENDING : PROG_JIT_NONE);
+	/* The scanner's flag is the same request. */
+	ps_scanner *scanner = NULL;
+	ps_scan_limits limits = { .flags = PS_SCAN_NO_JIT };
+	ck_assert_int_eq(ps_scanner_new(&scanner, rules, &limits), PS_OK);
+	const char text[] = "Israeli forces withdrew from the city. Hamas freed two hostages in Gaza.";
+	ps_scan_callbacks cb = { 0 };
+	ck_assert_int_eq(ps_scanner_scan(scanner, text, sizeof text - 1, &cb), PS_OK);
+	ps_scanner_free(scanner);
+	for (size_t i = 0; i < rules->n_patterns; i++)
+		ck_assert_int_ne(jit_state(rules->patterns[i].pattern), PROG_JIT_READY);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
+START_TEST(jit_all_compiles_every_pattern)
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(test_pack, &diags);
+	ck_assert_int_eq(ps_ruleset_jit_all(rules), PS_OK);
+	ck_assert_int_eq(ps_ruleset_jit_all(rules), PS_OK); /* again: nothing to do */
+	ck_assert_int_eq(ps_ruleset_jit_all(NULL), PS_ERR_INVALID);
+	for (size_t i = 0; i < rules->n_patterns; i++)
+		ck_assert_int_eq(jit_state(rules->patterns[i].pattern), jit_in_pcre2() ? PROG_JIT_READY : PROG_JIT_NONE);
+	if (may_run_jit()) {
+		size_t ms = 0, me = 0;
+		const ps_pattern *freed = pattern_written(rules, "released|freed|handed over");
+		ck_assert_int_eq(match(freed, 0, "They released them.", &ms, &me), 1);
+		ck_assert_uint_eq(ms, 5);
+	}
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
+START_TEST(identical_expansions_share_one_program)
+{
+	static const char yaml[] =
+		"pactscan: 1\n"
+		"lexicons:\n"
+		"  hamas: [Hamas, the militant group]\n"
+		"setting:\n"
+		"  any: ['@hamas', Gaza]\n"
+		"clause:\n"
+		"  id: c1\n"
+		"  point: 1\n"
+		"  title: T\n"
+		"  summary: S\n"
+		"signals:\n"
+		"  - id: s1\n"
+		"    stance: support\n"
+		"    act: '@hamas'\n"
+		"    all: [Gaza]\n";
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(yaml, &diags);
+	ck_assert_ptr_nonnull(rules);
+	ck_assert_uint_eq(rules->n_patterns, 4);
+	const ps_pattern *const *p = (const ps_pattern *[]){ rules->patterns[0].pattern, rules->patterns[1].pattern,
+	                                                    rules->patterns[2].pattern, rules->patterns[3].pattern };
+	ck_assert_ptr_eq(p[0]->prog, p[2]->prog);   /* '@hamas' twice */
+	ck_assert_ptr_eq(p[1]->prog, p[3]->prog);   /* Gaza twice */
+	ck_assert_ptr_ne(p[0]->prog, p[1]->prog);
+	ck_assert_uint_eq(rules->n_progs, 2);
+	/* Each keeps its own place and index, and the twin's requirements. */
+	ps_pattern_info a, b;
+	ck_assert_int_eq(ps_ruleset_pattern(&a, rules, 0), PS_OK);
+	ck_assert_int_eq(ps_ruleset_pattern(&b, rules, 2), PS_OK);
+	ck_assert_uint_eq(a.line, 5);
+	ck_assert_uint_eq(b.line, 14);
+	ck_assert_str_eq(a.expanded, b.expanded);
+	ck_assert_uint_eq(a.literal_sets, 1);
+	ck_assert_uint_eq(b.literal_sets, 1);
+	ck_assert_uint_eq(p[2]->index, 2);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
+START_TEST(each_of_identical_bad_patterns_is_reported)
+{
+	static const char yaml[] =
+		"pactscan: 1\n"
+		"clause:\n"
+		"  id: c1\n"
+		"  point: 1\n"
+		"  title: T\n"
+		"  summary: S\n"
+		"signals:\n"
+		"  - id: s1\n"
+		"    stance: support\n"
+		"    act: 'freed (them'\n"
+		"  - id: s2\n"
+		"    stance: support\n"
+		"    act: 'freed (them'\n";
+	ps_diags *diags = NULL;
+	ck_assert_ptr_null(load_yaml(yaml, &diags));
+	ck_assert_uint_eq(ps_diags_errors(diags), 2);
+	ck_assert_uint_eq(ps_diags_get(diags, 0)->line, 10);
+	ck_assert_uint_eq(ps_diags_get(diags, 1)->line, 13);
+	ck_assert_uint_eq(ps_diags_get(diags, 0)->column, 22);
+	ck_assert_uint_eq(ps_diags_get(diags, 1)->column, 22);
+	ps_diags_free(diags);
+}
+END_TEST
+
+static const char *const sentences[] = {
+	"Israeli forces withdrew from parts of Gaza City on Friday, the army said.",
+	"Hamas released the remaining 20 living hostages to the Red Cross.",
+	"Israel has not yet allowed the 600 aid trucks a day promised under the deal.",
+	"The militant group said it would never agree to disarm.",
+	"Officials could not confirm whether the Rafah crossing would reopen next week.",
+	"An international stabilization force is to be deployed, according to diplomats.",
+	"Prisoners were freed from Ofer and Ketziot in exchange for the bodies.",
+	"Settlers attacked a village near Hebron in the West Bank.",
+};
+#define N_SENTENCES (sizeof sentences / sizeof sentences[0])
+
+typedef struct outcome {
+	int rc;
+	size_t ms, me;
+} outcome;
+
+typedef struct worker {
+	const ps_ruleset *rules;
+	pthread_barrier_t *start;
+	uint32_t options;   /* for pattern_match */
+	bool compile;       /* JIT-compile each pattern before its first match */
+	outcome *out;       /* n_patterns * N_SENTENCES */
+} worker;
+
+static void *first_use(void *arg)
+{
+	worker *w = arg;
+	pcre2_match_data *md = pcre2_match_data_create(32, NULL);
+	pthread_barrier_wait(w->start);
+	/* Every thread walks the patterns in the same order, so they reach each
+	 * one's first use together. */
+	for (size_t i = 0; i < w->rules->n_patterns; i++) {
+		const ps_pattern *p = w->rules->patterns[i].pattern;
+		if (w->compile)
+			pattern_prog_jit(p->prog);
+		for (size_t k = 0; k < N_SENTENCES; k++) {
+			outcome *o = &w->out[i * N_SENTENCES + k];
+			o->rc = md ? pattern_match(p, md, NULL, w->options, sentences[k], strlen(sentences[k]), 0, &o->ms,
+			                           &o->me)
+			           : -9;
+		}
+	}
+	pcre2_match_data_free(md);
+	return NULL;
+}
+
+START_TEST(threads_sharing_first_use_agree_with_the_interpreter)
+{
+	ps_ruleset *rules = load_pack(PS_SOURCE_ROOT "/rules");
+	size_t n = rules->n_patterns * N_SENTENCES;
+	outcome *want = calloc(n, sizeof *want);
+	ck_assert_ptr_nonnull(want);
+	pcre2_match_data *md = pcre2_match_data_create(32, NULL);
+	size_t matched = 0;
+	for (size_t i = 0; i < rules->n_patterns; i++)
+		for (size_t k = 0; k < N_SENTENCES; k++) {
+			outcome *o = &want[i * N_SENTENCES + k];
+			o->rc = pattern_match(rules->patterns[i].pattern, md, NULL, PCRE2_NO_JIT, sentences[k],
+			                      strlen(sentences[k]), 0, &o->ms, &o->me);
+			matched += o->rc == 1;
+		}
+	pcre2_match_data_free(md);
+	ck_assert_uint_gt(matched, 50);
+
+	pthread_barrier_t start;
+	pthread_t th[N_THREADS];
+	worker w[N_THREADS];
+	ck_assert_int_eq(pthread_barrier_init(&start, NULL, N_THREADS), 0);
+	for (int t = 0; t < N_THREADS; t++) {
+		/* Half the threads ask for the interpreter, as a scanner under
+		 * valgrind does, while the others compile the same patterns. Where
+		 * JIT code may not run, those compile and then interpret. */
+		bool interpret = t % 2 || !may_run_jit();
+		w[t] = (worker){ .rules = rules, .start = &start, .options = interpret ? PCRE2_NO_JIT : 0,
+		                 .compile = t % 2 == 0 && interpret, .out = calloc(n, sizeof(outcome)) };
+		ck_assert_ptr_nonnull(w[t].out);
+		ck_assert_int_eq(pthread_create(&th[t], NULL, first_use, &w[t]), 0);
+	}
+	for (int t = 0; t < N_THREADS; t++)
+		ck_assert_int_eq(pthread_join(th[t], NULL), 0);
+	pthread_barrier_destroy(&start);
+	for (int t = 0; t < N_THREADS; t++) {
+		for (size_t j = 0; j < n; j++) {
+			const ps_pattern *p = rules->patterns[j / N_SENTENCES].pattern;
+			const outcome *a = &w[t].out[j], *b = &want[j];
+			ck_assert_msg(a->rc == b->rc && (a->rc != 1 || (a->ms == b->ms && a->me == b->me)),
+			              "thread %d, %s:%zu:%zu on \"%s\": %d [%zu, %zu) where the interpreter gives %d [%zu, %zu)",
+			              t, p->file, p->line, p->col, sentences[j % N_SENTENCES], a->rc, a->ms, a->me, b->rc,
+			              b->ms, b->me);
+		}
+		free(w[t].out);
+	}
+	for (size_t i = 0; i < rules->n_patterns; i++)
+		ck_assert_int_eq(jit_state(rules->patterns[i].pattern), jit_in_pcre2() ? PROG_JIT_READY : PROG_JIT_NONE);
+	free(want);
+	ps_ruleset_free(rules);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("pattern");
+	TCase *tc = tcase_create("jit");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, loading_compiles_no_jit_code);
+	tcase_add_test(tc, the_first_match_compiles_that_pattern_only);
+	tcase_add_test(tc, no_jit_matches_in_the_interpreter_and_compiles_nothing);
+	tcase_add_test(tc, jit_all_compiles_every_pattern);
+	tcase_add_test(tc, threads_sharing_first_use_agree_with_the_interpreter);
+	tcase_add_test(tc, identical_expansions_share_one_program);
+	tcase_add_test(tc, each_of_identical_bad_patterns_is_reported);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}
