@@ -457,9 +457,14 @@ static info parse_atom(parser *P)
 	if (u >= 0x80) {
 		/* One whole UTF-8 character, so a quantifier after it applies to all of it.
 		 * Caseless UTF matching folds non-ASCII letters, which a byte search
-		 * would miss: require nothing of it. */
+		 * would miss: require nothing of it, unless it is General Punctuation
+		 * (U+2000 to U+206F: curly quotes, dashes), which has no case. */
+		size_t start = P->i - 1;
 		while (!at_end(P) && ((unsigned char)P->p[P->i] & 0xC0) == 0x80)
 			P->i++;
+		const unsigned char *b = (const unsigned char *)P->p + start;
+		if (P->i - start == 3 && b[0] == 0xE2 && (b[1] == 0x80 || (b[1] == 0x81 && b[2] <= 0xAF)))
+			return (info){ .exact = true, .ex = strv_one(P, P->p + start, 3) };
 		return unknown_info();
 	}
 	if (c == '\0')

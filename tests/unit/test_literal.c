@@ -47,6 +47,8 @@ START_TEST(literals_from_plain_patterns)
 	assert_sets("(?:(?=abc)def)", "{def}");
 	assert_sets("(?:[[:alpha:]]+ foo)", "{ foo}");
 	assert_sets("(?:(abc|de)fgh)", "{abcfgh,defgh} {abc,de}");
+	/* General Punctuation has no case, so its bytes are required as they are. */
+	assert_sets("(?:\\w*n(?:'|\xE2\x80\x99)t\\b)", "{n't,n\xE2\x80\x99t}");
 	/* Both parts are required when something unknown stands between. */
 	assert_sets("(?:\\bhostages\\b.*\\breleased\\b)", "{hostages} {released}");
 }
