@@ -425,6 +425,33 @@ START_TEST(the_gate_shortcut_agrees_with_the_plain_path)
 }
 END_TEST
 
+/* The gate's two half-walks must see a setting word wherever it falls,
+ * across the middle of a long sentence included. */
+START_TEST(a_setting_word_is_seen_anywhere_in_a_long_sentence)
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(test_pack, &diags);
+	ps_scanner *scanner = NULL;
+	ps_scan_limits limits = test_limits();
+	ck_assert_int_eq(ps_scanner_new(&scanner, rules, &limits), PS_OK);
+	for (size_t len = 60; len < 160; len += 7)
+		for (size_t at = 0; at + 6 < len; at++) {
+			char text[200];
+			memset(text, 'x', len);
+			for (size_t k = 5; k < len; k += 6)
+				text[k] = ' ';
+			memcpy(text + at, " Gaza ", 6);
+			text[len] = '.';
+			ck_assert_int_eq(ps_scanner_scan(scanner, text, len + 1, NULL), PS_OK);
+			ck_assert_msg(ps_scanner_stats(scanner)->in_setting == 1, "Gaza at %zu of %zu bytes was missed", at,
+			              len);
+		}
+	ps_scanner_free(scanner);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
 typedef struct worker {
 	const ps_ruleset *rules;
 	size_t findings;
@@ -486,6 +513,7 @@ int main(void)
 	tcase_add_test(tc, one_ruleset_serves_many_threads);
 	tcase_add_test(tc, pieces_scanned_apart_find_what_one_scan_finds);
 	tcase_add_test(tc, the_gate_shortcut_agrees_with_the_plain_path);
+	tcase_add_test(tc, a_setting_word_is_seen_anywhere_in_a_long_sentence);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
