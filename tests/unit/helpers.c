@@ -1,5 +1,6 @@
 #include "helpers.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -171,6 +172,34 @@ int stance_of(const char *yaml, const char *text, const char *clause)
 int certainty_of(const char *yaml, const char *text, const char *clause)
 {
 	return outcome(yaml, text, clause, true);
+}
+
+size_t each_sentence_in(const char *dir, void (*fn)(const char *s, size_t n, void *userdata), void *userdata)
+{
+	static char text[1 << 20];
+	size_t sentences = 0;
+	DIR *d = opendir(dir);
+	ck_assert_ptr_nonnull(d);
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		FILE *f = fopen(path, "rb");
+		ck_assert_ptr_nonnull(f);
+		size_t len = fread(text, 1, sizeof text, f);
+		fclose(f);
+		size_t pos = 0;
+		ps_segment seg;
+		while (pos < len && ps_segment_next(&seg, text + pos, len - pos, true, 0)) {
+			fn(text + pos + seg.start, seg.end - seg.start, userdata);
+			sentences++;
+			pos += seg.next;
+		}
+	}
+	closedir(d);
+	return sentences;
 }
 
 int run_suite(Suite *s)

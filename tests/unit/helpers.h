@@ -52,6 +52,10 @@ int certainty_of(const char *yaml, const char *text, const char *clause);
 #define assert_error_contains(yaml, needle) \
 	ck_assert_msg(strstr(first_error(yaml), (needle)) != NULL, "error was: %s", first_error(yaml))
 
+/* Call fn on every sentence of every file in directory dir (hidden files
+ * skipped), as the segmenter cuts them; returns how many there were. */
+size_t each_sentence_in(const char *dir, void (*fn)(const char *s, size_t n, void *userdata), void *userdata);
+
 /* Run a suite and return the process exit status. */
 int run_suite(Suite *s);
 

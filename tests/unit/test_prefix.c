@@ -1,7 +1,6 @@
 /* Leading words: where a search for a pattern may start. Every match must
  * start with one of them (soundness); where the syntax is not modelled,
  * there are none. */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -79,80 +78,70 @@ START_TEST(no_leading_words_where_unsure)
 }
 END_TEST
 
+typedef struct soundness {
+	ps_ruleset *rules;
+	prefilter_state pfs;
+	pcre2_match_data *md;
+	prefix_set *leads;    /* per pattern */
+	size_t checks;
+} soundness;
+
+static void check_sentence(const char *s, size_t n, void *userdata)
+{
+	soundness *c = userdata;
+	const prefilter *pf = &c->rules->pf;
+	prefilter_run(pf, &c->pfs, s, n);
+	for (size_t i = 0; i < c->rules->n_patterns; i++) {
+		const ps_pattern *p = c->rules->patterns[i].pattern;
+		const prefix_set *lead = &c->leads[i];
+		size_t from = 0, ms, me;
+		while (from <= n && pattern_match(p, c->md, NULL, 0, s, n, from, &ms, &me) == 1) {
+			bool led = lead->count == 0;
+			for (size_t k = 0; k < lead->count && !led; k++)
+				led = ms + lead->len[k] <= n && !strncasecmp(s + ms, lead->str[k], lead->len[k]);
+			ck_assert_msg(led, "pattern %s:%zu:%zu matches at %zu of \"%.*s\" without a leading word", p->file,
+			              p->line, p->col, ms, (int)n, s);
+			size_t first = 0, last = SIZE_MAX;
+			prefilter_starts(pf, &c->pfs, pf->shape[p->index], from, &first, &last);
+			ck_assert_msg(first <= ms && ms <= last,
+			              "pattern %s:%zu:%zu matches at %zu of \"%.*s\" but the search covers %zu..%zu", p->file,
+			              p->line, p->col, ms, (int)n, s, first, last);
+			c->checks++;
+			from = me > ms ? me : me + 1;
+		}
+	}
+}
+
 /* Every match of every pattern of the shipped pack in every corpus sentence
  * starts with one of its leading words, and the prefilter, having seen the
- * sentence, never sends a search past a match. */
+ * sentence, never keeps a search from a match. */
 START_TEST(the_shipped_pack_is_sound_on_the_corpus)
 {
 	if (getenv("PACTSCAN_TEST_NO_JIT"))
 		return; /* every pattern on every sentence takes minutes without the JIT */
 	ps_diags *diags = NULL;
-	ps_ruleset *rules = NULL;
+	soundness c = { .checks = 0 };
 	ck_assert_int_eq(ps_diags_new(&diags), PS_OK);
-	ck_assert_int_eq(ps_ruleset_load(&rules, PS_SOURCE_ROOT "/rules", diags), PS_OK);
-	const prefilter *pf = &rules->pf;
-	prefilter_state pfs;
-	ck_assert_int_eq(prefilter_state_init(&pfs, pf), PS_OK);
-	pcre2_match_data *md = pcre2_match_data_create(32, NULL);
+	ck_assert_int_eq(ps_ruleset_load(&c.rules, PS_SOURCE_ROOT "/rules", diags), PS_OK);
+	ck_assert_int_eq(prefilter_state_init(&c.pfs, &c.rules->pf), PS_OK);
+	c.md = pcre2_match_data_create(32, NULL);
 	arena a;
 	arena_init(&a, 4096);
-	prefix_set *leads = calloc(rules->n_patterns, sizeof(*leads));
+	c.leads = calloc(c.rules->n_patterns, sizeof(*c.leads));
 	size_t with = 0;
-	for (size_t i = 0; i < rules->n_patterns; i++) {
-		const ps_pattern *p = rules->patterns[i].pattern;
-		ck_assert_int_eq(prefix_words(&leads[i], &a, p->expanded, p->expanded_len), PS_OK);
-		with += leads[i].count > 0;
+	for (size_t i = 0; i < c.rules->n_patterns; i++) {
+		const ps_pattern *p = c.rules->patterns[i].pattern;
+		ck_assert_int_eq(prefix_words(&c.leads[i], &a, p->expanded, p->expanded_len), PS_OK);
+		with += c.leads[i].count > 0;
 	}
-	ck_assert_uint_gt(with, rules->n_patterns * 3 / 4);
-	DIR *dir = opendir(PS_SOURCE_ROOT "/corpus");
-	ck_assert_ptr_nonnull(dir);
-	struct dirent *e;
-	size_t sentences = 0, checks = 0;
-	static char text[1 << 20];
-	while ((e = readdir(dir))) {
-		if (e->d_name[0] == '.')
-			continue;
-		char path[4096];
-		snprintf(path, sizeof path, "%s/corpus/%s", PS_SOURCE_ROOT, e->d_name);
-		FILE *f = fopen(path, "rb");
-		size_t len = fread(text, 1, sizeof text, f);
-		fclose(f);
-		size_t pos = 0;
-		ps_segment seg;
-		while (pos < len && ps_segment_next(&seg, text + pos, len - pos, true, 0)) {
-			const char *s = text + pos + seg.start;
-			size_t n = seg.end - seg.start;
-			prefilter_run(pf, &pfs, s, n);
-			sentences++;
-			for (size_t i = 0; i < rules->n_patterns; i++) {
-				const ps_pattern *p = rules->patterns[i].pattern;
-				size_t from = 0, ms, me;
-				while (from <= n && pattern_match(p, md, NULL, 0, s, n, from, &ms, &me) == 1) {
-					bool led = leads[i].count == 0;
-					for (size_t k = 0; k < leads[i].count && !led; k++)
-						led = ms + leads[i].len[k] <= n && !strncasecmp(s + ms, leads[i].str[k], leads[i].len[k]);
-					ck_assert_msg(led, "pattern %s:%zu:%zu matches at %zu of \"%.*s\" without a leading word",
-					              p->file, p->line, p->col, ms, (int)n, s);
-					size_t first = 0, last = SIZE_MAX;
-					prefilter_starts(pf, &pfs, pf->shape[p->index], from, &first, &last);
-					ck_assert_msg(first <= ms && ms <= last,
-					              "pattern %s:%zu:%zu matches at %zu of \"%.*s\" but the search covers %zu..%zu",
-					              p->file, p->line, p->col, ms, (int)n, s, first, last);
-					checks++;
-					from = me > ms ? me : me + 1;
-				}
-			}
-			pos += seg.next;
-		}
-	}
-	closedir(dir);
-	ck_assert_uint_gt(sentences, 400);
-	ck_assert_uint_gt(checks, 1000);
-	free(leads);
+	ck_assert_uint_gt(with, c.rules->n_patterns * 3 / 4);
+	ck_assert_uint_gt(each_sentence_in(PS_SOURCE_ROOT "/corpus", check_sentence, &c), 400);
+	ck_assert_uint_gt(c.checks, 1000);
+	free(c.leads);
 	arena_release(&a);
-	pcre2_match_data_free(md);
-	prefilter_state_free(&pfs);
-	ps_ruleset_free(rules);
+	pcre2_match_data_free(c.md);
+	prefilter_state_free(&c.pfs);
+	ps_ruleset_free(c.rules);
 	ps_diags_free(diags);
 }
 END_TEST
