@@ -18,15 +18,16 @@
 
 /* Code-point columns. The library counts columns in bytes; SARIF wants
  * characters, which only the bytes before the sentence on its line can
- * tell. Findings arrive in document order, so one cursor walks the
- * document once, over a window of the bytes fed. */
+ * tell. Findings arrive in document order, so one cursor moves through the
+ * document, over a window of the bytes fed; it counts code points only from
+ * the last line end before where it stops, found from the back, so that
+ * most bytes are never looked at. */
 typedef struct colmap {
 	char *buf;
 	size_t head, len, cap;     /* buf[head..len) holds the document from pos on */
 	uint64_t pos;              /* document offset of buf[head] */
 	uint64_t col;              /* code points from the line start to pos */
 	uint64_t fed;              /* bytes appended so far */
-	bool after_cr;
 	bool bom;                  /* the document starts with a UTF-8 BOM, which takes no column */
 } colmap;
 
@@ -43,7 +44,7 @@ static void colmap_reset(colmap *m)
 {
 	m->head = m->len = 0;
 	m->pos = m->col = m->fed = 0;
-	m->after_cr = m->bom = false;
+	m->bom = false;
 }
 
 static int colmap_append(colmap *m, const char *data, size_t n)
@@ -73,25 +74,33 @@ static int colmap_append(colmap *m, const char *data, size_t n)
 	return 0;
 }
 
-/* Move the cursor to target, counting code points; lines end at LF, CRLF
- * or a lone CR, as the library counts them. */
+/* Code points in buf[from..to), where a BOM at the document's start takes none. */
+static uint64_t count_points(const colmap *m, size_t from, size_t to)
+{
+	uint64_t n = 0;
+	for (size_t i = from; i < to; i++)
+		n += ((unsigned char)m->buf[i] & 0xC0) != 0x80;
+	if (m->bom && from < to && m->pos + (from - m->head) == 0)
+		n--;               /* the BOM's lead byte; the others are continuation bytes */
+	return n;
+}
+
+/* Move the cursor to target; lines end at LF, CRLF or a lone CR, as the
+ * library counts them, and each starts the column again. */
 static void colmap_step(colmap *m, uint64_t target)
 {
-	while (m->pos < target && m->head < m->len) {
-		unsigned char c = (unsigned char)m->buf[m->head++];
-		if (c == '\n') {
-			m->col = 0;
-			m->after_cr = false;
-		} else if (c == '\r') {
-			m->col = 0;
-			m->after_cr = true;
-		} else {
-			m->after_cr = false;
-			if ((c & 0xC0) != 0x80 && !(m->bom && m->pos < 3))
-				m->col++;
-		}
-		m->pos++;
-	}
+	if (target <= m->pos)
+		return;
+	size_t to = target - m->pos < m->len - m->head ? m->head + (size_t)(target - m->pos) : m->len;
+	size_t start = to;
+	while (start > m->head && m->buf[start - 1] != '\n' && m->buf[start - 1] != '\r')
+		start--;
+	if (start > m->head)
+		m->col = count_points(m, start, to);
+	else
+		m->col += count_points(m, m->head, to);
+	m->pos += to - m->head;
+	m->head = to;
 }
 
 static uint64_t colmap_column(colmap *m, uint64_t start, uint64_t byte_column)
