@@ -1,8 +1,11 @@
 /* The default command, and `pactscan baseline`: scan documents on -j
  * threads and report them in input order. The walk (and the JSON Lines
- * reader) run on the main thread and queue jobs; workers scan; the main
- * thread reports each document in order, so every -j gives the same
- * output, on stdout and on stderr. */
+ * reader) run on the main thread and queue jobs; workers scan, and format
+ * the findings when they can (see run_writer_ahead); the main thread
+ * reports each document in order, so every -j gives the same output, on
+ * stdout and on stderr. A large document's findings are reported piece by
+ * piece, and with one thread a batch at a time, so that memory does not
+ * grow with the document. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -44,8 +47,8 @@ typedef struct scan_ctx {
 	pool *pool;
 	size_t n_workers;
 	size_t context;            /* the rules' setting context, in sentences */
-	doc_result joined;         /* a large document being assembled from its pieces */
-	const char *piece_name;    /* its name, while it is read */
+	doc_result joined;         /* the counts and messages of a large document's pieces so far */
+	const doc_result *whole;   /* that document, while it is read: its name and metadata */
 	bool nomem;
 } scan_ctx;
 
@@ -83,10 +86,11 @@ static void deliver(void *job_ptr, void *userdata)
 		run_notice(&ctx->run, job->doc.messages, job->doc.messages_len);
 		doc_free(&job->doc);
 	} else if (job->kind == JOB_PIECE) {
+		run_findings(&ctx->run, &job->doc, &job->doc.found);
 		split_join(&ctx->joined, &job->doc);
 	} else if (job->kind == JOB_JOINED) {
 		/* The document's own record (name, metadata, skips) takes the
-		 * findings and counts its pieces gathered. */
+		 * counts its pieces gathered. */
 		split_join(&job->doc, &ctx->joined);
 		memset(&ctx->joined, 0, sizeof(ctx->joined));
 		run_deliver(&ctx->run, &job->doc);
@@ -94,6 +98,14 @@ static void deliver(void *job_ptr, void *userdata)
 		run_deliver(&ctx->run, &job->doc);
 	}
 	free(job);
+}
+
+/* With one thread the scan runs here, on the reporting thread: its findings
+ * are reported as they come. */
+static void flush_inline(doc_result *doc, void *userdata)
+{
+	scan_ctx *ctx = userdata;
+	run_findings(&ctx->run, doc, &doc->found);
 }
 
 static void tick(void *userdata)
@@ -132,8 +144,11 @@ static int on_piece(piece *p, void *userdata)
 {
 	scan_ctx *ctx = userdata;
 	scan_job *job = calloc(1, sizeof(*job));
-	char *name = strdup(ctx->piece_name);
-	if (!job || !name) {
+	char *name = strdup(ctx->whole->name);
+	doc_meta meta = { 0 };
+	/* The metadata is final before the first piece: front matter is read
+	 * within the first MiB, pieces are cut after two. */
+	if (!job || !name || doc_meta_copy(&meta, &ctx->whole->meta) != 0) {
 		free(job);
 		free(name);
 		free(p->text);
@@ -144,6 +159,7 @@ static int on_piece(piece *p, void *userdata)
 	}
 	job->kind = JOB_PIECE;
 	job->doc.name = name;
+	job->doc.meta = meta;
 	job->text = p->text;
 	job->len = p->len;
 	job->origin = p->origin;
@@ -179,9 +195,9 @@ static int scan_split(scan_ctx *ctx, const char *name, bool is_stdin)
 		ctx->nomem = true;
 		return 1;
 	}
-	ctx->piece_name = name;
+	ctx->whole = &doc;
 	split_document(&doc, fd, ctx->context, on_piece, ctx);
-	ctx->piece_name = NULL;
+	ctx->whole = NULL;
 	if (!is_stdin)
 		close(fd);
 	return submit(ctx, JOB_JOINED, &doc, NULL, 0);
@@ -255,6 +271,7 @@ int cmd_scan(const cli_options *o)
 		goto out;
 	scan_settings settings = {
 		.rules = rules, .selected = ctx.run.selected, .min_rank = o->min_certainty, .limits = scan_limits(o),
+		.writer = run_writer_ahead(&ctx.run), .flush = n_workers < 2 ? flush_inline : NULL, .flush_data = &ctx,
 	};
 	workers = calloc(n_workers, sizeof(*workers));
 	bool ok = workers != NULL;

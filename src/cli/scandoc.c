@@ -31,6 +31,11 @@ typedef struct colmap {
 	bool bom;                  /* the document starts with a UTF-8 BOM, which takes no column */
 } colmap;
 
+/* With one thread, findings are reported in batches of this many while
+ * their document is read: memory stays small, and each batch is worth the
+ * trip. */
+#define FLUSH_EVERY 256
+
 struct doc_scanner {
 	const scan_settings *settings;
 	ps_scanner *scanner;
@@ -154,12 +159,28 @@ static int on_finding(const ps_finding *f, void *userdata)
 {
 	doc_scanner *ds = userdata;
 	const scan_settings *s = ds->settings;
+	finding_batch *b = &ds->doc->found;
 	if (s->selected && !s->selected[ps_clause_index(f->clause)])
 		return 0;
 	if (s->min_rank >= 0 && certainty_rank(f->certainty) < s->min_rank)
 		return 0;
 	uint64_t char_column = colmap_column(&ds->cols, f->sentence_span.start, f->column);
-	return doc_add_finding(ds->doc, f, char_column);
+	cli_finding *c = batch_add(b, f, char_column);
+	if (!c)
+		goto nomem;
+	if (s->writer) {
+		/* Formatted here, on this thread, the copy is not needed any more. */
+		c->fails = finding_fails(s->writer->fail, c->stance);
+		if (reporter_format(s->writer, b, ds->doc, c) != 0)
+			goto nomem;
+		batch_drop_findings(b);
+	}
+	if (s->flush && b->n + b->n_done >= FLUSH_EVERY)
+		s->flush(ds->doc, s->flush_data);
+	return 0;
+nomem:
+	ds->doc->nomem = true;
+	return -1;
 }
 
 static void on_problem(const ps_diag *d, void *userdata)
@@ -237,6 +258,9 @@ static void end_scan(doc_scanner *ds, doc_result *doc, ps_status st)
 	if (st == PS_OK)
 		st = end;
 	doc->stats = *ps_scanner_stats(ds->scanner);
+	/* Flush the formatted output here, on the thread that wrote it. */
+	if (batch_seal(&doc->found) != 0)
+		doc->nomem = true;
 	if (doc->nomem || st == PS_ERR_NOMEM) {
 		doc_message(doc, "pactscan: %s: out of memory\n", doc->name);
 		doc->incomplete = true;

@@ -254,24 +254,6 @@ out:
 
 void split_join(doc_result *whole, doc_result *part)
 {
-	if (part->n) {
-		if (whole->n + part->n > whole->cap) {
-			size_t cap = whole->cap ? whole->cap : 16;
-			while (cap < whole->n + part->n)
-				cap *= 2;
-			cli_finding *grown = realloc(whole->findings, cap * sizeof(*grown));
-			if (!grown) {
-				whole->nomem = whole->incomplete = true;
-				doc_free(part);
-				return;
-			}
-			whole->findings = grown;
-			whole->cap = cap;
-		}
-		memcpy(whole->findings + whole->n, part->findings, part->n * sizeof(*part->findings));
-		whole->n += part->n;
-		part->n = 0; /* the findings moved */
-	}
 	whole->stats.bytes += part->stats.bytes;
 	whole->stats.sentences += part->stats.sentences;
 	whole->stats.in_setting += part->stats.in_setting;
