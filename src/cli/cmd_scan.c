@@ -18,9 +18,14 @@
 #include "splitdoc.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/stat.h>
 
 #define MAX_JOBS 256
+/* Text queued for the workers, and their findings' output waiting for its
+ * turn, per worker: enough that a worker finds the next piece ready, and
+ * memory does not grow with the document. */
+#define HELD_PER_WORKER (2 * SPLIT_PIECE)
 
 typedef enum job_kind {
 	JOB_FILE,                  /* scan the file named doc.name */
@@ -129,7 +134,7 @@ static int submit(scan_ctx *ctx, job_kind kind, doc_result *doc, char *text, siz
 	job->text = text;
 	job->len = len;
 	memset(doc, 0, sizeof(*doc));
-	pool_submit(ctx->pool, job);
+	pool_submit(ctx->pool, job, len);
 	return ctx->run.write_failed ? 1 : 0;
 }
 
@@ -147,7 +152,8 @@ static int on_piece(piece *p, void *userdata)
 	char *name = strdup(ctx->whole->name);
 	doc_meta meta = { 0 };
 	/* The metadata is final before the first piece: front matter is read
-	 * within the first MiB, pieces are cut after two. */
+	 * within the first MiB, and the first piece is cut after that
+	 * (splitdoc.c checks). */
 	if (!job || !name || doc_meta_copy(&meta, &ctx->whole->meta) != 0) {
 		free(job);
 		free(name);
@@ -164,7 +170,7 @@ static int on_piece(piece *p, void *userdata)
 	job->len = p->len;
 	job->origin = p->origin;
 	job->rest = p->fd;
-	pool_submit(ctx->pool, job);
+	pool_submit(ctx->pool, job, p->len);
 	return ctx->run.write_failed ? 1 : 0;
 }
 
@@ -263,6 +269,14 @@ int cmd_scan(const cli_options *o)
 		      "Try 'pactscan --help' for more information.\n", stderr);
 		return EXIT_USAGE;
 	}
+#ifdef M_MMAP_THRESHOLD
+	/* Pieces of a document and their findings' output, a MiB or two each,
+	 * are made on one thread and freed on another. glibc raises its mmap
+	 * threshold past such sizes once one is freed, and then keeps them in
+	 * heaps that freed ones fragment; a fixed threshold maps each one and
+	 * gives it back when freed. */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
 	rules = load_rules(o->rules);
 	if (!rules)
 		return EXIT_USAGE;
@@ -278,7 +292,8 @@ int cmd_scan(const cli_options *o)
 	for (size_t i = 0; ok && i < n_workers; i++)
 		ok = doc_scanner_new(&workers[i], &settings) == 0;
 	pool_callbacks cb = { work, deliver, tick, &ctx };
-	if (!ok || pool_new(&ctx.pool, n_workers, (void **)workers, &cb) != 0) {
+	if (!ok || pool_new(&ctx.pool, n_workers, (void **)workers, &cb,
+	                         (n_workers * HELD_PER_WORKER) + SPLIT_PIECE) != 0) {
 		fputs("pactscan: out of memory\n", stderr);
 		ctx.run.aborted = true;
 	} else {

@@ -1,8 +1,9 @@
 /* An ordered work pool: jobs are submitted in order, worked on by N
  * threads, and delivered back on the submitting thread in the order they
  * were submitted, so the output of -j 4 is the output of -j 1. At most a
- * window of jobs is in flight, which bounds memory. With one thread no
- * thread is started: each job is worked and delivered at once. */
+ * window of jobs is in flight, and at most a budget of the bytes they
+ * hold, which bounds memory. With one thread no thread is started: each
+ * job is worked and delivered at once. */
 #ifndef PS_POOL_H
 #define PS_POOL_H
 
@@ -20,11 +21,14 @@ typedef struct pool_callbacks {
 	void *userdata;
 } pool_callbacks;
 
-/* Start n_workers threads (worker_states[i] for each). Returns 0, or -1
+/* Start n_workers threads (worker_states[i] for each). budget is the most
+ * bytes that jobs in flight may hold (see pool_submit). Returns 0, or -1
  * when nothing could be started. */
-int pool_new(pool **out, size_t n_workers, void **worker_states, const pool_callbacks *cb);
-/* Queue a job; delivers finished jobs, and waits while the window is full. */
-void pool_submit(pool *p, void *job);
+int pool_new(pool **out, size_t n_workers, void **worker_states, const pool_callbacks *cb, size_t budget);
+/* Queue a job that holds about bytes of memory until it is delivered;
+ * delivers finished jobs, and waits while the window is full or the job
+ * would take the jobs in flight over the budget (a job on its own may). */
+void pool_submit(pool *p, void *job, size_t bytes);
 /* Deliver every job still queued, then stop the threads. */
 void pool_finish(pool *p);
 void pool_free(pool *p);

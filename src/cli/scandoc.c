@@ -23,9 +23,10 @@
  * the last line end before where it stops, found from the back, so that
  * most bytes are never looked at. */
 typedef struct colmap {
-	char *buf;
-	size_t head, len, cap;     /* buf[head..len) holds the document from pos on */
-	uint64_t pos;              /* document offset of buf[head] */
+	const char *data;          /* data[head..len) holds the document from pos on: buf, or a piece's text */
+	char *buf;                 /* owned, for text that is not kept elsewhere */
+	size_t head, len, cap;
+	uint64_t pos;              /* document offset of data[head] */
 	uint64_t col;              /* code points from the line start to pos */
 	uint64_t fed;              /* bytes appended so far */
 	bool bom;                  /* the document starts with a UTF-8 BOM, which takes no column */
@@ -47,17 +48,23 @@ struct doc_scanner {
 
 static void colmap_reset(colmap *m)
 {
+	m->data = m->buf;
 	m->head = m->len = 0;
 	m->pos = m->col = m->fed = 0;
 	m->bom = false;
+}
+
+static void colmap_see_bom(colmap *m, const char *data, size_t n)
+{
+	if (m->fed == 0 && n >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
+		m->bom = true;
 }
 
 static int colmap_append(colmap *m, const char *data, size_t n)
 {
 	if (n == 0)                /* an empty piece: buf may still be NULL */
 		return 0;
-	if (m->fed == 0 && n >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
-		m->bom = true;
+	colmap_see_bom(m, data, n);
 	if (m->head && m->len + n > m->cap) {
 		memmove(m->buf, m->buf + m->head, m->len - m->head);
 		m->len -= m->head;
@@ -74,17 +81,28 @@ static int colmap_append(colmap *m, const char *data, size_t n)
 		m->cap = cap;
 	}
 	memcpy(m->buf + m->len, data, n);
+	m->data = m->buf;
 	m->len += n;
 	m->fed += n;
 	return 0;
 }
 
-/* Code points in buf[from..to), where a BOM at the document's start takes none. */
+/* Read text that outlives the scan where it is, rather than a copy. */
+static void colmap_view(colmap *m, const char *text, size_t n)
+{
+	colmap_see_bom(m, text, n);
+	m->data = text;
+	m->head = 0;
+	m->len = n;
+	m->fed += n;
+}
+
+/* Code points in data[from..to), where a BOM at the document's start takes none. */
 static uint64_t count_points(const colmap *m, size_t from, size_t to)
 {
 	uint64_t n = 0;
 	for (size_t i = from; i < to; i++)
-		n += ((unsigned char)m->buf[i] & 0xC0) != 0x80;
+		n += ((unsigned char)m->data[i] & 0xC0) != 0x80;
 	if (m->bom && from < to && m->pos + (from - m->head) == 0)
 		n--;               /* the BOM's lead byte; the others are continuation bytes */
 	return n;
@@ -98,7 +116,7 @@ static void colmap_step(colmap *m, uint64_t target)
 		return;
 	size_t to = target - m->pos < m->len - m->head ? m->head + (size_t)(target - m->pos) : m->len;
 	size_t start = to;
-	while (start > m->head && m->buf[start - 1] != '\n' && m->buf[start - 1] != '\r')
+	while (start > m->head && m->data[start - 1] != '\n' && m->data[start - 1] != '\r')
 		start--;
 	if (start > m->head)
 		m->col = count_points(m, start, to);
@@ -371,7 +389,9 @@ void doc_scan_piece(doc_scanner *ds, doc_result *doc, const char *text, size_t l
 	size_t n = len;
 	source more = { .fd = rest };
 	while (st == PS_OK) {
-		if (colmap_append(&ds->cols, data, n) != 0) {
+		if (rest < 0) {
+			colmap_view(&ds->cols, data, n);
+		} else if (colmap_append(&ds->cols, data, n) != 0) {
 			doc->nomem = true;
 			break;
 		}

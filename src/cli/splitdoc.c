@@ -10,6 +10,9 @@
 
 #define CHUNK 65536
 #define MAX_FRONT_MATTER (1024u * 1024u)
+/* Pieces are reported with the document's metadata, so none is cut before
+ * the front matter has been read (a cut needs two pieces' worth). */
+_Static_assert(2 * SPLIT_PIECE >= MAX_FRONT_MATTER, "a piece cut before the front matter is read");
 /* Context is searched for within this many bytes before a cut; a cut with
  * too few sentences before it in that span is not used. */
 #define CONTEXT_SPAN (256u * 1024u)
