@@ -33,6 +33,8 @@ json_t *meta_json(const doc_meta *m);
 /* The run's summary. */
 json_t *summary_json(const run_summary *sum, timeline_unit unit, bool record);
 
+/* Write obj compactly (not released). Returns 0 or -1. */
+int json_put(FILE *out, const json_t *obj);
 /* Write obj compactly on one line, and release it. Returns 0 or -1. */
 int json_emit_line(FILE *out, json_t *obj);
 

@@ -40,7 +40,7 @@ static int json_begin(reporter *r)
 static int json_format(const reporter *r, FILE *out, const doc_result *doc, const cli_finding *f, size_t *hole)
 {
 	json_t *o = finding_json(doc, f, false, r->baseline);
-	int rc = o ? json_dumpf(o, out, JSON_COMPACT | JSON_PRESERVE_ORDER) : -1;
+	int rc = json_put(out, o);
 	json_decref(o);
 	return rc;
 }
