@@ -151,9 +151,8 @@ static int on_piece(piece *p, void *userdata)
 	scan_job *job = calloc(1, sizeof(*job));
 	char *name = strdup(ctx->whole->name);
 	doc_meta meta = { 0 };
-	/* The metadata is final before the first piece: front matter is read
-	 * within the first MiB, and the first piece is cut after that
-	 * (splitdoc.c checks). */
+	/* The metadata is final before the first piece: split_document cuts
+	 * none while it reads the front matter. */
 	if (!job || !name || doc_meta_copy(&meta, &ctx->whole->meta) != 0) {
 		free(job);
 		free(name);

@@ -10,9 +10,6 @@
 
 #define CHUNK 65536
 #define MAX_FRONT_MATTER (1024u * 1024u)
-/* Pieces are reported with the document's metadata, so none is cut before
- * the front matter has been read (a cut needs two pieces' worth). */
-_Static_assert(2 * SPLIT_PIECE >= MAX_FRONT_MATTER, "a piece cut before the front matter is read");
 /* Context is searched for within this many bytes before a cut; a cut with
  * too few sentences before it in that span is not used. */
 #define CONTEXT_SPAN (256u * 1024u)
@@ -35,14 +32,26 @@ typedef struct splitter {
 	bool stop, nomem;
 } splitter;
 
-/* Lines end at LF, CRLF or a lone CR, as the library counts them. */
+/* Lines end at LF, CRLF or a lone CR, as the library counts them. The
+ * main thread counts every byte of a large document here while the workers
+ * wait for pieces, so text without a CR is counted with memchr. */
 static void count_lines(splitter *sp, size_t upto)
 {
-	for (size_t i = sp->counted; i < upto; i++) {
-		char c = sp->buf[i];
-		if (c == '\r' || (c == '\n' && !sp->after_cr))
+	const char *p = sp->buf + sp->counted, *end = sp->buf + upto;
+	if (p < end && !memchr(p, '\r', (size_t)(end - p))) {
+		if (sp->after_cr && *p == '\n')
+			p++;           /* the LF of a CRLF counted at its CR */
+		while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
 			sp->line++;
-		sp->after_cr = c == '\r';
+			p++;
+		}
+		sp->after_cr = false;
+	} else {
+		for (; p < end; p++) {
+			if (*p == '\r' || (*p == '\n' && !sp->after_cr))
+				sp->line++;
+			sp->after_cr = *p == '\r';
+		}
 	}
 	sp->counted = upto;
 }
@@ -239,7 +248,10 @@ void split_document(doc_result *doc, int fd, size_t context, piece_fn emit, void
 			sp.nomem = true;
 			break;
 		}
-		cut(&sp, false, fd);
+		/* Pieces carry the document's metadata: none is cut while the
+		 * front matter is still being read (MAX_FRONT_MATTER at most). */
+		if (!capture)
+			cut(&sp, false, fd);
 	}
 	if (capture && front)
 		read_meta(doc, front, front_len);

@@ -11,7 +11,7 @@
 #include "report.h"
 
 /* Pieces are about this long; documents shorter than two are not split. */
-#define SPLIT_PIECE (512u * 1024u)
+#define SPLIT_PIECE (256u * 1024u)
 
 typedef struct piece {
 	char *text;                /* context, then the piece (owned) */
