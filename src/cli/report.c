@@ -1,5 +1,6 @@
 /* The finding model: documents, their findings and verdicts, and the text
  * helpers every writer shares. */
+#define _GNU_SOURCE        /* fopencookie */
 #include "report.h"
 
 #include <stdarg.h>
@@ -149,6 +150,34 @@ void batch_drop_findings(finding_batch *b)
 	arena_reset(&b->text);
 }
 
+/* The stream's bytes go to the end of out, which grows by realloc: a large
+ * buffer is remapped rather than copied, so it is never held twice, as a
+ * memory stream's growing buffer is for a moment. */
+static ssize_t batch_write(void *cookie, const char *data, size_t size)
+{
+	finding_batch *b = cookie;
+	if (size > b->out_cap - b->out_len) {
+		size_t cap = b->out_cap ? b->out_cap : 4096;
+		while (cap - b->out_len < size)
+			cap *= 2;
+		char *grown = realloc(b->out, cap);
+		if (!grown)
+			return -1;
+		b->out = grown;
+		b->out_cap = cap;
+	}
+	memcpy(b->out + b->out_len, data, size);
+	b->out_len += size;
+	return (ssize_t)size;
+}
+
+FILE *batch_stream(finding_batch *b)
+{
+	if (!b->stream)
+		b->stream = fopencookie(b, "w", (cookie_io_functions_t){ .write = batch_write });
+	return b->stream;
+}
+
 int batch_seal(finding_batch *b)
 {
 	if (!b->stream)
@@ -160,13 +189,10 @@ void batch_clear(finding_batch *b)
 {
 	batch_drop_findings(b);
 	b->n_done = 0;
-	/* The stream and its buffer serve the next findings: a new stream
-	 * for every batch would grow and free buffers at a pace that
-	 * fragments the heap. */
-	if (b->stream) {
-		rewind(b->stream);
+	/* The stream and its buffer serve the next findings. */
+	if (b->stream)
 		fflush(b->stream);
-	}
+	b->out_len = 0;
 }
 
 void batch_free(finding_batch *b)

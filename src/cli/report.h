@@ -63,17 +63,17 @@ typedef struct formatted_finding {
 
 /* Some of a document's findings, in document order, on their way from a
  * scanner to the report: as copies for the main thread to format
- * (findings), or formatted by a worker (done, with their bytes in out). */
+ * (findings), or formatted by a worker (done, with their bytes in out). A
+ * batch stays where it is once it has a stream, which refers to it. */
 typedef struct finding_batch {
 	cli_finding *findings;
 	size_t n, cap;
 	text_arena text;           /* the findings' strings and evidence */
 	formatted_finding *done;
 	size_t n_done, cap_done;
-	FILE *stream;              /* open_memstream on out, from the first formatted finding */
-	char *out;                 /* the formatted findings' bytes, once sealed */
-	size_t out_len;
-	bool nomem;
+	FILE *stream;              /* writes to the end of out (batch_stream), or NULL */
+	char *out;                 /* the formatted findings' bytes, once flushed */
+	size_t out_len, out_cap;
 } finding_batch;
 
 /* A document's metadata from its front matter or JSON Lines record. */
@@ -132,6 +132,9 @@ char *batch_copy(finding_batch *b, const char *s, size_t len);
 ps_span *batch_spans(finding_batch *b, size_t n);
 /* Forget the copies (formatted output stays). */
 void batch_drop_findings(finding_batch *b);
+/* The stream that formatted findings are written to, opened the first
+ * time; NULL without memory. */
+FILE *batch_stream(finding_batch *b);
 /* Flush the formatted output's stream, so that out holds it all. Returns 0,
  * or -1 when the stream failed (no memory). */
 int batch_seal(finding_batch *b);

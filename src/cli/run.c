@@ -36,12 +36,12 @@ int reporter_format(const reporter *r, finding_batch *b, const doc_result *doc, 
 	*ff = (formatted_finding){ .clause = ps_clause_index(f->clause), .stance = f->stance, .certainty = f->certainty,
 	                           .is_new = f->is_new, .fails = f->fails, .hole = NO_HOLE };
 	if (r->format) {
-		if (!b->stream && !(b->stream = open_memstream(&b->out, &b->out_len)))
+		/* Flushed after each finding, so out_len tells where it starts and ends. */
+		FILE *out = batch_stream(b);
+		size_t start = b->out_len;
+		if (!out || r->format(r, out, doc, f, &ff->hole) != 0 || fflush(out) != 0)
 			return -1;
-		off_t start = ftello(b->stream);
-		if (r->format(r, b->stream, doc, f, &ff->hole) != 0)
-			return -1;
-		ff->len = (size_t)(ftello(b->stream) - start);
+		ff->len = b->out_len - start;
 	}
 	b->n_done++;
 	return 0;
