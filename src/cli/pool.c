@@ -45,8 +45,10 @@ static void *worker_main(void *arg)
 		size_t slot = p->claim++ % p->cap;
 		void *job = p->ring[slot];
 		pthread_mutex_unlock(&p->mu);
-		p->cb.work(job, w->state);
+		size_t held = p->cb.work(job, w->state);
 		pthread_mutex_lock(&p->mu);
+		p->held = p->held - p->bytes[slot] + held;
+		p->bytes[slot] = held;
 		p->done[slot] = true;
 		pthread_cond_signal(&p->done_cv);
 	}

@@ -12,8 +12,9 @@
 typedef struct pool pool;
 
 typedef struct pool_callbacks {
-	/* On a worker thread, with that worker's own state. */
-	void (*work)(void *job, void *worker_state);
+	/* On a worker thread, with that worker's own state; returns the bytes
+	 * the job holds from then until it is delivered (its output). */
+	size_t (*work)(void *job, void *worker_state);
 	/* On the submitting thread, in submission order; takes the job. */
 	void (*deliver)(void *job, void *userdata);
 	/* On the submitting thread while it waits (about five times a second); may be NULL. */
@@ -25,9 +26,10 @@ typedef struct pool_callbacks {
  * bytes that jobs in flight may hold (see pool_submit). Returns 0, or -1
  * when nothing could be started. */
 int pool_new(pool **out, size_t n_workers, void **worker_states, const pool_callbacks *cb, size_t budget);
-/* Queue a job that holds about bytes of memory until it is delivered;
- * delivers finished jobs, and waits while the window is full or the job
- * would take the jobs in flight over the budget (a job on its own may). */
+/* Queue a job that holds about bytes of memory until it is worked (its
+ * input), and then what work() says; delivers finished jobs, and waits
+ * while the window is full or the job would take what the jobs in flight
+ * hold over the budget (a job on its own may). */
 void pool_submit(pool *p, void *job, size_t bytes);
 /* Deliver every job still queued, then stop the threads. */
 void pool_finish(pool *p);

@@ -130,6 +130,8 @@ cli_finding *batch_new_finding(finding_batch *b);
 char *batch_copy(finding_batch *b, const char *s, size_t len);
 /* Room for n spans of evidence, as long-lived; NULL without memory. */
 ps_span *batch_spans(finding_batch *b, size_t n);
+/* About the memory the batch holds, in bytes. */
+size_t batch_size(const finding_batch *b);
 /* Forget the copies (formatted output stays). */
 void batch_drop_findings(finding_batch *b);
 /* The stream that formatted findings are written to, opened the first
