@@ -103,17 +103,16 @@ static int read_finding(merge_ctx *m, json_t *rec, const char *file, size_t line
 	if ((m->run.selected && !m->run.selected[ps_clause_index(clause)]) ||
 	    (m->opts->min_certainty >= 0 && certainty_rank((ps_certainty)certainty) < m->opts->min_certainty))
 		return 0;
-	cli_finding *f = doc_new_finding(&m->doc);
+	finding_batch *b = &m->doc.found;
+	cli_finding *f = batch_new_finding(b);
 	if (!f)
 		return -1;
 	f->clause = clause;
 	f->stance = (ps_stance)stance;
 	f->certainty = (ps_certainty)certainty;
-	f->signal = strdup(signal);
+	f->signal = batch_copy(b, signal, strlen(signal));
 	f->sentence_len = json_string_length(sentence);
-	f->sentence = malloc(f->sentence_len + 1);
-	if (f->sentence)
-		memcpy(f->sentence, json_string_value(sentence), f->sentence_len + 1);
+	f->sentence = batch_copy(b, json_string_value(sentence), f->sentence_len);
 	f->weight = json_number_value(json_object_get(rec, "weight"));
 	f->start = get_uint(rec, "start");
 	f->end = get_uint(rec, "end");
@@ -122,7 +121,7 @@ static int read_finding(merge_ctx *m, json_t *rec, const char *file, size_t line
 	f->char_column = json_object_get(rec, "char_column") ? get_uint(rec, "char_column") : f->column;
 	json_t *ev = json_object_get(rec, "evidence"), *x;
 	size_t i;
-	f->evidence = malloc((json_array_size(ev) + 1) * sizeof(*f->evidence));
+	f->evidence = batch_spans(b, json_array_size(ev));
 	json_array_foreach(ev, i, x) {
 		if (f->evidence)
 			f->evidence[f->n_evidence++] = (ps_span){ get_uint(x, "start"), get_uint(x, "end") };
@@ -137,14 +136,14 @@ static int read_finding(merge_ctx *m, json_t *rec, const char *file, size_t line
 		c->start = get_uint(x, "start");
 		c->end = get_uint(x, "end");
 		c->len = json_string_length(text);
-		c->text = strdup(json_string_value(text));
+		c->text = batch_copy(b, json_string_value(text), c->len);
 		if (!c->text)
 			return -1;
 	}
 	json_t *source = json_object_get(rec, "source");
 	if (json_is_string(source)) {
 		f->source_len = json_string_length(source);
-		f->source = strdup(json_string_value(source));
+		f->source = batch_copy(b, json_string_value(source), f->source_len);
 	}
 	if (!f->signal || !f->sentence || !f->evidence || (json_is_string(source) && !f->source))
 		return -1;
@@ -179,7 +178,7 @@ static int read_document(merge_ctx *m, json_t *rec, const char *file, size_t lin
 	doc->stats.bytes = get_uint(rec, "bytes");
 	doc->stats.sentences = get_uint(rec, "sentences");
 	doc->stats.in_setting = get_uint(rec, "in_setting");
-	doc->stats.findings = doc->n;
+	doc->stats.findings = doc->found.n;
 	m->pending = false;
 	run_deliver(&m->run, doc);
 	memset(&m->doc, 0, sizeof(m->doc));

@@ -102,21 +102,12 @@ json_t *meta_json(const doc_meta *m)
 	return o;
 }
 
-json_t *document_json(const doc_result *doc, const run_summary *sum, bool record)
+/* The fields before "findings": status, metadata and sizes. */
+static json_t *document_head(const doc_result *doc, bool record)
 {
-	size_t support = 0, conflict = 0;
-	json_t *o = json_object(), *verdicts = json_object();
-	if (!o || !verdicts) {
-		json_decref(o);
-		json_decref(verdicts);
+	json_t *o = json_object();
+	if (!o)
 		return NULL;
-	}
-	for (size_t i = 0; i < doc->n; i++) {
-		if (doc->findings[i].stance == PS_STANCE_SUPPORT)
-			support++;
-		else
-			conflict++;
-	}
 	if (record)
 		json_object_set_new(o, "type", json_string("document"));
 	json_object_set_new(o, "doc", jcstr(doc->name));
@@ -127,19 +118,63 @@ json_t *document_json(const doc_result *doc, const run_summary *sum, bool record
 	json_object_set_new(o, "bytes", juint(doc->stats.bytes));
 	json_object_set_new(o, "sentences", juint(doc->stats.sentences));
 	json_object_set_new(o, "in_setting", juint(doc->stats.in_setting));
-	json_object_set_new(o, "findings", juint(doc->n));
-	json_object_set_new(o, "supports", juint(support));
-	json_object_set_new(o, "conflicts", juint(conflict));
-	json_object_set_new(o, "verdict", doc->skipped ? json_null() : json_string(verdict_name(doc_verdict(doc, NULL))));
+	return o;
+}
+
+/* The fields after "findings": counts and verdicts, added to o. */
+static void document_tail(json_t *o, const doc_result *doc, const doc_tally *t, const run_summary *sum)
+{
+	json_t *verdicts = json_object();
+	json_object_set_new(o, "supports", juint(t->support));
+	json_object_set_new(o, "conflicts", juint(t->conflict));
+	json_object_set_new(o, "verdict", doc->skipped ? json_null() : json_string(verdict_name(tally_verdict(t, SIZE_MAX))));
 	/* Only the clauses the document mentions: the rest are "not mentioned". */
-	for (size_t ci = 0; ci < ps_ruleset_clause_count(sum->rules); ci++) {
-		const ps_clause *c = ps_ruleset_clause(sum->rules, ci);
-		verdict v = doc_verdict(doc, c);
+	for (size_t ci = 0; verdicts && ci < ps_ruleset_clause_count(sum->rules); ci++) {
+		verdict v = tally_verdict(t, ci);
 		if (v != VERDICT_NONE)
-			json_object_set_new(verdicts, ps_clause_id(c), json_string(verdict_name(v)));
+			json_object_set_new(verdicts, ps_clause_id(ps_ruleset_clause(sum->rules, ci)), json_string(verdict_name(v)));
 	}
 	json_object_set_new(o, "verdicts", verdicts);
+}
+
+json_t *document_json(const doc_result *doc, const doc_tally *t, const run_summary *sum, bool record)
+{
+	json_t *o = document_head(doc, record);
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "findings", juint(t->findings));
+	document_tail(o, doc, t, sum);
 	return o;
+}
+
+/* An object's members as JSON text, without its braces. */
+static int put_members(FILE *out, json_t *o)
+{
+	char *text = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(o);
+	if (!text)
+		return -1;
+	size_t len = strlen(text);
+	int rc = len >= 2 && fwrite(text + 1, 1, len - 2, out) == len - 2 ? 0 : -1;
+	free(text);
+	return rc;
+}
+
+int document_json_write(FILE *out, const doc_result *doc, const doc_tally *t, const run_summary *sum,
+                        spool *findings)
+{
+	json_t *tail = json_object();
+	int rc = 0;
+	fputc('{', out);
+	rc |= put_members(out, document_head(doc, false));
+	fputs(",\"findings\":[", out);
+	rc |= spool_copy(findings, out);
+	fputs("],", out);
+	if (tail)
+		document_tail(tail, doc, t, sum);
+	rc |= put_members(out, tail);
+	fputc('}', out);
+	return rc || ferror(out) ? -1 : 0;
 }
 
 static json_t *verdicts_json(const size_t *counts)
@@ -249,11 +284,25 @@ json_t *summary_json(const run_summary *sum, timeline_unit unit, bool record)
 	return o;
 }
 
+int json_put(FILE *out, const json_t *obj)
+{
+	/* json_dumpf writes each token with its own fwrite; one buffer and
+	 * one write take a third of the time. */
+	char small[4096];
+	size_t n = obj ? json_dumpb(obj, small, sizeof small, JSON_COMPACT | JSON_PRESERVE_ORDER) : 0;
+	if (n == 0)
+		return -1;
+	if (n <= sizeof small)
+		return fwrite(small, 1, n, out) == n ? 0 : -1;
+	char *big = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	int rc = big && fputs(big, out) != EOF ? 0 : -1;
+	free(big);
+	return rc;
+}
+
 int json_emit_line(FILE *out, json_t *obj)
 {
-	if (!obj)
-		return -1;
-	int rc = json_dumpf(obj, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	int rc = json_put(out, obj);
 	json_decref(obj);
 	if (rc != 0 || fputc('\n', out) == EOF)
 		return -1;

@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "spool.h"
 #include "summary.h"
 
 /* A JSON string of s[0..len) with invalid UTF-8 replaced; NULL on ENOMEM. */
@@ -20,14 +21,20 @@ json_t *point_json(const ps_clause *c);
 json_t *finding_json(const doc_result *doc, const cli_finding *f, bool record, bool baseline);
 /* The cues of a finding, as an array. */
 json_t *cues_json(const cli_finding *f);
-/* A document's status, metadata, counts and verdicts ("findings" is the
- * number of findings; --format json puts the list there instead). */
-json_t *document_json(const doc_result *doc, const run_summary *sum, bool record);
+/* A document's status, metadata, counts and verdicts; "findings" is the
+ * number of findings. */
+json_t *document_json(const doc_result *doc, const doc_tally *t, const run_summary *sum, bool record);
+/* The same object as --format json writes it, with the list of findings (each
+ * formatted, separated by commas) from a spool, which is emptied. Returns 0 or -1. */
+int document_json_write(FILE *out, const doc_result *doc, const doc_tally *t, const run_summary *sum,
+                        spool *findings);
 /* The document's metadata alone: title, date, source, url. */
 json_t *meta_json(const doc_meta *m);
 /* The run's summary. */
 json_t *summary_json(const run_summary *sum, timeline_unit unit, bool record);
 
+/* Write obj compactly (not released). Returns 0 or -1. */
+int json_put(FILE *out, const json_t *obj);
 /* Write obj compactly on one line, and release it. Returns 0 or -1. */
 int json_emit_line(FILE *out, json_t *obj);
 

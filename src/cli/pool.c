@@ -24,7 +24,9 @@ struct pool {
 	pthread_cond_t done_cv;    /* a job was finished */
 	void **ring;
 	bool *done;
+	size_t *bytes;             /* what each job holds, against the budget */
 	size_t cap;
+	size_t budget, held;       /* bytes allowed in flight, and held now */
 	size_t head, claim, tail;  /* running counts: delivered, taken by a worker, submitted */
 	bool shutdown;
 	bool sync_ready;           /* the mutex and conditions were initialised */
@@ -43,8 +45,10 @@ static void *worker_main(void *arg)
 		size_t slot = p->claim++ % p->cap;
 		void *job = p->ring[slot];
 		pthread_mutex_unlock(&p->mu);
-		p->cb.work(job, w->state);
+		size_t held = p->cb.work(job, w->state);
 		pthread_mutex_lock(&p->mu);
+		p->held = p->held - p->bytes[slot] + held;
+		p->bytes[slot] = held;
 		p->done[slot] = true;
 		pthread_cond_signal(&p->done_cv);
 	}
@@ -52,7 +56,7 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-int pool_new(pool **out, size_t n_workers, void **worker_states, const pool_callbacks *cb)
+int pool_new(pool **out, size_t n_workers, void **worker_states, const pool_callbacks *cb, size_t budget)
 {
 	pool *p = calloc(1, sizeof(*p));
 	*out = NULL;
@@ -62,6 +66,7 @@ int pool_new(pool **out, size_t n_workers, void **worker_states, const pool_call
 	}
 	p->cb = *cb;
 	p->n_workers = n_workers;
+	p->budget = budget;
 	p->workers = calloc(n_workers, sizeof(*p->workers));
 	if (!p->workers) {
 		free(p);
@@ -73,7 +78,8 @@ int pool_new(pool **out, size_t n_workers, void **worker_states, const pool_call
 		p->cap = n_workers * WINDOW_PER_WORKER;
 		p->ring = calloc(p->cap, sizeof(*p->ring));
 		p->done = calloc(p->cap, sizeof(*p->done));
-		if (!p->ring || !p->done) {
+		p->bytes = calloc(p->cap, sizeof(*p->bytes));
+		if (!p->ring || !p->done || !p->bytes) {
 			pool_free(p);
 			return -1;
 		}
@@ -99,6 +105,7 @@ static bool deliver_head(pool *p)
 		return false;
 	void *job = p->ring[p->head % p->cap];
 	p->done[p->head % p->cap] = false;
+	p->held -= p->bytes[p->head % p->cap];
 	p->head++;
 	pthread_mutex_unlock(&p->mu);
 	p->cb.deliver(job, p->cb.userdata);
@@ -123,7 +130,7 @@ static void wait_done(pool *p)
 	}
 }
 
-void pool_submit(pool *p, void *job)
+void pool_submit(pool *p, void *job, size_t bytes)
 {
 	if (p->n_started == 0) {
 		p->cb.work(job, p->workers[0].state);
@@ -131,12 +138,14 @@ void pool_submit(pool *p, void *job)
 		return;
 	}
 	pthread_mutex_lock(&p->mu);
-	while (p->tail - p->head == p->cap) {
+	while (p->tail - p->head == p->cap || (p->held && p->held + bytes > p->budget)) {
 		if (!deliver_head(p))
 			wait_done(p);
 	}
 	p->ring[p->tail % p->cap] = job;
 	p->done[p->tail % p->cap] = false;
+	p->bytes[p->tail % p->cap] = bytes;
+	p->held += bytes;
 	p->tail++;
 	pthread_cond_signal(&p->work_cv);
 	while (deliver_head(p))
@@ -173,6 +182,7 @@ void pool_free(pool *p)
 	}
 	free(p->ring);
 	free(p->done);
+	free(p->bytes);
 	free(p->workers);
 	free(p);
 }

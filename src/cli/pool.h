@@ -1,8 +1,9 @@
 /* An ordered work pool: jobs are submitted in order, worked on by N
  * threads, and delivered back on the submitting thread in the order they
  * were submitted, so the output of -j 4 is the output of -j 1. At most a
- * window of jobs is in flight, which bounds memory. With one thread no
- * thread is started: each job is worked and delivered at once. */
+ * window of jobs is in flight, and at most a budget of the bytes they
+ * hold, which bounds memory. With one thread no thread is started: each
+ * job is worked and delivered at once. */
 #ifndef PS_POOL_H
 #define PS_POOL_H
 
@@ -11,8 +12,9 @@
 typedef struct pool pool;
 
 typedef struct pool_callbacks {
-	/* On a worker thread, with that worker's own state. */
-	void (*work)(void *job, void *worker_state);
+	/* On a worker thread, with that worker's own state; returns the bytes
+	 * the job holds from then until it is delivered (its output). */
+	size_t (*work)(void *job, void *worker_state);
 	/* On the submitting thread, in submission order; takes the job. */
 	void (*deliver)(void *job, void *userdata);
 	/* On the submitting thread while it waits (about five times a second); may be NULL. */
@@ -20,11 +22,15 @@ typedef struct pool_callbacks {
 	void *userdata;
 } pool_callbacks;
 
-/* Start n_workers threads (worker_states[i] for each). Returns 0, or -1
+/* Start n_workers threads (worker_states[i] for each). budget is the most
+ * bytes that jobs in flight may hold (see pool_submit). Returns 0, or -1
  * when nothing could be started. */
-int pool_new(pool **out, size_t n_workers, void **worker_states, const pool_callbacks *cb);
-/* Queue a job; delivers finished jobs, and waits while the window is full. */
-void pool_submit(pool *p, void *job);
+int pool_new(pool **out, size_t n_workers, void **worker_states, const pool_callbacks *cb, size_t budget);
+/* Queue a job that holds about bytes of memory until it is worked (its
+ * input), and then what work() says; delivers finished jobs, and waits
+ * while the window is full or the job would take what the jobs in flight
+ * hold over the budget (a job on its own may). */
+void pool_submit(pool *p, void *job, size_t bytes);
 /* Deliver every job still queued, then stop the threads. */
 void pool_finish(pool *p);
 void pool_free(pool *p);

@@ -1,5 +1,6 @@
 /* The finding model: documents, their findings and verdicts, and the text
  * helpers every writer shares. */
+#define _GNU_SOURCE        /* fopencookie */
 #include "report.h"
 
 #include <stdarg.h>
@@ -17,65 +18,264 @@ static char *copy_bytes(const char *s, size_t len)
 	return p;
 }
 
-cli_finding *doc_new_finding(doc_result *doc)
+/* Findings' text is copied many times a second and dropped in bulk: blocks
+ * of this size hold it, and one stays for the next batch. */
+#define TEXT_BLOCK (64u * 1024u)
+
+struct text_block {
+	text_block *next;
+	size_t used, cap;
+	uint64_t data[];           /* uint64_t: spans of evidence are stored here too */
+};
+
+static void *arena_alloc(text_arena *a, size_t size)
 {
-	if (doc->n == doc->cap) {
-		size_t cap = doc->cap ? doc->cap * 2 : 16;
-		cli_finding *v = realloc(doc->findings, cap * sizeof(*v));
-		if (!v) {
-			doc->nomem = true;
+	size_t words = (size + sizeof(uint64_t) - 1) / sizeof(uint64_t);
+	text_block *h = a->head;
+	if (!h || h->cap - h->used < words) {
+		size_t cap = words > TEXT_BLOCK / sizeof(uint64_t) ? words : TEXT_BLOCK / sizeof(uint64_t);
+		h = malloc(sizeof(*h) + cap * sizeof(uint64_t));
+		if (!h)
 			return NULL;
-		}
-		doc->findings = v;
-		doc->cap = cap;
+		h->next = a->head;
+		h->used = 0;
+		h->cap = cap;
+		a->head = h;
 	}
-	cli_finding *c = &doc->findings[doc->n++];
+	void *p = h->data + h->used;
+	h->used += words;
+	return p;
+}
+
+/* Keep the newest block, emptied. */
+static void arena_reset(text_arena *a)
+{
+	if (!a->head)
+		return;
+	for (text_block *b = a->head->next, *next; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	a->head->next = NULL;
+	a->head->used = 0;
+}
+
+static void arena_free(text_arena *a)
+{
+	for (text_block *b = a->head, *next; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	a->head = NULL;
+}
+
+char *batch_copy(finding_batch *b, const char *s, size_t len)
+{
+	char *p = arena_alloc(&b->text, len + 1);
+	if (!p)
+		return NULL;
+	if (len)
+		memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+ps_span *batch_spans(finding_batch *b, size_t n)
+{
+	return arena_alloc(&b->text, (n ? n : 1) * sizeof(ps_span));
+}
+
+cli_finding *batch_new_finding(finding_batch *b)
+{
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 16;
+		cli_finding *v = realloc(b->findings, cap * sizeof(*v));
+		if (!v)
+			return NULL;
+		b->findings = v;
+		b->cap = cap;
+	}
+	cli_finding *c = &b->findings[b->n++];
 	memset(c, 0, sizeof(*c));
 	c->is_new = true;
 	return c;
 }
 
-int doc_add_finding(doc_result *doc, const ps_finding *f, uint64_t char_column)
+cli_finding *batch_add(finding_batch *b, const ps_finding *f, uint64_t char_column)
 {
-	cli_finding *c = doc_new_finding(doc);
+	cli_finding *c = batch_new_finding(b);
 	if (!c)
-		return -1;
+		return NULL;
 	c->clause = f->clause;
-	c->signal = copy_bytes(f->signal, strlen(f->signal));
+	c->signal = batch_copy(b, f->signal, strlen(f->signal));
 	c->stance = f->stance;
 	c->certainty = f->certainty;
 	c->weight = f->weight;
-	c->sentence = copy_bytes(f->sentence, f->sentence_len);
+	c->sentence = batch_copy(b, f->sentence, f->sentence_len);
 	c->sentence_len = f->sentence_len;
 	c->start = f->sentence_span.start;
 	c->end = f->sentence_span.end;
 	c->line = f->line;
 	c->column = f->column;
 	c->char_column = char_column;
-	c->evidence = malloc((f->evidence_count ? f->evidence_count : 1) * sizeof(*c->evidence));
+	c->evidence = batch_spans(b, f->evidence_count);
 	if (c->evidence && f->evidence_count)
 		memcpy(c->evidence, f->evidence, f->evidence_count * sizeof(*c->evidence));
 	c->n_evidence = f->evidence_count;
+	bool failed = !c->signal || !c->sentence || !c->evidence;
 	for (size_t i = 0; i < f->cue_count && i < 3; i++) {
 		c->cues[i].kind = f->cues[i].kind;
 		c->cues[i].start = f->cues[i].span.start;
 		c->cues[i].end = f->cues[i].span.end;
-		c->cues[i].text = copy_bytes(f->cues[i].text, f->cues[i].text_len);
+		c->cues[i].text = batch_copy(b, f->cues[i].text, f->cues[i].text_len);
 		c->cues[i].len = f->cues[i].text_len;
 		c->n_cues++;
+		failed = failed || !c->cues[i].text;
 	}
 	if (f->source) {
-		c->source = copy_bytes(f->source, f->source_len);
+		c->source = batch_copy(b, f->source, f->source_len);
 		c->source_len = f->source_len;
+		failed = failed || !c->source;
 	}
-	bool failed = !c->signal || !c->sentence || !c->evidence || (f->source && !c->source);
-	for (size_t i = 0; i < c->n_cues; i++)
-		failed = failed || !c->cues[i].text;
 	if (failed) {
-		doc->nomem = true;
-		return -1;
+		b->n--;
+		return NULL;
 	}
-	return 0;
+	return c;
+}
+
+size_t batch_size(const finding_batch *b)
+{
+	size_t n = b->out_len + b->cap * sizeof(*b->findings) + b->cap_done * sizeof(*b->done);
+	for (const text_block *t = b->text.head; t; t = t->next)
+		n += t->cap * sizeof(uint64_t);
+	return n;
+}
+
+void batch_drop_findings(finding_batch *b)
+{
+	b->n = 0;
+	arena_reset(&b->text);
+}
+
+/* The stream's bytes go to the end of out, which grows by realloc: a large
+ * buffer is remapped rather than copied, so it is never held twice, as a
+ * memory stream's growing buffer is for a moment. */
+static ssize_t batch_write(void *cookie, const char *data, size_t size)
+{
+	finding_batch *b = cookie;
+	if (size > b->out_cap - b->out_len) {
+		size_t cap = b->out_cap ? b->out_cap : 4096;
+		while (cap - b->out_len < size)
+			cap *= 2;
+		char *grown = realloc(b->out, cap);
+		if (!grown)
+			return -1;
+		b->out = grown;
+		b->out_cap = cap;
+	}
+	memcpy(b->out + b->out_len, data, size);
+	b->out_len += size;
+	return (ssize_t)size;
+}
+
+FILE *batch_stream(finding_batch *b)
+{
+	if (!b->stream)
+		b->stream = fopencookie(b, "w", (cookie_io_functions_t){ .write = batch_write });
+	return b->stream;
+}
+
+int batch_seal(finding_batch *b)
+{
+	if (!b->stream)
+		return 0;
+	return fflush(b->stream) != 0 || ferror(b->stream) ? -1 : 0;
+}
+
+void batch_clear(finding_batch *b)
+{
+	batch_drop_findings(b);
+	b->n_done = 0;
+	/* The stream and its buffer serve the next findings. */
+	if (b->stream)
+		fflush(b->stream);
+	b->out_len = 0;
+}
+
+void batch_free(finding_batch *b)
+{
+	if (b->stream)
+		fclose(b->stream);
+	free(b->findings);
+	arena_free(&b->text);
+	free(b->done);
+	free(b->out);
+	memset(b, 0, sizeof(*b));
+}
+
+int tally_init(doc_tally *t, const ps_ruleset *rules)
+{
+	memset(t, 0, sizeof(*t));
+	t->n_clauses = ps_ruleset_clause_count(rules);
+	t->clauses = calloc(t->n_clauses + 1, sizeof(*t->clauses));
+	return t->clauses ? 0 : -1;
+}
+
+void tally_add(doc_tally *t, size_t clause, ps_stance stance, ps_certainty certainty, bool is_new, bool fails)
+{
+	clause_tally *c = &t->clauses[clause];
+	t->findings++;
+	if (stance == PS_STANCE_SUPPORT) {
+		c->support++;
+		t->support++;
+	} else {
+		c->conflict++;
+		t->conflict++;
+	}
+	if (certainty == PS_CERTAINTY_HEDGED) {
+		c->hedged++;
+		t->hedged++;
+	} else if (certainty == PS_CERTAINTY_ATTRIBUTED) {
+		c->attributed++;
+		t->attributed++;
+	}
+	t->new_findings += is_new;
+	if (fails) {
+		c->failing++;
+		c->failing_conflicts += stance == PS_STANCE_CONFLICT;
+	}
+}
+
+void tally_reset(doc_tally *t)
+{
+	memset(t->clauses, 0, t->n_clauses * sizeof(*t->clauses));
+	t->findings = t->support = t->conflict = t->hedged = t->attributed = t->new_findings = 0;
+}
+
+void tally_free(doc_tally *t)
+{
+	free(t->clauses);
+	memset(t, 0, sizeof(*t));
+}
+
+verdict tally_verdict(const doc_tally *t, size_t clause)
+{
+	bool support = clause == SIZE_MAX ? t->support > 0 : t->clauses[clause].support > 0;
+	bool conflict = clause == SIZE_MAX ? t->conflict > 0 : t->clauses[clause].conflict > 0;
+	return support && conflict ? VERDICT_MIXED : support ? VERDICT_SUPPORTS : conflict ? VERDICT_CONFLICTS
+	                                                                                  : VERDICT_NONE;
+}
+
+bool finding_fails(fail_on fail, ps_stance s)
+{
+	switch (fail) {
+	case FAIL_ANY: return true;
+	case FAIL_CONFLICT: return s == PS_STANCE_CONFLICT;
+	case FAIL_SUPPORT: return s == PS_STANCE_SUPPORT;
+	case FAIL_NEVER: break;
+	}
+	return false;
 }
 
 void doc_skip(doc_result *doc, skip_kind kind, const char *reason)
@@ -123,38 +323,29 @@ void doc_meta_free(doc_meta *m)
 	memset(m, 0, sizeof(*m));
 }
 
+int doc_meta_copy(doc_meta *dst, const doc_meta *m)
+{
+	char **to[] = { &dst->title, &dst->date, &dst->source, &dst->url };
+	const char *from[] = { m->title, m->date, m->source, m->url };
+	int rc = 0;
+	memset(dst, 0, sizeof(*dst));
+	for (size_t i = 0; i < 4; i++) {
+		if (from[i] && !(*to[i] = copy_bytes(from[i], strlen(from[i]))))
+			rc = -1;
+	}
+	if (rc != 0)
+		doc_meta_free(dst);
+	return rc;
+}
+
 void doc_free(doc_result *doc)
 {
-	for (size_t i = 0; i < doc->n; i++) {
-		cli_finding *c = &doc->findings[i];
-		free(c->signal);
-		free(c->sentence);
-		free(c->evidence);
-		free(c->source);
-		for (size_t k = 0; k < c->n_cues; k++)
-			free(c->cues[k].text);
-	}
-	free(doc->findings);
+	batch_free(&doc->found);
 	free(doc->name);
 	free(doc->skipped);
 	free(doc->messages);
 	doc_meta_free(&doc->meta);
 	memset(doc, 0, sizeof(*doc));
-}
-
-verdict doc_verdict(const doc_result *doc, const ps_clause *clause)
-{
-	bool support = false, conflict = false;
-	for (size_t i = 0; i < doc->n; i++) {
-		if (clause && doc->findings[i].clause != clause)
-			continue;
-		if (doc->findings[i].stance == PS_STANCE_SUPPORT)
-			support = true;
-		else
-			conflict = true;
-	}
-	return support && conflict ? VERDICT_MIXED : support ? VERDICT_SUPPORTS : conflict ? VERDICT_CONFLICTS
-	                                                                                  : VERDICT_NONE;
 }
 
 const char *verdict_name(verdict v)

@@ -1,5 +1,8 @@
 /* One finding model for every output format: each finding is copied out of
- * the library's callback into a doc_result, and the writers read it. */
+ * the library's callback into a finding_batch, and the writers read it.
+ * Findings travel in batches, in document order, so that a document's
+ * findings are reported as they are found rather than held until it ends;
+ * what the end of a document needs of them is a doc_tally. */
 #ifndef PS_REPORT_H
 #define PS_REPORT_H
 
@@ -16,9 +19,10 @@ typedef struct cli_cue {
 	size_t len;
 } cli_cue;
 
+/* A finding. Its strings and evidence live in its batch's text arena. */
 typedef struct cli_finding {
 	const ps_clause *clause;
-	char *signal;              /* owned: merge rebuilds findings from reports */
+	char *signal;
 	ps_stance stance;
 	ps_certainty certainty;
 	double weight;
@@ -37,6 +41,41 @@ typedef struct cli_finding {
 	bool fails;                /* new and matching --fail-on */
 } cli_finding;
 
+/* Bump allocation for findings' text, released at once. */
+typedef struct text_block text_block;
+typedef struct text_arena {
+	text_block *head;          /* the block being filled; older ones follow */
+} text_arena;
+
+/* No number to fill in (see formatted_finding). */
+#define NO_HOLE SIZE_MAX
+
+/* A finding whose output a writer formatted ahead (reporter.format), with
+ * what the run counts of it. */
+typedef struct formatted_finding {
+	size_t clause;             /* ps_clause_index */
+	ps_stance stance;
+	ps_certainty certainty;
+	bool is_new, fails;
+	size_t len;                /* its bytes, right after the previous finding's */
+	size_t hole;               /* bytes before the number place() puts in, or NO_HOLE */
+} formatted_finding;
+
+/* Some of a document's findings, in document order, on their way from a
+ * scanner to the report: as copies for the main thread to format
+ * (findings), or formatted by a worker (done, with their bytes in out). A
+ * batch stays where it is once it has a stream, which refers to it. */
+typedef struct finding_batch {
+	cli_finding *findings;
+	size_t n, cap;
+	text_arena text;           /* the findings' strings and evidence */
+	formatted_finding *done;
+	size_t n_done, cap_done;
+	FILE *stream;              /* writes to the end of out (batch_stream), or NULL */
+	char *out;                 /* the formatted findings' bytes, once flushed */
+	size_t out_len, out_cap;
+} finding_batch;
+
 /* A document's metadata from its front matter or JSON Lines record. */
 typedef struct doc_meta {
 	char *title, *date, *source, *url; /* owned, NULL when not given */
@@ -44,9 +83,8 @@ typedef struct doc_meta {
 
 typedef struct doc_result {
 	char *name;                /* owned */
-	doc_meta meta;
-	cli_finding *findings;
-	size_t n, cap;
+	doc_meta meta;             /* final before the first finding is reported */
+	finding_batch found;       /* findings not reported yet */
 	ps_scan_stats stats;
 	skip_kind skip;
 	char *skipped;             /* why it was not scanned (owned), or NULL */
@@ -65,11 +103,60 @@ typedef enum verdict {
 	VERDICT_KINDS
 } verdict;
 
-/* Copy a library finding into the document's list; char_column is the
- * column in code points. Returns 0, or -1 (and sets nomem) without memory. */
-int doc_add_finding(doc_result *doc, const ps_finding *f, uint64_t char_column);
+/* One clause's findings in a document, counted. */
+typedef struct clause_tally {
+	size_t support, conflict;
+	size_t hedged, attributed; /* findings with that certainty */
+	size_t failing;            /* findings that fail the run (--fail-on) */
+	size_t failing_conflicts;  /* ... of them conflicts */
+} clause_tally;
+
+/* What a document's findings add up to: all that the end of the document
+ * needs of them, so that they need not be kept. */
+typedef struct doc_tally {
+	clause_tally *clauses;     /* indexed like ps_ruleset_clause() (owned) */
+	size_t n_clauses;
+	size_t findings, support, conflict, hedged, attributed;
+	size_t new_findings;       /* not in the --baseline */
+} doc_tally;
+
+/* Copy a library finding into the batch; char_column is the column in code
+ * points. Returns the copy, or NULL without memory. */
+cli_finding *batch_add(finding_batch *b, const ps_finding *f, uint64_t char_column);
 /* Append an empty finding to fill in by hand (merge); NULL without memory. */
-cli_finding *doc_new_finding(doc_result *doc);
+cli_finding *batch_new_finding(finding_batch *b);
+/* A NUL-terminated copy of s[0..len) that lives as long as the batch's
+ * findings; NULL without memory. */
+char *batch_copy(finding_batch *b, const char *s, size_t len);
+/* Room for n spans of evidence, as long-lived; NULL without memory. */
+ps_span *batch_spans(finding_batch *b, size_t n);
+/* About the memory the batch holds, in bytes. */
+size_t batch_size(const finding_batch *b);
+/* Forget the copies (formatted output stays). */
+void batch_drop_findings(finding_batch *b);
+/* The stream that formatted findings are written to, opened the first
+ * time; NULL without memory. */
+FILE *batch_stream(finding_batch *b);
+/* Flush the formatted output's stream, so that out holds it all. Returns 0,
+ * or -1 when the stream failed (no memory). */
+int batch_seal(finding_batch *b);
+/* Empty the batch for more findings, keeping some of its memory. */
+void batch_clear(finding_batch *b);
+void batch_free(finding_batch *b);
+
+/* Returns 0, or -1 without memory. */
+int tally_init(doc_tally *t, const ps_ruleset *rules);
+void tally_add(doc_tally *t, size_t clause, ps_stance stance, ps_certainty certainty, bool is_new, bool fails);
+/* Zero the counts for the next document. */
+void tally_reset(doc_tally *t);
+void tally_free(doc_tally *t);
+/* The verdict on one clause (by index), or on all of them (SIZE_MAX). */
+verdict tally_verdict(const doc_tally *t, size_t clause);
+
+/* Does a finding of this stance fail the run? (Without a baseline; with one,
+ * only new findings do.) */
+bool finding_fails(fail_on fail, ps_stance s);
+
 /* Mark the document skipped; reason is copied. */
 void doc_skip(doc_result *doc, skip_kind kind, const char *reason);
 /* Add a line to print on stderr when the document is reported. */
@@ -77,9 +164,9 @@ __attribute__((format(printf, 2, 3)))
 void doc_message(doc_result *doc, const char *fmt, ...);
 void doc_free(doc_result *doc);
 void doc_meta_free(doc_meta *m);
+/* Copy m's fields. Returns 0, or -1 without memory (dst then holds none). */
+int doc_meta_copy(doc_meta *dst, const doc_meta *m);
 
-/* The document's verdict on one clause, or on all of them (clause NULL). */
-verdict doc_verdict(const doc_result *doc, const ps_clause *clause);
 /* "not mentioned", "supports", "conflicts" or "mixed". */
 const char *verdict_name(verdict v);
 /* "unreadable", "binary", "utf16", "malformed", "other". */

@@ -67,44 +67,50 @@ static char *joined(const cli_finding *f, bool cues)
 	return s;
 }
 
-static int csv_document(reporter *r, const doc_result *doc)
+static int csv_format(const reporter *r, FILE *out, const doc_result *doc, const cli_finding *f, size_t *hole)
 {
-	FILE *out = r->out;
-	for (size_t i = 0; i < doc->n; i++) {
-		const cli_finding *f = &doc->findings[i];
-		char *evidence = joined(f, false), *cues = joined(f, true);
-		if (!evidence || !cues) {
-			free(evidence);
-			free(cues);
-			return -1;
-		}
-		put_cstr(out, doc->name);
-		put_cstr(out, doc->meta.title);
-		put_cstr(out, doc->meta.date);
-		put_cstr(out, doc->meta.source);
-		put_cstr(out, doc->meta.url);
-		if (ps_clause_point(f->clause))
-			fprintf(out, "%d,", ps_clause_point(f->clause));
-		else
-			fputc(',', out);
-		put_cstr(out, ps_clause_id(f->clause));
-		put_cstr(out, ps_clause_title(f->clause));
-		put_cstr(out, ps_stance_name(f->stance));
-		put_cstr(out, ps_certainty_name(f->certainty));
-		put_cstr(out, f->signal);
-		put_uint(out, f->line);
-		put_uint(out, f->column);
-		put_uint(out, f->start);
-		put_uint(out, f->end);
-		put_field(out, f->sentence, f->sentence_len, false);
-		put_cstr(out, evidence);
-		put_cstr(out, cues);
-		put_field(out, f->source, f->source_len, false);
-		fprintf(out, "%g\r\n", f->weight);
+	char *evidence = joined(f, false), *cues = joined(f, true);
+	if (!evidence || !cues) {
 		free(evidence);
 		free(cues);
+		return -1;
 	}
+	put_cstr(out, doc->name);
+	put_cstr(out, doc->meta.title);
+	put_cstr(out, doc->meta.date);
+	put_cstr(out, doc->meta.source);
+	put_cstr(out, doc->meta.url);
+	if (ps_clause_point(f->clause))
+		fprintf(out, "%d,", ps_clause_point(f->clause));
+	else
+		fputc(',', out);
+	put_cstr(out, ps_clause_id(f->clause));
+	put_cstr(out, ps_clause_title(f->clause));
+	put_cstr(out, ps_stance_name(f->stance));
+	put_cstr(out, ps_certainty_name(f->certainty));
+	put_cstr(out, f->signal);
+	put_uint(out, f->line);
+	put_uint(out, f->column);
+	put_uint(out, f->start);
+	put_uint(out, f->end);
+	put_field(out, f->sentence, f->sentence_len, false);
+	put_cstr(out, evidence);
+	put_cstr(out, cues);
+	put_field(out, f->source, f->source_len, false);
+	fprintf(out, "%g\r\n", f->weight);
+	free(evidence);
+	free(cues);
 	return ferror(out) ? -1 : 0;
+}
+
+static int csv_place(reporter *r, const doc_result *doc, const formatted_finding *ff, const char *bytes)
+{
+	return fwrite(bytes, 1, ff->len, r->out) == ff->len ? 0 : -1;
+}
+
+static int csv_document(reporter *r, const doc_result *doc, const doc_tally *t)
+{
+	return ferror(r->out) ? -1 : 0;
 }
 
 static int csv_finish(reporter *r, const run_summary *sum)
@@ -115,6 +121,8 @@ static int csv_finish(reporter *r, const run_summary *sum)
 void reporter_csv(reporter *r)
 {
 	r->begin = csv_begin;
+	r->format = csv_format;
+	r->place = csv_place;
 	r->document = csv_document;
 	r->finish = csv_finish;
 }

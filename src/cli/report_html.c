@@ -302,32 +302,31 @@ static int put_finding(FILE *out, const doc_result *doc, const cli_finding *f, s
 	return rc;
 }
 
-static int html_document(reporter *r, const doc_result *doc)
+static int html_finding(reporter *r, const doc_result *doc, const cli_finding *f)
 {
 	html_state *st = r->state;
-	size_t support = 0, conflict = 0;
+	size_t ci = ps_clause_index(f->clause), id = ++st->findings;
 	int rc = 0;
-	for (size_t i = 0; i < doc->n; i++) {
-		const cli_finding *f = &doc->findings[i];
-		size_t ci = ps_clause_index(f->clause), id = ++st->findings;
-		html_list *l = clause_list(st, ci, f->stance == PS_STANCE_SUPPORT ? LIST_SUPPORT : LIST_CONFLICT);
-		if (!l)
+	html_list *l = clause_list(st, ci, f->stance == PS_STANCE_SUPPORT ? LIST_SUPPORT : LIST_CONFLICT);
+	if (!l)
+		return -1;
+	rc |= put_finding(l->f, doc, f, id, r->baseline);
+	if (f->certainty == PS_CERTAINTY_HEDGED) {
+		html_list *h = clause_list(st, ci, LIST_HEDGED);
+		if (!h)
 			return -1;
-		if (f->stance == PS_STANCE_SUPPORT)
-			support++;
-		else
-			conflict++;
-		rc |= put_finding(l->f, doc, f, id, r->baseline);
-		if (f->certainty == PS_CERTAINTY_HEDGED) {
-			html_list *h = clause_list(st, ci, LIST_HEDGED);
-			if (!h)
-				return -1;
-			fprintf(h->f, "<li><a href=\"#f%zu\">", id);
-			rc |= put_cesc(h->f, doc->name);
-			fprintf(h->f, ":%llu:%llu</a> (%s)</li>\n", (unsigned long long)f->line,
-			        (unsigned long long)f->column, ps_stance_name(f->stance));
-		}
+		fprintf(h->f, "<li><a href=\"#f%zu\">", id);
+		rc |= put_cesc(h->f, doc->name);
+		fprintf(h->f, ":%llu:%llu</a> (%s)</li>\n", (unsigned long long)f->line, (unsigned long long)f->column,
+		        ps_stance_name(f->stance));
 	}
+	return rc;
+}
+
+static int html_document(reporter *r, const doc_result *doc, const doc_tally *t)
+{
+	html_state *st = r->state;
+	int rc = 0;
 	/* The documents table's row. */
 	if (!st->docs.f && !(st->docs.f = open_memstream(&st->docs.buf, &st->docs.len)))
 		return -1;
@@ -348,11 +347,11 @@ static int html_document(reporter *r, const doc_result *doc)
 		rc |= put_cesc(out, doc->skipped);
 		fputs("</td><td class=\"num\">-</td><td class=\"num\">-</td></tr>\n", out);
 	} else {
-		verdict v = doc_verdict(doc, NULL);
+		verdict v = tally_verdict(t, SIZE_MAX);
 		static const char *const vclass[] = { "none", "sup", "con", "mix" };
 		fprintf(out, "<span class=\"verdict v-%s\">%s</span>%s</td><td class=\"num\">%zu</td>"
 		        "<td class=\"num\">%zu</td></tr>\n", vclass[v < VERDICT_KINDS ? v : 0], verdict_name(v),
-		        doc->incomplete ? " (incomplete)" : "", support, conflict);
+		        doc->incomplete ? " (incomplete)" : "", t->support, t->conflict);
 	}
 	return rc || ferror(out) ? -1 : 0;
 }
@@ -822,6 +821,7 @@ int reporter_html(reporter *r)
 		return -1;
 	}
 	r->state = st;
+	r->finding = html_finding;
 	r->document = html_document;
 	r->finish = html_finish;
 	r->release = html_release;

@@ -1,7 +1,8 @@
 /* --format json: one object, {"tool", "rules", "documents": [...],
  * "errors": [...], "summary"}. Documents are written as they are reported,
  * one a line, so memory does not grow with the run; what the end needs
- * (the errors) is kept. */
+ * (the errors) is kept. A document's status and counts come before its
+ * findings, so its findings wait in a spool until it ends. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 typedef struct json_state {
 	size_t documents;          /* written so far */
 	json_t *errors;            /* documents skipped or incomplete */
+	spool findings;            /* the document's findings so far, comma-separated */
 } json_state;
 
 static int json_begin(reporter *r)
@@ -35,18 +37,25 @@ static int json_begin(reporter *r)
 	return rc || ferror(r->out) ? -1 : 0;
 }
 
-static int json_document(reporter *r, const doc_result *doc)
+static int json_format(const reporter *r, FILE *out, const doc_result *doc, const cli_finding *f, size_t *hole)
+{
+	json_t *o = finding_json(doc, f, false, r->baseline);
+	int rc = json_put(out, o);
+	json_decref(o);
+	return rc;
+}
+
+static int json_place(reporter *r, const doc_result *doc, const formatted_finding *ff, const char *bytes)
 {
 	json_state *st = r->state;
-	json_t *o = document_json(doc, r->sum, false), *findings = json_array();
-	if (!o || !findings) {
-		json_decref(o);
-		json_decref(findings);
+	if (!spool_empty(&st->findings) && spool_write(&st->findings, ",", 1) != 0)
 		return -1;
-	}
-	for (size_t i = 0; i < doc->n; i++)
-		json_array_append_new(findings, finding_json(doc, &doc->findings[i], false, r->baseline));
-	json_object_set_new(o, "findings", findings);
+	return spool_write(&st->findings, bytes, ff->len);
+}
+
+static int json_document(reporter *r, const doc_result *doc, const doc_tally *t)
+{
+	json_state *st = r->state;
 	if (doc->skipped || doc->incomplete) {
 		json_t *e = json_object();
 		json_object_set_new(e, "doc", jcstr(doc->name));
@@ -55,9 +64,7 @@ static int json_document(reporter *r, const doc_result *doc)
 		json_array_append_new(st->errors, e);
 	}
 	fputs(st->documents++ ? ",\n" : "\n", r->out);
-	int rc = json_dumpf(o, r->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	return rc || ferror(r->out) ? -1 : 0;
+	return document_json_write(r->out, doc, t, r->sum, &st->findings);
 }
 
 static int json_finish(reporter *r, const run_summary *sum)
@@ -78,8 +85,10 @@ static int json_finish(reporter *r, const run_summary *sum)
 static void json_release(reporter *r)
 {
 	json_state *st = r->state;
-	if (st)
+	if (st) {
 		json_decref(st->errors);
+		spool_free(&st->findings);
+	}
 	free(st);
 	r->state = NULL;
 }
@@ -91,8 +100,11 @@ int reporter_json(reporter *r)
 		free(st);
 		return -1;
 	}
+	spool_init(&st->findings);
 	r->state = st;
 	r->begin = json_begin;
+	r->format = json_format;
+	r->place = json_place;
 	r->document = json_document;
 	r->finish = json_finish;
 	r->release = json_release;

@@ -1,16 +1,24 @@
 /* --format jsonl: one JSON object per line. Findings carry "type": "finding";
  * per-document records "type": "document" and the closing "type": "summary"
  * carry no "stance" field, so consumers can filter on either. pactscan merge
- * reads these records back. */
+ * reads these records back. Each finding's line is written as it comes:
+ * the document's record, after its findings, needs only their counts. */
 #include "jsonfmt.h"
 #include "reporter.h"
 
-static int jsonl_document(reporter *r, const doc_result *doc)
+static int jsonl_format(const reporter *r, FILE *out, const doc_result *doc, const cli_finding *f, size_t *hole)
 {
-	for (size_t i = 0; i < doc->n; i++)
-		if (json_emit_line(r->out, finding_json(doc, &doc->findings[i], true, r->baseline)) != 0)
-			return -1;
-	return json_emit_line(r->out, document_json(doc, r->sum, true));
+	return json_emit_line(out, finding_json(doc, f, true, r->baseline));
+}
+
+static int jsonl_place(reporter *r, const doc_result *doc, const formatted_finding *ff, const char *bytes)
+{
+	return fwrite(bytes, 1, ff->len, r->out) == ff->len ? 0 : -1;
+}
+
+static int jsonl_document(reporter *r, const doc_result *doc, const doc_tally *t)
+{
+	return json_emit_line(r->out, document_json(doc, t, r->sum, true));
 }
 
 static int jsonl_finish(reporter *r, const run_summary *sum)
@@ -20,6 +28,8 @@ static int jsonl_finish(reporter *r, const run_summary *sum)
 
 void reporter_jsonl(reporter *r)
 {
+	r->format = jsonl_format;
+	r->place = jsonl_place;
 	r->document = jsonl_document;
 	r->finish = jsonl_finish;
 }

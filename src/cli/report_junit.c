@@ -8,6 +8,14 @@
 #include <string.h>
 
 #include "reporter.h"
+#include "spool.h"
+
+/* A testcase's findings come after its verdict and the testsuite's counts:
+ * they wait, clause by clause, for the end of their document. */
+typedef struct junit_state {
+	spool *clauses;            /* by clause index */
+	size_t n_clauses;
+} junit_state;
 
 /* Write s[0..len) as XML character data, or as an attribute value. */
 static void put_xml(FILE *out, const char *s, size_t len, bool attr)
@@ -47,8 +55,9 @@ static void put_xml_str(FILE *out, const char *s, bool attr)
 	put_xml(out, s, strlen(s), attr);
 }
 
-static void put_finding(FILE *out, const doc_result *doc, const cli_finding *f, bool baseline)
+static int junit_format(const reporter *r, FILE *out, const doc_result *doc, const cli_finding *f, size_t *hole)
 {
+	bool baseline = r->baseline;
 	put_xml_str(out, doc->name, false);
 	fprintf(out, ":%llu:%llu: %s (%s", (unsigned long long)f->line, (unsigned long long)f->column,
 	        ps_stance_name(f->stance), ps_certainty_name(f->certainty));
@@ -61,6 +70,13 @@ static void put_finding(FILE *out, const doc_result *doc, const cli_finding *f, 
 	fputs(baseline && !f->is_new ? "] (in the baseline) " : "] ", out);
 	put_xml(out, f->sentence, f->sentence_len, false);
 	fputc('\n', out);
+	return ferror(out) ? -1 : 0;
+}
+
+static int junit_place(reporter *r, const doc_result *doc, const formatted_finding *ff, const char *bytes)
+{
+	junit_state *st = r->state;
+	return spool_write(&st->clauses[ff->clause], bytes, ff->len);
 }
 
 static int junit_begin(reporter *r)
@@ -78,23 +94,20 @@ static void put_property(FILE *out, const char *name, const char *value)
 	fputs("\"/>\n", out);
 }
 
-static int junit_document(reporter *r, const doc_result *doc)
+static int junit_document(reporter *r, const doc_result *doc, const doc_tally *t)
 {
+	junit_state *st = r->state;
 	const run_summary *sum = r->sum;
 	size_t n_clauses = ps_ruleset_clause_count(sum->rules), tests = 0, failures = 0;
 	size_t errors = doc->skipped || doc->incomplete;
 	FILE *out = r->out;
+	int rc = 0;
 
 	for (size_t ci = 0; ci < n_clauses && !doc->skipped; ci++) {
 		if (!summary_selected(sum, ci))
 			continue;
 		tests++;
-		for (size_t i = 0; i < doc->n; i++) {
-			if (ps_clause_index(doc->findings[i].clause) == ci && doc->findings[i].fails) {
-				failures++;
-				break;
-			}
-		}
+		failures += t->clauses[ci].failing > 0;
 	}
 	fputs("  <testsuite name=\"", out);
 	put_xml_str(out, doc->name, true);
@@ -118,16 +131,8 @@ static int junit_document(reporter *r, const doc_result *doc)
 		if (!summary_selected(sum, ci))
 			continue;
 		const ps_clause *c = ps_ruleset_clause(sum->rules, ci);
-		size_t found = 0, failing = 0, failing_conflicts = 0;
-		for (size_t i = 0; i < doc->n; i++) {
-			if (doc->findings[i].clause != c)
-				continue;
-			found++;
-			if (doc->findings[i].fails) {
-				failing++;
-				failing_conflicts += doc->findings[i].stance == PS_STANCE_CONFLICT;
-			}
-		}
+		const clause_tally *ct = &t->clauses[ci];
+		size_t found = ct->support + ct->conflict, failing = ct->failing, failing_conflicts = ct->failing_conflicts;
 		fputs("    <testcase classname=\"", out);
 		put_xml_str(out, doc->name, true);
 		fputs("\" name=\"", out);
@@ -142,13 +147,12 @@ static int junit_document(reporter *r, const doc_result *doc)
 		} else {
 			fputs("      <system-out>", out);
 		}
-		for (size_t i = 0; i < doc->n; i++)
-			if (doc->findings[i].clause == c)
-				put_finding(out, doc, &doc->findings[i], r->baseline);
+		if (spool_copy(&st->clauses[ci], out) != 0)
+			rc = -1;
 		fputs(failing ? "</failure>\n    </testcase>\n" : "</system-out>\n    </testcase>\n", out);
 	}
 	fputs("  </testsuite>\n", out);
-	return ferror(out) ? -1 : 0;
+	return rc || ferror(out) ? -1 : 0;
 }
 
 static int junit_finish(reporter *r, const run_summary *sum)
@@ -157,9 +161,34 @@ static int junit_finish(reporter *r, const run_summary *sum)
 	return ferror(r->out) ? -1 : 0;
 }
 
-void reporter_junit(reporter *r)
+static void junit_release(reporter *r)
 {
+	junit_state *st = r->state;
+	for (size_t i = 0; st && i < st->n_clauses; i++)
+		spool_free(&st->clauses[i]);
+	if (st)
+		free(st->clauses);
+	free(st);
+	r->state = NULL;
+}
+
+int reporter_junit(reporter *r)
+{
+	junit_state *st = calloc(1, sizeof(*st));
+	if (!st)
+		return -1;
+	r->state = st;
+	r->release = junit_release;
+	st->n_clauses = ps_ruleset_clause_count(r->sum->rules);
+	st->clauses = calloc(st->n_clauses + 1, sizeof(*st->clauses));
+	if (!st->clauses)
+		return -1;
+	for (size_t i = 0; i < st->n_clauses; i++)
+		spool_init(&st->clauses[i]);
 	r->begin = junit_begin;
+	r->format = junit_format;
+	r->place = junit_place;
 	r->document = junit_document;
 	r->finish = junit_finish;
+	return 0;
 }

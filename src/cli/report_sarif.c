@@ -3,7 +3,7 @@
  * lines, code-point columns (columnKind unicodeCodePoints) and bytes.
  * Levels: a finding that fails the run (--fail-on, and new against
  * --baseline) is "error", another conflict "warning", a support "note".
- * Results are written as documents are reported; the artifacts (the
+ * Results are written as findings are reported; the artifacts (the
  * documents with findings) and the notifications (the documents not
  * scanned) follow them. */
 #include <stdlib.h>
@@ -13,8 +13,9 @@
 #include "reporter.h"
 
 typedef struct sarif_state {
-	size_t *rule_index;        /* by clause index */
+	size_t *rule_index;        /* by clause index; set by begin(), then only read */
 	size_t results, artifacts;
+	bool in_artifacts;         /* the document being reported has its artifact */
 	json_t *artifact_list, *notifications;
 	bool unsuccessful;         /* some document was not (fully) scanned */
 } sarif_state;
@@ -196,7 +197,7 @@ static json_t *message_json(const cli_finding *f)
 	return o;
 }
 
-static json_t *result_json(reporter *r, const doc_result *doc, const cli_finding *f, size_t artifact)
+static json_t *result_json(const reporter *r, const doc_result *doc, const cli_finding *f, size_t artifact)
 {
 	sarif_state *st = r->state;
 	size_t ci = ps_clause_index(f->clause);
@@ -259,30 +260,55 @@ static json_t *notification_json(const doc_result *doc)
 	return json_pack("{s:s,s:o,s:o}", "level", "error", "message", msg, "locations", loc);
 }
 
-static int sarif_document(reporter *r, const doc_result *doc)
+/* A result with a hole for its artifact's index, which is known only in
+ * report order. Only a key can hold an unescaped quote, so the first
+ * "index": is the artifact location's. */
+static int sarif_format(const reporter *r, FILE *out, const doc_result *doc, const cli_finding *f, size_t *hole)
+{
+	static const char key[] = "\"index\":0";
+	json_t *res = result_json(r, doc, f, 0);
+	char *text = res ? json_dumps(res, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(res);
+	const char *at = text ? strstr(text, key) : NULL;
+	if (!at) {
+		free(text);
+		return -1;
+	}
+	size_t len = strlen(text), before = (size_t)(at - text) + sizeof key - 2;
+	fwrite(text, 1, before, out);
+	fwrite(text + before + 1, 1, len - before - 1, out);
+	*hole = before;
+	free(text);
+	return ferror(out) ? -1 : 0;
+}
+
+static int sarif_place(reporter *r, const doc_result *doc, const formatted_finding *ff, const char *bytes)
+{
+	sarif_state *st = r->state;
+	if (!st->in_artifacts) {
+		json_t *a = json_object();
+		json_object_set_new(a, "location", json_pack("{s:o}", "uri", uri_json(doc->name)));
+		json_object_set_new(a, "properties", meta_json(&doc->meta));
+		json_array_append_new(st->artifact_list, a);
+		st->artifacts++;
+		st->in_artifacts = true;
+	}
+	fputs(st->results++ ? ",\n" : "\n", r->out);
+	if (ff->hole > ff->len || fwrite(bytes, 1, ff->hole, r->out) != ff->hole)
+		return -1;
+	fprintf(r->out, "%zu", st->artifacts - 1);
+	size_t rest = ff->len - ff->hole;
+	return fwrite(bytes + ff->hole, 1, rest, r->out) == rest ? 0 : -1;
+}
+
+static int sarif_document(reporter *r, const doc_result *doc, const doc_tally *t)
 {
 	sarif_state *st = r->state;
 	if (doc->skipped || doc->incomplete) {
 		st->unsuccessful = true;
 		json_array_append_new(st->notifications, notification_json(doc));
 	}
-	if (doc->n == 0)
-		return 0;
-	size_t artifact = st->artifacts++;
-	json_t *a = json_object();
-	json_object_set_new(a, "location", json_pack("{s:o}", "uri", uri_json(doc->name)));
-	json_object_set_new(a, "properties", meta_json(&doc->meta));
-	json_array_append_new(st->artifact_list, a);
-	for (size_t i = 0; i < doc->n; i++) {
-		json_t *res = result_json(r, doc, &doc->findings[i], artifact);
-		if (!res)
-			return -1;
-		fputs(st->results++ ? ",\n" : "\n", r->out);
-		int rc = json_dumpf(res, r->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		json_decref(res);
-		if (rc)
-			return -1;
-	}
+	st->in_artifacts = false;
 	return ferror(r->out) ? -1 : 0;
 }
 
@@ -330,6 +356,8 @@ int reporter_sarif(reporter *r)
 	if (!st->rule_index || !st->artifact_list || !st->notifications)
 		return -1;
 	r->begin = sarif_begin;
+	r->format = sarif_format;
+	r->place = sarif_place;
 	r->document = sarif_document;
 	r->finish = sarif_finish;
 	return 0;

@@ -204,7 +204,7 @@ int summary_write_text(FILE *out, const run_summary *sum, timeline_unit unit)
 	return ferror(out) ? -1 : 0;
 }
 
-static int summary_document(reporter *r, const doc_result *doc)
+static int summary_document(reporter *r, const doc_result *doc, const doc_tally *t)
 {
 	return 0;
 }

@@ -1,8 +1,16 @@
-/* --format text: findings grouped by document and clause, then a summary. */
+/* --format text: findings grouped by document and clause, then a summary.
+ * Findings arrive in document order; each clause's wait in a spool until
+ * the document ends and they are written clause by clause. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "reporter.h"
+#include "spool.h"
+
+typedef struct text_state {
+	spool *clauses;            /* by clause index: the document's findings so far */
+	size_t n_clauses;
+} text_state;
 
 #define C_RESET "\033[0m"
 #define C_PATH "\033[35m"
@@ -12,10 +20,10 @@
 #define C_CONFLICT "\033[31m"
 #define C_DIM "\033[2m"
 
-static void on(reporter *r, const char *code)
+static void on(const reporter *r, FILE *out, const char *code)
 {
 	if (r->color)
-		fputs(code, r->out);
+		fputs(code, out);
 }
 
 /* Print bytes for one line of a terminal: invalid UTF-8 as U+FFFD, control
@@ -42,7 +50,7 @@ static int by_start(const void *a, const void *b)
 }
 
 /* The sentence with each piece of evidence marked. */
-static void put_marked(reporter *r, const cli_finding *f)
+static void put_marked(const reporter *r, FILE *out, const cli_finding *f)
 {
 	ps_span spans[32];
 	size_t n = 0;
@@ -62,23 +70,23 @@ static void put_marked(reporter *r, const cli_finding *f)
 				b = (size_t)spans[i + 1].end;
 			i++;
 		}
-		put_clean(r->out, f->sentence + pos, a - pos);
+		put_clean(out, f->sentence + pos, a - pos);
 		if (r->color)
-			on(r, C_MARK);
+			on(r, out, C_MARK);
 		else
-			fputc('[', r->out);
-		put_clean(r->out, f->sentence + a, b - a);
+			fputc('[', out);
+		put_clean(out, f->sentence + a, b - a);
 		if (r->color)
-			on(r, C_RESET);
+			on(r, out, C_RESET);
 		else
-			fputc(']', r->out);
+			fputc(']', out);
 		pos = b;
 	}
-	put_clean(r->out, f->sentence + pos, f->sentence_len - pos);
+	put_clean(out, f->sentence + pos, f->sentence_len - pos);
 }
 
 /* The document's metadata on one line: "title: ...; date: ...". */
-static void put_meta(reporter *r, const doc_meta *m)
+static void put_meta(const reporter *r, const doc_meta *m)
 {
 	const char *names[] = { "title", "date", "source", "url" };
 	const char *values[] = { m->title, m->date, m->source, m->url };
@@ -94,76 +102,77 @@ static void put_meta(reporter *r, const doc_meta *m)
 		fputc('\n', r->out);
 }
 
-static int order_by_clause(const void *a, const void *b)
+/* A finding's lines under its clause's heading. */
+static int text_format(const reporter *r, FILE *out, const doc_result *doc, const cli_finding *f, size_t *hole)
 {
-	const cli_finding *x = a, *y = b;
-	size_t cx = ps_clause_index(x->clause), cy = ps_clause_index(y->clause);
-	if (cx != cy)
-		return cx < cy ? -1 : 1;
-	return x->start < y->start ? -1 : x->start > y->start;
+	fputs("    ", out);
+	put_clean(out, doc->name, strlen(doc->name));
+	fprintf(out, ":%llu:%llu: ", (unsigned long long)f->line, (unsigned long long)f->column);
+	on(r, out, f->stance == PS_STANCE_CONFLICT ? C_CONFLICT : C_SUPPORT);
+	fputs(ps_stance_name(f->stance), out);
+	on(r, out, C_RESET);
+	fprintf(out, " (%s", ps_certainty_name(f->certainty));
+	if (f->source) {
+		fputs(", source: ", out);
+		put_clean(out, f->source, f->source_len);
+	}
+	fputs(") [", out);
+	put_clean(out, f->signal, strlen(f->signal));
+	fputs(r->baseline && !f->is_new ? "] (in the baseline)\n      " : "]\n      ", out);
+	put_marked(r, out, f);
+	fputc('\n', out);
+	if (f->n_cues) {
+		fputs("      ", out);
+		on(r, out, C_DIM);
+		fputs("cues:", out);
+		for (size_t k = 0; k < f->n_cues; k++) {
+			fprintf(out, "%s %s \"", k ? ";" : "", cue_kind_name(f->cues[k].kind));
+			put_clean(out, f->cues[k].text, f->cues[k].len);
+			fputc('"', out);
+		}
+		on(r, out, C_RESET);
+		fputc('\n', out);
+	}
+	return ferror(out) ? -1 : 0;
 }
 
-static int text_document(reporter *r, const doc_result *doc)
+static int text_place(reporter *r, const doc_result *doc, const formatted_finding *ff, const char *bytes)
 {
-	if (doc->skipped || doc->n == 0)
+	text_state *st = r->state;
+	return spool_write(&st->clauses[ff->clause], bytes, ff->len);
+}
+
+/* The document's name and metadata, then its findings clause by clause,
+ * each clause in document order. */
+static int text_document(reporter *r, const doc_result *doc, const doc_tally *t)
+{
+	text_state *st = r->state;
+	int rc = 0;
+	if (doc->skipped || t->findings == 0)
 		return ferror(r->out) ? -1 : 0;
-	cli_finding *sorted = malloc(doc->n * sizeof(*sorted));
-	if (!sorted)
-		return -1;
-	memcpy(sorted, doc->findings, doc->n * sizeof(*sorted));
-	qsort(sorted, doc->n, sizeof(*sorted), order_by_clause);
-	on(r, C_PATH);
+	on(r, r->out, C_PATH);
 	put_clean(r->out, doc->name, strlen(doc->name));
-	on(r, C_RESET);
+	on(r, r->out, C_RESET);
 	fputc('\n', r->out);
 	put_meta(r, &doc->meta);
-	const ps_clause *current = NULL;
-	for (size_t i = 0; i < doc->n; i++) {
-		const cli_finding *f = &sorted[i];
-		if (f->clause != current) {
-			current = f->clause;
-			fputs("  ", r->out);
-			on(r, C_BOLD);
-			if (ps_clause_point(current))
-				fprintf(r->out, "point %d", ps_clause_point(current));
-			else
-				fputs("added", r->out);
-			fprintf(r->out, " %s", ps_clause_id(current));
-			on(r, C_RESET);
-			fprintf(r->out, ": %s\n", ps_clause_title(current));
-		}
-		fputs("    ", r->out);
-		put_clean(r->out, doc->name, strlen(doc->name));
-		fprintf(r->out, ":%llu:%llu: ", (unsigned long long)f->line, (unsigned long long)f->column);
-		on(r, f->stance == PS_STANCE_CONFLICT ? C_CONFLICT : C_SUPPORT);
-		fputs(ps_stance_name(f->stance), r->out);
-		on(r, C_RESET);
-		fprintf(r->out, " (%s", ps_certainty_name(f->certainty));
-		if (f->source) {
-			fputs(", source: ", r->out);
-			put_clean(r->out, f->source, f->source_len);
-		}
-		fputs(") [", r->out);
-		put_clean(r->out, f->signal, strlen(f->signal));
-		fputs(r->baseline && !f->is_new ? "] (in the baseline)\n      " : "]\n      ", r->out);
-		put_marked(r, f);
-		fputc('\n', r->out);
-		if (f->n_cues) {
-			fputs("      ", r->out);
-			on(r, C_DIM);
-			fputs("cues:", r->out);
-			for (size_t k = 0; k < f->n_cues; k++) {
-				fprintf(r->out, "%s %s \"", k ? ";" : "", cue_kind_name(f->cues[k].kind));
-				put_clean(r->out, f->cues[k].text, f->cues[k].len);
-				fputc('"', r->out);
-			}
-			on(r, C_RESET);
-			fputc('\n', r->out);
-		}
+	for (size_t ci = 0; ci < st->n_clauses; ci++) {
+		if (!t->clauses[ci].support && !t->clauses[ci].conflict)
+			continue;
+		const ps_clause *c = ps_ruleset_clause(r->sum->rules, ci);
+		fputs("  ", r->out);
+		on(r, r->out, C_BOLD);
+		if (ps_clause_point(c))
+			fprintf(r->out, "point %d", ps_clause_point(c));
+		else
+			fputs("added", r->out);
+		fprintf(r->out, " %s", ps_clause_id(c));
+		on(r, r->out, C_RESET);
+		fprintf(r->out, ": %s\n", ps_clause_title(c));
+		if (spool_copy(&st->clauses[ci], r->out) != 0)
+			rc = -1;
 	}
 	fputc('\n', r->out);
-	free(sorted);
-	return ferror(r->out) ? -1 : 0;
+	return rc || ferror(r->out) ? -1 : 0;
 }
 
 static int text_finish(reporter *r, const run_summary *sum)
@@ -173,8 +182,33 @@ static int text_finish(reporter *r, const run_summary *sum)
 	return summary_write_text(r->out, sum, r->timeline);
 }
 
-void reporter_text(reporter *r)
+static void text_release(reporter *r)
 {
+	text_state *st = r->state;
+	for (size_t i = 0; st && i < st->n_clauses; i++)
+		spool_free(&st->clauses[i]);
+	if (st)
+		free(st->clauses);
+	free(st);
+	r->state = NULL;
+}
+
+int reporter_text(reporter *r)
+{
+	text_state *st = calloc(1, sizeof(*st));
+	if (!st)
+		return -1;
+	r->state = st;
+	r->release = text_release;
+	st->n_clauses = ps_ruleset_clause_count(r->sum->rules);
+	st->clauses = calloc(st->n_clauses + 1, sizeof(*st->clauses));
+	if (!st->clauses)
+		return -1;
+	for (size_t i = 0; i < st->n_clauses; i++)
+		spool_init(&st->clauses[i]);
+	r->format = text_format;
+	r->place = text_place;
 	r->document = text_document;
 	r->finish = text_finish;
+	return 0;
 }

@@ -1,5 +1,12 @@
-/* The writers of the output formats: each gets the documents in order, as
- * they are reported, and the summary at the end. */
+/* The writers of the output formats. Each gets the findings in document
+ * order, a few at a time, then the end of their document, documents in
+ * order, and the summary at the end.
+ *
+ * A finding's output is made in two steps, so that the threads that scan
+ * can take the first: format() writes it to a stream, reading nothing that
+ * changes during the run; place() then puts those bytes where they belong
+ * in the report, on the main thread. A writer that cannot format ahead
+ * (html numbers its findings in report order) takes finding() instead. */
 #ifndef PS_REPORTER_H
 #define PS_REPORTER_H
 
@@ -15,20 +22,32 @@ typedef struct reporter {
 	const run_summary *sum;    /* the rules, the clauses reported, and the counts so far */
 	void *state;               /* the writer's own, released by release() */
 	int (*begin)(struct reporter *r);
-	int (*document)(struct reporter *r, const doc_result *doc);
+	/* Write the finding's output to out; set *hole to the number of bytes
+	 * written before a number that place() supplies (SARIF's artifact
+	 * index), or leave it. May run on any thread, several at once. */
+	int (*format)(const struct reporter *r, FILE *out, const doc_result *doc, const cli_finding *f, size_t *hole);
+	int (*place)(struct reporter *r, const doc_result *doc, const formatted_finding *ff, const char *bytes);
+	int (*finding)(struct reporter *r, const doc_result *doc, const cli_finding *f);
+	/* The end of a document: t is what its findings added up to. */
+	int (*document)(struct reporter *r, const doc_result *doc, const doc_tally *t);
 	int (*finish)(struct reporter *r, const run_summary *sum);
 	void (*release)(struct reporter *r);
 } reporter;
 
-/* Set up the writer for a format. Returns 0, or -1 without memory. */
+/* Set up the writer for a format; r->sum must be set. Returns 0, or -1
+ * without memory. */
 int reporter_init(reporter *r, output_format format);
 
-void reporter_text(reporter *r);
+/* Format a finding (with the writer's format()) onto the end of the
+ * batch's output, and record it there. Returns 0, or -1 without memory. */
+int reporter_format(const reporter *r, finding_batch *b, const doc_result *doc, const cli_finding *f);
+
+int reporter_text(reporter *r);
 void reporter_summary(reporter *r);
 void reporter_jsonl(reporter *r);
 int reporter_json(reporter *r);
 int reporter_sarif(reporter *r);
-void reporter_junit(reporter *r);
+int reporter_junit(reporter *r);
 void reporter_csv(reporter *r);
 int reporter_html(reporter *r);
 

@@ -5,19 +5,46 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 int reporter_init(reporter *r, output_format format)
 {
 	switch (format) {
-	case FORMAT_TEXT: reporter_text(r); return 0;
+	case FORMAT_TEXT: return reporter_text(r);
 	case FORMAT_SUMMARY: reporter_summary(r); return 0;
 	case FORMAT_JSONL: reporter_jsonl(r); return 0;
 	case FORMAT_JSON: return reporter_json(r);
 	case FORMAT_SARIF: return reporter_sarif(r);
-	case FORMAT_JUNIT: reporter_junit(r); return 0;
+	case FORMAT_JUNIT: return reporter_junit(r);
 	case FORMAT_CSV: reporter_csv(r); return 0;
 	case FORMAT_HTML: return reporter_html(r);
 	}
 	return -1;
+}
+
+int reporter_format(const reporter *r, finding_batch *b, const doc_result *doc, const cli_finding *f)
+{
+	if (b->n_done == b->cap_done) {
+		size_t cap = b->cap_done ? b->cap_done * 2 : 64;
+		formatted_finding *grown = realloc(b->done, cap * sizeof(*grown));
+		if (!grown)
+			return -1;
+		b->done = grown;
+		b->cap_done = cap;
+	}
+	formatted_finding *ff = &b->done[b->n_done];
+	*ff = (formatted_finding){ .clause = ps_clause_index(f->clause), .stance = f->stance, .certainty = f->certainty,
+	                           .is_new = f->is_new, .fails = f->fails, .hole = NO_HOLE };
+	if (r->format) {
+		/* Flushed after each finding, so out_len tells where it starts and ends. */
+		FILE *out = batch_stream(b);
+		size_t start = b->out_len;
+		if (!out || r->format(r, out, doc, f, &ff->hole) != 0 || fflush(out) != 0)
+			return -1;
+		ff->len = b->out_len - start;
+	}
+	b->n_done++;
+	return 0;
 }
 
 /* --clause: the clauses to report, by id. */
@@ -50,13 +77,15 @@ int run_open(report_run *run, const cli_options *o, const ps_ruleset *rules)
 		goto fail;
 	if (o->baseline && baseline_load(&run->base, o->baseline) != 0)
 		goto fail;
-	if (summary_init(&run->sum, rules, run->selected) != 0) {
+	if (summary_init(&run->sum, rules, run->selected) != 0 || tally_init(&run->tally, rules) != 0) {
 		fputs("pactscan: out of memory\n", stderr);
 		goto fail;
 	}
 	run->sum.baseline = run->base != NULL;
 	if (outfile_open(&run->out, o->output) != 0)
 		goto fail;
+	/* jansson picks its hash seed on first use; before any thread does. */
+	json_object_seed(0);
 	const char *no_color = getenv("NO_COLOR");
 	bool to_stdout = run->out.f == stdout;
 	run->rep.out = run->out.f;
@@ -82,21 +111,18 @@ fail:
 		run->rep.release(&run->rep);
 	outfile_abort(&run->out);
 	summary_free(&run->sum);
+	tally_free(&run->tally);
 	baseline_free(run->base);
 	free(run->selected);
 	memset(run, 0, sizeof(*run));
 	return -1;
 }
 
-static bool matches_fail_on(fail_on fail, ps_stance s)
+const reporter *run_writer_ahead(const report_run *run)
 {
-	switch (fail) {
-	case FAIL_ANY: return true;
-	case FAIL_CONFLICT: return s == PS_STANCE_CONFLICT;
-	case FAIL_SUPPORT: return s == PS_STANCE_SUPPORT;
-	case FAIL_NEVER: break;
-	}
-	return false;
+	/* Whether a finding is new against a baseline depends on the findings
+	 * before it; html numbers its findings in report order. */
+	return run->base || run->rep.finding ? NULL : &run->rep;
 }
 
 void run_notice(report_run *run, const char *text, size_t len)
@@ -107,27 +133,73 @@ void run_notice(report_run *run, const char *text, size_t len)
 	fwrite(text, 1, len, stderr);
 }
 
-void run_deliver(report_run *run, doc_result *doc)
+/* Count formatted findings and put their bytes in the report. */
+static void place_all(report_run *run, const doc_result *doc, const finding_batch *b)
 {
-	for (size_t i = 0; i < doc->n; i++) {
-		cli_finding *f = &doc->findings[i];
+	size_t at = 0;
+	for (size_t i = 0; i < b->n_done; i++) {
+		const formatted_finding *ff = &b->done[i];
+		tally_add(&run->tally, ff->clause, ff->stance, ff->certainty, ff->is_new, ff->fails);
+		run->fail_matched = run->fail_matched || ff->fails;
+		if (ff->len > b->out_len - at) {
+			errno = ENOMEM; /* the stream lost bytes */
+			run->write_failed = true;
+		}
+		if (!run->write_failed && run->rep.place && run->rep.place(&run->rep, doc, ff, b->out + at) != 0)
+			run->write_failed = true;
+		at += ff->len;
+	}
+}
+
+void run_findings(report_run *run, const doc_result *doc, finding_batch *b)
+{
+	if (batch_seal(b) != 0) {
+		errno = ENOMEM;
+		run->write_failed = true;
+	}
+	place_all(run, doc, b);
+	for (size_t i = 0; i < b->n; i++) {
+		cli_finding *f = &b->findings[i];
 		f->is_new = !run->base || !baseline_take(run->base, doc->name, ps_clause_id(f->clause), f->signal,
 		                                         f->sentence, f->sentence_len);
-		f->fails = f->is_new && matches_fail_on(run->opts->fail, f->stance);
-		run->fail_matched = run->fail_matched || f->fails;
+		f->fails = f->is_new && finding_fails(run->opts->fail, f->stance);
+		if (run->rep.finding) {
+			tally_add(&run->tally, ps_clause_index(f->clause), f->stance, f->certainty, f->is_new, f->fails);
+			run->fail_matched = run->fail_matched || f->fails;
+			if (!run->write_failed && run->rep.finding(&run->rep, doc, f) != 0)
+				run->write_failed = true;
+		} else if (reporter_format(&run->rep, &run->scratch, doc, f) != 0) {
+			errno = ENOMEM;
+			run->write_failed = true;
+		}
 	}
+	if (run->scratch.n_done) {
+		if (batch_seal(&run->scratch) != 0) {
+			errno = ENOMEM;
+			run->write_failed = true;
+		}
+		place_all(run, doc, &run->scratch);
+	}
+	batch_clear(&run->scratch);
+	batch_clear(b);
+}
+
+void run_deliver(report_run *run, doc_result *doc)
+{
+	run_findings(run, doc, &doc->found);
 	run_notice(run, doc->messages, doc->messages_len);
 	if (doc->skipped || doc->incomplete)
 		run->incomplete = true;
-	if (!run->write_failed && run->rep.document(&run->rep, doc) != 0)
+	if (!run->write_failed && run->rep.document(&run->rep, doc, &run->tally) != 0)
 		run->write_failed = true;
-	summary_add(&run->sum, doc);
+	summary_add(&run->sum, doc, &run->tally);
 	if (run->sum.nomem) {
 		fprintf(stderr, "pactscan: out of memory\n");
 		run->incomplete = true;
 		run->sum.nomem = false;
 	}
-	progress_document(&run->prog, doc->stats.bytes, doc->n);
+	progress_document(&run->prog, doc->stats.bytes, run->tally.findings);
+	tally_reset(&run->tally);
 	doc_free(doc);
 }
 
@@ -153,6 +225,8 @@ int run_close(report_run *run)
 	if (run->rep.release)
 		run->rep.release(&run->rep);
 	summary_free(&run->sum);
+	tally_free(&run->tally);
+	batch_free(&run->scratch);
 	baseline_free(run->base);
 	free(run->selected);
 	memset(run, 0, sizeof(*run));

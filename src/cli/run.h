@@ -1,7 +1,10 @@
-/* A reporting run, shared by scan and merge: documents come in order; each
- * is checked against the baseline and --fail-on, printed by the format's
- * writer, and counted in the summary; the end writes the summary, commits
- * the output file and decides the exit status. */
+/* A reporting run, shared by scan and merge: documents come in order, and
+ * each document's findings in order, a batch at a time, ahead of the
+ * document's end; each finding is checked against the baseline and
+ * --fail-on, put in the report by the format's writer and counted; at the
+ * document's end the writer and the summary get its counts; the end of the
+ * run writes the summary, commits the output file and decides the exit
+ * status. */
 #ifndef PS_RUN_H
 #define PS_RUN_H
 
@@ -18,6 +21,8 @@ typedef struct report_run {
 	outfile out;
 	reporter rep;
 	run_summary sum;
+	doc_tally tally;           /* the findings reported so far of the document being reported */
+	finding_batch scratch;     /* findings formatted on this thread, until placed */
 	progress prog;
 	bool fail_matched, incomplete, write_failed;
 	bool aborted;              /* give up: no report, exit 2, the message already printed */
@@ -26,7 +31,15 @@ typedef struct report_run {
 /* Set up the clause selection, baseline, output file, writer and summary.
  * Returns 0, or -1 with a message printed (exit 2). */
 int run_open(report_run *run, const cli_options *o, const ps_ruleset *rules);
-/* Report one document (taking it: it is freed). */
+/* The writer, for formatting findings on other threads ahead of their
+ * reporting (reporter_format), or NULL when findings must come as copies:
+ * with a baseline, or a writer that formats only in report order. */
+const reporter *run_writer_ahead(const report_run *run);
+/* Report some findings of a document (its name and metadata final), ahead
+ * of its end; the batch is emptied. */
+void run_findings(report_run *run, const doc_result *doc, finding_batch *b);
+/* Report the rest of a document's findings and its end (taking it: it is
+ * freed). */
 void run_deliver(report_run *run, doc_result *doc);
 /* Print a message that belongs between documents on stderr. */
 void run_notice(report_run *run, const char *text, size_t len);

@@ -18,17 +18,24 @@
 
 /* Code-point columns. The library counts columns in bytes; SARIF wants
  * characters, which only the bytes before the sentence on its line can
- * tell. Findings arrive in document order, so one cursor walks the
- * document once, over a window of the bytes fed. */
+ * tell. Findings arrive in document order, so one cursor moves through the
+ * document, over a window of the bytes fed; it counts code points only from
+ * the last line end before where it stops, found from the back, so that
+ * most bytes are never looked at. */
 typedef struct colmap {
-	char *buf;
-	size_t head, len, cap;     /* buf[head..len) holds the document from pos on */
-	uint64_t pos;              /* document offset of buf[head] */
+	const char *data;          /* data[head..len) holds the document from pos on: buf, or a piece's text */
+	char *buf;                 /* owned, for text that is not kept elsewhere */
+	size_t head, len, cap;
+	uint64_t pos;              /* document offset of data[head] */
 	uint64_t col;              /* code points from the line start to pos */
 	uint64_t fed;              /* bytes appended so far */
-	bool after_cr;
 	bool bom;                  /* the document starts with a UTF-8 BOM, which takes no column */
 } colmap;
+
+/* With one thread, findings are reported in batches of this many while
+ * their document is read: memory stays small, and each batch is worth the
+ * trip. */
+#define FLUSH_EVERY 256
 
 struct doc_scanner {
 	const scan_settings *settings;
@@ -41,17 +48,23 @@ struct doc_scanner {
 
 static void colmap_reset(colmap *m)
 {
+	m->data = m->buf;
 	m->head = m->len = 0;
 	m->pos = m->col = m->fed = 0;
-	m->after_cr = m->bom = false;
+	m->bom = false;
+}
+
+static void colmap_see_bom(colmap *m, const char *data, size_t n)
+{
+	if (m->fed == 0 && n >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
+		m->bom = true;
 }
 
 static int colmap_append(colmap *m, const char *data, size_t n)
 {
 	if (n == 0)                /* an empty piece: buf may still be NULL */
 		return 0;
-	if (m->fed == 0 && n >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
-		m->bom = true;
+	colmap_see_bom(m, data, n);
 	if (m->head && m->len + n > m->cap) {
 		memmove(m->buf, m->buf + m->head, m->len - m->head);
 		m->len -= m->head;
@@ -68,30 +81,49 @@ static int colmap_append(colmap *m, const char *data, size_t n)
 		m->cap = cap;
 	}
 	memcpy(m->buf + m->len, data, n);
+	m->data = m->buf;
 	m->len += n;
 	m->fed += n;
 	return 0;
 }
 
-/* Move the cursor to target, counting code points; lines end at LF, CRLF
- * or a lone CR, as the library counts them. */
+/* Read text that outlives the scan where it is, rather than a copy. */
+static void colmap_view(colmap *m, const char *text, size_t n)
+{
+	colmap_see_bom(m, text, n);
+	m->data = text;
+	m->head = 0;
+	m->len = n;
+	m->fed += n;
+}
+
+/* Code points in data[from..to), where a BOM at the document's start takes none. */
+static uint64_t count_points(const colmap *m, size_t from, size_t to)
+{
+	uint64_t n = 0;
+	for (size_t i = from; i < to; i++)
+		n += ((unsigned char)m->data[i] & 0xC0) != 0x80;
+	if (m->bom && from < to && m->pos + (from - m->head) == 0)
+		n--;               /* the BOM's lead byte; the others are continuation bytes */
+	return n;
+}
+
+/* Move the cursor to target; lines end at LF, CRLF or a lone CR, as the
+ * library counts them, and each starts the column again. */
 static void colmap_step(colmap *m, uint64_t target)
 {
-	while (m->pos < target && m->head < m->len) {
-		unsigned char c = (unsigned char)m->buf[m->head++];
-		if (c == '\n') {
-			m->col = 0;
-			m->after_cr = false;
-		} else if (c == '\r') {
-			m->col = 0;
-			m->after_cr = true;
-		} else {
-			m->after_cr = false;
-			if ((c & 0xC0) != 0x80 && !(m->bom && m->pos < 3))
-				m->col++;
-		}
-		m->pos++;
-	}
+	if (target <= m->pos)
+		return;
+	size_t to = target - m->pos < m->len - m->head ? m->head + (size_t)(target - m->pos) : m->len;
+	size_t start = to;
+	while (start > m->head && m->data[start - 1] != '\n' && m->data[start - 1] != '\r')
+		start--;
+	if (start > m->head)
+		m->col = count_points(m, start, to);
+	else
+		m->col += count_points(m, m->head, to);
+	m->pos += to - m->head;
+	m->head = to;
 }
 
 static uint64_t colmap_column(colmap *m, uint64_t start, uint64_t byte_column)
@@ -145,12 +177,28 @@ static int on_finding(const ps_finding *f, void *userdata)
 {
 	doc_scanner *ds = userdata;
 	const scan_settings *s = ds->settings;
+	finding_batch *b = &ds->doc->found;
 	if (s->selected && !s->selected[ps_clause_index(f->clause)])
 		return 0;
 	if (s->min_rank >= 0 && certainty_rank(f->certainty) < s->min_rank)
 		return 0;
 	uint64_t char_column = colmap_column(&ds->cols, f->sentence_span.start, f->column);
-	return doc_add_finding(ds->doc, f, char_column);
+	cli_finding *c = batch_add(b, f, char_column);
+	if (!c)
+		goto nomem;
+	if (s->writer) {
+		/* Formatted here, on this thread, the copy is not needed any more. */
+		c->fails = finding_fails(s->writer->fail, c->stance);
+		if (reporter_format(s->writer, b, ds->doc, c) != 0)
+			goto nomem;
+		batch_drop_findings(b);
+	}
+	if (s->flush && b->n + b->n_done >= FLUSH_EVERY)
+		s->flush(ds->doc, s->flush_data);
+	return 0;
+nomem:
+	ds->doc->nomem = true;
+	return -1;
 }
 
 static void on_problem(const ps_diag *d, void *userdata)
@@ -228,6 +276,9 @@ static void end_scan(doc_scanner *ds, doc_result *doc, ps_status st)
 	if (st == PS_OK)
 		st = end;
 	doc->stats = *ps_scanner_stats(ds->scanner);
+	/* Flush the formatted output here, on the thread that wrote it. */
+	if (batch_seal(&doc->found) != 0)
+		doc->nomem = true;
 	if (doc->nomem || st == PS_ERR_NOMEM) {
 		doc_message(doc, "pactscan: %s: out of memory\n", doc->name);
 		doc->incomplete = true;
@@ -338,7 +389,9 @@ void doc_scan_piece(doc_scanner *ds, doc_result *doc, const char *text, size_t l
 	size_t n = len;
 	source more = { .fd = rest };
 	while (st == PS_OK) {
-		if (colmap_append(&ds->cols, data, n) != 0) {
+		if (rest < 0) {
+			colmap_view(&ds->cols, data, n);
+		} else if (colmap_append(&ds->cols, data, n) != 0) {
 			doc->nomem = true;
 			break;
 		}

@@ -4,13 +4,19 @@
 #ifndef PS_SCANDOC_H
 #define PS_SCANDOC_H
 
-#include "report.h"
+#include "reporter.h"
 
 typedef struct scan_settings {
 	const ps_ruleset *rules;
 	const bool *selected;      /* clauses to report, indexed like the ruleset; NULL for all */
 	int min_rank;              /* findings below this certainty_rank are dropped; -1 keeps all */
 	ps_scan_limits limits;
+	const reporter *writer;    /* format findings as they are found (run_writer_ahead), or NULL */
+	/* When set, called with the document every few findings to report
+	 * them before it ends; only where the scanner runs on the reporting
+	 * thread. */
+	void (*flush)(doc_result *doc, void *userdata);
+	void *flush_data;
 } scan_settings;
 
 typedef struct doc_scanner doc_scanner;
@@ -19,8 +25,9 @@ typedef struct doc_scanner doc_scanner;
 int doc_scanner_new(doc_scanner **out, const scan_settings *settings);
 void doc_scanner_free(doc_scanner *ds);
 
-/* Scan the file at doc->name, or standard input. Problems (unreadable,
- * binary, UTF-16, a match limit) are recorded in doc with their messages. */
+/* Scan the file at doc->name, or standard input. Findings go to
+ * doc->found; problems (unreadable, binary, UTF-16, a match limit) are
+ * recorded in doc with their messages. */
 void doc_scan_file(doc_scanner *ds, doc_result *doc, bool is_stdin);
 /* Scan a document held in memory; text is changed (front matter blanked). */
 void doc_scan_text(doc_scanner *ds, doc_result *doc, char *text, size_t len);

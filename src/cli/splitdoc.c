@@ -32,14 +32,26 @@ typedef struct splitter {
 	bool stop, nomem;
 } splitter;
 
-/* Lines end at LF, CRLF or a lone CR, as the library counts them. */
+/* Lines end at LF, CRLF or a lone CR, as the library counts them. The
+ * main thread counts every byte of a large document here while the workers
+ * wait for pieces, so text without a CR is counted with memchr. */
 static void count_lines(splitter *sp, size_t upto)
 {
-	for (size_t i = sp->counted; i < upto; i++) {
-		char c = sp->buf[i];
-		if (c == '\r' || (c == '\n' && !sp->after_cr))
+	const char *p = sp->buf + sp->counted, *end = sp->buf + upto;
+	if (p < end && !memchr(p, '\r', (size_t)(end - p))) {
+		if (sp->after_cr && *p == '\n')
+			p++;           /* the LF of a CRLF counted at its CR */
+		while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
 			sp->line++;
-		sp->after_cr = c == '\r';
+			p++;
+		}
+		sp->after_cr = false;
+	} else {
+		for (; p < end; p++) {
+			if (*p == '\r' || (*p == '\n' && !sp->after_cr))
+				sp->line++;
+			sp->after_cr = *p == '\r';
+		}
 	}
 	sp->counted = upto;
 }
@@ -236,7 +248,10 @@ void split_document(doc_result *doc, int fd, size_t context, piece_fn emit, void
 			sp.nomem = true;
 			break;
 		}
-		cut(&sp, false, fd);
+		/* Pieces carry the document's metadata: none is cut while the
+		 * front matter is still being read (MAX_FRONT_MATTER at most). */
+		if (!capture)
+			cut(&sp, false, fd);
 	}
 	if (capture && front)
 		read_meta(doc, front, front_len);
@@ -254,24 +269,6 @@ out:
 
 void split_join(doc_result *whole, doc_result *part)
 {
-	if (part->n) {
-		if (whole->n + part->n > whole->cap) {
-			size_t cap = whole->cap ? whole->cap : 16;
-			while (cap < whole->n + part->n)
-				cap *= 2;
-			cli_finding *grown = realloc(whole->findings, cap * sizeof(*grown));
-			if (!grown) {
-				whole->nomem = whole->incomplete = true;
-				doc_free(part);
-				return;
-			}
-			whole->findings = grown;
-			whole->cap = cap;
-		}
-		memcpy(whole->findings + whole->n, part->findings, part->n * sizeof(*part->findings));
-		whole->n += part->n;
-		part->n = 0; /* the findings moved */
-	}
 	whole->stats.bytes += part->stats.bytes;
 	whole->stats.sentences += part->stats.sentences;
 	whole->stats.in_setting += part->stats.in_setting;

@@ -11,7 +11,7 @@
 #include "report.h"
 
 /* Pieces are about this long; documents shorter than two are not split. */
-#define SPLIT_PIECE (1024u * 1024u)
+#define SPLIT_PIECE (256u * 1024u)
 
 typedef struct piece {
 	char *text;                /* context, then the piece (owned) */
@@ -29,7 +29,8 @@ typedef int (*piece_fn)(piece *p, void *userdata);
  * setting context in sentences. */
 void split_document(doc_result *doc, int fd, size_t context, piece_fn emit, void *userdata);
 
-/* Add a piece's result to the document being assembled (taking its findings). */
+/* Add a piece's counts and messages to the document's (and free the piece:
+ * its findings have been reported). */
 void split_join(doc_result *whole, doc_result *part);
 
 #endif

@@ -120,7 +120,7 @@ static day_counts *day_slot(run_summary *sum, int64_t day)
 	return &sum->days[lo];
 }
 
-static void add_doc_line(run_summary *sum, const doc_result *doc, size_t support, size_t conflict)
+static void add_doc_line(run_summary *sum, const doc_result *doc, const doc_tally *t)
 {
 	if (sum->n_docs == sum->cap_docs) {
 		size_t cap = sum->cap_docs ? sum->cap_docs * 2 : 64;
@@ -138,20 +138,19 @@ static void add_doc_line(run_summary *sum, const doc_result *doc, size_t support
 		return;
 	}
 	sum->docs[sum->n_docs++] = (doc_line){
-		.name = name, .v = doc_verdict(doc, NULL), .skipped = doc->skipped != NULL,
-		.incomplete = doc->incomplete, .support = support, .conflict = conflict,
+		.name = name, .v = tally_verdict(t, SIZE_MAX), .skipped = doc->skipped != NULL,
+		.incomplete = doc->incomplete, .support = t->support, .conflict = t->conflict,
 	};
 }
 
-void summary_add(run_summary *sum, const doc_result *doc)
+void summary_add(run_summary *sum, const doc_result *doc, const doc_tally *t)
 {
 	size_t n = ps_ruleset_clause_count(sum->rules);
-	size_t support = 0, conflict = 0;
 	sum->documents++;
 	if (doc->skipped) {
 		sum->skipped++;
 		sum->skips[doc->skip < SKIP_KINDS ? doc->skip : SKIP_OTHER]++;
-		add_doc_line(sum, doc, 0, 0);
+		add_doc_line(sum, doc, t);
 		return;
 	}
 	sum->scanned++;
@@ -160,58 +159,41 @@ void summary_add(run_summary *sum, const doc_result *doc)
 	sum->sentences += doc->stats.sentences;
 	sum->in_setting += doc->stats.in_setting;
 	sum->bytes += doc->stats.bytes;
-	sum->verdicts[doc_verdict(doc, NULL)]++;
-	for (size_t ci = 0; ci < n; ci++) {
-		const ps_clause *c = ps_ruleset_clause(sum->rules, ci);
-		clause_counts *cc = &sum->clauses[ci];
-		verdict v = doc_verdict(doc, c);
-		cc->verdicts[v]++;
-		if (v != VERDICT_NONE)
-			cc->docs++;
-		for (size_t i = 0; i < doc->n; i++) {
-			if (doc->findings[i].clause == c && doc->findings[i].certainty == PS_CERTAINTY_HEDGED) {
-				cc->docs_hedged++;
-				break;
-			}
-		}
-	}
+	sum->verdicts[tally_verdict(t, SIZE_MAX)]++;
 	int64_t day = 0;
 	bool dated = date_parse(doc->meta.date, &day);
 	day_counts *slot = NULL;
 	if (dated) {
 		sum->dated++;
-		if (doc->n && !(slot = day_slot(sum, day)))
+		if (t->findings && !(slot = day_slot(sum, day)))
 			sum->nomem = true;
 	} else {
 		sum->undated++;
 	}
-	for (size_t i = 0; i < doc->n; i++) {
-		const cli_finding *f = &doc->findings[i];
-		size_t ci = ps_clause_index(f->clause);
+	for (size_t ci = 0; ci < n; ci++) {
+		const clause_tally *ct = &t->clauses[ci];
 		clause_counts *cc = &sum->clauses[ci];
-		sum->findings++;
-		if (f->stance == PS_STANCE_SUPPORT) {
-			cc->support++;
-			sum->support++;
-			support++;
-		} else {
-			cc->conflict++;
-			sum->conflict++;
-			conflict++;
+		verdict v = tally_verdict(t, ci);
+		cc->verdicts[v]++;
+		if (v != VERDICT_NONE)
+			cc->docs++;
+		cc->docs_hedged += ct->hedged > 0;
+		cc->support += ct->support;
+		cc->conflict += ct->conflict;
+		cc->hedged += ct->hedged;
+		cc->attributed += ct->attributed;
+		if (slot) {
+			slot->counts[ci * 2] += ct->support;
+			slot->counts[ci * 2 + 1] += ct->conflict;
 		}
-		if (f->certainty == PS_CERTAINTY_HEDGED) {
-			cc->hedged++;
-			sum->hedged++;
-		} else if (f->certainty == PS_CERTAINTY_ATTRIBUTED) {
-			cc->attributed++;
-			sum->attributed++;
-		}
-		if (f->is_new)
-			sum->new_findings++;
-		if (slot)
-			slot->counts[ci * 2 + (f->stance == PS_STANCE_SUPPORT ? 0 : 1)]++;
 	}
-	add_doc_line(sum, doc, support, conflict);
+	sum->findings += t->findings;
+	sum->support += t->support;
+	sum->conflict += t->conflict;
+	sum->hedged += t->hedged;
+	sum->attributed += t->attributed;
+	sum->new_findings += t->new_findings;
+	add_doc_line(sum, doc, t);
 }
 
 timeline_unit summary_timeline_unit(const run_summary *sum, timeline_unit asked)

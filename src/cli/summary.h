@@ -58,7 +58,8 @@ typedef struct timeline_bucket {
 } timeline_bucket;
 
 int summary_init(run_summary *sum, const ps_ruleset *rules, const bool *selected);
-void summary_add(run_summary *sum, const doc_result *doc);
+/* Count a reported document; t is what its findings added up to. */
+void summary_add(run_summary *sum, const doc_result *doc, const doc_tally *t);
 void summary_free(run_summary *sum);
 
 /* Is the clause at this index reported? */
