@@ -109,11 +109,13 @@ static void deliver(void *job_ptr, void *userdata)
 }
 
 /* With one thread the scan runs here, on the reporting thread: its findings
- * are reported as they come. */
-static void flush_inline(doc_result *doc, void *userdata)
+ * are reported as they come, and once the report cannot be written there
+ * is no point reading on (pactscan < big | head -1). */
+static int flush_inline(doc_result *doc, void *userdata)
 {
 	scan_ctx *ctx = userdata;
 	run_findings(&ctx->run, doc, &doc->found);
+	return ctx->run.write_failed ? 1 : 0;
 }
 
 static void tick(void *userdata)

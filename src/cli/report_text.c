@@ -1,6 +1,6 @@
 /* --format text: findings grouped by document and clause, then a summary.
- * Findings arrive in document order; each clause's wait in a spool until
- * the document ends and they are written clause by clause. */
+ * Findings arrive in document order; each clause's findings wait in a spool
+ * until the document ends, and are then written clause by clause. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -194,7 +194,7 @@ static int on_finding(const ps_finding *f, void *userdata)
 		batch_drop_findings(b);
 	}
 	if (s->flush && b->n + b->n_done >= FLUSH_EVERY)
-		s->flush(ds->doc, s->flush_data);
+		return s->flush(ds->doc, s->flush_data);
 	return 0;
 nomem:
 	ds->doc->nomem = true;

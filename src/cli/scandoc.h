@@ -14,8 +14,8 @@ typedef struct scan_settings {
 	const reporter *writer;    /* format findings as they are found (run_writer_ahead), or NULL */
 	/* When set, called with the document every few findings to report
 	 * them before it ends; only where the scanner runs on the reporting
-	 * thread. */
-	void (*flush)(doc_result *doc, void *userdata);
+	 * thread. Non-zero stops the scan (the report cannot be written). */
+	int (*flush)(doc_result *doc, void *userdata);
 	void *flush_data;
 } scan_settings;
 
