@@ -185,10 +185,8 @@ static int text_finish(reporter *r, const run_summary *sum)
 static void text_release(reporter *r)
 {
 	text_state *st = r->state;
-	for (size_t i = 0; st && i < st->n_clauses; i++)
-		spool_free(&st->clauses[i]);
 	if (st)
-		free(st->clauses);
+		spool_array_free(st->clauses, st->n_clauses);
 	free(st);
 	r->state = NULL;
 }
@@ -201,11 +199,9 @@ int reporter_text(reporter *r)
 	r->state = st;
 	r->release = text_release;
 	st->n_clauses = ps_ruleset_clause_count(r->sum->rules);
-	st->clauses = calloc(st->n_clauses + 1, sizeof(*st->clauses));
+	st->clauses = spool_array_new(st->n_clauses);
 	if (!st->clauses)
 		return -1;
-	for (size_t i = 0; i < st->n_clauses; i++)
-		spool_init(&st->clauses[i]);
 	r->format = text_format;
 	r->place = text_place;
 	r->document = text_document;

@@ -138,3 +138,18 @@ void spool_free(spool *s)
 	free(s->buf);
 	spool_init(s);
 }
+
+spool *spool_array_new(size_t n)
+{
+	spool *s = calloc(n + 1, sizeof(*s)); /* + 1: calloc(0) may return NULL */
+	for (size_t i = 0; s && i < n; i++)
+		spool_init(&s[i]);
+	return s;
+}
+
+void spool_array_free(spool *s, size_t n)
+{
+	for (size_t i = 0; s && i < n; i++)
+		spool_free(&s[i]);
+	free(s);
+}

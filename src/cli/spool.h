@@ -31,4 +31,9 @@ bool spool_empty(const spool *s);
 int spool_copy(spool *s, FILE *out);
 void spool_free(spool *s);
 
+/* n spools, one a clause (text, junit), each ready; NULL without memory. */
+spool *spool_array_new(size_t n);
+/* Free what spool_array_new made (NULL accepted). */
+void spool_array_free(spool *s, size_t n);
+
 #endif
