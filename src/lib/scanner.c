@@ -677,6 +677,13 @@ static void process(ps_scanner *s, bool final)
 	}
 	if (final)
 		pos = s->len;
+	else if (pos == 0 && s->len == s->cap && !s->stopped) {
+		/* A full buffer with no sentence holds only space, or space and then
+		 * a sentence's start: drop the space, or feeding would find no room
+		 * and never end. */
+		ps_segment first;
+		pos = ps_segment_next(&first, s->buf, s->len, true, s->limits.max_sentence) ? first.start : s->len;
+	}
 	/* Lines must be counted before the bytes leave the buffer. */
 	advance_lines(s, s->base + pos);
 	if (pos) {

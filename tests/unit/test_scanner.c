@@ -452,6 +452,30 @@ START_TEST(a_setting_word_is_seen_anywhere_in_a_long_sentence)
 }
 END_TEST
 
+
+/* A document that opens with more space than the scanner's buffer holds
+ * is scanned, not fed forever; its sentence keeps its line and column. */
+START_TEST(a_flood_of_space_before_the_text_ends)
+{
+	static char text[200000];
+	size_t spaces = 150000, len;
+	memset(text, ' ', spaces);
+	text[spaces - 1] = '\n';
+	len = spaces + (size_t)snprintf(text + spaces, sizeof text - spaces, "Talks on Gaza resumed. The hostages were released.");
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(test_pack, &diags);
+	seen s;
+	scan_with(&s, rules, text, len);
+	ck_assert_int_eq(s.status, PS_OK);
+	ck_assert_uint_eq(s.stats.sentences, 2);
+	ck_assert_uint_eq(s.count, 1);
+	ck_assert_uint_eq(s.items[0].line, 2);
+	ck_assert_uint_eq(s.items[0].column, 24);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
 typedef struct worker {
 	const ps_ruleset *rules;
 	size_t findings;
@@ -514,6 +538,7 @@ int main(void)
 	tcase_add_test(tc, pieces_scanned_apart_find_what_one_scan_finds);
 	tcase_add_test(tc, the_gate_shortcut_agrees_with_the_plain_path);
 	tcase_add_test(tc, a_setting_word_is_seen_anywhere_in_a_long_sentence);
+	tcase_add_test(tc, a_flood_of_space_before_the_text_ends);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
