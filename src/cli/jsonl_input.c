@@ -1,7 +1,13 @@
 #include "jsonl_input.h"
 
+#include "jsonrec.h"
+
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,13 +43,46 @@ static int take_text(json_t *rec, const char *key, char **out)
 	return *out ? 0 : -1;
 }
 
+/* The document of a record the fast reader took; NULL when out of memory. */
+static doc_result *fast_doc(jsonrec *rec, char **text, size_t *text_len)
+{
+	doc_result *doc = calloc(1, sizeof(*doc));
+	if (!doc)
+		return NULL;
+	doc->name = rec->id;
+	doc->meta.title = rec->title;
+	doc->meta.date = rec->date;
+	doc->meta.source = rec->source;
+	doc->meta.url = rec->url;
+	*text = rec->text;
+	*text_len = rec->text_len;
+	memset(rec, 0, sizeof(*rec));
+	return doc;
+}
+
 /* Turn one line into a document; NULL with *why set when it is none. */
 static doc_result *parse_record(const char *line, size_t len, char **text, size_t *text_len, char *why, size_t why_len)
 {
 	json_error_t err;
+	jsonrec fast;
+	*text = NULL;
+	switch (jsonrec_parse(&fast, line, len)) {
+	case JSONREC_OK: {
+		doc_result *d = fast_doc(&fast, text, text_len);
+		if (!d) {
+			jsonrec_clear(&fast);
+			snprintf(why, why_len, "%s", "out of memory");
+		}
+		return d;
+	}
+	case JSONREC_NOMEM:
+		snprintf(why, why_len, "%s", "out of memory");
+		return NULL;
+	case JSONREC_UNSURE:
+		break;
+	}
 	json_t *rec = json_loadb(line, len, JSON_REJECT_DUPLICATES, &err);
 	doc_result *doc = NULL;
-	*text = NULL;
 	if (!rec) {
 		snprintf(why, why_len, "not valid JSON: %s (column %d)", err.text, err.column);
 		return NULL;
@@ -110,13 +149,94 @@ static bool blank(const char *s, size_t len)
 	return true;
 }
 
-int jsonl_read(const char *name, bool is_stdin, jsonl_doc_fn on_doc, void *userdata)
+/* Lines read with read() into one buffer: the reader knows when no whole
+ * line is left and the next read may wait, which is when queued documents
+ * should go (a wire feed on a pipe gets its findings as records arrive). */
+typedef struct line_reader {
+	int fd;
+	bool may_wait;             /* a pipe or terminal, not a regular file */
+	char *buf;
+	size_t cap, start, end;    /* unread bytes: buf[start..end) */
+	size_t scanned;            /* bytes after start known to hold no newline */
+	bool eof, skipping;        /* skipping: the rest of a too-long line */
+	int err;                   /* errno of a failed read */
+} line_reader;
+
+#define READ_CHUNK (256u * 1024u)
+
+/* Next line: 1 with *line, *len (its newline included, if any); 2 for a
+ * line too long to keep (its bytes are dropped); 0 at the end; -1 on a read
+ * error (lr->err) or out of memory (lr->err 0). */
+static int next_line(line_reader *lr, char **line, size_t *len, void (*on_wait)(void *), void *userdata)
 {
-	FILE *f = is_stdin ? stdin : fopen(name, "rb");
-	char *line = NULL;
-	size_t cap = 0, lineno = 0;
+	for (;;) {
+		char *nl = memchr(lr->buf + lr->start + lr->scanned, '\n', lr->end - lr->start - lr->scanned);
+		if (nl || (lr->eof && lr->end > lr->start)) {
+			size_t n = nl ? (size_t)(nl - (lr->buf + lr->start)) + 1 : lr->end - lr->start;
+			*line = lr->buf + lr->start;
+			*len = n;
+			lr->start += n;
+			lr->scanned = 0;
+			if (lr->skipping) {
+				lr->skipping = false;
+				continue;
+			}
+			return 1;
+		}
+		if (lr->eof)
+			return 0;
+		lr->scanned = lr->end - lr->start;
+		if (lr->scanned > JSONL_MAX_LINE && !lr->skipping) {
+			/* Report it now; drop its bytes up to its newline. */
+			lr->skipping = true;
+			lr->start = lr->end = lr->scanned = 0;
+			return 2;
+		}
+		if (lr->skipping)
+			lr->start = lr->end = lr->scanned = 0;
+		if (lr->start > 0) {
+			memmove(lr->buf, lr->buf + lr->start, lr->end - lr->start);
+			lr->end -= lr->start;
+			lr->start = 0;
+		}
+		if (lr->cap - lr->end < READ_CHUNK) {
+			/* Room for the longest line kept, and a chunk past it to see it is longer. */
+			size_t cap = lr->cap ? lr->cap * 2 : 2 * READ_CHUNK;
+			if (cap > JSONL_MAX_LINE + 2 * READ_CHUNK)
+				cap = JSONL_MAX_LINE + 2 * READ_CHUNK;
+			char *b = realloc(lr->buf, cap);
+			if (!b) {
+				lr->err = 0;
+				return -1;
+			}
+			lr->buf = b;
+			lr->cap = cap;
+		}
+		if (lr->may_wait && on_wait) {
+			struct pollfd pfd = { .fd = lr->fd, .events = POLLIN };
+			if (poll(&pfd, 1, 0) == 0)
+				on_wait(userdata);
+		}
+		ssize_t got = read(lr->fd, lr->buf + lr->end, lr->cap - lr->end);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			lr->err = errno;
+			return -1;
+		}
+		if (got == 0)
+			lr->eof = true;
+		lr->end += (size_t)got;
+	}
+}
+
+int jsonl_read(const char *name, bool is_stdin, jsonl_doc_fn on_doc, void (*on_wait)(void *), void *userdata)
+{
+	line_reader lr = { .fd = is_stdin ? STDIN_FILENO : open(name, O_RDONLY | O_CLOEXEC) };
+	size_t lineno = 0;
 	int rc = 0;
-	if (!f) {
+	struct stat sb;
+	if (lr.fd < 0) {
 		doc_result *doc = calloc(1, sizeof(*doc));
 		char why[128];
 		snprintf(why, sizeof why, "%s", strerror(errno));
@@ -129,28 +249,33 @@ int jsonl_read(const char *name, bool is_stdin, jsonl_doc_fn on_doc, void *userd
 		doc_message(doc, "pactscan: %s: skipped: %s\n", name, why);
 		return on_doc(doc, NULL, 0, userdata);
 	}
+	lr.may_wait = fstat(lr.fd, &sb) != 0 || !S_ISREG(sb.st_mode);
 	for (;;) {
-		errno = 0;
-		ssize_t n = getline(&line, &cap, f);
-		if (n < 0) {
-			if (ferror(f)) {
-				doc_result *doc = error_doc(name, lineno + 1, strerror(errno ? errno : EIO));
-				if (doc)
-					doc->skip = SKIP_UNREADABLE;
-				rc = doc ? on_doc(doc, NULL, 0, userdata) : 1;
-			}
+		char *line = NULL, why[256], *text = NULL;
+		size_t n = 0, text_len = 0;
+		doc_result *doc = NULL;
+		int got = next_line(&lr, &line, &n, on_wait, userdata);
+		if (got == 0)
+			break;
+		if (got < 0 && lr.err == 0) {
+			fputs("pactscan: out of memory\n", stderr);
+			rc = 1;
+			break;
+		}
+		if (got < 0) {
+			doc = error_doc(name, lineno + 1, strerror(lr.err));
+			if (doc)
+				doc->skip = SKIP_UNREADABLE;
+			rc = doc ? on_doc(doc, NULL, 0, userdata) : 1;
 			break;
 		}
 		lineno++;
-		if (blank(line, (size_t)n))
+		if (got == 1 && blank(line, n))
 			continue;
-		char why[256], *text = NULL;
-		size_t text_len = 0;
-		doc_result *doc = NULL;
-		if ((size_t)n > JSONL_MAX_LINE)
+		if (got == 2 || n > JSONL_MAX_LINE)
 			snprintf(why, sizeof why, "the line is longer than %u MiB", JSONL_MAX_LINE / (1024u * 1024u));
 		else
-			doc = parse_record(line, (size_t)n, &text, &text_len, why, sizeof why);
+			doc = parse_record(line, n, &text, &text_len, why, sizeof why);
 		if (!doc)
 			doc = error_doc(name, lineno, why);
 		if (!doc) {
@@ -159,17 +284,22 @@ int jsonl_read(const char *name, bool is_stdin, jsonl_doc_fn on_doc, void *userd
 			break;
 		}
 		/* A long line's buffer is not kept for the next one. */
-		if (cap > 1024u * 1024u) {
-			free(line);
-			line = NULL;
-			cap = 0;
+		if (lr.cap > 4 * READ_CHUNK && lr.end - lr.start < READ_CHUNK) {
+			memmove(lr.buf, lr.buf + lr.start, lr.end - lr.start);
+			lr.end -= lr.start;
+			lr.start = 0;
+			char *b = realloc(lr.buf, 2 * READ_CHUNK);
+			if (b) {
+				lr.buf = b;
+				lr.cap = 2 * READ_CHUNK;
+			}
 		}
 		rc = on_doc(doc, text, text_len, userdata);
 		if (rc)
 			break;
 	}
-	free(line);
+	free(lr.buf);
 	if (!is_stdin)
-		fclose(f);
+		close(lr.fd);
 	return rc;
 }

@@ -17,8 +17,10 @@
  * stop. */
 typedef int (*jsonl_doc_fn)(doc_result *doc, char *text, size_t len, void *userdata);
 
-/* Read the documents of a file, or of standard input. Returns non-zero when
- * the callback asked to stop. */
-int jsonl_read(const char *name, bool is_stdin, jsonl_doc_fn on_doc, void *userdata);
+/* Read the documents of a file, or of standard input. on_wait (may be
+ * NULL) is called when reading on would wait for a pipe or terminal, so
+ * that documents held back for batching can go. Returns non-zero when the
+ * callback asked to stop. */
+int jsonl_read(const char *name, bool is_stdin, jsonl_doc_fn on_doc, void (*on_wait)(void *), void *userdata);
 
 #endif

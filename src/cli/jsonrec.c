@@ -1,0 +1,346 @@
+#include "jsonrec.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* More distinct keys than this and the duplicate check is left to jansson. */
+#define MAX_KEYS 32
+
+typedef struct cursor {
+	const unsigned char *p, *end;
+} cursor;
+
+static void skip_space(cursor *c)
+{
+	while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+		c->p++;
+}
+
+static int hex4(const unsigned char *p)
+{
+	int v = 0;
+	for (int i = 0; i < 4; i++) {
+		int d;
+		if (p[i] >= '0' && p[i] <= '9')
+			d = p[i] - '0';
+		else if (p[i] >= 'a' && p[i] <= 'f')
+			d = p[i] - 'a' + 10;
+		else if (p[i] >= 'A' && p[i] <= 'F')
+			d = p[i] - 'A' + 10;
+		else
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+/* Length of the well-formed UTF-8 sequence at p (first byte >= 0x80), or
+ * 0: overlong forms, surrogates and code points past U+10FFFF are not. */
+static size_t utf8_valid(const unsigned char *p, const unsigned char *end)
+{
+	unsigned char b = p[0];
+	size_t n;
+	uint32_t cp;
+	if (b >= 0xC2 && b <= 0xDF) {
+		n = 2;
+		cp = b & 0x1Fu;
+	} else if (b >= 0xE0 && b <= 0xEF) {
+		n = 3;
+		cp = b & 0x0Fu;
+	} else if (b >= 0xF0 && b <= 0xF4) {
+		n = 4;
+		cp = b & 0x07u;
+	} else {
+		return 0;
+	}
+	if ((size_t)(end - p) < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3Fu);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return n;
+}
+
+static unsigned char *put_utf8(unsigned char *o, uint32_t cp)
+{
+	if (cp < 0x80) {
+		*o++ = (unsigned char)cp;
+	} else if (cp < 0x800) {
+		*o++ = (unsigned char)(0xC0 | cp >> 6);
+		*o++ = (unsigned char)(0x80 | (cp & 0x3F));
+	} else if (cp < 0x10000) {
+		*o++ = (unsigned char)(0xE0 | cp >> 12);
+		*o++ = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+		*o++ = (unsigned char)(0x80 | (cp & 0x3F));
+	} else {
+		*o++ = (unsigned char)(0xF0 | cp >> 18);
+		*o++ = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
+		*o++ = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+		*o++ = (unsigned char)(0x80 | (cp & 0x3F));
+	}
+	return o;
+}
+
+/* Bytes a string holds as they are: printable ASCII but the quote and
+ * the backslash. */
+static const bool plain[256] = {
+#define R4(b) [b] = true, [b + 1] = true, [b + 2] = true, [b + 3] = true
+#define R16(b) R4(b), R4(b + 4), R4(b + 8), R4(b + 12)
+	[0x20] = true, [0x21] = true, [0x23] = true, R4(0x24), R4(0x28), R4(0x2C),
+	R16(0x30), R16(0x40),
+	R4(0x50), R4(0x54), R4(0x58), [0x5D] = true, [0x5E] = true, [0x5F] = true,
+	R16(0x60), R16(0x70),
+#undef R16
+#undef R4
+};
+
+/* The string at c->p (just past its opening quote). With out, its decoded
+ * bytes go there (out has room for the raw length) and *out_len is set.
+ * Returns false for anything jansson should judge. */
+static bool string(cursor *c, unsigned char *out, size_t *out_len)
+{
+	const unsigned char *p = c->p, *end = c->end;
+	unsigned char *o = out;
+	while (p < end) {
+		/* Plain ASCII runs are the bulk of a news text. */
+		const unsigned char *run = p;
+		while (p < end && plain[*p])
+			p++;
+		if (o) {
+			memcpy(o, run, (size_t)(p - run));
+			o += p - run;
+		}
+		if (p == end)
+			return false;
+		if (*p == '"') {
+			c->p = p + 1;
+			if (out_len)
+				*out_len = (size_t)(o - out);
+			return true;
+		}
+		if (*p >= 0x80) {
+			size_t n = utf8_valid(p, end);
+			if (!n)
+				return false;
+			if (o) {
+				memcpy(o, p, n);
+				o += n;
+			}
+			p += n;
+			continue;
+		}
+		if (*p < 0x20 || end - p < 2)
+			return false;
+		unsigned char e = p[1], lit = 0;
+		switch (e) {
+		case '"': lit = '"'; break;
+		case '\\': lit = '\\'; break;
+		case '/': lit = '/'; break;
+		case 'b': lit = '\b'; break;
+		case 'f': lit = '\f'; break;
+		case 'n': lit = '\n'; break;
+		case 'r': lit = '\r'; break;
+		case 't': lit = '\t'; break;
+		case 'u': break;
+		default: return false;
+		}
+		if (lit) {
+			if (o)
+				*o++ = lit;
+			p += 2;
+			continue;
+		}
+		if (end - p < 6)
+			return false;
+		int cp = hex4(p + 2);
+		p += 6;
+		/* NUL and lone surrogates are jansson's to refuse. */
+		if (cp <= 0 || (cp >= 0xDC00 && cp <= 0xDFFF))
+			return false;
+		if (cp >= 0xD800 && cp <= 0xDBFF) {
+			if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
+				return false;
+			int lo = hex4(p + 2);
+			if (lo < 0xDC00 || lo > 0xDFFF)
+				return false;
+			cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+			p += 6;
+		}
+		if (o)
+			o = put_utf8(o, (uint32_t)cp);
+	}
+	return false;
+}
+
+/* A number jansson reads without overflow: an integer of at most 18
+ * digits, or a fraction of at most 15 digits without an exponent. */
+static bool number(cursor *c)
+{
+	const unsigned char *p = c->p, *end = c->end;
+	size_t digits = 0;
+	if (p < end && *p == '-')
+		p++;
+	if (p < end && *p == '0') {
+		p++;
+		digits++;
+	} else if (p < end && *p >= '1' && *p <= '9') {
+		while (p < end && *p >= '0' && *p <= '9') {
+			p++;
+			digits++;
+		}
+	} else {
+		return false;
+	}
+	bool frac = p < end && *p == '.';
+	if (frac) {
+		p++;
+		const unsigned char *f = p;
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+		if (p == f)
+			return false;
+		digits += (size_t)(p - f);
+	}
+	if (p < end && (*p == 'e' || *p == 'E'))
+		return false;
+	if (digits > (frac ? 15u : 18u))
+		return false;
+	c->p = p;
+	return true;
+}
+
+static bool word(cursor *c, const char *w, size_t n)
+{
+	if ((size_t)(c->end - c->p) < n || memcmp(c->p, w, n) != 0)
+		return false;
+	c->p += n;
+	return true;
+}
+
+/* The field a key names, or NULL for one the record may carry unread. */
+static char **field_of(jsonrec *rec, const unsigned char *k, size_t n, bool *is_text)
+{
+	static const struct {
+		const char *name;
+		size_t len;
+	} names[] = { { "id", 2 }, { "text", 4 }, { "title", 5 }, { "date", 4 }, { "source", 6 }, { "url", 3 } };
+	char **fields[] = { &rec->id, &rec->text, &rec->title, &rec->date, &rec->source, &rec->url };
+	*is_text = false;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (n == names[i].len && !memcmp(k, names[i].name, n)) {
+			*is_text = i == 1;
+			return fields[i];
+		}
+	}
+	return NULL;
+}
+
+/* One "key": value member; false to hand the line to jansson. */
+static bool member(cursor *c, jsonrec *rec, const unsigned char **keys, size_t *key_len, size_t *n_keys, bool *nomem)
+{
+	if (c->p == c->end || *c->p != '"')
+		return false;
+	const unsigned char *k = ++c->p;
+	while (c->p < c->end && *c->p >= 0x20 && *c->p < 0x7F && *c->p != '"' && *c->p != '\\')
+		c->p++;
+	if (c->p == c->end || *c->p != '"')
+		return false;
+	size_t kn = (size_t)(c->p - k);
+	c->p++;
+	if (*n_keys == MAX_KEYS)
+		return false;
+	for (size_t i = 0; i < *n_keys; i++)
+		if (key_len[i] == kn && !memcmp(keys[i], k, kn))
+			return false;
+	keys[*n_keys] = k;
+	key_len[(*n_keys)++] = kn;
+	skip_space(c);
+	if (c->p == c->end || *c->p++ != ':')
+		return false;
+	skip_space(c);
+	if (c->p == c->end)
+		return false;
+	bool is_text;
+	char **field = field_of(rec, k, kn, &is_text);
+	if (*c->p == '"') {
+		c->p++;
+		if (!field)
+			return string(c, NULL, NULL);
+		/* Decoded text is never longer than the rest of the line: one pass
+		 * decodes into that much room, and a short field gives it back. */
+		size_t room = (size_t)(c->end - c->p), len = 0;
+		char *s = malloc(room + 1);
+		if (!s) {
+			*nomem = true;
+			return false;
+		}
+		if (!string(c, (unsigned char *)s, &len)) {
+			free(s);
+			return false;
+		}
+		s[len] = '\0';
+		if (len + 64 < room) {
+			char *fit = realloc(s, len + 1);
+			if (fit)
+				s = fit;
+		}
+		*field = s;
+		if (is_text)
+			rec->text_len = len;
+		return true;
+	}
+	if (word(c, "null", 4))
+		return !field || (field != &rec->id && !is_text);
+	if (field)
+		return false;
+	return word(c, "true", 4) || word(c, "false", 5) || number(c);
+}
+
+void jsonrec_clear(jsonrec *rec)
+{
+	free(rec->id);
+	free(rec->text);
+	free(rec->title);
+	free(rec->date);
+	free(rec->source);
+	free(rec->url);
+	memset(rec, 0, sizeof(*rec));
+}
+
+jsonrec_status jsonrec_parse(jsonrec *rec, const char *line, size_t len)
+{
+	cursor c = { (const unsigned char *)line, (const unsigned char *)line + len };
+	const unsigned char *keys[MAX_KEYS];
+	size_t key_len[MAX_KEYS], n_keys = 0;
+	bool nomem = false, ok = false;
+	memset(rec, 0, sizeof(*rec));
+	skip_space(&c);
+	if (c.p == c.end || *c.p++ != '{')
+		goto out;
+	for (;;) {
+		skip_space(&c);
+		if (!member(&c, rec, keys, key_len, &n_keys, &nomem))
+			goto out;
+		skip_space(&c);
+		if (c.p == c.end)
+			goto out;
+		if (*c.p == '}')
+			break;
+		if (*c.p++ != ',')
+			goto out;
+	}
+	c.p++;
+	skip_space(&c);
+	/* A record without the two required fields gets jansson's verdict. */
+	ok = c.p == c.end && rec->id && rec->text;
+out:
+	if (!ok)
+		jsonrec_clear(rec);
+	return ok ? JSONREC_OK : nomem ? JSONREC_NOMEM : JSONREC_UNSURE;
+}
