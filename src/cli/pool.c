@@ -153,15 +153,30 @@ void pool_submit(pool *p, void *job, size_t bytes)
 	pthread_mutex_unlock(&p->mu);
 }
 
+/* With the lock held: deliver every job submitted. */
+static void drain(pool *p)
+{
+	while (p->head != p->tail) {
+		if (!deliver_head(p))
+			wait_done(p);
+	}
+}
+
+void pool_drain(pool *p)
+{
+	if (p->n_started == 0)
+		return;
+	pthread_mutex_lock(&p->mu);
+	drain(p);
+	pthread_mutex_unlock(&p->mu);
+}
+
 void pool_finish(pool *p)
 {
 	if (p->n_started == 0)
 		return;
 	pthread_mutex_lock(&p->mu);
-	while (p->head != p->tail) {
-		if (!deliver_head(p))
-			wait_done(p);
-	}
+	drain(p);
 	p->shutdown = true;
 	pthread_cond_broadcast(&p->work_cv);
 	pthread_mutex_unlock(&p->mu);

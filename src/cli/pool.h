@@ -31,6 +31,9 @@ int pool_new(pool **out, size_t n_workers, void **worker_states, const pool_call
  * while the window is full or the job would take what the jobs in flight
  * hold over the budget (a job on its own may). */
 void pool_submit(pool *p, void *job, size_t bytes);
+/* Wait for every job submitted and deliver it; the pool stays open. */
+void pool_drain(pool *p);
+
 /* Deliver every job still queued, then stop the threads. */
 void pool_finish(pool *p);
 void pool_free(pool *p);
