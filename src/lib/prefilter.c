@@ -691,6 +691,36 @@ bool prefilter_starts(const prefilter *pf, const prefilter_state *ps, uint32_t s
 	return true;
 }
 
+size_t prefilter_lead_positions(const prefilter *pf, const prefilter_state *ps, uint32_t shape, size_t from,
+                                size_t *pos, size_t max)
+{
+	if (shape >= pf->n_shapes || !pf->shape_leads[shape] || ps->exotic || ps->occ_lost)
+		return SIZE_MAX;
+	if (!ps->rest_ran && !(ps->gate_ran && pf->shape_in_gate[shape]))
+		return SIZE_MAX;
+	const uint64_t *row = pf->lead_bits + (size_t)shape * pf->lead_words;
+	size_t n = 0;
+	for (uint32_t k = 0; k < ps->n_occ; k++) {
+		uint32_t lit = ps->occ_lit[k];
+		size_t at = ps->occ_start[k];
+		if (at < from || !(row[lit / 64] >> (lit % 64) & 1))
+			continue;
+		/* Sorted and distinct: two passes record in their own orders, and
+		 * words that share a start (Gaza, Gaza City) record it twice. */
+		size_t i = n;
+		while (i > 0 && pos[i - 1] > at)
+			i--;
+		if (i > 0 && pos[i - 1] == at)
+			continue;
+		if (n == max)
+			return SIZE_MAX;
+		memmove(pos + i + 1, pos + i, (n - i) * sizeof(*pos));
+		pos[i] = at;
+		n++;
+	}
+	return n;
+}
+
 void prefilter_run(const prefilter *pf, prefilter_state *ps, const char *text, size_t len)
 {
 	prefilter_begin(ps, pf);

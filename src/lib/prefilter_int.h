@@ -109,6 +109,13 @@ void prefilter_run_rest(const prefilter *pf, prefilter_state *ps, const char *te
 bool prefilter_starts(const prefilter *pf, const prefilter_state *ps, uint32_t shape, size_t from, size_t *first,
                       size_t *last);
 
+/* After the passes: the distinct offsets, at or after from and in
+ * increasing order, where a leading word of a pattern of this shape starts
+ * (where its matches can start), at most max of them in pos. Returns their
+ * number, or SIZE_MAX when the prefilter cannot tell or there are more. */
+size_t prefilter_lead_positions(const prefilter *pf, const prefilter_state *ps, uint32_t shape, size_t from,
+                                size_t *pos, size_t max);
+
 /* After prefilter_run: can owner match this sentence? */
 static inline bool prefilter_candidate(const prefilter *pf, const prefilter_state *ps, uint32_t owner)
 {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <strings.h>
 
+#include "cue_int.h"
 #include "helpers.h"
 #include "pattern_int.h"
 #include "prefilter_int.h"
@@ -83,7 +84,8 @@ typedef struct soundness {
 	prefilter_state pfs;
 	pcre2_match_data *md;
 	prefix_set *leads;    /* per pattern */
-	size_t checks;
+	matcher m;            /* searches as the scanner makes them */
+	size_t checks, probed;
 } soundness;
 
 static void check_sentence(const char *s, size_t n, void *userdata)
@@ -106,6 +108,23 @@ static void check_sentence(const char *s, size_t n, void *userdata)
 			ck_assert_msg(first <= ms && ms <= last,
 			              "pattern %s:%zu:%zu matches at %zu of \"%.*s\" but the search covers %zu..%zu", p->file,
 			              p->line, p->col, ms, (int)n, s, first, last);
+			/* The places tried one by one: sorted, distinct, from on, and
+			 * the match's start among them. */
+			size_t at[8], np = prefilter_lead_positions(pf, &c->pfs, pf->shape[p->index], from, at, 8);
+			bool listed = np == SIZE_MAX;
+			for (size_t k = 0; np != SIZE_MAX && k < np; k++) {
+				ck_assert_uint_ge(at[k], from);
+				ck_assert(k == 0 || at[k - 1] < at[k]);
+				listed = listed || at[k] == ms;
+			}
+			ck_assert_msg(listed, "pattern %s:%zu:%zu matches at %zu of \"%.*s\", not among the %zu places tried",
+			              p->file, p->line, p->col, ms, (int)n, s, np);
+			c->probed += np != SIZE_MAX;
+			/* And the scanner's search finds the very same match. */
+			size_t fs = 0, fe = 0;
+			ck_assert_int_eq(matcher_find(&c->m, p, pf->shape[p->index], s, n, from, &fs, &fe), 1);
+			ck_assert_msg(fs == ms && fe == me, "pattern %s:%zu:%zu: the scanner's search found %zu..%zu, not %zu..%zu",
+			              p->file, p->line, p->col, fs, fe, ms, me);
 			c->checks++;
 			from = me > ms ? me : me + 1;
 		}
@@ -114,7 +133,8 @@ static void check_sentence(const char *s, size_t n, void *userdata)
 
 /* Every match of every pattern of the shipped pack in every corpus sentence
  * starts with one of its leading words, and the prefilter, having seen the
- * sentence, never keeps a search from a match. */
+ * sentence, never keeps a search from a match: the scanner's search, over
+ * the span or place by place, finds what a plain search finds. */
 START_TEST(the_shipped_pack_is_sound_on_the_corpus)
 {
 	if (getenv("PACTSCAN_TEST_NO_JIT"))
@@ -125,6 +145,8 @@ START_TEST(the_shipped_pack_is_sound_on_the_corpus)
 	ck_assert_int_eq(ps_ruleset_load(&c.rules, PS_SOURCE_ROOT "/rules", diags), PS_OK);
 	ck_assert_int_eq(prefilter_state_init(&c.pfs, &c.rules->pf), PS_OK);
 	c.md = pcre2_match_data_create(32, NULL);
+	c.m = (matcher){ .md = pcre2_match_data_create(32, NULL), .mc = pcre2_match_context_create(NULL),
+	                 .pf = &c.rules->pf, .pfs = &c.pfs };
 	arena a;
 	arena_init(&a, 4096);
 	c.leads = calloc(c.rules->n_patterns, sizeof(*c.leads));
@@ -137,6 +159,9 @@ START_TEST(the_shipped_pack_is_sound_on_the_corpus)
 	ck_assert_uint_gt(with, c.rules->n_patterns * 3 / 4);
 	ck_assert_uint_gt(each_sentence_in(PS_SOURCE_ROOT "/corpus", check_sentence, &c), 400);
 	ck_assert_uint_gt(c.checks, 1000);
+	ck_assert_uint_gt(c.probed, c.checks / 4);
+	pcre2_match_data_free(c.m.md);
+	pcre2_match_context_free(c.m.mc);
 	free(c.leads);
 	arena_release(&a);
 	pcre2_match_data_free(c.md);
