@@ -269,6 +269,23 @@ static ps_status build_leads(prefilter *pf, const lead_table *lt, const struct p
 		pf->shape_leads[sh] = true;
 		pf->shape_in_gate[sh] = in_gate;
 	}
+	/* The rows again as lists, for shapes with few leading words. */
+	size_t total = 0;
+	for (uint32_t sh = 0; sh < pf->n_shapes; sh++)
+		for (uint32_t w = 0; w < pf->lead_words; w++)
+			total += (size_t)__builtin_popcountll(pf->lead_bits[(size_t)sh * pf->lead_words + w]);
+	pf->shape_lead_start = malloc((pf->n_shapes + 1) * sizeof(*pf->shape_lead_start));
+	pf->shape_lead_lits = malloc((total ? total : 1) * sizeof(*pf->shape_lead_lits));
+	if (!pf->shape_lead_start || !pf->shape_lead_lits)
+		return PS_ERR_NOMEM;
+	total = 0;
+	for (uint32_t sh = 0; sh < pf->n_shapes; sh++) {
+		pf->shape_lead_start[sh] = (uint32_t)total;
+		for (uint32_t w = 0; w < pf->lead_words; w++)
+			for (uint64_t bits = pf->lead_bits[(size_t)sh * pf->lead_words + w]; bits; bits &= bits - 1)
+				pf->shape_lead_lits[total++] = w * 64 + (uint32_t)__builtin_ctzll(bits);
+	}
+	pf->shape_lead_start[pf->n_shapes] = (uint32_t)total;
 	return PS_OK;
 }
 
@@ -516,6 +533,8 @@ void prefilter_free(prefilter *pf)
 	free(pf->gate_ids);
 	free(pf->shape);
 	free(pf->lead_bits);
+	free(pf->shape_lead_start);
+	free(pf->shape_lead_lits);
 	free(pf->shape_leads);
 	free(pf->shape_in_gate);
 	free(pf->lit_flags);
@@ -539,7 +558,10 @@ ps_status prefilter_state_init(prefilter_state *ps, const prefilter *pf)
 	ps->set_stamp = calloc(pf->n_sets ? pf->n_sets : 1, sizeof(uint32_t));
 	ps->own_stamp = calloc(pf->n_owners ? pf->n_owners : 1, sizeof(uint32_t));
 	ps->own_count = calloc(pf->n_owners ? pf->n_owners : 1, sizeof(uint32_t));
-	if (!ps->lit_stamp || !ps->set_stamp || !ps->own_stamp || !ps->own_count) {
+	ps->lit_last = calloc(pf->n_lits ? pf->n_lits : 1, sizeof(uint32_t));
+	ps->lit_occ_stamp = calloc(pf->n_lits ? pf->n_lits : 1, sizeof(uint32_t));
+	if (!ps->lit_stamp || !ps->set_stamp || !ps->own_stamp || !ps->own_count || !ps->lit_last ||
+	    !ps->lit_occ_stamp) {
 		prefilter_state_free(ps);
 		return PS_ERR_NOMEM;
 	}
@@ -549,6 +571,9 @@ ps_status prefilter_state_init(prefilter_state *ps, const prefilter *pf)
 void prefilter_state_free(prefilter_state *ps)
 {
 	free(ps->occ_lit);
+	free(ps->occ_next);
+	free(ps->lit_last);
+	free(ps->lit_occ_stamp);
 	free(ps->occ_start);
 	free(ps->lit_stamp);
 	free(ps->set_stamp);
@@ -585,6 +610,7 @@ void prefilter_begin(prefilter_state *ps, const prefilter *pf)
 		memset(ps->lit_stamp, 0, pf->n_lits * sizeof(uint32_t));
 		memset(ps->set_stamp, 0, pf->n_sets * sizeof(uint32_t));
 		memset(ps->own_stamp, 0, pf->n_owners * sizeof(uint32_t));
+		memset(ps->lit_occ_stamp, 0, pf->n_lits * sizeof(uint32_t));
 		ps->stamp = 1;
 	}
 	ps->exotic = false;
@@ -603,14 +629,20 @@ static void record(prefilter_state *ps, uint32_t lit, uint32_t start)
 		uint32_t *st = realloc(ps->occ_start, cap * sizeof(*st));
 		if (st)
 			ps->occ_start = st;
-		if (!l || !st) {
+		uint32_t *nx = realloc(ps->occ_next, cap * sizeof(*nx));
+		if (nx)
+			ps->occ_next = nx;
+		if (!l || !st || !nx) {
 			ps->occ_lost = true;
 			return;
 		}
 		ps->cap_occ = cap;
 	}
 	ps->occ_lit[ps->n_occ] = lit;
-	ps->occ_start[ps->n_occ++] = start;
+	ps->occ_start[ps->n_occ] = start;
+	ps->occ_next[ps->n_occ] = ps->lit_occ_stamp[lit] == ps->stamp ? ps->lit_last[lit] : UINT32_MAX;
+	ps->lit_occ_stamp[lit] = ps->stamp;
+	ps->lit_last[lit] = ps->n_occ++;
 }
 
 /* The literals ending at the automaton's state (a multiple of nclass)
@@ -691,6 +723,24 @@ bool prefilter_starts(const prefilter *pf, const prefilter_state *ps, uint32_t s
 	return true;
 }
 
+/* Put at into pos[0..*n), kept sorted and distinct: the two passes record
+ * in their own orders, and words that share a start (Gaza, Gaza City)
+ * record it twice. False when it would be the max+1st. */
+static bool add_position(size_t *pos, size_t *n, size_t max, size_t at)
+{
+	size_t i = *n;
+	while (i > 0 && pos[i - 1] > at)
+		i--;
+	if (i > 0 && pos[i - 1] == at)
+		return true;
+	if (*n == max)
+		return false;
+	memmove(pos + i + 1, pos + i, (*n - i) * sizeof(*pos));
+	pos[i] = at;
+	(*n)++;
+	return true;
+}
+
 size_t prefilter_lead_positions(const prefilter *pf, const prefilter_state *ps, uint32_t shape, size_t from,
                                 size_t *pos, size_t max)
 {
@@ -699,24 +749,25 @@ size_t prefilter_lead_positions(const prefilter *pf, const prefilter_state *ps, 
 	if (!ps->rest_ran && !(ps->gate_ran && pf->shape_in_gate[shape]))
 		return SIZE_MAX;
 	const uint64_t *row = pf->lead_bits + (size_t)shape * pf->lead_words;
+	const uint32_t *lead = pf->shape_lead_lits + pf->shape_lead_start[shape];
+	uint32_t n_lead = pf->shape_lead_start[shape + 1] - pf->shape_lead_start[shape];
 	size_t n = 0;
+	if (n_lead < ps->n_occ) {
+		/* Fewer leading words than occurrences: follow each word's own. */
+		for (uint32_t w = 0; w < n_lead; w++) {
+			if (ps->lit_occ_stamp[lead[w]] != ps->stamp)
+				continue;
+			for (uint32_t k = ps->lit_last[lead[w]]; k != UINT32_MAX; k = ps->occ_next[k])
+				if (ps->occ_start[k] >= from && !add_position(pos, &n, max, ps->occ_start[k]))
+					return SIZE_MAX;
+		}
+		return n;
+	}
 	for (uint32_t k = 0; k < ps->n_occ; k++) {
 		uint32_t lit = ps->occ_lit[k];
-		size_t at = ps->occ_start[k];
-		if (at < from || !(row[lit / 64] >> (lit % 64) & 1))
-			continue;
-		/* Sorted and distinct: two passes record in their own orders, and
-		 * words that share a start (Gaza, Gaza City) record it twice. */
-		size_t i = n;
-		while (i > 0 && pos[i - 1] > at)
-			i--;
-		if (i > 0 && pos[i - 1] == at)
-			continue;
-		if (n == max)
+		if (ps->occ_start[k] >= from && (row[lit / 64] >> (lit % 64) & 1) &&
+		    !add_position(pos, &n, max, ps->occ_start[k]))
 			return SIZE_MAX;
-		memmove(pos + i + 1, pos + i, (n - i) * sizeof(*pos));
-		pos[i] = at;
-		n++;
 	}
 	return n;
 }

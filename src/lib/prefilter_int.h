@@ -56,6 +56,8 @@ typedef struct prefilter {
 	uint64_t *lead_bits;       /* n_shapes rows of lead_words words */
 	uint32_t lead_words;
 	bool *shape_leads, *shape_in_gate;
+	uint32_t *shape_lead_start;   /* the same leads as lists of literal ids: n_shapes + 1 */
+	uint32_t *shape_lead_lits;
 	uint8_t *lit_flags;        /* LIT_* per literal id */
 	uint32_t *lit_len;         /* bytes of each literal as the automaton holds it */
 } prefilter;
@@ -70,6 +72,9 @@ typedef struct prefilter_state {
 	bool gate_ran, rest_ran;   /* which passes ran on this sentence */
 	/* Where leading words occur in the sentence (start offsets). */
 	uint32_t *occ_lit, *occ_start;
+	uint32_t *occ_next;        /* the literal's previous occurrence, or UINT32_MAX */
+	uint32_t *lit_last;        /* per literal: its last occurrence, valid where lit_occ_stamp is stamp */
+	uint32_t *lit_occ_stamp;
 	uint32_t n_occ, cap_occ;
 	bool occ_lost;             /* out of memory: positions unknown */
 } prefilter_state;
