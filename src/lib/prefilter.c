@@ -114,9 +114,11 @@ static void require(builder *b, uint32_t owner, const litset *const *sets, size_
 			if (!dup)
 				ids[m++] = id;
 		}
-	/* An owner asking twice for the same set counts it once. */
-	for (uint32_t s = 0; s < b->n_sets; s++) {
-		if (b->set_owner[s] != owner || b->set_n[s] != m)
+	/* An owner asking twice for the same set counts it once (an owner's
+	 * sets are added one after another; a repeat further back would only
+	 * be counted twice, which is still right). */
+	for (uint32_t s = b->n_sets; s-- > 0 && b->set_owner[s] == owner;) {
+		if (b->set_n[s] != m)
 			continue;
 		bool same = true;
 		for (uint32_t j = 0; j < m && same; j++) {
@@ -392,7 +394,11 @@ ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs)
 	arena_init(&words, 4096);
 
 	memset(pf, 0, sizeof(*pf));
-	b.n_owners = OWNER_FIRST_SIGNAL + (uint32_t)rs->n_signals;
+	/* Owners: the gate's two halves, the signals, then one per pattern, so
+	 * that whether a pattern can match is one lookup (the cue lists ask it
+	 * of every cue in most sentences in the setting). */
+	pf->pattern_owner = OWNER_FIRST_SIGNAL + (uint32_t)rs->n_signals;
+	b.n_owners = pf->pattern_owner + (uint32_t)rs->n_patterns;
 	b.need = calloc(b.n_owners, sizeof(*b.need));
 	if (!b.need) {
 		st = PS_ERR_NOMEM;
@@ -412,7 +418,14 @@ ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs)
 			require_any_of(&b, sig->owner, &sig->any);
 		}
 	}
-	/* Each pattern's own sets, so single patterns can be skipped too. */
+	for (size_t i = 0; i < rs->n_patterns; i++) {
+		const litreq *r = &rs->patterns[i].pattern->req;
+		for (size_t k = 0; k < r->count; k++) {
+			const litset *one = &r->sets[k];
+			require(&b, pf->pattern_owner + (uint32_t)i, &one, 1);
+		}
+	}
+	/* Each pattern's own sets, for the gate's pass. */
 	size_t n_set_total = 0, n_lit_total = 0;
 	pf->n_patterns = (uint32_t)rs->n_patterns;
 	for (size_t i = 0; i < rs->n_patterns; i++) {

@@ -24,6 +24,7 @@ typedef struct prefilter {
 	uint32_t n_sets;
 	uint32_t *set_owner;       /* set -> the owner requiring it */
 	uint32_t n_owners;
+	uint32_t pattern_owner;    /* the owner of pattern 0's requirements; pattern i's is this + i */
 	uint32_t *need;            /* per owner: distinct sets required; 0 = always a candidate */
 	uint32_t exotic[2];        /* literal ids of U+212A and U+017F, which fold to k and s */
 	/* Per pattern (by its index): its required sets, each a run of literal ids. */
@@ -132,16 +133,7 @@ static inline bool prefilter_candidate(const prefilter *pf, const prefilter_stat
  * True for a pattern with no requirement, or outside the pattern list. */
 static inline bool prefilter_pattern_possible(const prefilter *pf, const prefilter_state *ps, uint32_t index)
 {
-	if (index >= pf->n_patterns || ps->exotic)
-		return true;
-	for (uint32_t s = pf->pat_set_start[index]; s < pf->pat_set_start[index + 1]; s++) {
-		bool any = false;
-		for (uint32_t k = pf->set_lit_start[s]; k < pf->set_lit_start[s + 1] && !any; k++)
-			any = ps->lit_stamp[pf->set_lits[k]] == ps->stamp;
-		if (!any)
-			return false;
-	}
-	return true;
+	return index >= pf->n_patterns || prefilter_candidate(pf, ps, pf->pattern_owner + index);
 }
 
 #endif
