@@ -507,6 +507,22 @@ ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs)
 		}
 	}
 	free(fill);
+	pf->owner_set_start = calloc(b.n_owners + 1, sizeof(*pf->owner_set_start));
+	pf->owner_set_ids = malloc((b.n_sets ? b.n_sets : 1) * sizeof(*pf->owner_set_ids));
+	if (!pf->owner_set_start || !pf->owner_set_ids) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	for (uint32_t s = 0; s < b.n_sets; s++)
+		pf->owner_set_start[b.set_owner[s] + 1]++;
+	for (uint32_t o = 0; o < b.n_owners; o++)
+		pf->owner_set_start[o + 1] += pf->owner_set_start[o];
+	for (uint32_t s = 0; s < b.n_sets; s++)
+		pf->owner_set_ids[pf->owner_set_start[b.set_owner[s]]++] = s;
+	/* The fill moved each start to the next owner's: move them back. */
+	for (uint32_t o = b.n_owners; o > 0; o--)
+		pf->owner_set_start[o] = pf->owner_set_start[o - 1];
+	pf->owner_set_start[0] = 0;
 	if (b.need[OWNER_SETTING_ANY] > 0) {
 		st = build_gate(pf, &b, &lt, rs);
 		if (st != PS_OK)
@@ -517,8 +533,6 @@ ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs)
 		st = build_leads(pf, &lt, rs);
 	if (st != PS_OK)
 		goto out;
-	pf->need = b.need;
-	b.need = NULL;
 out:
 	for (uint32_t s = 0; s < b.n_sets; s++)
 		free(b.set_ids[s]);
@@ -545,6 +559,8 @@ void prefilter_free(prefilter *pf)
 	free(pf->gate_sink_delta);
 	free(pf->gate_ids);
 	free(pf->shape);
+	free(pf->owner_set_start);
+	free(pf->owner_set_ids);
 	free(pf->lead_bits);
 	free(pf->shape_lead_start);
 	free(pf->shape_lead_lits);
@@ -555,7 +571,6 @@ void prefilter_free(prefilter *pf)
 	free(pf->lit_set_start);
 	free(pf->lit_set_ids);
 	free(pf->set_owner);
-	free(pf->need);
 	free(pf->pat_set_start);
 	free(pf->set_lit_start);
 	free(pf->set_lits);
@@ -569,11 +584,9 @@ ps_status prefilter_state_init(prefilter_state *ps, const prefilter *pf)
 	memset(ps, 0, sizeof(*ps));
 	ps->lit_stamp = calloc(pf->n_lits ? pf->n_lits : 1, sizeof(uint32_t));
 	ps->set_stamp = calloc(pf->n_sets ? pf->n_sets : 1, sizeof(uint32_t));
-	ps->own_stamp = calloc(pf->n_owners ? pf->n_owners : 1, sizeof(uint32_t));
-	ps->own_count = calloc(pf->n_owners ? pf->n_owners : 1, sizeof(uint32_t));
 	ps->lit_last = calloc(pf->n_lits ? pf->n_lits : 1, sizeof(uint32_t));
 	ps->lit_occ_stamp = calloc(pf->n_lits ? pf->n_lits : 1, sizeof(uint32_t));
-	if (!ps->lit_stamp || !ps->set_stamp || !ps->own_stamp || !ps->own_count || !ps->lit_last ||
+	if (!ps->lit_stamp || !ps->set_stamp || !ps->lit_last ||
 	    !ps->lit_occ_stamp) {
 		prefilter_state_free(ps);
 		return PS_ERR_NOMEM;
@@ -590,8 +603,6 @@ void prefilter_state_free(prefilter_state *ps)
 	free(ps->occ_start);
 	free(ps->lit_stamp);
 	free(ps->set_stamp);
-	free(ps->own_stamp);
-	free(ps->own_count);
 	memset(ps, 0, sizeof(*ps));
 }
 
@@ -602,18 +613,10 @@ static void hit(const prefilter *pf, prefilter_state *ps, uint32_t lit)
 	ps->lit_stamp[lit] = ps->stamp;
 	if (lit == pf->exotic[0] || lit == pf->exotic[1])
 		ps->exotic = true;
-	for (uint32_t k = pf->lit_set_start[lit]; k < pf->lit_set_start[lit + 1]; k++) {
-		uint32_t s = pf->lit_set_ids[k];
-		if (ps->set_stamp[s] == ps->stamp)
-			continue;
-		ps->set_stamp[s] = ps->stamp;
-		uint32_t o = pf->set_owner[s];
-		if (ps->own_stamp[o] != ps->stamp) {
-			ps->own_stamp[o] = ps->stamp;
-			ps->own_count[o] = 0;
-		}
-		ps->own_count[o]++;
-	}
+	/* Owners are counted when asked (prefilter_candidate): most are never
+	 * asked about a sentence, and many literals are in many sets. */
+	for (uint32_t k = pf->lit_set_start[lit]; k < pf->lit_set_start[lit + 1]; k++)
+		ps->set_stamp[pf->lit_set_ids[k]] = ps->stamp;
 }
 
 void prefilter_begin(prefilter_state *ps, const prefilter *pf)
@@ -622,7 +625,6 @@ void prefilter_begin(prefilter_state *ps, const prefilter *pf)
 		/* The stamps wrapped: start them afresh. */
 		memset(ps->lit_stamp, 0, pf->n_lits * sizeof(uint32_t));
 		memset(ps->set_stamp, 0, pf->n_sets * sizeof(uint32_t));
-		memset(ps->own_stamp, 0, pf->n_owners * sizeof(uint32_t));
 		memset(ps->lit_occ_stamp, 0, pf->n_lits * sizeof(uint32_t));
 		ps->stamp = 1;
 	}

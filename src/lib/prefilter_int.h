@@ -23,9 +23,10 @@ typedef struct prefilter {
 	uint32_t *lit_set_ids;
 	uint32_t n_sets;
 	uint32_t *set_owner;       /* set -> the owner requiring it */
+	uint32_t *owner_set_start; /* CSR: owner -> its sets; none: always a candidate */
+	uint32_t *owner_set_ids;
 	uint32_t n_owners;
 	uint32_t pattern_owner;    /* the owner of pattern 0's requirements; pattern i's is this + i */
-	uint32_t *need;            /* per owner: distinct sets required; 0 = always a candidate */
 	uint32_t exotic[2];        /* literal ids of U+212A and U+017F, which fold to k and s */
 	/* Per pattern (by its index): its required sets, each a run of literal ids. */
 	uint32_t n_patterns;
@@ -68,7 +69,7 @@ typedef struct prefilter {
 
 typedef struct prefilter_state {
 	uint32_t stamp;
-	uint32_t *lit_stamp, *set_stamp, *own_stamp, *own_count;
+	uint32_t *lit_stamp, *set_stamp;  /* == stamp: found in this sentence, satisfied */
 	bool exotic;               /* every owner is a candidate for this sentence */
 	bool gate_ran, rest_ran;   /* which passes ran on this sentence */
 	/* Where leading words occur in the sentence (start offsets). */
@@ -125,8 +126,12 @@ size_t prefilter_lead_positions(const prefilter *pf, const prefilter_state *ps, 
 /* After prefilter_run: can owner match this sentence? */
 static inline bool prefilter_candidate(const prefilter *pf, const prefilter_state *ps, uint32_t owner)
 {
-	return pf->need[owner] == 0 || ps->exotic ||
-	       (ps->own_stamp[owner] == ps->stamp && ps->own_count[owner] >= pf->need[owner]);
+	if (ps->exotic)
+		return true;
+	for (uint32_t k = pf->owner_set_start[owner]; k < pf->owner_set_start[owner + 1]; k++)
+		if (ps->set_stamp[pf->owner_set_ids[k]] != ps->stamp)
+			return false;
+	return true;
 }
 
 /* After prefilter_run: can the pattern with this index match the sentence?

@@ -938,7 +938,8 @@ static ps_status build(loader *L)
 		const ps_clause *c = L->rs->clauses[ci];
 		for (size_t si = 0; si < c->n_signals; si++) {
 			const ps_signal *sig = &c->signals[si];
-			if (L->rs->pf.need[sig->owner] == 0) {
+			const prefilter *pf = &L->rs->pf;
+			if (pf->owner_set_start[sig->owner] == pf->owner_set_start[sig->owner + 1]) {
 				ynode at = { .line = sig->line, .col = sig->col };
 				st = worst(st, warn(L, sig->file, &at,
 				                    "signal '%s' is slow: no word is required by every match of its act, all and any patterns, so they run on every sentence; start its act with a word",
