@@ -214,34 +214,58 @@ static void take_pattern(bool *take, const prefilter *pf, const lead_table *lt, 
 		take[lt->lits[k]] = true;
 }
 
-static ps_status collect_leads(lead_table *lt, builder *b, arena *a, const struct ps_ruleset *rs)
+/* After build_shapes: a pattern of a shape seen before takes the first
+ * one's words, which are the same text's and already have their ids. */
+static ps_status collect_leads(lead_table *lt, builder *b, arena *a, const struct ps_ruleset *rs,
+                               const prefilter *pf)
 {
 	ps_status st = PS_OK;
 	size_t cap = 256, n = 0;
+	uint32_t *first = calloc(pf->n_shapes ? pf->n_shapes : 1, sizeof(*first)); /* per shape: pattern + 1 */
 	lt->start = malloc((rs->n_patterns + 1) * sizeof(*lt->start));
 	lt->lits = malloc(cap * sizeof(*lt->lits));
-	if (!lt->start || !lt->lits)
-		return PS_ERR_NOMEM;
+	if (!first || !lt->start || !lt->lits) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
 	for (size_t i = 0; i < rs->n_patterns; i++) {
 		const ps_pattern *p = rs->patterns[i].pattern;
-		prefix_set ws;
+		prefix_set ws = { 0 };
+		uint32_t twin = first[pf->shape[i]];
+		size_t count;
 		lt->start[i] = (uint32_t)n;
-		st = prefix_words(&ws, a, p->expanded, p->expanded_len);
-		if (st != PS_OK)
-			return st;
-		if (n + ws.count > cap) {
-			while (n + ws.count > cap)
+		if (twin) {
+			count = lt->start[twin] - lt->start[twin - 1];
+		} else {
+			first[pf->shape[i]] = (uint32_t)i + 1;
+			st = prefix_words(&ws, a, p->expanded, p->expanded_len);
+			if (st != PS_OK)
+				goto out;
+			count = ws.count;
+		}
+		if (n + count > cap) {
+			while (n + count > cap)
 				cap *= 2;
 			uint32_t *grown = realloc(lt->lits, cap * sizeof(*grown));
-			if (!grown)
-				return PS_ERR_NOMEM;
+			if (!grown) {
+				st = PS_ERR_NOMEM;
+				goto out;
+			}
 			lt->lits = grown;
 		}
-		for (size_t k = 0; k < ws.count; k++)
-			lt->lits[n++] = literal_id(b, ws.str[k], ws.len[k]);
+		if (twin)
+			memcpy(lt->lits + n, lt->lits + lt->start[twin - 1], count * sizeof(*lt->lits));
+		else
+			for (size_t k = 0; k < count; k++)
+				lt->lits[n + k] = literal_id(b, ws.str[k], ws.len[k]);
+		n += count;
 	}
 	lt->start[rs->n_patterns] = (uint32_t)n;
-	return b->nomem ? PS_ERR_NOMEM : PS_OK;
+	if (b->nomem)
+		st = PS_ERR_NOMEM;
+out:
+	free(first);
+	return st;
 }
 
 /* Each shape's leading words as a bit row over the literal ids. */
@@ -423,7 +447,9 @@ ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs)
 	}
 	pf->pat_set_start[rs->n_patterns] = ns;
 	pf->set_lit_start[ns] = nl;
-	st = collect_leads(&lt, &b, &words, rs);
+	st = build_shapes(pf, rs);
+	if (st == PS_OK)
+		st = collect_leads(&lt, &b, &words, rs, pf);
 	if (st != PS_OK)
 		goto out;
 	/* Characters that caseless UTF matching folds to ASCII letters make a
@@ -482,9 +508,7 @@ ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs)
 		if (st != PS_OK)
 			goto out;
 	}
-	st = build_shapes(pf, rs);
-	if (st == PS_OK)
-		st = build_leads(pf, &lt, rs);
+	st = build_leads(pf, &lt, rs);
 	if (st != PS_OK)
 		goto out;
 	pf->need = b.need;
