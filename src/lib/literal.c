@@ -32,9 +32,20 @@ typedef struct parser {
 	size_t len, i;
 	arena *tmp;
 	bool failed;          /* out of memory, or syntax this does not model */
-	int depth;
+	int depth, max_depth;
 	strv empty;           /* just the empty string, shared: strvs are never changed */
+	const litembed *embeds; /* ascending offsets; those behind P->i are passed */
+	size_t n_embeds;
 } parser;
+
+/* Parsing is left to right and a group's analysis reads nothing outside
+ * it, so a group parsed alone is the same group anywhere, but for how
+ * deep it nests. Its strvs, never changed, are shared by every use. */
+struct litpiece {
+	info x;
+	size_t len;
+	int depth;            /* deepest nesting, the group's own included */
+};
 
 static strv strv_alloc(parser *P, size_t n)
 {
@@ -428,21 +439,37 @@ static info parse_escape(parser *P)
 	}
 }
 
+/* The piece whose text starts at offset at, if any. */
+static const litpiece *piece_at(parser *P, size_t at)
+{
+	while (P->n_embeds && P->embeds->off < at) {
+		P->embeds++;
+		P->n_embeds--;
+	}
+	return P->n_embeds && P->embeds->off == at ? P->embeds->piece : NULL;
+}
+
 static info parse_atom(parser *P)
 {
 	char c = P->p[P->i++];
 	unsigned char u = (unsigned char)c;
 	switch (c) {
-	case '(':
+	case '(': {
+		const litpiece *piece = piece_at(P, P->i - 1);
+		if (piece && P->depth + piece->depth <= 300 && piece->len <= P->len - (P->i - 1)) {
+			P->i += piece->len - 1;
+			return piece->x;
+		}
 		if (++P->depth > 300) {
 			P->failed = true;
 			return unknown_info();
 		}
-		{
-			info x = parse_group(P);
-			P->depth--;
-			return x;
-		}
+		if (P->depth > P->max_depth)
+			P->max_depth = P->depth;
+		info x = parse_group(P);
+		P->depth--;
+		return x;
+	}
 	case '[':
 		return parse_class(P);
 	case '.':
@@ -739,12 +766,43 @@ static bool worth_keeping(const strv *set)
 	return set->n > 0 && set->n <= LITERAL_MAX_SET_SIZE && min_len(set) >= LITERAL_MIN_LEN;
 }
 
+static const char nothing[1] = "";
+
+ps_status literal_piece(const litpiece **out, arena *a, const char *text, size_t len)
+{
+	parser P = { .p = text, .len = len, .tmp = a };
+	litpiece *piece = NULL;
+
+	*out = NULL;
+	if (!len || text[0] != '(')
+		return PS_OK;
+	P.empty = strv_one(&P, nothing, 0);
+	if (P.failed)
+		return PS_ERR_NOMEM;
+	info x = parse_atom(&P);
+	/* Out of memory looks like syntax not modelled, and the text is then
+	 * analysed where it occurs, as it was before: no harm but time. */
+	if (P.failed || P.i != len)
+		return PS_OK;
+	piece = arena_alloc(a, sizeof(*piece));
+	if (!piece)
+		return PS_ERR_NOMEM;
+	*piece = (litpiece){ .x = x, .len = len, .depth = P.max_depth };
+	*out = piece;
+	return PS_OK;
+}
+
 ps_status literal_require(litreq *out, arena *a, const char *pattern, size_t len)
 {
+	return literal_require_with(out, a, pattern, len, NULL, 0);
+}
+
+ps_status literal_require_with(litreq *out, arena *a, const char *pattern, size_t len, const litembed *embeds,
+                               size_t n_embeds)
+{
 	arena tmp;
-	parser P = { .p = pattern, .len = len, .tmp = &tmp };
+	parser P = { .p = pattern, .len = len, .tmp = &tmp, .embeds = embeds, .n_embeds = n_embeds };
 	ps_status st = PS_OK;
-	static const char nothing[1] = "";
 
 	memset(out, 0, sizeof(*out));
 	arena_init(&tmp, 16384);

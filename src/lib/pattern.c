@@ -18,6 +18,7 @@ ps_status pattern_ctx_init(pattern_ctx *ctx, arena *a, ps_diags *diags)
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->a = a;
 	ctx->diags = diags;
+	arena_init(&ctx->pieces, 65536);
 	ctx->cctx = pcre2_compile_context_create(NULL);
 	if (!ctx->cctx)
 		return PS_ERR_NOMEM;
@@ -34,6 +35,11 @@ void pattern_ctx_done(pattern_ctx *ctx)
 	free(ctx->by_expansion);
 	ctx->by_expansion = NULL;
 	ctx->n_by_expansion = ctx->cap_by_expansion = 0;
+	for (size_t i = 0; i < ctx->n_lexicons; i++) {
+		ctx->lexicons[i].piece = NULL;
+		ctx->lexicons[i].piece_done = false;
+	}
+	arena_release(&ctx->pieces);
 }
 
 void pattern_free_progs(pattern_prog **progs, size_t n)
@@ -96,11 +102,19 @@ typedef struct seg {
 	bool whole;   /* a lexicon reference: every offset maps to src_off */
 } seg;
 
+/* Where a lexicon's expansion went in. */
+typedef struct lexuse {
+	size_t out_start;
+	lexicon *lx;
+} lexuse;
+
 typedef struct sbuf {
 	char *p;
 	size_t len, cap;
 	seg *segs;
 	size_t nsegs, capsegs;
+	lexuse *uses;         /* in ascending order */
+	size_t nuses, capuses;
 	bool failed;
 } sbuf;
 
@@ -142,10 +156,28 @@ static void sb_seg(sbuf *b, size_t src_off, bool whole)
 	b->segs[b->nsegs++] = (seg){ .out_start = b->len, .src_off = src_off, .whole = whole };
 }
 
+static void sb_use(sbuf *b, lexicon *lx)
+{
+	if (b->failed)
+		return;
+	if (b->nuses == b->capuses) {
+		size_t cap = b->capuses ? b->capuses * 2 : 8;
+		lexuse *u = realloc(b->uses, cap * sizeof(*u));
+		if (!u) {
+			b->failed = true;
+			return;
+		}
+		b->uses = u;
+		b->capuses = cap;
+	}
+	b->uses[b->nuses++] = (lexuse){ .out_start = b->len, .lx = lx };
+}
+
 static void sb_free(sbuf *b)
 {
 	free(b->p);
 	free(b->segs);
+	free(b->uses);
 }
 
 static size_t map_offset(const sbuf *b, size_t out_off)
@@ -306,6 +338,7 @@ static ps_status expand_range(pattern_ctx *ctx, sbuf *out, const char *file, con
 			return st;
 		if (map_segments)
 			sb_seg(out, i, true);
+		sb_use(out, lx);
 		sb_put(out, lx->expanded, lx->expanded_len);
 		i = lit = n;
 	}
@@ -538,6 +571,36 @@ static void find_source_groups(ps_pattern *p)
 	}
 }
 
+/* What every match of p, expanded in b, contains; each lexicon in it is
+ * analysed once for the whole load. */
+static ps_status require_literals(ps_pattern *p, pattern_ctx *ctx, const sbuf *b)
+{
+	ps_status st = PS_OK;
+	litembed *embeds = NULL;
+
+	if (b->nuses) {
+		embeds = malloc(b->nuses * sizeof(*embeds));
+		if (!embeds) {
+			st = PS_ERR_NOMEM;
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < b->nuses; i++) {
+		lexicon *lx = b->uses[i].lx;
+		if (!lx->piece_done) {
+			st = literal_piece(&lx->piece, &ctx->pieces, lx->expanded, lx->expanded_len);
+			if (st != PS_OK)
+				goto out;
+			lx->piece_done = true;
+		}
+		embeds[i] = (litembed){ .off = b->uses[i].out_start, .piece = lx->piece };
+	}
+	st = literal_require_with(&p->req, ctx->a, p->expanded, p->expanded_len, embeds, b->nuses);
+out:
+	free(embeds);
+	return st;
+}
+
 /* Compile the expansion in b into p, which the first pattern of that
  * expansion becomes. */
 static ps_status compile_first(ps_pattern *p, pattern_ctx *ctx, const char *file, const ynode *scalar,
@@ -561,7 +624,7 @@ static ps_status compile_first(ps_pattern *p, pattern_ctx *ctx, const char *file
 		goto out;
 	}
 	find_source_groups(p);
-	st = literal_require(&p->req, ctx->a, p->expanded, p->expanded_len);
+	st = require_literals(p, ctx, b);
 	if (st == PS_OK)
 		st = remember_expansion(ctx, p);
 out:

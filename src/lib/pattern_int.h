@@ -57,6 +57,8 @@ typedef struct lexicon {
 	const char *expanded;     /* "(?:t1|t2)" once built */
 	size_t expanded_len;
 	int state;                /* 0 not built, 1 building (cycle guard), 2 built, 3 failed */
+	const litpiece *piece;    /* what expanded requires, once a pattern used it (ctx->pieces) */
+	bool piece_done;
 } lexicon;
 
 typedef struct pattern_ctx {
@@ -72,12 +74,13 @@ typedef struct pattern_ctx {
 	 * patterns expand to the same text, and compile to the same program. */
 	const ps_pattern **by_expansion;
 	size_t n_by_expansion, cap_by_expansion;
+	arena pieces;             /* the lexicons' litpieces, for the load only */
 	bool jit_available;
 } pattern_ctx;
 
 ps_status pattern_ctx_init(pattern_ctx *ctx, arena *a, ps_diags *diags);
-/* Frees the compile context and its look-up table; compiled programs stay
- * with ctx->progs. */
+/* Frees the compile context, its look-up table and the lexicons' analyses;
+ * compiled programs stay with ctx->progs. */
 void pattern_ctx_done(pattern_ctx *ctx);
 void pattern_free_progs(pattern_prog **progs, size_t n);
 
