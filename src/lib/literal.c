@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "hash_int.h"
+
 /* Most strings an exact set may hold before it is cut, and their length. */
 #define EXACT_MAX 64
 #define LIT_MAX 64
@@ -667,20 +669,11 @@ typedef struct strset {
 	size_t n_slots;       /* a power of two, at least twice v.n */
 } strset;
 
-/* FNV-1a: the strings are short. */
-static size_t hash_str(const char *s, size_t l)
-{
-	uint64_t h = 14695981039346656037u;
-	for (size_t i = 0; i < l; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
-	return (size_t)h;
-}
-
 /* The slot holding s, or the empty slot where it would go. */
 static uint32_t *strset_slot(const strset *set, const char *s, size_t l)
 {
 	size_t mask = set->n_slots - 1;
-	for (size_t i = hash_str(s, l) & mask;; i = (i + 1) & mask) {
+	for (size_t i = (size_t)hash_bytes(s, l) & mask;; i = (i + 1) & mask) {
 		uint32_t k = set->slot[i];
 		if (!k || (set->v.l[k - 1] == l && !memcmp(set->v.s[k - 1], s, l)))
 			return &set->slot[i];

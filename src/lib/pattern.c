@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pactscan/ruleset.h"
+#include "hash_int.h"
 
 /* PCRE2_USE_OFFSET_LIMIT: the scanner bounds where a search may start by
  * where the prefilter saw a pattern's leading words. */
@@ -508,33 +509,31 @@ out:
 	return st;
 }
 
-/* FNV-1a: expansions are short and few, and this runs once per pattern. */
-static size_t hash_text(const char *s, size_t len)
-{
-	uint64_t h = 14695981039346656037u;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
-	return (size_t)h;
-}
+/* The hash is kept with the pattern, so growing the table reads no text. */
+struct expansion_slot {
+	uint64_t hash;
+	const ps_pattern *pattern;  /* NULL: empty */
+};
 
 /* The slot of the pattern that expanded to text, or the empty slot where it
  * would go. The table is never full. */
-static const ps_pattern **expansion_slot(const pattern_ctx *ctx, const char *text, size_t len)
+static struct expansion_slot *expansion_slot(const pattern_ctx *ctx, uint64_t hash, const char *text, size_t len)
 {
 	size_t mask = ctx->cap_by_expansion - 1;
-	for (size_t i = hash_text(text, len) & mask;; i = (i + 1) & mask) {
-		const ps_pattern *p = ctx->by_expansion[i];
-		if (!p || (p->expanded_len == len && !memcmp(p->expanded, text, len)))
-			return &ctx->by_expansion[i];
+	for (size_t i = (size_t)hash & mask;; i = (i + 1) & mask) {
+		struct expansion_slot *e = &ctx->by_expansion[i];
+		if (!e->pattern || (e->hash == hash && e->pattern->expanded_len == len &&
+		                    !memcmp(e->pattern->expanded, text, len)))
+			return e;
 	}
 }
 
-static const ps_pattern *find_expansion(const pattern_ctx *ctx, const char *text, size_t len)
+static const ps_pattern *find_expansion(const pattern_ctx *ctx, uint64_t hash, const char *text, size_t len)
 {
-	return ctx->cap_by_expansion ? *expansion_slot(ctx, text, len) : NULL;
+	return ctx->cap_by_expansion ? expansion_slot(ctx, hash, text, len)->pattern : NULL;
 }
 
-static ps_status remember_expansion(pattern_ctx *ctx, const ps_pattern *p)
+static ps_status remember_expansion(pattern_ctx *ctx, uint64_t hash, const ps_pattern *p)
 {
 	/* Kept at most half full, so probes stay short. */
 	if (2 * (ctx->n_by_expansion + 1) > ctx->cap_by_expansion) {
@@ -543,15 +542,21 @@ static ps_status remember_expansion(pattern_ctx *ctx, const ps_pattern *p)
 		grown.by_expansion = calloc(grown.cap_by_expansion, sizeof(*grown.by_expansion));
 		if (!grown.by_expansion)
 			return PS_ERR_NOMEM;
-		for (size_t i = 0; i < ctx->cap_by_expansion; i++)
-			if (ctx->by_expansion[i])
-				*expansion_slot(&grown, ctx->by_expansion[i]->expanded, ctx->by_expansion[i]->expanded_len) =
-					ctx->by_expansion[i];
+		/* The patterns here are distinct: each goes to the first empty slot. */
+		for (size_t i = 0; i < ctx->cap_by_expansion; i++) {
+			const struct expansion_slot *e = &ctx->by_expansion[i];
+			if (!e->pattern)
+				continue;
+			size_t k = (size_t)e->hash & (grown.cap_by_expansion - 1);
+			while (grown.by_expansion[k].pattern)
+				k = (k + 1) & (grown.cap_by_expansion - 1);
+			grown.by_expansion[k] = *e;
+		}
 		free(ctx->by_expansion);
 		ctx->by_expansion = grown.by_expansion;
 		ctx->cap_by_expansion = grown.cap_by_expansion;
 	}
-	*expansion_slot(ctx, p->expanded, p->expanded_len) = p;
+	*expansion_slot(ctx, hash, p->expanded, p->expanded_len) = (struct expansion_slot){ hash, p };
 	ctx->n_by_expansion++;
 	return PS_OK;
 }
@@ -604,7 +609,7 @@ out:
 /* Compile the expansion in b into p, which the first pattern of that
  * expansion becomes. */
 static ps_status compile_first(ps_pattern *p, pattern_ctx *ctx, const char *file, const ynode *scalar,
-                               const sbuf *b)
+                               const sbuf *b, uint64_t hash)
 {
 	pcre2_code *code = NULL;
 	pattern_prog *prog = NULL;
@@ -626,7 +631,7 @@ static ps_status compile_first(ps_pattern *p, pattern_ctx *ctx, const char *file
 	find_source_groups(p);
 	st = require_literals(p, ctx, b);
 	if (st == PS_OK)
-		st = remember_expansion(ctx, p);
+		st = remember_expansion(ctx, hash, p);
 out:
 	pcre2_code_free(code);
 	return st;
@@ -676,7 +681,8 @@ ps_status pattern_compile(ps_pattern **out, pattern_ctx *ctx, const char *file, 
 	p->file = file;
 	p->line = scalar->line;
 	p->col = scalar->col;
-	const ps_pattern *twin = find_expansion(ctx, b.p, b.len);
+	uint64_t hash = hash_bytes(b.p, b.len);
+	const ps_pattern *twin = find_expansion(ctx, hash, b.p, b.len);
 	if (twin) {
 		/* The same text compiles the same and requires the same words;
 		 * many patterns are a lexicon alone, so twins are common. */
@@ -688,7 +694,7 @@ ps_status pattern_compile(ps_pattern **out, pattern_ctx *ctx, const char *file, 
 		p->n_source_groups = twin->n_source_groups;
 		p->req = twin->req;
 	} else {
-		st = compile_first(p, ctx, file, scalar, &b);
+		st = compile_first(p, ctx, file, scalar, &b, hash);
 		if (st != PS_OK)
 			goto out;
 	}

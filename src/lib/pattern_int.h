@@ -72,7 +72,7 @@ typedef struct pattern_ctx {
 	size_t n_patterns;        /* compiled so far, for the pack's limit */
 	/* The first pattern of each expansion (open addressing, malloc'd): many
 	 * patterns expand to the same text, and compile to the same program. */
-	const ps_pattern **by_expansion;
+	struct expansion_slot *by_expansion;
 	size_t n_by_expansion, cap_by_expansion;
 	arena pieces;             /* the lexicons' litpieces, for the load only */
 	bool jit_available;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash_int.h"
 #include "prefix_int.h"
 #include "ruleset_int.h"
 
@@ -25,14 +26,6 @@ typedef struct builder {
 	bool nomem;
 } builder;
 
-static uint32_t fnv(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (uint8_t)s[i]) * 16777619u;
-	return h;
-}
-
 static bool rehash(builder *b)
 {
 	uint32_t cap = b->hash_cap ? b->hash_cap * 2 : 1024;
@@ -40,7 +33,7 @@ static bool rehash(builder *b)
 	if (!h)
 		return false;
 	for (uint32_t id = 0; id < b->n_lits; id++) {
-		uint32_t k = fnv(b->lit[id], b->lit_len[id]) & (cap - 1);
+		uint32_t k = (uint32_t)hash_bytes(b->lit[id], b->lit_len[id]) & (cap - 1);
 		while (h[k])
 			k = (k + 1) & (cap - 1);
 		h[k] = id + 1;
@@ -64,7 +57,7 @@ static uint32_t literal_id(builder *b, const char *s, size_t n)
 		b->nomem = true;
 		return 0;
 	}
-	uint32_t k = fnv(s, n) & (b->hash_cap - 1);
+	uint32_t k = (uint32_t)hash_bytes(s, n) & (b->hash_cap - 1);
 	while (b->hash[k]) {
 		uint32_t id = b->hash[k] - 1;
 		if (b->lit_len[id] == n && !memcmp(b->lit[id], s, n))
@@ -311,15 +304,17 @@ static ps_status build_shapes(prefilter *pf, const struct ps_ruleset *rs)
 	}
 	for (size_t i = 0; i < rs->n_patterns; i++) {
 		const ps_pattern *p = rs->patterns[i].pattern;
-		uint32_t k = fnv(p->expanded, p->expanded_len) & (cap - 1);
+		uint32_t k = (uint32_t)hash_bytes(p->expanded, p->expanded_len) & (cap - 1);
 		for (;;) {
 			if (!table[k]) {
 				table[k] = (uint32_t)i + 1;
 				pf->shape[i] = pf->n_shapes++;
 				break;
 			}
+			/* Patterns of one text mostly share it (pattern.c). */
 			const ps_pattern *q = rs->patterns[table[k] - 1].pattern;
-			if (q->expanded_len == p->expanded_len && !memcmp(q->expanded, p->expanded, p->expanded_len)) {
+			if (q->expanded_len == p->expanded_len &&
+			    (q->expanded == p->expanded || !memcmp(q->expanded, p->expanded, p->expanded_len))) {
 				pf->shape[i] = pf->shape[table[k] - 1];
 				break;
 			}
