@@ -23,6 +23,16 @@ typedef struct builder {
 	uint32_t n_sets, cap_sets;
 	uint32_t *need;
 	uint32_t n_owners;
+	uint32_t *lit_mark;   /* per literal: the last require() that took it */
+	uint32_t mark;
+	/* Each litset's literal ids, found by the set's address: a pattern's
+	 * twins share its sets, and signals require their patterns' sets,
+	 * which the patterns' own rows list again. */
+	const litset **known; /* open addressing */
+	uint32_t *known_at;   /* where the set's ids start in ids */
+	uint32_t known_cap, n_known;
+	uint32_t *ids;
+	uint32_t n_ids, cap_ids;
 	bool nomem;
 } builder;
 
@@ -72,7 +82,12 @@ static uint32_t literal_id(builder *b, const char *s, size_t n)
 		size_t *len = realloc(b->lit_len, cap * sizeof(*len));
 		if (len)
 			b->lit_len = len;
-		if (!lit || !len) {
+		uint32_t *mark = realloc(b->lit_mark, cap * sizeof(*mark));
+		if (mark) {
+			memset(mark + b->cap_lits, 0, (cap - b->cap_lits) * sizeof(*mark));
+			b->lit_mark = mark;
+		}
+		if (!lit || !len || !mark) {
 			b->nomem = true;
 			return 0;
 		}
@@ -82,6 +97,71 @@ static uint32_t literal_id(builder *b, const char *s, size_t n)
 	b->lit_len[b->n_lits] = n;
 	b->hash[k] = ++b->n_lits;
 	return b->n_lits - 1;
+}
+
+static bool grow_known(builder *b)
+{
+	uint32_t cap = b->known_cap ? b->known_cap * 2 : 1024;
+	const litset **known = calloc(cap, sizeof(*known));
+	uint32_t *at = malloc(cap * sizeof(*at));
+	if (!known || !at) {
+		free(known);
+		free(at);
+		return false;
+	}
+	for (uint32_t i = 0; i < b->known_cap; i++) {
+		if (!b->known[i])
+			continue;
+		uint32_t k = (uint32_t)(((uintptr_t)b->known[i] >> 4) * 0x9E3779B1u) & (cap - 1);
+		while (known[k])
+			k = (k + 1) & (cap - 1);
+		known[k] = b->known[i];
+		at[k] = b->known_at[i];
+	}
+	free(b->known);
+	free(b->known_at);
+	b->known = known;
+	b->known_at = at;
+	b->known_cap = cap;
+	return true;
+}
+
+/* The literal ids of set's strings, in its order, valid until the next
+ * call; NULL when out of memory. The first time, literal_id() numbers
+ * them; after, it would return the same ids and change nothing. */
+static const uint32_t *set_literal_ids(builder *b, const litset *set)
+{
+	if ((b->n_known + 1) * 2 > b->known_cap && !grow_known(b)) {
+		b->nomem = true;
+		return NULL;
+	}
+	uint32_t k = (uint32_t)(((uintptr_t)set >> 4) * 0x9E3779B1u) & (b->known_cap - 1);
+	while (b->known[k] && b->known[k] != set)
+		k = (k + 1) & (b->known_cap - 1);
+	if (b->known[k])
+		return b->ids + b->known_at[k];
+	if (b->n_ids + set->count > b->cap_ids) {
+		uint32_t cap = b->cap_ids ? b->cap_ids : 4096;
+		while (b->n_ids + set->count > cap)
+			cap *= 2;
+		uint32_t *ids = realloc(b->ids, cap * sizeof(*ids));
+		if (!ids) {
+			b->nomem = true;
+			return NULL;
+		}
+		b->ids = ids;
+		b->cap_ids = cap;
+	}
+	uint32_t at = b->n_ids;
+	for (size_t i = 0; i < set->count; i++)
+		b->ids[at + i] = literal_id(b, set->str[i], set->len[i]);
+	if (b->nomem)
+		return NULL;
+	b->n_ids += (uint32_t)set->count;
+	b->known[k] = set;
+	b->known_at[k] = at;
+	b->n_known++;
+	return b->ids + at;
 }
 
 /* Add the union of sets[0..n) as one requirement of owner. */
@@ -98,26 +178,31 @@ static void require(builder *b, uint32_t owner, const litset *const *sets, size_
 		b->nomem = true;
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
-		for (size_t k = 0; k < sets[i]->count; k++) {
-			uint32_t id = literal_id(b, sets[i]->str[k], sets[i]->len[k]);
-			bool dup = false;
-			for (uint32_t j = 0; j < m && !dup; j++)
-				dup = ids[j] == id;
-			if (!dup)
-				ids[m++] = id;
+	/* Marks take each literal once, in the order first met. */
+	if (++b->mark == 0) {
+		memset(b->lit_mark, 0, b->cap_lits * sizeof(*b->lit_mark));
+		b->mark = 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const uint32_t *set = set_literal_ids(b, sets[i]);
+		if (!set) {
+			free(ids);
+			return;
 		}
-	/* An owner asking twice for the same set counts it once. */
+		for (size_t k = 0; k < sets[i]->count; k++)
+			if (b->lit_mark[set[k]] != b->mark) {
+				b->lit_mark[set[k]] = b->mark;
+				ids[m++] = set[k];
+			}
+	}
+	/* An owner asking twice for the same set counts it once. Sets hold
+	 * distinct ids, so one of m ids all marked now is this set. */
 	for (uint32_t s = 0; s < b->n_sets; s++) {
 		if (b->set_owner[s] != owner || b->set_n[s] != m)
 			continue;
 		bool same = true;
-		for (uint32_t j = 0; j < m && same; j++) {
-			bool found = false;
-			for (uint32_t k = 0; k < m && !found; k++)
-				found = b->set_ids[s][k] == ids[j];
-			same = found;
-		}
+		for (uint32_t k = 0; k < m && same; k++)
+			same = b->lit_mark[b->set_ids[s][k]] == b->mark;
 		if (same) {
 			free(ids);
 			return;
@@ -435,9 +520,14 @@ ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs)
 		const litreq *r = &rs->patterns[i].pattern->req;
 		pf->pat_set_start[i] = ns;
 		for (size_t k = 0; k < r->count; k++) {
+			const uint32_t *ids = set_literal_ids(&b, &r->sets[k]);
+			if (!ids) {
+				st = PS_ERR_NOMEM;
+				goto out;
+			}
 			pf->set_lit_start[ns++] = nl;
-			for (size_t j = 0; j < r->sets[k].count; j++)
-				pf->set_lits[nl++] = literal_id(&b, r->sets[k].str[j], r->sets[k].len[j]);
+			memcpy(pf->set_lits + nl, ids, r->sets[k].count * sizeof(*ids));
+			nl += (uint32_t)r->sets[k].count;
 		}
 	}
 	pf->pat_set_start[rs->n_patterns] = ns;
@@ -516,6 +606,10 @@ out:
 	free(b.set_owner);
 	free(b.lit);
 	free(b.lit_len);
+	free(b.lit_mark);
+	free(b.known);
+	free(b.known_at);
+	free(b.ids);
 	free(b.hash);
 	free(b.need);
 	free(lt.start);
