@@ -3,14 +3,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A trie state while the literals go in. */
+typedef struct trie_node {
+	uint32_t child;       /* first child; 0 for none */
+	uint32_t sibling;     /* the parent's next child */
+	uint32_t own;         /* literals ending here */
+	uint8_t edge;         /* class of the edge into the state */
+} trie_node;
+
 ps_status acm_build(acm *m, const char *const *lits, const size_t *lens, size_t n)
 {
 	ps_status st = PS_OK;
-	size_t total = 1;
+	size_t total = 1, cap = 0;
 	uint32_t root_child[256] = { 0 };
-	uint32_t *child = NULL, *sibling = NULL, *fail = NULL, *queue = NULL, *own_n = NULL, *out_n = NULL,
-	         *lit_end = NULL;
-	uint8_t *edge = NULL;
+	trie_node *node = NULL;
+	uint32_t *fail = NULL, *queue = NULL, *out_n = NULL, *lit_end = NULL;
 
 	memset(m, 0, sizeof(*m));
 	/* Classes: one per byte that occurs in a literal; upper-case letters share
@@ -37,16 +44,10 @@ ps_status acm_build(acm *m, const char *const *lits, const size_t *lens, size_t 
 	}
 	/* The trie as lists of children rather than table rows: the table is
 	 * then allocated once, at its final size, and filled a row at a time.
-	 * The literals' bytes (total) bound the states loosely. */
-	child = calloc(total, sizeof(*child));     /* first child; 0 for none */
-	sibling = calloc(total, sizeof(*sibling)); /* the parent's next child */
-	edge = malloc(total * sizeof(*edge));      /* class of the edge into the state */
-	fail = malloc(total * sizeof(*fail));
-	queue = malloc(total * sizeof(*queue));
-	own_n = calloc(total, sizeof(*own_n));     /* literals ending at the state */
-	out_n = calloc(total, sizeof(*out_n));     /* those and the fail chain's */
+	 * The literals' bytes bound the states, but loosely (the pack's
+	 * 24,600 bytes make 9,390 states), so the nodes grow as they come. */
 	lit_end = malloc((n ? n : 1) * sizeof(*lit_end));
-	if (!child || !sibling || !edge || !fail || !queue || !own_n || !out_n || !lit_end) {
+	if (!lit_end) {
 		st = PS_ERR_NOMEM;
 		goto out;
 	}
@@ -56,15 +57,24 @@ ps_status acm_build(acm *m, const char *const *lits, const size_t *lens, size_t 
 		for (size_t k = 0; k < lens[i]; k++) {
 			uint8_t c = m->cls[(uint8_t)lits[i][k]];
 			/* Every literal passes the root, whose children are many. */
-			uint32_t t = s ? child[s] : root_child[c];
-			while (s && t && edge[t] != c)
-				t = sibling[t];
+			uint32_t t = s ? node[s].child : root_child[c];
+			while (s && t && node[t].edge != c)
+				t = node[t].sibling;
 			if (!t) {
+				if (m->nstates >= cap) {
+					cap = cap ? 2 * cap : 1024;
+					trie_node *grown = realloc(node, cap * sizeof(*grown));
+					if (!grown) {
+						st = PS_ERR_NOMEM;
+						goto out;
+					}
+					node = grown;
+				}
 				t = m->nstates++;
-				edge[t] = c;
+				node[t] = (trie_node){ .edge = c };
 				if (s) {
-					sibling[t] = child[s];
-					child[s] = t;
+					node[t].sibling = node[s].child;
+					node[s].child = t;
 				} else {
 					root_child[c] = t;
 				}
@@ -72,7 +82,19 @@ ps_status acm_build(acm *m, const char *const *lits, const size_t *lens, size_t 
 			s = t;
 		}
 		lit_end[i] = s;
-		own_n[s]++;
+		if (s)
+			node[s].own++;
+	}
+	/* The root's own literals: the empty ones. */
+	uint32_t root_own = 0;
+	for (size_t i = 0; i < n; i++)
+		root_own += lit_end[i] == 0;
+	fail = malloc(m->nstates * sizeof(*fail));
+	queue = malloc(m->nstates * sizeof(*queue));
+	out_n = malloc(m->nstates * sizeof(*out_n)); /* own literals and the fail chain's */
+	if (!fail || !queue || !out_n) {
+		st = PS_ERR_NOMEM;
+		goto out;
 	}
 	const uint32_t nc = m->nclass;
 	m->delta = malloc((size_t)m->nstates * nc * sizeof(*m->delta));
@@ -86,7 +108,7 @@ ps_status acm_build(acm *m, const char *const *lits, const size_t *lens, size_t 
 	 * trie's edges then replace their entries. An edge's entry in the copy
 	 * is where the fail state goes on that class, which is the child's
 	 * fail state. */
-	out_n[0] = own_n[0];
+	out_n[0] = root_own;
 	for (uint32_t c = 0; c < nc; c++)
 		m->delta[c] = out_n[0] ? ACM_HAS_OUTPUT : 0;
 	size_t head = 0, tail = 0;
@@ -95,7 +117,7 @@ ps_status acm_build(acm *m, const char *const *lits, const size_t *lens, size_t 
 		if (!t)
 			continue;
 		fail[t] = 0;
-		out_n[t] = own_n[t] + out_n[0];
+		out_n[t] = node[t].own + out_n[0];
 		m->delta[c] = t * nc | (out_n[t] ? ACM_HAS_OUTPUT : 0);
 		queue[tail++] = t;
 	}
@@ -103,11 +125,11 @@ ps_status acm_build(acm *m, const char *const *lits, const size_t *lens, size_t 
 		uint32_t s = queue[head++];
 		uint32_t *row = m->delta + (size_t)s * nc;
 		memcpy(row, m->delta + (size_t)fail[s] * nc, nc * sizeof(*row));
-		for (uint32_t t = child[s]; t; t = sibling[t]) {
-			uint32_t f = (row[edge[t]] & ~ACM_HAS_OUTPUT) / nc;
+		for (uint32_t t = node[s].child; t; t = node[t].sibling) {
+			uint32_t f = (row[node[t].edge] & ~ACM_HAS_OUTPUT) / nc;
 			fail[t] = f;
-			out_n[t] = own_n[t] + out_n[f];
-			row[edge[t]] = t * nc | (out_n[t] ? ACM_HAS_OUTPUT : 0);
+			out_n[t] = node[t].own + out_n[f];
+			row[node[t].edge] = t * nc | (out_n[t] ? ACM_HAS_OUTPUT : 0);
 			queue[tail++] = t;
 		}
 	}
@@ -128,8 +150,11 @@ ps_status acm_build(acm *m, const char *const *lits, const size_t *lens, size_t 
 		nout += out_n[s];
 	}
 	m->out_start[m->nstates] = (uint32_t)nout;
-	for (size_t i = n; i-- > 0;)
-		m->out_ids[m->out_start[lit_end[i]] + --own_n[lit_end[i]]] = (uint32_t)i;
+	/* Own literals fill their states' runs from the back, last id first. */
+	for (size_t i = n; i-- > 0;) {
+		uint32_t s = lit_end[i];
+		m->out_ids[m->out_start[s] + (s ? --node[s].own : --root_own)] = (uint32_t)i;
+	}
 	for (size_t q = 0; q < tail; q++) {
 		uint32_t t = queue[q], f = fail[t];
 		if (out_n[f])
@@ -148,12 +173,9 @@ ps_status acm_build(acm *m, const char *const *lits, const size_t *lens, size_t 
 		}
 	}
 out:
-	free(child);
-	free(sibling);
-	free(edge);
+	free(node);
 	free(fail);
 	free(queue);
-	free(own_n);
 	free(out_n);
 	free(lit_end);
 	if (st != PS_OK)
