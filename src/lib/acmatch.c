@@ -121,12 +121,19 @@ ps_status acm_build(acm *m, const char *const *lits, const size_t *lens, size_t 
 		m->delta[c] = t * nc | (out_n[t] ? ACM_HAS_OUTPUT : 0);
 		queue[tail++] = t;
 	}
+	/* Entries are states times nc: q * nc * recip >> 31 is q while q * nc
+	 * < 2^31 (the error, q * (recip * nc - 2^31), stays under 2^31), and
+	 * saves a division per state. */
+	const uint64_t recip = ((UINT64_C(1) << 31) + nc - 1) / nc;
 	while (head < tail) {
 		uint32_t s = queue[head++];
 		uint32_t *row = m->delta + (size_t)s * nc;
-		memcpy(row, m->delta + (size_t)fail[s] * nc, nc * sizeof(*row));
+		const uint32_t *from = m->delta + (size_t)fail[s] * nc;
+		memcpy(row, from, nc * sizeof(*row));
 		for (uint32_t t = node[s].child; t; t = node[t].sibling) {
-			uint32_t f = (row[node[t].edge] & ~ACM_HAS_OUTPUT) / nc;
+			/* Read from the fail row rather than the fresh copy, which
+			 * the copy's wide stores would hold up. */
+			uint32_t f = (uint32_t)((from[node[t].edge] & ~ACM_HAS_OUTPUT) * recip >> 31);
 			fail[t] = f;
 			out_n[t] = node[t].own + out_n[f];
 			row[node[t].edge] = t * nc | (out_n[t] ? ACM_HAS_OUTPUT : 0);
