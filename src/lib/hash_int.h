@@ -17,8 +17,20 @@ static inline uint64_t hash_bytes(const char *s, size_t len)
 		h = (h ^ w) * 0xBF58476D1CE4E5B9u;
 		h ^= h >> 31;
 	}
-	w = 0;
-	memcpy(&w, s, len);
+	/* The tail in whole loads, overlapping, rather than copied a byte at a
+	 * time into w, which the load of w would then wait on. The length is
+	 * in h already, so overlaps do not make strings alike. */
+	if (len >= 4) {
+		uint32_t a, b;
+		memcpy(&a, s, 4);
+		memcpy(&b, s + len - 4, 4);
+		w = (uint64_t)a << 32 | b;
+	} else if (len) {
+		w = (uint64_t)(unsigned char)s[0] << 16 | (uint64_t)(unsigned char)s[len / 2] << 8 |
+		    (unsigned char)s[len - 1];
+	} else {
+		w = 0;
+	}
 	h = (h ^ w) * 0xBF58476D1CE4E5B9u;
 	h ^= h >> 29;
 	h *= 0x94D049BB133111EBu;
