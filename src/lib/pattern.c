@@ -433,6 +433,205 @@ static ps_status compile_expanded(pcre2_code **code, pattern_ctx *ctx, const cha
 	return PS_OK;
 }
 
+/* ---- patterns sure to compile ---------------------------------------------
+ *
+ * A lexicon's terms are compiled one by one only so that an error points at
+ * its term; patterns compile them again as part of the lexicon. A term in a
+ * small subset of the syntax cannot fail, and skips that first compile:
+ *
+ *   alternatives  a|b        groups  (...) (?:...) (?>...) (?=...) (?!...)
+ *   characters    printable ASCII but \^$.[]|()?*+{}, whole UTF-8 ones
+ *   escapes       \b \B \w \W \s \S \d \D, and \ before punctuation
+ *   classes       [...] [^...] of such characters and a-z ranges
+ *   quantifiers   ? * + and a lazy ? or possessive + after one, only after
+ *                 something that can repeat
+ *   anywhere      . ^ $
+ *
+ * Anything else (braces, lookbehind, names, options, references, \Q, \x,
+ * comments, verbs) compiles as before. tests/unit/test_pattern.c holds the
+ * subset to PCRE2 on random text. */
+
+typedef struct sure {
+	const unsigned char *p;
+	size_t len, i;
+	int depth, groups;
+} sure;
+
+/* Bytes of the well-formed UTF-8 character at p[i] (no overlong form, no
+ * surrogate, nothing past U+10FFFF), or 0. */
+static size_t utf8_char(const unsigned char *p, size_t len, size_t i)
+{
+	unsigned char c = p[i];
+	size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+	if (!n || c > 0xF4 || i + n > len)
+		return 0;
+	for (size_t k = 1; k < n; k++)
+		if ((p[i + k] & 0xC0) != 0x80)
+			return 0;
+	if ((c == 0xE0 && p[i + 1] < 0xA0) || (c == 0xED && p[i + 1] > 0x9F) || (c == 0xF0 && p[i + 1] < 0x90) ||
+	    (c == 0xF4 && p[i + 1] > 0x8F))
+		return 0;
+	return n;
+}
+
+static bool is_meta(unsigned char c)
+{
+	return c && strchr("\\^$.[]|()?*+{}", c) != NULL;
+}
+
+static bool is_ascii_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* One member of a class at s->i: its byte value for ranges (0 for a
+ * multibyte character), or -1 when it is not in the subset. */
+static int class_member(sure *s)
+{
+	unsigned char c = s->p[s->i];
+	if (c >= 0x80) {
+		size_t n = utf8_char(s->p, s->len, s->i);
+		if (!n)
+			return -1;
+		s->i += n;
+		return 0;
+	}
+	if (c < 0x20 || c > 0x7E || c == '[' || c == '\\' || c == ']')
+		return -1;
+	s->i++;
+	return c;
+}
+
+static bool same_kind(int a, int b)
+{
+	return (a >= '0' && a <= '9' && b >= '0' && b <= '9') || (a >= 'a' && a <= 'z' && b >= 'a' && b <= 'z') ||
+	       (a >= 'A' && a <= 'Z' && b >= 'A' && b <= 'Z');
+}
+
+/* A class from its '[' to past its ']'. */
+static bool sure_class(sure *s)
+{
+	s->i++;
+	if (s->i < s->len && s->p[s->i] == '^')
+		s->i++;
+	/* "[:", "[." and "[=" may open a POSIX class, an error outside one. */
+	if (s->i >= s->len || s->p[s->i] == ']' || s->p[s->i] == ':' || s->p[s->i] == '.' || s->p[s->i] == '=')
+		return false;
+	if (s->p[s->i] == '-')
+		s->i++; /* a literal '-' first */
+	while (s->i < s->len && s->p[s->i] != ']') {
+		if (s->p[s->i] == '-') {
+			/* Only last, or a literal '-' would follow a range. */
+			if (s->i + 1 < s->len && s->p[s->i + 1] == ']') {
+				s->i++;
+				continue;
+			}
+			return false;
+		}
+		int lo = class_member(s);
+		if (lo < 0)
+			return false;
+		if (s->i + 1 < s->len && s->p[s->i] == '-' && s->p[s->i + 1] != ']') {
+			s->i++;
+			int hi = class_member(s);
+			if (hi < 0 || !same_kind(lo, hi) || lo > hi)
+				return false;
+			if (s->i < s->len && s->p[s->i] == '-' && !(s->i + 1 < s->len && s->p[s->i + 1] == ']'))
+				return false;
+		}
+	}
+	if (s->i >= s->len)
+		return false;
+	s->i++;
+	return true;
+}
+
+static bool sure_alternatives(sure *s);
+
+/* One item and its quantifier; *end set at the end of the alternative. */
+static bool sure_item(sure *s)
+{
+	unsigned char c = s->p[s->i];
+	bool repeatable = true;
+	if (c == '(') {
+		size_t k = s->i + 1;
+		if (k < s->len && s->p[k] == '?') {
+			unsigned char kind = k + 1 < s->len ? s->p[k + 1] : 0;
+			if (kind != ':' && kind != '>' && kind != '=' && kind != '!')
+				return false;
+			repeatable = kind == ':' || kind == '>';
+			k += 2;
+		} else if (k < s->len && s->p[k] == '*') {
+			return false;
+		} else if (++s->groups > 1000) {
+			return false;
+		}
+		if (++s->depth > 100)
+			return false;
+		s->i = k;
+		if (!sure_alternatives(s) || s->i >= s->len || s->p[s->i] != ')')
+			return false;
+		s->depth--;
+		s->i++;
+	} else if (c == '[') {
+		if (!sure_class(s))
+			return false;
+	} else if (c == '\\') {
+		unsigned char e = s->i + 1 < s->len ? s->p[s->i + 1] : 0;
+		if (e == 'b' || e == 'B')
+			repeatable = false;
+		else if (!(e && strchr("wWsSdD", e)) && (e < 0x21 || e > 0x7E || is_ascii_alnum(e)))
+			return false;
+		s->i += 2;
+	} else if (c == '^' || c == '$') {
+		repeatable = false;
+		s->i++;
+	} else if (c == '.') {
+		s->i++;
+	} else if (c >= 0x80) {
+		size_t n = utf8_char(s->p, s->len, s->i);
+		if (!n)
+			return false;
+		s->i += n;
+	} else if (c >= 0x20 && c <= 0x7E && !is_meta(c)) {
+		s->i++;
+	} else {
+		return false;
+	}
+	if (s->i < s->len && (s->p[s->i] == '?' || s->p[s->i] == '*' || s->p[s->i] == '+')) {
+		if (!repeatable)
+			return false;
+		s->i++;
+		if (s->i < s->len && (s->p[s->i] == '?' || s->p[s->i] == '+'))
+			s->i++;
+		if (s->i < s->len && (s->p[s->i] == '?' || s->p[s->i] == '*' || s->p[s->i] == '+' || s->p[s->i] == '{'))
+			return false;
+	}
+	return true;
+}
+
+/* Alternatives up to a ')' (not taken) or the end. */
+static bool sure_alternatives(sure *s)
+{
+	while (s->i < s->len && s->p[s->i] != ')') {
+		if (s->p[s->i] == '|')
+			s->i++;
+		else if (!sure_item(s))
+			return false;
+	}
+	return true;
+}
+
+bool pattern_surely_compiles(const char *text, size_t len)
+{
+	sure s = { .p = (const unsigned char *)text, .len = len };
+	/* Short, so that neither the length limit nor the compiled size can
+	 * be reached. */
+	if (len > 1000)
+		return false;
+	return sure_alternatives(&s) && s.i == len;
+}
+
 static ps_status build_lexicon(pattern_ctx *ctx, lexicon *lx)
 {
 	sbuf b = { 0 };
@@ -452,7 +651,7 @@ static ps_status build_lexicon(pattern_ctx *ctx, lexicon *lx)
 			sb_put(&b, "|", 1);
 		/* Compile each term alone so an error points at the term itself. */
 		st = expand(ctx, &one, lx->file, term, true);
-		if (st == PS_OK)
+		if (st == PS_OK && !pattern_surely_compiles(one.p, one.len))
 			st = compile_expanded(&code, ctx, lx->file, term, &one);
 		pcre2_code_free(code);
 		if (st == PS_OK)

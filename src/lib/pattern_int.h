@@ -88,6 +88,10 @@ void pattern_free_progs(pattern_prog **progs, size_t n);
  * state. Thread-safe. */
 int pattern_prog_jit(pattern_prog *prog);
 
+/* True when text[0..len) is in a subset of PCRE2's syntax that compiles
+ * with pactscan's options whatever it holds; false says nothing. */
+bool pattern_surely_compiles(const char *text, size_t len);
+
 /* Compile the scalar as a pattern. Errors go to ctx->diags with the scalar's
  * position; returns PS_ERR_RULES then. */
 ps_status pattern_compile(ps_pattern **out, pattern_ctx *ctx, const char *file,
