@@ -49,13 +49,17 @@ struct litpiece {
 	int depth;            /* deepest nesting, the group's own included */
 };
 
+/* Room for n strings; v.n is 0 and the rest is for the caller to fill. */
 static strv strv_alloc(parser *P, size_t n)
 {
 	strv v = { 0 };
-	v.s = arena_alloc(P->tmp, (n ? n : 1) * sizeof(*v.s));
-	v.l = arena_alloc(P->tmp, (n ? n : 1) * sizeof(*v.l));
-	if (!v.s || !v.l)
+	if (!n)
+		n = 1;
+	v.s = arena_alloc_uninit(P->tmp, n * (sizeof(*v.s) + sizeof(*v.l)));
+	if (!v.s)
 		P->failed = true;
+	else
+		v.l = (size_t *)(v.s + n);
 	return v;
 }
 
@@ -131,7 +135,7 @@ static bool strv_cross(parser *P, strv a, strv b, strv *out)
 			size_t l = a.l[i] + b.l[j];
 			if (l > LIT_MAX)
 				return false;
-			char *s = arena_alloc(P->tmp, l + 1);
+			char *s = arena_alloc_uninit(P->tmp, l + 1);
 			if (!s) {
 				P->failed = true;
 				return false;
@@ -162,7 +166,7 @@ static reqv req_add(parser *P, reqv r, strv set)
 		if (same)
 			return r;
 	}
-	strv *v = arena_alloc(P->tmp, (r.n + 1) * sizeof(*v));
+	strv *v = arena_alloc_uninit(P->tmp, (r.n + 1) * sizeof(*v));
 	if (!v) {
 		P->failed = true;
 		return r;
@@ -606,7 +610,7 @@ static size_t take_plain(parser *P, strv *run, size_t room)
 		return 0;
 	strv v = strv_alloc(P, run->n);
 	for (size_t i = 0; i < run->n && !P->failed; i++) {
-		char *s = arena_alloc(P->tmp, run->l[i] + k + 1);
+		char *s = arena_alloc_uninit(P->tmp, run->l[i] + k + 1);
 		if (!s) {
 			P->failed = true;
 			break;
