@@ -3,34 +3,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct idvec {
-	uint32_t *v;
-	uint32_t n, cap;
-} idvec;
-
-static int idvec_push(idvec *x, uint32_t id)
-{
-	for (uint32_t i = 0; i < x->n; i++)
-		if (x->v[i] == id)
-			return 0;
-	if (x->n == x->cap) {
-		uint32_t cap = x->cap ? x->cap * 2 : 4;
-		uint32_t *v = realloc(x->v, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		x->v = v;
-		x->cap = cap;
-	}
-	x->v[x->n++] = id;
-	return 0;
-}
+/* A trie state while the literals go in. */
+typedef struct trie_node {
+	uint32_t child;       /* first child; 0 for none */
+	uint32_t sibling;     /* the parent's next child */
+	uint32_t own;         /* literals ending here */
+	uint8_t edge;         /* class of the edge into the state */
+} trie_node;
 
 ps_status acm_build(acm *m, const char *const *lits, const size_t *lens, size_t n)
 {
 	ps_status st = PS_OK;
-	size_t total = 1;
-	uint32_t *parent = NULL, *fail = NULL, *queue = NULL;
-	idvec *outs = NULL;
+	size_t total = 1, cap = 0;
+	uint32_t root_child[256] = { 0 };
+	trie_node *node = NULL;
+	uint32_t *fail = NULL, *queue = NULL, *out_n = NULL, *lit_end = NULL;
 
 	memset(m, 0, sizeof(*m));
 	/* Classes: one per byte that occurs in a literal; upper-case letters share
@@ -55,59 +42,110 @@ ps_status acm_build(acm *m, const char *const *lits, const size_t *lens, size_t 
 		st = PS_ERR_LIMIT;
 		goto out;
 	}
-	m->delta = calloc(total * m->nclass, sizeof(*m->delta));
-	parent = calloc(total, sizeof(*parent));
-	fail = calloc(total, sizeof(*fail));
-	queue = malloc(total * sizeof(*queue));
-	outs = calloc(total, sizeof(*outs));
-	if (!m->delta || !parent || !fail || !queue || !outs) {
+	/* The trie as lists of children rather than table rows: the table is
+	 * then allocated once, at its final size, and filled a row at a time.
+	 * The literals' bytes bound the states, but loosely (the pack's
+	 * 24,600 bytes make 9,390 states), so the nodes grow as they come. */
+	lit_end = malloc((n ? n : 1) * sizeof(*lit_end));
+	if (!lit_end) {
 		st = PS_ERR_NOMEM;
 		goto out;
 	}
-	/* The trie; while it is built, delta holds plain state numbers. */
 	m->nstates = 1;
 	for (size_t i = 0; i < n; i++) {
 		uint32_t s = 0;
 		for (size_t k = 0; k < lens[i]; k++) {
-			uint32_t c = m->cls[(uint8_t)lits[i][k]];
-			uint32_t *e = &m->delta[(size_t)s * m->nclass + c];
-			if (!*e) {
-				parent[m->nstates] = s;
-				*e = m->nstates++;
-			}
-			s = *e;
-		}
-		if (idvec_push(&outs[s], (uint32_t)i) != 0) {
-			st = PS_ERR_NOMEM;
-			goto out;
-		}
-	}
-	/* Breadth first: fail links, outputs along them, and the missing edges
-	 * filled from the fail state, whose row is complete by then. */
-	size_t head = 0, tail = 0;
-	queue[tail++] = 0;
-	while (head < tail) {
-		uint32_t s = queue[head++];
-		for (uint32_t c = 0; c < m->nclass; c++) {
-			uint32_t *e = &m->delta[(size_t)s * m->nclass + c];
-			if (*e && parent[*e] == s && *e != 0) {
-				uint32_t t = *e;
-				fail[t] = s == 0 ? 0 : m->delta[(size_t)fail[s] * m->nclass + c];
-				for (uint32_t k = 0; k < outs[fail[t]].n; k++)
-					if (idvec_push(&outs[t], outs[fail[t]].v[k]) != 0) {
+			uint8_t c = m->cls[(uint8_t)lits[i][k]];
+			/* Every literal passes the root, whose children are many. */
+			uint32_t t = s ? node[s].child : root_child[c];
+			while (s && t && node[t].edge != c)
+				t = node[t].sibling;
+			if (!t) {
+				if (m->nstates >= cap) {
+					cap = cap ? 2 * cap : 1024;
+					trie_node *grown = realloc(node, cap * sizeof(*grown));
+					if (!grown) {
 						st = PS_ERR_NOMEM;
 						goto out;
 					}
-				queue[tail++] = t;
-			} else {
-				*e = s == 0 ? 0 : m->delta[(size_t)fail[s] * m->nclass + c];
+					node = grown;
+				}
+				t = m->nstates++;
+				node[t] = (trie_node){ .edge = c };
+				if (s) {
+					node[t].sibling = node[s].child;
+					node[s].child = t;
+				} else {
+					root_child[c] = t;
+				}
 			}
+			s = t;
+		}
+		lit_end[i] = s;
+		if (s)
+			node[s].own++;
+	}
+	/* The root's own literals: the empty ones. */
+	uint32_t root_own = 0;
+	for (size_t i = 0; i < n; i++)
+		root_own += lit_end[i] == 0;
+	fail = malloc(m->nstates * sizeof(*fail));
+	queue = malloc(m->nstates * sizeof(*queue));
+	out_n = malloc(m->nstates * sizeof(*out_n)); /* own literals and the fail chain's */
+	if (!fail || !queue || !out_n) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	const uint32_t nc = m->nclass;
+	m->delta = malloc((size_t)m->nstates * nc * sizeof(*m->delta));
+	if (!m->delta) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	/* Breadth first, so a state's fail state, shallower, is done before
+	 * it: a row starts as a copy of the fail state's (already
+	 * pre-multiplied by the class count and flagged for output), and the
+	 * trie's edges then replace their entries. An edge's entry in the copy
+	 * is where the fail state goes on that class, which is the child's
+	 * fail state. */
+	out_n[0] = root_own;
+	for (uint32_t c = 0; c < nc; c++)
+		m->delta[c] = out_n[0] ? ACM_HAS_OUTPUT : 0;
+	size_t head = 0, tail = 0;
+	for (uint32_t c = 0; c < nc; c++) {
+		uint32_t t = root_child[c];
+		if (!t)
+			continue;
+		fail[t] = 0;
+		out_n[t] = node[t].own + out_n[0];
+		m->delta[c] = t * nc | (out_n[t] ? ACM_HAS_OUTPUT : 0);
+		queue[tail++] = t;
+	}
+	/* Entries are states times nc: q * nc * recip >> 31 is q while q * nc
+	 * < 2^31 (the error, q * (recip * nc - 2^31), stays under 2^31), and
+	 * saves a division per state. */
+	const uint64_t recip = ((UINT64_C(1) << 31) + nc - 1) / nc;
+	while (head < tail) {
+		uint32_t s = queue[head++];
+		uint32_t *row = m->delta + (size_t)s * nc;
+		const uint32_t *from = m->delta + (size_t)fail[s] * nc;
+		memcpy(row, from, nc * sizeof(*row));
+		for (uint32_t t = node[s].child; t; t = node[t].sibling) {
+			/* Read from the fail row rather than the fresh copy, which
+			 * the copy's wide stores would hold up. */
+			uint32_t f = (uint32_t)((from[node[t].edge] & ~ACM_HAS_OUTPUT) * recip >> 31);
+			fail[t] = f;
+			out_n[t] = node[t].own + out_n[f];
+			row[node[t].edge] = t * nc | (out_n[t] ? ACM_HAS_OUTPUT : 0);
+			queue[tail++] = t;
 		}
 	}
+	/* Outputs per state: its own literals in the order given, then its
+	 * fail state's, which breadth-first order has filled in already. */
+	m->out_start = malloc((m->nstates + 1) * sizeof(*m->out_start));
 	size_t nout = 0;
 	for (uint32_t s = 0; s < m->nstates; s++)
-		nout += outs[s].n;
-	m->out_start = malloc((m->nstates + 1) * sizeof(*m->out_start));
+		nout += out_n[s];
 	m->out_ids = malloc((nout ? nout : 1) * sizeof(*m->out_ids));
 	if (!m->out_start || !m->out_ids) {
 		st = PS_ERR_NOMEM;
@@ -116,35 +154,37 @@ ps_status acm_build(acm *m, const char *const *lits, const size_t *lens, size_t 
 	nout = 0;
 	for (uint32_t s = 0; s < m->nstates; s++) {
 		m->out_start[s] = (uint32_t)nout;
-		if (outs[s].n)
-			memcpy(m->out_ids + nout, outs[s].v, outs[s].n * sizeof(*m->out_ids));
-		nout += outs[s].n;
+		nout += out_n[s];
 	}
 	m->out_start[m->nstates] = (uint32_t)nout;
-	/* Pre-multiply targets by the class count and flag those with output. */
-	for (size_t i = 0; i < (size_t)m->nstates * m->nclass; i++) {
-		uint32_t t = m->delta[i];
-		m->delta[i] = t * m->nclass | (outs[t].n ? ACM_HAS_OUTPUT : 0);
+	/* Own literals fill their states' runs from the back, last id first. */
+	for (size_t i = n; i-- > 0;) {
+		uint32_t s = lit_end[i];
+		m->out_ids[m->out_start[s] + (s ? --node[s].own : --root_own)] = (uint32_t)i;
 	}
-	if ((size_t)m->nstates * m->nclass < ACM16_HAS_OUTPUT) {
-		m->delta16 = malloc((size_t)m->nstates * m->nclass * sizeof(*m->delta16));
+	for (size_t q = 0; q < tail; q++) {
+		uint32_t t = queue[q], f = fail[t];
+		if (out_n[f])
+			memcpy(m->out_ids + m->out_start[t] + (out_n[t] - out_n[f]), m->out_ids + m->out_start[f],
+			       out_n[f] * sizeof(*m->out_ids));
+	}
+	if ((size_t)m->nstates * nc < ACM16_HAS_OUTPUT) {
+		m->delta16 = malloc((size_t)m->nstates * nc * sizeof(*m->delta16));
 		if (!m->delta16) {
 			st = PS_ERR_NOMEM;
 			goto out;
 		}
-		for (size_t i = 0; i < (size_t)m->nstates * m->nclass; i++) {
+		for (size_t i = 0; i < (size_t)m->nstates * nc; i++) {
 			uint32_t e = m->delta[i];
 			m->delta16[i] = (uint16_t)((e & ~ACM_HAS_OUTPUT) | (e & ACM_HAS_OUTPUT ? ACM16_HAS_OUTPUT : 0));
 		}
 	}
 out:
-	if (outs)
-		for (size_t s = 0; s < total; s++)
-			free(outs[s].v);
-	free(outs);
-	free(parent);
+	free(node);
 	free(fail);
 	free(queue);
+	free(out_n);
+	free(lit_end);
 	if (st != PS_OK)
 		acm_free(m);
 	return st;

@@ -33,6 +33,14 @@ void arena_release(arena *a)
 
 void *arena_alloc(arena *a, size_t size)
 {
+	void *p = arena_alloc_uninit(a, size);
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+void *arena_alloc_uninit(arena *a, size_t size)
+{
 	const size_t align = alignof(max_align_t);
 	size_t need = (size + align - 1) & ~(align - 1);
 	if (need < size)
@@ -58,7 +66,6 @@ void *arena_alloc(arena *a, size_t size)
 	}
 	void *p = b->data + b->used;
 	b->used += need;
-	memset(p, 0, size);
 	return p;
 }
 

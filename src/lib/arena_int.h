@@ -16,6 +16,10 @@ void arena_init(arena *a, size_t block_size);
 void arena_release(arena *a);
 /* Zeroed memory aligned for any type, or NULL. */
 void *arena_alloc(arena *a, size_t size);
+/* The same not zeroed, for memory the caller fills at once: small
+ * allocations by the ten thousand, where the memset call was half the
+ * cost. */
+void *arena_alloc_uninit(arena *a, size_t size);
 /* A NUL-terminated copy of s[0..len), or NULL. */
 char *arena_strndup(arena *a, const char *s, size_t len);
 /* Like sprintf, into the arena. */

@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "hash_int.h"
+
 /* Most strings an exact set may hold before it is cut, and their length. */
 #define EXACT_MAX 64
 #define LIT_MAX 64
@@ -32,17 +34,32 @@ typedef struct parser {
 	size_t len, i;
 	arena *tmp;
 	bool failed;          /* out of memory, or syntax this does not model */
-	int depth;
+	int depth, max_depth;
 	strv empty;           /* just the empty string, shared: strvs are never changed */
+	const litembed *embeds; /* ascending offsets; those behind P->i are passed */
+	size_t n_embeds;
 } parser;
 
+/* Parsing is left to right and a group's analysis reads nothing outside
+ * it, so a group parsed alone is the same group anywhere, but for how
+ * deep it nests. Its strvs, never changed, are shared by every use. */
+struct litpiece {
+	info x;
+	size_t len;
+	int depth;            /* deepest nesting, the group's own included */
+};
+
+/* Room for n strings; v.n is 0 and the rest is for the caller to fill. */
 static strv strv_alloc(parser *P, size_t n)
 {
 	strv v = { 0 };
-	v.s = arena_alloc(P->tmp, (n ? n : 1) * sizeof(*v.s));
-	v.l = arena_alloc(P->tmp, (n ? n : 1) * sizeof(*v.l));
-	if (!v.s || !v.l)
+	if (!n)
+		n = 1;
+	v.s = arena_alloc_uninit(P->tmp, n * (sizeof(*v.s) + sizeof(*v.l)));
+	if (!v.s)
 		P->failed = true;
+	else
+		v.l = (size_t *)(v.s + n);
 	return v;
 }
 
@@ -118,7 +135,7 @@ static bool strv_cross(parser *P, strv a, strv b, strv *out)
 			size_t l = a.l[i] + b.l[j];
 			if (l > LIT_MAX)
 				return false;
-			char *s = arena_alloc(P->tmp, l + 1);
+			char *s = arena_alloc_uninit(P->tmp, l + 1);
 			if (!s) {
 				P->failed = true;
 				return false;
@@ -149,7 +166,7 @@ static reqv req_add(parser *P, reqv r, strv set)
 		if (same)
 			return r;
 	}
-	strv *v = arena_alloc(P->tmp, (r.n + 1) * sizeof(*v));
+	strv *v = arena_alloc_uninit(P->tmp, (r.n + 1) * sizeof(*v));
 	if (!v) {
 		P->failed = true;
 		return r;
@@ -428,21 +445,37 @@ static info parse_escape(parser *P)
 	}
 }
 
+/* The piece whose text starts at offset at, if any. */
+static const litpiece *piece_at(parser *P, size_t at)
+{
+	while (P->n_embeds && P->embeds->off < at) {
+		P->embeds++;
+		P->n_embeds--;
+	}
+	return P->n_embeds && P->embeds->off == at ? P->embeds->piece : NULL;
+}
+
 static info parse_atom(parser *P)
 {
 	char c = P->p[P->i++];
 	unsigned char u = (unsigned char)c;
 	switch (c) {
-	case '(':
+	case '(': {
+		const litpiece *piece = piece_at(P, P->i - 1);
+		if (piece && P->depth + piece->depth <= 300 && piece->len <= P->len - (P->i - 1)) {
+			P->i += piece->len - 1;
+			return piece->x;
+		}
 		if (++P->depth > 300) {
 			P->failed = true;
 			return unknown_info();
 		}
-		{
-			info x = parse_group(P);
-			P->depth--;
-			return x;
-		}
+		if (P->depth > P->max_depth)
+			P->max_depth = P->depth;
+		info x = parse_group(P);
+		P->depth--;
+		return x;
+	}
 	case '[':
 		return parse_class(P);
 	case '.':
@@ -577,7 +610,7 @@ static size_t take_plain(parser *P, strv *run, size_t room)
 		return 0;
 	strv v = strv_alloc(P, run->n);
 	for (size_t i = 0; i < run->n && !P->failed; i++) {
-		char *s = arena_alloc(P->tmp, run->l[i] + k + 1);
+		char *s = arena_alloc_uninit(P->tmp, run->l[i] + k + 1);
 		if (!s) {
 			P->failed = true;
 			break;
@@ -640,20 +673,11 @@ typedef struct strset {
 	size_t n_slots;       /* a power of two, at least twice v.n */
 } strset;
 
-/* FNV-1a: the strings are short. */
-static size_t hash_str(const char *s, size_t l)
-{
-	uint64_t h = 14695981039346656037u;
-	for (size_t i = 0; i < l; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
-	return (size_t)h;
-}
-
 /* The slot holding s, or the empty slot where it would go. */
 static uint32_t *strset_slot(const strset *set, const char *s, size_t l)
 {
 	size_t mask = set->n_slots - 1;
-	for (size_t i = hash_str(s, l) & mask;; i = (i + 1) & mask) {
+	for (size_t i = (size_t)hash_bytes(s, l) & mask;; i = (i + 1) & mask) {
 		uint32_t k = set->slot[i];
 		if (!k || (set->v.l[k - 1] == l && !memcmp(set->v.s[k - 1], s, l)))
 			return &set->slot[i];
@@ -739,12 +763,43 @@ static bool worth_keeping(const strv *set)
 	return set->n > 0 && set->n <= LITERAL_MAX_SET_SIZE && min_len(set) >= LITERAL_MIN_LEN;
 }
 
+static const char nothing[1] = "";
+
+ps_status literal_piece(const litpiece **out, arena *a, const char *text, size_t len)
+{
+	parser P = { .p = text, .len = len, .tmp = a };
+	litpiece *piece = NULL;
+
+	*out = NULL;
+	if (!len || text[0] != '(')
+		return PS_OK;
+	P.empty = strv_one(&P, nothing, 0);
+	if (P.failed)
+		return PS_ERR_NOMEM;
+	info x = parse_atom(&P);
+	/* Out of memory looks like syntax not modelled, and the text is then
+	 * analysed where it occurs, as it was before: no harm but time. */
+	if (P.failed || P.i != len)
+		return PS_OK;
+	piece = arena_alloc(a, sizeof(*piece));
+	if (!piece)
+		return PS_ERR_NOMEM;
+	*piece = (litpiece){ .x = x, .len = len, .depth = P.max_depth };
+	*out = piece;
+	return PS_OK;
+}
+
 ps_status literal_require(litreq *out, arena *a, const char *pattern, size_t len)
 {
+	return literal_require_with(out, a, pattern, len, NULL, 0);
+}
+
+ps_status literal_require_with(litreq *out, arena *a, const char *pattern, size_t len, const litembed *embeds,
+                               size_t n_embeds)
+{
 	arena tmp;
-	parser P = { .p = pattern, .len = len, .tmp = &tmp };
+	parser P = { .p = pattern, .len = len, .tmp = &tmp, .embeds = embeds, .n_embeds = n_embeds };
 	ps_status st = PS_OK;
-	static const char nothing[1] = "";
 
 	memset(out, 0, sizeof(*out));
 	arena_init(&tmp, 16384);

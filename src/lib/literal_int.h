@@ -35,6 +35,28 @@ typedef struct litreq {
  * requires less, never more. */
 ps_status literal_require(litreq *out, arena *a, const char *pattern, size_t len);
 
+/* A group, such as a lexicon's expansion "(?:...)", analysed once for
+ * every pattern that holds it: most of the text of the pack's patterns is
+ * a few lexicons, again and again. */
+typedef struct litpiece litpiece;
+
+/* Analyse text[0..len) as one group. *out, in arena a, is NULL when the
+ * text is not one group that this models; it is then analysed wherever it
+ * occurs. Returns PS_ERR_NOMEM only. */
+ps_status literal_piece(const litpiece **out, arena *a, const char *text, size_t len);
+
+/* A piece's text at offset off of a pattern. */
+typedef struct litembed {
+	size_t off;
+	const litpiece *piece;   /* NULL: analyse the text there */
+} litembed;
+
+/* literal_require, with the pieces' texts found at their offsets in
+ * ascending order, which gives the same result sooner. An offset where no
+ * group starts (inside a class, say) is ignored. */
+ps_status literal_require_with(litreq *out, arena *a, const char *pattern, size_t len, const litembed *embeds,
+                               size_t n_embeds);
+
 /* The single most selective set of req, or NULL. */
 const litset *literal_best(const litreq *req);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pactscan/ruleset.h"
+#include "hash_int.h"
 
 /* PCRE2_USE_OFFSET_LIMIT: the scanner bounds where a search may start by
  * where the prefilter saw a pattern's leading words. */
@@ -18,6 +19,7 @@ ps_status pattern_ctx_init(pattern_ctx *ctx, arena *a, ps_diags *diags)
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->a = a;
 	ctx->diags = diags;
+	arena_init(&ctx->pieces, 65536);
 	ctx->cctx = pcre2_compile_context_create(NULL);
 	if (!ctx->cctx)
 		return PS_ERR_NOMEM;
@@ -34,6 +36,11 @@ void pattern_ctx_done(pattern_ctx *ctx)
 	free(ctx->by_expansion);
 	ctx->by_expansion = NULL;
 	ctx->n_by_expansion = ctx->cap_by_expansion = 0;
+	for (size_t i = 0; i < ctx->n_lexicons; i++) {
+		ctx->lexicons[i].piece = NULL;
+		ctx->lexicons[i].piece_done = false;
+	}
+	arena_release(&ctx->pieces);
 }
 
 void pattern_free_progs(pattern_prog **progs, size_t n)
@@ -96,11 +103,19 @@ typedef struct seg {
 	bool whole;   /* a lexicon reference: every offset maps to src_off */
 } seg;
 
+/* Where a lexicon's expansion went in. */
+typedef struct lexuse {
+	size_t out_start;
+	lexicon *lx;
+} lexuse;
+
 typedef struct sbuf {
 	char *p;
 	size_t len, cap;
 	seg *segs;
 	size_t nsegs, capsegs;
+	lexuse *uses;         /* in ascending order */
+	size_t nuses, capuses;
 	bool failed;
 } sbuf;
 
@@ -142,10 +157,28 @@ static void sb_seg(sbuf *b, size_t src_off, bool whole)
 	b->segs[b->nsegs++] = (seg){ .out_start = b->len, .src_off = src_off, .whole = whole };
 }
 
+static void sb_use(sbuf *b, lexicon *lx)
+{
+	if (b->failed)
+		return;
+	if (b->nuses == b->capuses) {
+		size_t cap = b->capuses ? b->capuses * 2 : 8;
+		lexuse *u = realloc(b->uses, cap * sizeof(*u));
+		if (!u) {
+			b->failed = true;
+			return;
+		}
+		b->uses = u;
+		b->capuses = cap;
+	}
+	b->uses[b->nuses++] = (lexuse){ .out_start = b->len, .lx = lx };
+}
+
 static void sb_free(sbuf *b)
 {
 	free(b->p);
 	free(b->segs);
+	free(b->uses);
 }
 
 static size_t map_offset(const sbuf *b, size_t out_off)
@@ -306,6 +339,7 @@ static ps_status expand_range(pattern_ctx *ctx, sbuf *out, const char *file, con
 			return st;
 		if (map_segments)
 			sb_seg(out, i, true);
+		sb_use(out, lx);
 		sb_put(out, lx->expanded, lx->expanded_len);
 		i = lit = n;
 	}
@@ -399,6 +433,205 @@ static ps_status compile_expanded(pcre2_code **code, pattern_ctx *ctx, const cha
 	return PS_OK;
 }
 
+/* ---- patterns sure to compile ---------------------------------------------
+ *
+ * A lexicon's terms are compiled one by one only so that an error points at
+ * its term; patterns compile them again as part of the lexicon. A term in a
+ * small subset of the syntax cannot fail, and skips that first compile:
+ *
+ *   alternatives  a|b        groups  (...) (?:...) (?>...) (?=...) (?!...)
+ *   characters    printable ASCII but \^$.[]|()?*+{}, whole UTF-8 ones
+ *   escapes       \b \B \w \W \s \S \d \D, and \ before punctuation
+ *   classes       [...] [^...] of such characters and a-z ranges
+ *   quantifiers   ? * + and a lazy ? or possessive + after one, only after
+ *                 something that can repeat
+ *   anywhere      . ^ $
+ *
+ * Anything else (braces, lookbehind, names, options, references, \Q, \x,
+ * comments, verbs) compiles as before. tests/unit/test_pattern.c holds the
+ * subset to PCRE2 on random text. */
+
+typedef struct sure {
+	const unsigned char *p;
+	size_t len, i;
+	int depth, groups;
+} sure;
+
+/* Bytes of the well-formed UTF-8 character at p[i] (no overlong form, no
+ * surrogate, nothing past U+10FFFF), or 0. */
+static size_t utf8_char(const unsigned char *p, size_t len, size_t i)
+{
+	unsigned char c = p[i];
+	size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+	if (!n || c > 0xF4 || i + n > len)
+		return 0;
+	for (size_t k = 1; k < n; k++)
+		if ((p[i + k] & 0xC0) != 0x80)
+			return 0;
+	if ((c == 0xE0 && p[i + 1] < 0xA0) || (c == 0xED && p[i + 1] > 0x9F) || (c == 0xF0 && p[i + 1] < 0x90) ||
+	    (c == 0xF4 && p[i + 1] > 0x8F))
+		return 0;
+	return n;
+}
+
+static bool is_meta(unsigned char c)
+{
+	return c && strchr("\\^$.[]|()?*+{}", c) != NULL;
+}
+
+static bool is_ascii_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* One member of a class at s->i: its byte value for ranges (0 for a
+ * multibyte character), or -1 when it is not in the subset. */
+static int class_member(sure *s)
+{
+	unsigned char c = s->p[s->i];
+	if (c >= 0x80) {
+		size_t n = utf8_char(s->p, s->len, s->i);
+		if (!n)
+			return -1;
+		s->i += n;
+		return 0;
+	}
+	if (c < 0x20 || c > 0x7E || c == '[' || c == '\\' || c == ']')
+		return -1;
+	s->i++;
+	return c;
+}
+
+static bool same_kind(int a, int b)
+{
+	return (a >= '0' && a <= '9' && b >= '0' && b <= '9') || (a >= 'a' && a <= 'z' && b >= 'a' && b <= 'z') ||
+	       (a >= 'A' && a <= 'Z' && b >= 'A' && b <= 'Z');
+}
+
+/* A class from its '[' to past its ']'. */
+static bool sure_class(sure *s)
+{
+	s->i++;
+	if (s->i < s->len && s->p[s->i] == '^')
+		s->i++;
+	/* "[:", "[." and "[=" may open a POSIX class, an error outside one. */
+	if (s->i >= s->len || s->p[s->i] == ']' || s->p[s->i] == ':' || s->p[s->i] == '.' || s->p[s->i] == '=')
+		return false;
+	if (s->p[s->i] == '-')
+		s->i++; /* a literal '-' first */
+	while (s->i < s->len && s->p[s->i] != ']') {
+		if (s->p[s->i] == '-') {
+			/* Only last, or a literal '-' would follow a range. */
+			if (s->i + 1 < s->len && s->p[s->i + 1] == ']') {
+				s->i++;
+				continue;
+			}
+			return false;
+		}
+		int lo = class_member(s);
+		if (lo < 0)
+			return false;
+		if (s->i + 1 < s->len && s->p[s->i] == '-' && s->p[s->i + 1] != ']') {
+			s->i++;
+			int hi = class_member(s);
+			if (hi < 0 || !same_kind(lo, hi) || lo > hi)
+				return false;
+			if (s->i < s->len && s->p[s->i] == '-' && !(s->i + 1 < s->len && s->p[s->i + 1] == ']'))
+				return false;
+		}
+	}
+	if (s->i >= s->len)
+		return false;
+	s->i++;
+	return true;
+}
+
+static bool sure_alternatives(sure *s);
+
+/* One item and its quantifier; *end set at the end of the alternative. */
+static bool sure_item(sure *s)
+{
+	unsigned char c = s->p[s->i];
+	bool repeatable = true;
+	if (c == '(') {
+		size_t k = s->i + 1;
+		if (k < s->len && s->p[k] == '?') {
+			unsigned char kind = k + 1 < s->len ? s->p[k + 1] : 0;
+			if (kind != ':' && kind != '>' && kind != '=' && kind != '!')
+				return false;
+			repeatable = kind == ':' || kind == '>';
+			k += 2;
+		} else if (k < s->len && s->p[k] == '*') {
+			return false;
+		} else if (++s->groups > 1000) {
+			return false;
+		}
+		if (++s->depth > 100)
+			return false;
+		s->i = k;
+		if (!sure_alternatives(s) || s->i >= s->len || s->p[s->i] != ')')
+			return false;
+		s->depth--;
+		s->i++;
+	} else if (c == '[') {
+		if (!sure_class(s))
+			return false;
+	} else if (c == '\\') {
+		unsigned char e = s->i + 1 < s->len ? s->p[s->i + 1] : 0;
+		if (e == 'b' || e == 'B')
+			repeatable = false;
+		else if (!(e && strchr("wWsSdD", e)) && (e < 0x21 || e > 0x7E || is_ascii_alnum(e)))
+			return false;
+		s->i += 2;
+	} else if (c == '^' || c == '$') {
+		repeatable = false;
+		s->i++;
+	} else if (c == '.') {
+		s->i++;
+	} else if (c >= 0x80) {
+		size_t n = utf8_char(s->p, s->len, s->i);
+		if (!n)
+			return false;
+		s->i += n;
+	} else if (c >= 0x20 && c <= 0x7E && !is_meta(c)) {
+		s->i++;
+	} else {
+		return false;
+	}
+	if (s->i < s->len && (s->p[s->i] == '?' || s->p[s->i] == '*' || s->p[s->i] == '+')) {
+		if (!repeatable)
+			return false;
+		s->i++;
+		if (s->i < s->len && (s->p[s->i] == '?' || s->p[s->i] == '+'))
+			s->i++;
+		if (s->i < s->len && (s->p[s->i] == '?' || s->p[s->i] == '*' || s->p[s->i] == '+' || s->p[s->i] == '{'))
+			return false;
+	}
+	return true;
+}
+
+/* Alternatives up to a ')' (not taken) or the end. */
+static bool sure_alternatives(sure *s)
+{
+	while (s->i < s->len && s->p[s->i] != ')') {
+		if (s->p[s->i] == '|')
+			s->i++;
+		else if (!sure_item(s))
+			return false;
+	}
+	return true;
+}
+
+bool pattern_surely_compiles(const char *text, size_t len)
+{
+	sure s = { .p = (const unsigned char *)text, .len = len };
+	/* Short, so that neither the length limit nor the compiled size can
+	 * be reached. */
+	if (len > 1000)
+		return false;
+	return sure_alternatives(&s) && s.i == len;
+}
+
 static ps_status build_lexicon(pattern_ctx *ctx, lexicon *lx)
 {
 	sbuf b = { 0 };
@@ -418,7 +651,7 @@ static ps_status build_lexicon(pattern_ctx *ctx, lexicon *lx)
 			sb_put(&b, "|", 1);
 		/* Compile each term alone so an error points at the term itself. */
 		st = expand(ctx, &one, lx->file, term, true);
-		if (st == PS_OK)
+		if (st == PS_OK && !pattern_surely_compiles(one.p, one.len))
 			st = compile_expanded(&code, ctx, lx->file, term, &one);
 		pcre2_code_free(code);
 		if (st == PS_OK)
@@ -475,33 +708,31 @@ out:
 	return st;
 }
 
-/* FNV-1a: expansions are short and few, and this runs once per pattern. */
-static size_t hash_text(const char *s, size_t len)
-{
-	uint64_t h = 14695981039346656037u;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
-	return (size_t)h;
-}
+/* The hash is kept with the pattern, so growing the table reads no text. */
+struct expansion_slot {
+	uint64_t hash;
+	const ps_pattern *pattern;  /* NULL: empty */
+};
 
 /* The slot of the pattern that expanded to text, or the empty slot where it
  * would go. The table is never full. */
-static const ps_pattern **expansion_slot(const pattern_ctx *ctx, const char *text, size_t len)
+static struct expansion_slot *expansion_slot(const pattern_ctx *ctx, uint64_t hash, const char *text, size_t len)
 {
 	size_t mask = ctx->cap_by_expansion - 1;
-	for (size_t i = hash_text(text, len) & mask;; i = (i + 1) & mask) {
-		const ps_pattern *p = ctx->by_expansion[i];
-		if (!p || (p->expanded_len == len && !memcmp(p->expanded, text, len)))
-			return &ctx->by_expansion[i];
+	for (size_t i = (size_t)hash & mask;; i = (i + 1) & mask) {
+		struct expansion_slot *e = &ctx->by_expansion[i];
+		if (!e->pattern || (e->hash == hash && e->pattern->expanded_len == len &&
+		                    !memcmp(e->pattern->expanded, text, len)))
+			return e;
 	}
 }
 
-static const ps_pattern *find_expansion(const pattern_ctx *ctx, const char *text, size_t len)
+static const ps_pattern *find_expansion(const pattern_ctx *ctx, uint64_t hash, const char *text, size_t len)
 {
-	return ctx->cap_by_expansion ? *expansion_slot(ctx, text, len) : NULL;
+	return ctx->cap_by_expansion ? expansion_slot(ctx, hash, text, len)->pattern : NULL;
 }
 
-static ps_status remember_expansion(pattern_ctx *ctx, const ps_pattern *p)
+static ps_status remember_expansion(pattern_ctx *ctx, uint64_t hash, const ps_pattern *p)
 {
 	/* Kept at most half full, so probes stay short. */
 	if (2 * (ctx->n_by_expansion + 1) > ctx->cap_by_expansion) {
@@ -510,15 +741,21 @@ static ps_status remember_expansion(pattern_ctx *ctx, const ps_pattern *p)
 		grown.by_expansion = calloc(grown.cap_by_expansion, sizeof(*grown.by_expansion));
 		if (!grown.by_expansion)
 			return PS_ERR_NOMEM;
-		for (size_t i = 0; i < ctx->cap_by_expansion; i++)
-			if (ctx->by_expansion[i])
-				*expansion_slot(&grown, ctx->by_expansion[i]->expanded, ctx->by_expansion[i]->expanded_len) =
-					ctx->by_expansion[i];
+		/* The patterns here are distinct: each goes to the first empty slot. */
+		for (size_t i = 0; i < ctx->cap_by_expansion; i++) {
+			const struct expansion_slot *e = &ctx->by_expansion[i];
+			if (!e->pattern)
+				continue;
+			size_t k = (size_t)e->hash & (grown.cap_by_expansion - 1);
+			while (grown.by_expansion[k].pattern)
+				k = (k + 1) & (grown.cap_by_expansion - 1);
+			grown.by_expansion[k] = *e;
+		}
 		free(ctx->by_expansion);
 		ctx->by_expansion = grown.by_expansion;
 		ctx->cap_by_expansion = grown.cap_by_expansion;
 	}
-	*expansion_slot(ctx, p->expanded, p->expanded_len) = p;
+	*expansion_slot(ctx, hash, p->expanded, p->expanded_len) = (struct expansion_slot){ hash, p };
 	ctx->n_by_expansion++;
 	return PS_OK;
 }
@@ -538,10 +775,40 @@ static void find_source_groups(ps_pattern *p)
 	}
 }
 
+/* What every match of p, expanded in b, contains; each lexicon in it is
+ * analysed once for the whole load. */
+static ps_status require_literals(ps_pattern *p, pattern_ctx *ctx, const sbuf *b)
+{
+	ps_status st = PS_OK;
+	litembed *embeds = NULL;
+
+	if (b->nuses) {
+		embeds = malloc(b->nuses * sizeof(*embeds));
+		if (!embeds) {
+			st = PS_ERR_NOMEM;
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < b->nuses; i++) {
+		lexicon *lx = b->uses[i].lx;
+		if (!lx->piece_done) {
+			st = literal_piece(&lx->piece, &ctx->pieces, lx->expanded, lx->expanded_len);
+			if (st != PS_OK)
+				goto out;
+			lx->piece_done = true;
+		}
+		embeds[i] = (litembed){ .off = b->uses[i].out_start, .piece = lx->piece };
+	}
+	st = literal_require_with(&p->req, ctx->a, p->expanded, p->expanded_len, embeds, b->nuses);
+out:
+	free(embeds);
+	return st;
+}
+
 /* Compile the expansion in b into p, which the first pattern of that
  * expansion becomes. */
 static ps_status compile_first(ps_pattern *p, pattern_ctx *ctx, const char *file, const ynode *scalar,
-                               const sbuf *b)
+                               const sbuf *b, uint64_t hash)
 {
 	pcre2_code *code = NULL;
 	pattern_prog *prog = NULL;
@@ -561,9 +828,9 @@ static ps_status compile_first(ps_pattern *p, pattern_ctx *ctx, const char *file
 		goto out;
 	}
 	find_source_groups(p);
-	st = literal_require(&p->req, ctx->a, p->expanded, p->expanded_len);
+	st = require_literals(p, ctx, b);
 	if (st == PS_OK)
-		st = remember_expansion(ctx, p);
+		st = remember_expansion(ctx, hash, p);
 out:
 	pcre2_code_free(code);
 	return st;
@@ -613,7 +880,8 @@ ps_status pattern_compile(ps_pattern **out, pattern_ctx *ctx, const char *file, 
 	p->file = file;
 	p->line = scalar->line;
 	p->col = scalar->col;
-	const ps_pattern *twin = find_expansion(ctx, b.p, b.len);
+	uint64_t hash = hash_bytes(b.p, b.len);
+	const ps_pattern *twin = find_expansion(ctx, hash, b.p, b.len);
 	if (twin) {
 		/* The same text compiles the same and requires the same words;
 		 * many patterns are a lexicon alone, so twins are common. */
@@ -625,7 +893,7 @@ ps_status pattern_compile(ps_pattern **out, pattern_ctx *ctx, const char *file, 
 		p->n_source_groups = twin->n_source_groups;
 		p->req = twin->req;
 	} else {
-		st = compile_first(p, ctx, file, scalar, &b);
+		st = compile_first(p, ctx, file, scalar, &b, hash);
 		if (st != PS_OK)
 			goto out;
 	}

@@ -57,6 +57,8 @@ typedef struct lexicon {
 	const char *expanded;     /* "(?:t1|t2)" once built */
 	size_t expanded_len;
 	int state;                /* 0 not built, 1 building (cycle guard), 2 built, 3 failed */
+	const litpiece *piece;    /* what expanded requires, once a pattern used it (ctx->pieces) */
+	bool piece_done;
 } lexicon;
 
 typedef struct pattern_ctx {
@@ -70,20 +72,25 @@ typedef struct pattern_ctx {
 	size_t n_patterns;        /* compiled so far, for the pack's limit */
 	/* The first pattern of each expansion (open addressing, malloc'd): many
 	 * patterns expand to the same text, and compile to the same program. */
-	const ps_pattern **by_expansion;
+	struct expansion_slot *by_expansion;
 	size_t n_by_expansion, cap_by_expansion;
+	arena pieces;             /* the lexicons' litpieces, for the load only */
 	bool jit_available;
 } pattern_ctx;
 
 ps_status pattern_ctx_init(pattern_ctx *ctx, arena *a, ps_diags *diags);
-/* Frees the compile context and its look-up table; compiled programs stay
- * with ctx->progs. */
+/* Frees the compile context, its look-up table and the lexicons' analyses;
+ * compiled programs stay with ctx->progs. */
 void pattern_ctx_done(pattern_ctx *ctx);
 void pattern_free_progs(pattern_prog **progs, size_t n);
 
 /* JIT-compile prog unless that is done or cannot be; returns its PROG_JIT_*
  * state. Thread-safe. */
 int pattern_prog_jit(pattern_prog *prog);
+
+/* True when text[0..len) is in a subset of PCRE2's syntax that compiles
+ * with pactscan's options whatever it holds; false says nothing. */
+bool pattern_surely_compiles(const char *text, size_t len);
 
 /* Compile the scalar as a pattern. Errors go to ctx->diags with the scalar's
  * position; returns PS_ERR_RULES then. */

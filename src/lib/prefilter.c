@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash_int.h"
 #include "prefix_int.h"
 #include "ruleset_int.h"
 
@@ -22,16 +23,18 @@ typedef struct builder {
 	uint32_t n_sets, cap_sets;
 	uint32_t *need;
 	uint32_t n_owners;
+	uint32_t *lit_mark;   /* per literal: the last require() that took it */
+	uint32_t mark;
+	/* Each litset's literal ids, found by the set's address: a pattern's
+	 * twins share its sets, and signals require their patterns' sets,
+	 * which the patterns' own rows list again. */
+	const litset **known; /* open addressing */
+	uint32_t *known_at;   /* where the set's ids start in ids */
+	uint32_t known_cap, n_known;
+	uint32_t *ids;
+	uint32_t n_ids, cap_ids;
 	bool nomem;
 } builder;
-
-static uint32_t fnv(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (uint8_t)s[i]) * 16777619u;
-	return h;
-}
 
 static bool rehash(builder *b)
 {
@@ -40,7 +43,7 @@ static bool rehash(builder *b)
 	if (!h)
 		return false;
 	for (uint32_t id = 0; id < b->n_lits; id++) {
-		uint32_t k = fnv(b->lit[id], b->lit_len[id]) & (cap - 1);
+		uint32_t k = (uint32_t)hash_bytes(b->lit[id], b->lit_len[id]) & (cap - 1);
 		while (h[k])
 			k = (k + 1) & (cap - 1);
 		h[k] = id + 1;
@@ -64,7 +67,7 @@ static uint32_t literal_id(builder *b, const char *s, size_t n)
 		b->nomem = true;
 		return 0;
 	}
-	uint32_t k = fnv(s, n) & (b->hash_cap - 1);
+	uint32_t k = (uint32_t)hash_bytes(s, n) & (b->hash_cap - 1);
 	while (b->hash[k]) {
 		uint32_t id = b->hash[k] - 1;
 		if (b->lit_len[id] == n && !memcmp(b->lit[id], s, n))
@@ -79,7 +82,12 @@ static uint32_t literal_id(builder *b, const char *s, size_t n)
 		size_t *len = realloc(b->lit_len, cap * sizeof(*len));
 		if (len)
 			b->lit_len = len;
-		if (!lit || !len) {
+		uint32_t *mark = realloc(b->lit_mark, cap * sizeof(*mark));
+		if (mark) {
+			memset(mark + b->cap_lits, 0, (cap - b->cap_lits) * sizeof(*mark));
+			b->lit_mark = mark;
+		}
+		if (!lit || !len || !mark) {
 			b->nomem = true;
 			return 0;
 		}
@@ -89,6 +97,71 @@ static uint32_t literal_id(builder *b, const char *s, size_t n)
 	b->lit_len[b->n_lits] = n;
 	b->hash[k] = ++b->n_lits;
 	return b->n_lits - 1;
+}
+
+static bool grow_known(builder *b)
+{
+	uint32_t cap = b->known_cap ? b->known_cap * 2 : 1024;
+	const litset **known = calloc(cap, sizeof(*known));
+	uint32_t *at = malloc(cap * sizeof(*at));
+	if (!known || !at) {
+		free(known);
+		free(at);
+		return false;
+	}
+	for (uint32_t i = 0; i < b->known_cap; i++) {
+		if (!b->known[i])
+			continue;
+		uint32_t k = (uint32_t)(((uintptr_t)b->known[i] >> 4) * 0x9E3779B1u) & (cap - 1);
+		while (known[k])
+			k = (k + 1) & (cap - 1);
+		known[k] = b->known[i];
+		at[k] = b->known_at[i];
+	}
+	free(b->known);
+	free(b->known_at);
+	b->known = known;
+	b->known_at = at;
+	b->known_cap = cap;
+	return true;
+}
+
+/* The literal ids of set's strings, in its order, valid until the next
+ * call; NULL when out of memory. The first time, literal_id() numbers
+ * them; after, it would return the same ids and change nothing. */
+static const uint32_t *set_literal_ids(builder *b, const litset *set)
+{
+	if ((b->n_known + 1) * 2 > b->known_cap && !grow_known(b)) {
+		b->nomem = true;
+		return NULL;
+	}
+	uint32_t k = (uint32_t)(((uintptr_t)set >> 4) * 0x9E3779B1u) & (b->known_cap - 1);
+	while (b->known[k] && b->known[k] != set)
+		k = (k + 1) & (b->known_cap - 1);
+	if (b->known[k])
+		return b->ids + b->known_at[k];
+	if (b->n_ids + set->count > b->cap_ids) {
+		uint32_t cap = b->cap_ids ? b->cap_ids : 4096;
+		while (b->n_ids + set->count > cap)
+			cap *= 2;
+		uint32_t *ids = realloc(b->ids, cap * sizeof(*ids));
+		if (!ids) {
+			b->nomem = true;
+			return NULL;
+		}
+		b->ids = ids;
+		b->cap_ids = cap;
+	}
+	uint32_t at = b->n_ids;
+	for (size_t i = 0; i < set->count; i++)
+		b->ids[at + i] = literal_id(b, set->str[i], set->len[i]);
+	if (b->nomem)
+		return NULL;
+	b->n_ids += (uint32_t)set->count;
+	b->known[k] = set;
+	b->known_at[k] = at;
+	b->n_known++;
+	return b->ids + at;
 }
 
 /* Add the union of sets[0..n) as one requirement of owner. */
@@ -105,28 +178,34 @@ static void require(builder *b, uint32_t owner, const litset *const *sets, size_
 		b->nomem = true;
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
-		for (size_t k = 0; k < sets[i]->count; k++) {
-			uint32_t id = literal_id(b, sets[i]->str[k], sets[i]->len[k]);
-			bool dup = false;
-			for (uint32_t j = 0; j < m && !dup; j++)
-				dup = ids[j] == id;
-			if (!dup)
-				ids[m++] = id;
+	/* Marks take each literal once, in the order first met. */
+	if (++b->mark == 0) {
+		memset(b->lit_mark, 0, b->cap_lits * sizeof(*b->lit_mark));
+		b->mark = 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const uint32_t *set = set_literal_ids(b, sets[i]);
+		if (!set) {
+			free(ids);
+			return;
 		}
-	/* An owner asking twice for the same set counts it once (an owner's
-	 * sets are added one after another; a repeat further back would only
-	 * be counted twice, which is still right). */
+		for (size_t k = 0; k < sets[i]->count; k++)
+			if (b->lit_mark[set[k]] != b->mark) {
+				b->lit_mark[set[k]] = b->mark;
+				ids[m++] = set[k];
+			}
+	}
+	/* An owner asking twice for the same set counts it once. Sets hold
+	 * distinct ids, so one of m ids all marked now is this set. An owner's
+	 * sets are added one after another (a repeat further back would only
+	 * be required twice, which is still right), so only its own are
+	 * looked at. */
 	for (uint32_t s = b->n_sets; s-- > 0 && b->set_owner[s] == owner;) {
 		if (b->set_n[s] != m)
 			continue;
 		bool same = true;
-		for (uint32_t j = 0; j < m && same; j++) {
-			bool found = false;
-			for (uint32_t k = 0; k < m && !found; k++)
-				found = b->set_ids[s][k] == ids[j];
-			same = found;
-		}
+		for (uint32_t k = 0; k < m && same; k++)
+			same = b->lit_mark[b->set_ids[s][k]] == b->mark;
 		if (same) {
 			free(ids);
 			return;
@@ -216,34 +295,58 @@ static void take_pattern(bool *take, const prefilter *pf, const lead_table *lt, 
 		take[lt->lits[k]] = true;
 }
 
-static ps_status collect_leads(lead_table *lt, builder *b, arena *a, const struct ps_ruleset *rs)
+/* After build_shapes: a pattern of a shape seen before takes the first
+ * one's words, which are the same text's and already have their ids. */
+static ps_status collect_leads(lead_table *lt, builder *b, arena *a, const struct ps_ruleset *rs,
+                               const prefilter *pf)
 {
 	ps_status st = PS_OK;
 	size_t cap = 256, n = 0;
+	uint32_t *first = calloc(pf->n_shapes ? pf->n_shapes : 1, sizeof(*first)); /* per shape: pattern + 1 */
 	lt->start = malloc((rs->n_patterns + 1) * sizeof(*lt->start));
 	lt->lits = malloc(cap * sizeof(*lt->lits));
-	if (!lt->start || !lt->lits)
-		return PS_ERR_NOMEM;
+	if (!first || !lt->start || !lt->lits) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
 	for (size_t i = 0; i < rs->n_patterns; i++) {
 		const ps_pattern *p = rs->patterns[i].pattern;
-		prefix_set ws;
+		prefix_set ws = { 0 };
+		uint32_t twin = first[pf->shape[i]];
+		size_t count;
 		lt->start[i] = (uint32_t)n;
-		st = prefix_words(&ws, a, p->expanded, p->expanded_len);
-		if (st != PS_OK)
-			return st;
-		if (n + ws.count > cap) {
-			while (n + ws.count > cap)
+		if (twin) {
+			count = lt->start[twin] - lt->start[twin - 1];
+		} else {
+			first[pf->shape[i]] = (uint32_t)i + 1;
+			st = prefix_words(&ws, a, p->expanded, p->expanded_len);
+			if (st != PS_OK)
+				goto out;
+			count = ws.count;
+		}
+		if (n + count > cap) {
+			while (n + count > cap)
 				cap *= 2;
 			uint32_t *grown = realloc(lt->lits, cap * sizeof(*grown));
-			if (!grown)
-				return PS_ERR_NOMEM;
+			if (!grown) {
+				st = PS_ERR_NOMEM;
+				goto out;
+			}
 			lt->lits = grown;
 		}
-		for (size_t k = 0; k < ws.count; k++)
-			lt->lits[n++] = literal_id(b, ws.str[k], ws.len[k]);
+		if (twin)
+			memcpy(lt->lits + n, lt->lits + lt->start[twin - 1], count * sizeof(*lt->lits));
+		else
+			for (size_t k = 0; k < count; k++)
+				lt->lits[n + k] = literal_id(b, ws.str[k], ws.len[k]);
+		n += count;
 	}
 	lt->start[rs->n_patterns] = (uint32_t)n;
-	return b->nomem ? PS_ERR_NOMEM : PS_OK;
+	if (b->nomem)
+		st = PS_ERR_NOMEM;
+out:
+	free(first);
+	return st;
 }
 
 /* Each shape's leading words as a bit row over the literal ids. */
@@ -306,15 +409,17 @@ static ps_status build_shapes(prefilter *pf, const struct ps_ruleset *rs)
 	}
 	for (size_t i = 0; i < rs->n_patterns; i++) {
 		const ps_pattern *p = rs->patterns[i].pattern;
-		uint32_t k = fnv(p->expanded, p->expanded_len) & (cap - 1);
+		uint32_t k = (uint32_t)hash_bytes(p->expanded, p->expanded_len) & (cap - 1);
 		for (;;) {
 			if (!table[k]) {
 				table[k] = (uint32_t)i + 1;
 				pf->shape[i] = pf->n_shapes++;
 				break;
 			}
+			/* Patterns of one text mostly share it (pattern.c). */
 			const ps_pattern *q = rs->patterns[table[k] - 1].pattern;
-			if (q->expanded_len == p->expanded_len && !memcmp(q->expanded, p->expanded, p->expanded_len)) {
+			if (q->expanded_len == p->expanded_len &&
+			    (q->expanded == p->expanded || !memcmp(q->expanded, p->expanded, p->expanded_len))) {
 				pf->shape[i] = pf->shape[table[k] - 1];
 				break;
 			}
@@ -446,14 +551,21 @@ ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs)
 		const litreq *r = &rs->patterns[i].pattern->req;
 		pf->pat_set_start[i] = ns;
 		for (size_t k = 0; k < r->count; k++) {
+			const uint32_t *ids = set_literal_ids(&b, &r->sets[k]);
+			if (!ids) {
+				st = PS_ERR_NOMEM;
+				goto out;
+			}
 			pf->set_lit_start[ns++] = nl;
-			for (size_t j = 0; j < r->sets[k].count; j++)
-				pf->set_lits[nl++] = literal_id(&b, r->sets[k].str[j], r->sets[k].len[j]);
+			memcpy(pf->set_lits + nl, ids, r->sets[k].count * sizeof(*ids));
+			nl += (uint32_t)r->sets[k].count;
 		}
 	}
 	pf->pat_set_start[rs->n_patterns] = ns;
 	pf->set_lit_start[ns] = nl;
-	st = collect_leads(&lt, &b, &words, rs);
+	st = build_shapes(pf, rs);
+	if (st == PS_OK)
+		st = collect_leads(&lt, &b, &words, rs, pf);
 	if (st != PS_OK)
 		goto out;
 	/* Characters that caseless UTF matching folds to ASCII letters make a
@@ -528,9 +640,7 @@ ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs)
 		if (st != PS_OK)
 			goto out;
 	}
-	st = build_shapes(pf, rs);
-	if (st == PS_OK)
-		st = build_leads(pf, &lt, rs);
+	st = build_leads(pf, &lt, rs);
 	if (st != PS_OK)
 		goto out;
 out:
@@ -541,6 +651,10 @@ out:
 	free(b.set_owner);
 	free(b.lit);
 	free(b.lit_len);
+	free(b.lit_mark);
+	free(b.known);
+	free(b.known_at);
+	free(b.ids);
 	free(b.hash);
 	free(b.need);
 	free(lt.start);

@@ -5,11 +5,14 @@
 #include <stdint.h>
 #include <string.h>
 
-/* Words are collected here while parsing, then copied into the arena. */
+/* Words are collected here while parsing; their bytes go to the arena at
+ * once (a pattern that turns out to have no usable words leaves some
+ * there unused), the lists are grown here. */
 typedef struct words {
-	char **str;
+	const char **str;
 	size_t *len;
 	size_t count, cap;
+	arena *a;
 } words;
 
 typedef struct parser {
@@ -45,7 +48,7 @@ static void add_word(parser *ps, const char *w, size_t n)
 	}
 	if (o->count == o->cap) {
 		size_t cap = o->cap ? o->cap * 2 : 16;
-		char **str = realloc(o->str, cap * sizeof(*str));
+		const char **str = realloc(o->str, cap * sizeof(*str));
 		if (str)
 			o->str = str;
 		size_t *len = realloc(o->len, cap * sizeof(*len));
@@ -57,12 +60,11 @@ static void add_word(parser *ps, const char *w, size_t n)
 		}
 		o->cap = cap;
 	}
-	char *copy = malloc(n);
+	const char *copy = arena_strndup(o->a, w, n);
 	if (!copy) {
 		ps->nomem = ps->fail = true;
 		return;
 	}
-	memcpy(copy, w, n);
 	o->str[o->count] = copy;
 	o->len[o->count++] = n;
 }
@@ -396,7 +398,7 @@ static bool unmodelled(const char *p, size_t len)
 ps_status prefix_words(prefix_set *out, arena *a, const char *pattern, size_t len)
 {
 	ps_status st = PS_OK;
-	words w = { 0 };
+	words w = { .a = a };
 	parser ps = { .p = pattern, .len = len, .out = &w };
 
 	memset(out, 0, sizeof(*out));
@@ -418,20 +420,12 @@ ps_status prefix_words(prefix_set *out, arena *a, const char *pattern, size_t le
 		st = PS_ERR_NOMEM;
 		goto out;
 	}
-	for (size_t k = 0; k < w.count; k++) {
-		out->str[k] = arena_strndup(a, w.str[k], w.len[k]);
-		out->len[k] = w.len[k];
-		if (!out->str[k]) {
-			st = PS_ERR_NOMEM;
-			goto out;
-		}
-	}
+	memcpy(out->str, w.str, w.count * sizeof(*out->str));
+	memcpy(out->len, w.len, w.count * sizeof(*out->len));
 	out->count = w.count;
 out:
 	if (st != PS_OK)
 		memset(out, 0, sizeof(*out));
-	for (size_t k = 0; k < w.count; k++)
-		free(w.str[k]);
 	free(w.str);
 	free(w.len);
 	return st;

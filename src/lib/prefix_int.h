@@ -27,7 +27,8 @@ typedef struct prefix_set {
  * (caseless, UTF): every match starts, at its first byte, with one of them,
  * ASCII letters compared without regard to case. Sound by construction:
  * syntax this does not model gives an empty set, never a wrong one. The
- * strings live in arena a. Returns PS_ERR_NOMEM only. */
+ * strings live in arena a, which may keep a few bytes even when there are
+ * no words. Returns PS_ERR_NOMEM only. */
 ps_status prefix_words(prefix_set *out, arena *a, const char *pattern, size_t len);
 
 #endif

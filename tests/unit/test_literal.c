@@ -10,6 +10,8 @@
 #include "prefilter_int.h"
 #include "ruleset_int.h"
 
+static void write_sets(char *out, const litreq *req);
+
 /* The required sets of a pattern, written "{a,b} {c}" with members sorted
  * as extracted. */
 static const char *sets_of(const char *pattern)
@@ -19,6 +21,35 @@ static const char *sets_of(const char *pattern)
 	litreq r;
 	arena_init(&a, 4096);
 	ck_assert_int_eq(literal_require(&r, &a, pattern, strlen(pattern)), PS_OK);
+	write_sets(out, &r);
+	arena_release(&a);
+	return out;
+}
+
+/* The same, with group analysed once (literal_piece) wherever its text
+ * occurs in pattern. */
+static const char *sets_with_piece(const char *pattern, const char *group)
+{
+	static char out[2048];
+	arena a;
+	litreq r;
+	litembed embeds[8];
+	size_t n = 0;
+	const litpiece *piece = NULL;
+	arena_init(&a, 4096);
+	ck_assert_int_eq(literal_piece(&piece, &a, group, strlen(group)), PS_OK);
+	for (const char *at = strstr(pattern, group); at && n < 8; at = strstr(at + 1, group))
+		embeds[n++] = (litembed){ .off = (size_t)(at - pattern), .piece = piece };
+	ck_assert_uint_gt(n, 0);
+	ck_assert_int_eq(literal_require_with(&r, &a, pattern, strlen(pattern), embeds, n), PS_OK);
+	write_sets(out, &r);
+	arena_release(&a);
+	return out;
+}
+
+static void write_sets(char *out, const litreq *req)
+{
+	const litreq r = *req;
 	out[0] = '\0';
 	for (size_t i = 0; i < r.count; i++) {
 		strcat(out, i ? " {" : "{");
@@ -29,8 +60,6 @@ static const char *sets_of(const char *pattern)
 		}
 		strcat(out, "}");
 	}
-	arena_release(&a);
-	return out;
 }
 
 #define assert_sets(pattern, expected) ck_assert_str_eq(sets_of(pattern), (expected))
@@ -63,6 +92,36 @@ START_TEST(nothing_required_where_nothing_is_sure)
 	assert_sets("(?:caf\xC3\xA9s)", "{caf}");     /* non-ASCII folds beyond bytes */
 	assert_sets("(?:\\x{e9}t\xC3\xA9)", "");
 	assert_sets("(?:a(?(1)b|c)d)", "");
+}
+END_TEST
+
+#define assert_piece_changes_nothing(pattern, group) \
+	ck_assert_str_eq(sets_with_piece(pattern, group), sets_of(pattern))
+
+START_TEST(a_group_analysed_once_is_the_same_anywhere)
+{
+	const char *idf = "(?:(?:\\bIDF\\b)|(?:\\bIsrael(?:i|\xE2\x80\x99s) (?:troops|forces)\\b))";
+	char pattern[1024];
+	snprintf(pattern, sizeof pattern, "(?:%s (?:fired|shot)\\b)", idf);
+	assert_piece_changes_nothing(pattern, idf);
+	snprintf(pattern, sizeof pattern, "(?:%s?%s+ withdr)", idf, idf);
+	assert_piece_changes_nothing(pattern, idf);
+	ck_assert_str_eq(sets_with_piece("(?:(?:ab|cd)ef)", "(?:ab|cd)"), "{abef,cdef} {ab,cd}");
+	/* Text that is not a group where it stands: in a class, or quoted. */
+	assert_piece_changes_nothing("(?:[(?:ab)]xyz)", "(?:ab)");
+	assert_piece_changes_nothing("(?:\\Q(?:ab)\\E cd)", "(?:ab)");
+	/* What this does not model is analysed where it stands. */
+	assert_piece_changes_nothing("(?:(?x: a b ) cd)", "(?x: a b )");
+	/* Nested just under the depth limit, and just over. */
+	for (int depth = 297; depth <= 299; depth++) {
+		size_t n = 0;
+		for (int i = 0; i < depth; i++)
+			n += (size_t)snprintf(pattern + n, sizeof pattern - n, "(");
+		n += (size_t)snprintf(pattern + n, sizeof pattern - n, "(?:(?:abc))");
+		for (int i = 0; i < depth; i++)
+			n += (size_t)snprintf(pattern + n, sizeof pattern - n, ")");
+		assert_piece_changes_nothing(pattern, "(?:(?:abc))");
+	}
 }
 END_TEST
 
@@ -121,6 +180,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, literals_from_plain_patterns);
 	tcase_add_test(tc, nothing_required_where_nothing_is_sure);
+	tcase_add_test(tc, a_group_analysed_once_is_the_same_anywhere);
 	tcase_add_test(tc, the_shipped_pack_is_sound_on_the_corpus);
 	suite_add_tcase(s, tc);
 	return run_suite(s);

@@ -211,6 +211,78 @@ START_TEST(each_of_identical_bad_patterns_is_reported)
 }
 END_TEST
 
+/* As pattern.c compiles. */
+static bool pcre2_compiles(const char *text, size_t len)
+{
+	static const uint32_t options = PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_NEVER_BACKSLASH_C |
+	                                PCRE2_DUPNAMES | PCRE2_USE_OFFSET_LIMIT;
+	int err;
+	PCRE2_SIZE off;
+	pcre2_compile_context *cctx = pcre2_compile_context_create(NULL);
+	ck_assert_ptr_nonnull(cctx);
+	pcre2_set_max_pattern_length(cctx, PS_MAX_PATTERN_LEN);
+	pcre2_code *code = pcre2_compile((PCRE2_SPTR)text, len, options, &err, &off, cctx);
+	pcre2_code_free(code);
+	pcre2_compile_context_free(cctx);
+	return code != NULL;
+}
+
+#define assert_sure(text) ck_assert_msg(pattern_surely_compiles(text, strlen(text)), "not sure of %s", text)
+#define assert_unsure(text) ck_assert_msg(!pattern_surely_compiles(text, strlen(text)), "sure of %s", text)
+
+/* Lexicon terms in the subset skip their own compile (pattern.c): none of
+ * them may be one that PCRE2 refuses. */
+START_TEST(terms_sure_to_compile_do)
+{
+	assert_sure("(?:\\bIsrael(?:i|\xE2\x80\x99s) (?:troops|forces)\\b)");
+	assert_sure("(?:\\bthe occupation\\b(?!\\s+of\\b))");
+	assert_sure("(?:\\bDefen[cs]e [a-z0-9-]+ Forces?\\b)");
+	assert_sure("(?:\\bBen[- ]Gvir\\b)");
+	assert_unsure("[:alpha:]");       /* a POSIX class outside a class */
+	assert_unsure("a{2}");
+	assert_unsure("(?<=a)b");
+	assert_unsure("(a)\\1");
+	assert_unsure("[z-a]");
+	assert_unsure("(?i)x");
+	assert_unsure("(*FAIL)");
+	assert_unsure("a**");
+	assert_unsure("\\b+");
+	assert_unsure("\\Qa");
+	assert_unsure("(?#c)");
+	assert_unsure("\xC3(");
+
+	/* Random text from pieces of syntax, in and out of the subset. */
+	static const char *const pieces[] = {
+		"a", "b", "Z", "0", " ", "-", ",", "#", ":", "=", ".", "^", "$", "|", "(", "(?:", "(?=", "(?!", "(?>",
+		"(?<=", "(?<n>", "(?i)", "(?#", "(*", ")", "?", "*", "+", "{", "{2}", "}", "[", "[^", "]", "a-z", "z-a",
+		"0-9", "a-9", "[:", ":]", "[.", ".]", "[=", "=]", "\\b", "\\B", "\\w", "\\d", "\\s", "\\.", "\\(", "\\-", "\\1", "\\Q", "\\E",
+		"\\x", "\\", "\xE2\x80\x99", "\xC3\xA9", "\xC3", "\xFF", "\xED\xA0\x80",
+	};
+	const size_t n_pieces = sizeof pieces / sizeof pieces[0];
+	uint64_t x = 0x2545F4914F6CDD1Du;
+	size_t sure = 0;
+	for (int round = 0; round < 200000; round++) {
+		char text[256];
+		size_t len = 0;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		size_t n = 1 + x % 12;
+		for (size_t k = 0; k < n; k++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			/* Letters half the time, so that some text is in the subset. */
+			const char *piece = x % 2 ? "ab" : pieces[(x >> 8) % n_pieces];
+			size_t l = strlen(piece);
+			memcpy(text + len, piece, l);
+			len += l;
+		}
+		if (pattern_surely_compiles(text, len)) {
+			sure++;
+			ck_assert_msg(pcre2_compiles(text, len), "sure of \"%.*s\", which PCRE2 refuses", (int)len, text);
+		}
+	}
+	ck_assert_uint_gt(sure, 10000);
+}
+END_TEST
+
 static const char *const sentences[] = {
 	"Israeli forces withdrew from parts of Gaza City on Friday, the army said.",
 	"Hamas released the remaining 20 living hostages to the Red Cross.",
@@ -323,6 +395,7 @@ int main(void)
 	tcase_add_test(tc, threads_sharing_first_use_agree_with_the_interpreter);
 	tcase_add_test(tc, identical_expansions_share_one_program);
 	tcase_add_test(tc, each_of_identical_bad_patterns_is_reported);
+	tcase_add_test(tc, terms_sure_to_compile_do);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -1,0 +1,182 @@
+/* Aho-Corasick: a walk of the table finds every occurrence of every
+ * literal, ASCII letters without regard to case, as a plain search does. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "acmatch_int.h"
+#include "helpers.h"
+
+/* An occurrence: the literal's id and the offset of its last byte. */
+typedef struct hit {
+	uint32_t id;
+	uint32_t end;
+} hit;
+
+static int cmp_hit(const void *a, const void *b)
+{
+	const hit *x = a, *y = b;
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static unsigned char fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+/* Walk the 32-bit table, and the 16-bit one when there is one, which must
+ * agree; returns the number of hits, sorted. */
+static size_t walk(hit *out, size_t max, const acm *m, const char *text, size_t len)
+{
+	size_t n = 0;
+	uint32_t s = 0, s16 = 0;
+	for (size_t i = 0; i < len; i++) {
+		uint32_t e = m->delta[s + m->cls[(unsigned char)text[i]]];
+		s = e & ~ACM_HAS_OUTPUT;
+		if (m->delta16) {
+			uint16_t e16 = m->delta16[s16 + m->cls[(unsigned char)text[i]]];
+			s16 = e16 & ~ACM16_HAS_OUTPUT;
+			ck_assert_uint_eq(s16, s);
+			ck_assert_int_eq(!!(e16 & ACM16_HAS_OUTPUT), !!(e & ACM_HAS_OUTPUT));
+		}
+		uint32_t state = s / m->nclass;
+		/* The flag says whether the state has output, and nothing else. */
+		ck_assert_int_eq(!!(e & ACM_HAS_OUTPUT), m->out_start[state + 1] > m->out_start[state]);
+		for (uint32_t k = m->out_start[state]; k < m->out_start[state + 1]; k++) {
+			ck_assert_uint_lt(n, max);
+			out[n++] = (hit){ m->out_ids[k], (uint32_t)i };
+		}
+	}
+	qsort(out, n, sizeof(*out), cmp_hit);
+	return n;
+}
+
+static size_t search(hit *out, size_t max, const char *const *lits, const size_t *lens, size_t nlits,
+                     const char *text, size_t len)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++)
+		for (size_t j = 0; j < nlits; j++) {
+			if (lens[j] > i + 1)
+				continue;
+			size_t at = i + 1 - lens[j], k = 0;
+			while (k < lens[j] && fold((unsigned char)text[at + k]) == (unsigned char)lits[j][k])
+				k++;
+			if (k == lens[j]) {
+				ck_assert_uint_lt(n, max);
+				out[n++] = (hit){ (uint32_t)j, (uint32_t)i };
+			}
+		}
+	qsort(out, n, sizeof(*out), cmp_hit);
+	return n;
+}
+
+static void assert_same_hits(const acm *m, const char *const *lits, const size_t *lens, size_t nlits,
+                             const char *text, size_t len)
+{
+	static hit a[8192], b[8192];
+	size_t na = walk(a, 8192, m, text, len);
+	size_t nb = search(b, 8192, lits, lens, nlits, text, len);
+	ck_assert_uint_eq(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		ck_assert_uint_eq(a[i].id, b[i].id);
+		ck_assert_uint_eq(a[i].end, b[i].end);
+	}
+}
+
+START_TEST(the_textbook_example)
+{
+	const char *lits[] = { "he", "she", "his", "hers" };
+	const size_t lens[] = { 2, 3, 3, 4 };
+	acm m;
+	ck_assert_int_eq(acm_build(&m, lits, lens, 4), PS_OK);
+	ck_assert_uint_eq(m.nstates, 10);
+	assert_same_hits(&m, lits, lens, 4, "USHERS and his shed", 19);
+	/* At "ushe", the state of "she" holds its own literal, then that of
+	 * its fail state "he". */
+	hit h[8];
+	size_t n = walk(h, 8, &m, "ushe", 4);
+	ck_assert_uint_eq(n, 2);
+	uint32_t state = 0;
+	for (size_t i = 0; i < 4; i++)
+		state = m.delta[state + m.cls[(unsigned char)"ushe"[i]]] & ~ACM_HAS_OUTPUT;
+	state /= m.nclass;
+	ck_assert_uint_eq(m.out_start[state + 1] - m.out_start[state], 2);
+	ck_assert_uint_eq(m.out_ids[m.out_start[state]], 1);
+	ck_assert_uint_eq(m.out_ids[m.out_start[state] + 1], 0);
+	acm_free(&m);
+}
+END_TEST
+
+/* Small alphabets make many shared prefixes, suffixes and fail chains. */
+START_TEST(random_sets_match_a_plain_search)
+{
+	static const char alphabet[] = "abcAB \xE2\x80";
+	uint64_t x = 0x9E3779B97F4A7C15u;
+	for (int round = 0; round < 400; round++) {
+		char store[40][8], text[200];
+		const char *lits[40];
+		size_t lens[40];
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		size_t nlits = 1 + x % 40;
+		for (size_t j = 0; j < nlits; j++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			lens[j] = x % 8 ? x % 8 : x % 3; /* now and then empty */
+			for (size_t k = 0; k < lens[j]; k++) {
+				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				store[j][k] = (char)fold((unsigned char)alphabet[x % (sizeof alphabet - 1)]);
+			}
+			lits[j] = store[j];
+		}
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		size_t len = x % sizeof text;
+		for (size_t i = 0; i < len; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			/* Now and then a byte no literal holds. */
+			text[i] = x % 16 == 0 ? 'z' : alphabet[(x >> 8) % (sizeof alphabet - 1)];
+		}
+		acm m;
+		ck_assert_int_eq(acm_build(&m, lits, lens, nlits), PS_OK);
+		assert_same_hits(&m, lits, lens, nlits, text, len);
+		acm_free(&m);
+	}
+}
+END_TEST
+
+START_TEST(no_literals_make_one_state)
+{
+	acm m;
+	ck_assert_int_eq(acm_build(&m, NULL, NULL, 0), PS_OK);
+	ck_assert_ptr_nonnull(m.delta);
+	ck_assert_uint_eq(m.nstates, 1);
+	assert_same_hits(&m, NULL, NULL, 0, "anything", 8);
+	acm_free(&m);
+}
+END_TEST
+
+START_TEST(too_many_distinct_bytes_is_a_limit)
+{
+	char all[256];
+	const char *lits[1] = { all };
+	size_t lens[1] = { sizeof all };
+	for (int i = 0; i < 256; i++)
+		all[i] = (char)i;
+	acm m;
+	ck_assert_int_eq(acm_build(&m, lits, lens, 1), PS_ERR_LIMIT);
+	ck_assert_ptr_null(m.delta);
+	acm_free(&m);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("acmatch");
+	TCase *tc = tcase_create("acmatch");
+	tcase_add_test(tc, the_textbook_example);
+	tcase_add_test(tc, random_sets_match_a_plain_search);
+	tcase_add_test(tc, no_literals_make_one_state);
+	tcase_add_test(tc, too_many_distinct_bytes_is_a_limit);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}
