@@ -131,8 +131,31 @@ void jbuf_uint(jbuf *b, uint64_t v)
 	jbuf_int(b, (int64_t)v);
 }
 
+/* Weights are mostly whole numbers or halves. A multiple of 1/16 in
+ * (0, 2^32) has at most 14 significant digits, all exact, which "%.17g"
+ * writes in full without an exponent: written here, it skips snprintf's
+ * general path, a quarter of a finding's cost. Returns false for any other v. */
+static bool put_sixteenths(jbuf *b, double v)
+{
+	double sixteenths = v * 16;
+	if (!(v > 0 && v < 4294967296.0) || sixteenths != (double)(uint64_t)sixteenths)
+		return false;
+	uint64_t k = (uint64_t)sixteenths;
+	unsigned frac = (unsigned)(k & 15) * 625; /* ten-thousandths */
+	char digits[5] = { '.', (char)('0' + frac / 1000), (char)('0' + frac / 100 % 10),
+	                   (char)('0' + frac / 10 % 10), (char)('0' + frac % 10) };
+	size_t n = sizeof digits;
+	while (n > 2 && digits[n - 1] == '0')
+		n--;
+	jbuf_int(b, (int64_t)(k >> 4));
+	jbuf_put(b, digits, n);
+	return true;
+}
+
 void jbuf_real(jbuf *b, double v)
 {
+	if (put_sixteenths(b, v))
+		return;
 	char text[40];
 	/* The CLI never calls setlocale(), so the decimal point is '.'; jansson
 	 * would turn a locale's other one back into '.'. */

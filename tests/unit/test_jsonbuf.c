@@ -234,6 +234,15 @@ START_TEST(reals_as_jansson)
 		assert_real_as_jansson(n / 100.0);
 	for (int n = 1; n <= 16000; n++)
 		assert_real_as_jansson(n / 16.0);
+	/* Multiples of 1/16, which take a shorter path, up to and past where
+	 * it ends. */
+	static const double sixteenths[] = { 0.0625, 0.03125, 0.0625 + 1e-17, 4294967295.9375, 4294967296.0,
+	                                     4294967296.0625, 4294967295.0, 2147483648.5, 1e-300 };
+	for (size_t i = 0; i < sizeof sixteenths / sizeof sixteenths[0]; i++)
+		assert_real_as_jansson(sixteenths[i]);
+	uint64_t state16 = 0x853C49E6748FEA9Bu;
+	for (int round = 0; round < 50000; round++)
+		assert_real_as_jansson((double)(next_random(&state16) >> 27) / 16);
 	/* Any finite double. */
 	uint64_t state = 0x2545F4914F6CDD1Du;
 	for (int round = 0; round < 50000; round++) {
