@@ -1,5 +1,6 @@
 #include "jsonfmt.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,47 +44,94 @@ json_t *cues_json(const cli_finding *f)
 	return cues;
 }
 
-json_t *finding_json(const doc_result *doc, const cli_finding *f, bool record, bool baseline)
+void finding_json_append(jbuf *b, const doc_result *doc, const cli_finding *f, bool record, bool baseline)
 {
-	json_t *o = json_object();
-	json_t *ev = json_array();
-	if (!o || !ev) {
-		json_decref(o);
-		json_decref(ev);
-		return NULL;
-	}
+	/* The keys, order and values of the jansson object this replaced;
+	 * tests/unit/test_jsonbuf.c keeps that object and compares. */
 	if (record) {
-		json_object_set_new(o, "type", json_string("finding"));
-		json_object_set_new(o, "doc", jcstr(doc->name));
+		JBUF_LIT(b, "{\"type\":\"finding\",\"doc\":");
+		jbuf_cstr(b, doc->name);
+		JBUF_LIT(b, ",\"point\":");
+	} else {
+		JBUF_LIT(b, "{\"point\":");
 	}
-	json_object_set_new(o, "point", point_json(f->clause));
-	json_object_set_new(o, "clause", jcstr(ps_clause_id(f->clause)));
-	json_object_set_new(o, "title", jcstr(ps_clause_title(f->clause)));
-	json_object_set_new(o, "stance", json_string(ps_stance_name(f->stance)));
-	json_object_set_new(o, "certainty", json_string(ps_certainty_name(f->certainty)));
-	json_object_set_new(o, "signal", jcstr(f->signal));
-	json_object_set_new(o, "sentence", jstr(f->sentence, f->sentence_len));
-	json_object_set_new(o, "start", juint(f->start));
-	json_object_set_new(o, "end", juint(f->end));
-	json_object_set_new(o, "line", juint(f->line));
-	json_object_set_new(o, "column", juint(f->column));
-	json_object_set_new(o, "char_column", juint(f->char_column));
+	if (ps_clause_point(f->clause))
+		jbuf_int(b, ps_clause_point(f->clause));
+	else
+		JBUF_LIT(b, "null");
+	JBUF_LIT(b, ",\"clause\":");
+	jbuf_cstr(b, ps_clause_id(f->clause));
+	JBUF_LIT(b, ",\"title\":");
+	jbuf_cstr(b, ps_clause_title(f->clause));
+	JBUF_LIT(b, ",\"stance\":");
+	jbuf_cstr(b, ps_stance_name(f->stance));
+	JBUF_LIT(b, ",\"certainty\":");
+	jbuf_cstr(b, ps_certainty_name(f->certainty));
+	JBUF_LIT(b, ",\"signal\":");
+	jbuf_cstr(b, f->signal);
+	JBUF_LIT(b, ",\"sentence\":");
+	jbuf_str(b, f->sentence, f->sentence_len);
+	JBUF_LIT(b, ",\"start\":");
+	jbuf_uint(b, f->start);
+	JBUF_LIT(b, ",\"end\":");
+	jbuf_uint(b, f->end);
+	JBUF_LIT(b, ",\"line\":");
+	jbuf_uint(b, f->line);
+	JBUF_LIT(b, ",\"column\":");
+	jbuf_uint(b, f->column);
+	JBUF_LIT(b, ",\"char_column\":");
+	jbuf_uint(b, f->char_column);
+	JBUF_LIT(b, ",\"evidence\":[");
 	for (size_t i = 0; i < f->n_evidence; i++) {
 		const ps_span *e = &f->evidence[i];
-		json_t *x = json_object();
-		json_object_set_new(x, "start", juint(e->start));
-		json_object_set_new(x, "end", juint(e->end));
-		if (e->start >= f->start && e->end <= f->end)
-			json_object_set_new(x, "text", jstr(f->sentence + (e->start - f->start), (size_t)(e->end - e->start)));
-		json_array_append_new(ev, x);
+		if (i)
+			JBUF_LIT(b, ",");
+		JBUF_LIT(b, "{\"start\":");
+		jbuf_uint(b, e->start);
+		JBUF_LIT(b, ",\"end\":");
+		jbuf_uint(b, e->end);
+		/* Backwards evidence (only a merged report could say so) had no
+		 * text: jstr() of its wrapped-around length failed. */
+		if (e->start >= f->start && e->end <= f->end && e->start <= e->end) {
+			JBUF_LIT(b, ",\"text\":");
+			jbuf_str(b, f->sentence + (e->start - f->start), (size_t)(e->end - e->start));
+		}
+		JBUF_LIT(b, "}");
 	}
-	json_object_set_new(o, "evidence", ev);
-	json_object_set_new(o, "cues", cues_json(f));
-	json_object_set_new(o, "source", f->source ? jstr(f->source, f->source_len) : json_null());
-	json_object_set_new(o, "weight", json_real(f->weight));
-	if (baseline)
-		json_object_set_new(o, "new", json_boolean(f->is_new));
-	return o;
+	JBUF_LIT(b, "],\"cues\":[");
+	for (size_t i = 0; i < f->n_cues; i++) {
+		if (i)
+			JBUF_LIT(b, ",");
+		JBUF_LIT(b, "{\"kind\":");
+		jbuf_cstr(b, cue_kind_name(f->cues[i].kind));
+		JBUF_LIT(b, ",\"text\":");
+		jbuf_str(b, f->cues[i].text, f->cues[i].len);
+		JBUF_LIT(b, ",\"start\":");
+		jbuf_uint(b, f->cues[i].start);
+		JBUF_LIT(b, ",\"end\":");
+		jbuf_uint(b, f->cues[i].end);
+		JBUF_LIT(b, "}");
+	}
+	JBUF_LIT(b, "],\"source\":");
+	if (f->source)
+		jbuf_str(b, f->source, f->source_len);
+	else
+		JBUF_LIT(b, "null");
+	/* json_real() refuses NaN and infinities, and the key went missing. A
+	 * weight is above 0 and at most 1000 (ruleset.c), or a number merge
+	 * read from JSON, so this is only for the same bytes. */
+	if (isfinite(f->weight)) {
+		JBUF_LIT(b, ",\"weight\":");
+		jbuf_real(b, f->weight);
+	}
+	if (baseline) {
+		if (f->is_new)
+			JBUF_LIT(b, ",\"new\":true}");
+		else
+			JBUF_LIT(b, ",\"new\":false}");
+	} else {
+		JBUF_LIT(b, "}");
+	}
 }
 
 static void set_meta(json_t *o, const doc_meta *m)

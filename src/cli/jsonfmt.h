@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "jsonbuf.h"
 #include "spool.h"
 #include "summary.h"
 
@@ -16,10 +17,13 @@ json_t *juint(uint64_t v);
 /* The clause's point, or null for a clause the pack adds. */
 json_t *point_json(const ps_clause *c);
 
-/* A finding. As a JSON Lines record (record) it opens with "type" and
- * "doc"; with a baseline it says whether it is "new". */
-json_t *finding_json(const doc_result *doc, const cli_finding *f, bool record, bool baseline);
-/* The cues of a finding, as an array. */
+/* Append a finding's JSON object to b. As a JSON Lines record (record) it
+ * opens with "type" and "doc"; with a baseline it says whether it is "new".
+ * Written directly, not as a jansson tree: this is the hot path of json and
+ * jsonl. */
+void finding_json_append(jbuf *b, const doc_result *doc, const cli_finding *f, bool record, bool baseline);
+/* The cues of a finding, as an array (SARIF's; finding_json_append writes
+ * the same text itself). */
 json_t *cues_json(const cli_finding *f);
 /* A document's status, metadata, counts and verdicts; "findings" is the
  * number of findings. */

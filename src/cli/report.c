@@ -384,8 +384,7 @@ const char *cue_kind_name(ps_cue_kind k)
 	return "cue";
 }
 
-/* Length of the valid UTF-8 sequence at s[i], or 0. */
-static size_t utf8_seq(const unsigned char *s, size_t i, size_t len)
+size_t utf8_seq(const unsigned char *s, size_t i, size_t len)
 {
 	unsigned char c = s[i];
 	size_t n;

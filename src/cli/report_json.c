@@ -39,10 +39,10 @@ static int json_begin(reporter *r)
 
 static int json_format(const reporter *r, FILE *out, const doc_result *doc, const cli_finding *f, size_t *hole)
 {
-	json_t *o = finding_json(doc, f, false, r->baseline);
-	int rc = json_put(out, o);
-	json_decref(o);
-	return rc;
+	jbuf b;
+	jbuf_init(&b);
+	finding_json_append(&b, doc, f, false, r->baseline);
+	return jbuf_emit(&b, out);
 }
 
 static int json_place(reporter *r, const doc_result *doc, const formatted_finding *ff, const char *bytes)

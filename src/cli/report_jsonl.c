@@ -8,7 +8,11 @@
 
 static int jsonl_format(const reporter *r, FILE *out, const doc_result *doc, const cli_finding *f, size_t *hole)
 {
-	return json_emit_line(out, finding_json(doc, f, true, r->baseline));
+	jbuf b;
+	jbuf_init(&b);
+	finding_json_append(&b, doc, f, true, r->baseline);
+	JBUF_LIT(&b, "\n");
+	return jbuf_emit(&b, out);
 }
 
 static int jsonl_place(reporter *r, const doc_result *doc, const formatted_finding *ff, const char *bytes)
