@@ -477,6 +477,8 @@ static ps_status build_gate(prefilter *pf, const builder *b, const lead_table *l
 		if (take[id]) {
 			lits[n] = b->lit[id];
 			lens[n++] = b->lit_len[id];
+			if (b->lit_len[id] > pf->gate_any_longest)
+				pf->gate_any_longest = b->lit_len[id];
 		}
 	st = acm_build(&pf->gate_any, lits, lens, n);
 	if (st == PS_OK)
@@ -920,16 +922,12 @@ static bool gate_walk(const acm *m, const unsigned char *t, size_t len)
 	return false;
 }
 
-bool prefilter_gate_possible(const prefilter *pf, const char *text, size_t len)
+/* The sink walk over t[0..len): does it reach the sink? */
+static bool sink_walk(const prefilter *pf, const unsigned char *t, size_t len)
 {
 	const uint16_t *delta = pf->gate_sink_delta;
 	const uint8_t *cls = pf->gate_any.cls;
-	const unsigned char *t = (const unsigned char *)text;
 	uint32_t s = 0;
-	if (!pf->gate_any.delta)
-		return true;
-	if (!delta)
-		return gate_walk(&pf->gate_any, t, len);
 	/* Once in the sink the walk stays there: look every 32 bytes. */
 	size_t i = 0;
 	for (; i + 32 <= len; i += 32) {
@@ -945,4 +943,46 @@ bool prefilter_gate_possible(const prefilter *pf, const char *text, size_t len)
 	for (; i < len; i++)
 		s = delta[s + cls[t[i]]];
 	return s == pf->gate_sink;
+}
+
+bool prefilter_gate_possible(const prefilter *pf, const char *text, size_t len)
+{
+	const uint16_t *delta = pf->gate_sink_delta;
+	const uint8_t *cls = pf->gate_any.cls;
+	const unsigned char *t = (const unsigned char *)text;
+	if (!pf->gate_any.delta)
+		return true;
+	if (!delta)
+		return gate_walk(&pf->gate_any, t, len);
+	/* Each step waits for the one before, so one walk leaves the core
+	 * idle: two walks, over the first half (and as far past it as a word
+	 * can reach) and over the second, run side by side. A word starting in
+	 * the first half ends in the first walk's span; one starting in the
+	 * second is all in the second's. */
+	size_t half = len / 2, reach = pf->gate_any_longest ? pf->gate_any_longest - 1 : 0;
+	if (half < 24 || half + reach >= len)
+		return sink_walk(pf, t, len);
+	const unsigned char *u = t + half;
+	size_t la = half + reach, lb = len - half, common = la < lb ? la : lb;
+	uint32_t a = 0, b = 0;
+	size_t i = 0;
+	for (; i + 16 <= common; i += 16) {
+		for (size_t k = i; k < i + 16; k += 2) {
+			a = delta[a + cls[t[k]]];
+			b = delta[b + cls[u[k]]];
+			a = delta[a + cls[t[k + 1]]];
+			b = delta[b + cls[u[k + 1]]];
+		}
+		if (a == pf->gate_sink || b == pf->gate_sink)
+			return true;
+	}
+	for (; i < common; i++) {
+		a = delta[a + cls[t[i]]];
+		b = delta[b + cls[u[i]]];
+	}
+	for (size_t k = i; k < la; k++)
+		a = delta[a + cls[t[k]]];
+	for (size_t k = i; k < lb; k++)
+		b = delta[b + cls[u[k]]];
+	return a == pf->gate_sink || b == pf->gate_sink;
 }

@@ -47,6 +47,7 @@ typedef struct prefilter {
 	 * per byte. */
 	uint16_t *gate_sink_delta; /* 16 bits, so the table stays in the L1 cache; NULL if too big */
 	uint32_t gate_sink;        /* that state, times the class count */
+	uint32_t gate_any_longest; /* bytes of gate_any's longest word */
 	/* Per pattern (by its index): the number of its text among the distinct
 	 * expanded texts, so that patterns written alike are matched once per
 	 * sentence. */

@@ -173,6 +173,69 @@ START_TEST(the_shipped_pack_is_sound_on_the_corpus)
 }
 END_TEST
 
+/* A plain walk of the `any` gate's automaton: does one of its words end
+ * somewhere in text? */
+static bool gate_word_in(const acm *m, const char *text, size_t len)
+{
+	uint32_t st = 0;
+	for (size_t i = 0; i < len; i++) {
+		uint32_t e = m->delta[st + m->cls[(unsigned char)text[i]]];
+		if (e & ACM_HAS_OUTPUT)
+			return true;
+		st = e;
+	}
+	return false;
+}
+
+typedef struct gate_check {
+	const prefilter *pf;
+	size_t sentences, long_ones;
+} gate_check;
+
+static void check_gate(const char *s, size_t n, void *userdata)
+{
+	gate_check *g = userdata;
+	g->sentences++;
+	g->long_ones += n >= 128;
+	ck_assert_msg(prefilter_gate_possible(g->pf, s, n) == gate_word_in(&g->pf->gate_any, s, n),
+	              "the gate's quick walk and a plain walk disagree on \"%.*s\"", (int)n, s);
+}
+
+/* The `any` gate's quick walk (two halves side by side, overlapping by a
+ * word's length) finds a word wherever a plain walk does: on every corpus
+ * sentence, and with a word placed at every offset across the middle of
+ * long filler. */
+START_TEST(the_gate_walk_finds_words_across_the_middle)
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = NULL;
+	ck_assert_int_eq(ps_diags_new(&diags), PS_OK);
+	ck_assert_int_eq(ps_ruleset_load(&rules, PS_SOURCE_ROOT "/rules", diags), PS_OK);
+	gate_check g = { .pf = &rules->pf };
+	ck_assert_ptr_nonnull(g.pf->gate_sink_delta);
+	ck_assert_uint_gt(each_sentence_in(PS_SOURCE_ROOT "/corpus", check_gate, &g), 400);
+	ck_assert_uint_gt(g.long_ones, 100);
+	static const char *const words[] = { "Gaza", "Hamas", "hostages", "West Bank" };
+	char text[600];
+	for (size_t len = 130; len < sizeof text; len += 37) {
+		for (size_t w = 0; w < 4; w++) {
+			size_t wl = strlen(words[w]);
+			for (size_t at = 0; at + wl <= len; at++) {
+				memset(text, 'x', len);
+				for (size_t k = 7; k < len; k += 8)
+					text[k] = ' ';
+				memcpy(text + at, words[w], wl);
+				check_gate(text, len, &g);
+				/* And cut short by one byte: no word at all. */
+				check_gate(text, at + wl - 1, &g);
+			}
+		}
+	}
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("literal");
@@ -182,6 +245,7 @@ int main(void)
 	tcase_add_test(tc, nothing_required_where_nothing_is_sure);
 	tcase_add_test(tc, a_group_analysed_once_is_the_same_anywhere);
 	tcase_add_test(tc, the_shipped_pack_is_sound_on_the_corpus);
+	tcase_add_test(tc, the_gate_walk_finds_words_across_the_middle);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
