@@ -272,9 +272,17 @@ static bool member(cursor *c, jsonrec *rec, const unsigned char **keys, size_t *
 		c->p++;
 		if (!field)
 			return string(c, NULL, NULL);
-		/* Decoded text is never longer than the rest of the line: one pass
-		 * decodes into that much room, and a short field gives it back. */
+		/* Decoded text is never longer than its JSON form. The text, most
+		 * of the line, is decoded in one pass into room for the rest of
+		 * the line; a short field is measured first and gets its size, so
+		 * that a long run of records does not leave the heap in holes. */
 		size_t room = (size_t)(c->end - c->p), len = 0;
+		if (!is_text) {
+			cursor measure = *c;
+			if (!string(&measure, NULL, NULL))
+				return false;
+			room = (size_t)(measure.p - c->p);
+		}
 		char *s = malloc(room + 1);
 		if (!s) {
 			*nomem = true;
@@ -285,11 +293,6 @@ static bool member(cursor *c, jsonrec *rec, const unsigned char **keys, size_t *
 			return false;
 		}
 		s[len] = '\0';
-		if (len + 64 < room) {
-			char *fit = realloc(s, len + 1);
-			if (fit)
-				s = fit;
-		}
 		*field = s;
 		if (is_text)
 			rec->text_len = len;
