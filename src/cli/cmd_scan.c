@@ -367,6 +367,12 @@ int cmd_scan(const cli_options *o)
 	 * gives it back when freed. */
 	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 #endif
+#ifdef M_TRIM_THRESHOLD
+	/* Fixing the mmap threshold also fixes the trim threshold at 128 KiB:
+	 * the heap's top was given back and faulted in again with every batch
+	 * of small documents (3% of the reading thread's time). */
+	mallopt(M_TRIM_THRESHOLD, 8 * 1024 * 1024);
+#endif
 	rules = load_rules(o->rules);
 	if (!rules)
 		return EXIT_USAGE;

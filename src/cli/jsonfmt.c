@@ -195,6 +195,55 @@ json_t *document_json(const doc_result *doc, const doc_tally *t, const run_summa
 	return o;
 }
 
+void document_record_append(jbuf *b, const doc_result *doc, const doc_tally *t, const run_summary *sum)
+{
+	const doc_meta *m = &doc->meta;
+	JBUF_LIT(b, "{\"type\":\"document\",\"doc\":");
+	jbuf_cstr(b, doc->name);
+	JBUF_LIT(b, ",\"status\":");
+	jbuf_cstr(b, doc->skipped ? "skipped" : doc->incomplete ? "incomplete" : "ok");
+	JBUF_LIT(b, ",\"reason\":");
+	jbuf_cstr(b, doc->skipped);
+	JBUF_LIT(b, ",\"skip\":");
+	jbuf_cstr(b, doc->skipped ? skip_kind_name(doc->skip) : NULL);
+	JBUF_LIT(b, ",\"title\":");
+	jbuf_cstr(b, m->title);
+	JBUF_LIT(b, ",\"date\":");
+	jbuf_cstr(b, m->date);
+	JBUF_LIT(b, ",\"source\":");
+	jbuf_cstr(b, m->source);
+	JBUF_LIT(b, ",\"url\":");
+	jbuf_cstr(b, m->url);
+	JBUF_LIT(b, ",\"bytes\":");
+	jbuf_uint(b, doc->stats.bytes);
+	JBUF_LIT(b, ",\"sentences\":");
+	jbuf_uint(b, doc->stats.sentences);
+	JBUF_LIT(b, ",\"in_setting\":");
+	jbuf_uint(b, doc->stats.in_setting);
+	JBUF_LIT(b, ",\"findings\":");
+	jbuf_uint(b, t->findings);
+	JBUF_LIT(b, ",\"supports\":");
+	jbuf_uint(b, t->support);
+	JBUF_LIT(b, ",\"conflicts\":");
+	jbuf_uint(b, t->conflict);
+	JBUF_LIT(b, ",\"verdict\":");
+	jbuf_cstr(b, doc->skipped ? NULL : verdict_name(tally_verdict(t, SIZE_MAX)));
+	JBUF_LIT(b, ",\"verdicts\":{");
+	bool first = true;
+	for (size_t ci = 0; ci < ps_ruleset_clause_count(sum->rules); ci++) {
+		verdict v = tally_verdict(t, ci);
+		if (v == VERDICT_NONE)
+			continue;
+		if (!first)
+			JBUF_LIT(b, ",");
+		first = false;
+		jbuf_cstr(b, ps_clause_id(ps_ruleset_clause(sum->rules, ci)));
+		JBUF_LIT(b, ":");
+		jbuf_cstr(b, verdict_name(v));
+	}
+	JBUF_LIT(b, "}}");
+}
+
 /* An object's members as JSON text, without its braces. */
 static int put_members(FILE *out, json_t *o)
 {

@@ -22,6 +22,10 @@ json_t *point_json(const ps_clause *c);
  * Written directly, not as a jansson tree: this is the hot path of json and
  * jsonl. */
 void finding_json_append(jbuf *b, const doc_result *doc, const cli_finding *f, bool record, bool baseline);
+/* Append the "type": "document" record of --format jsonl, as
+ * document_json(doc, t, sum, true) and json_dumps would write it: it is
+ * written once a document, on the thread that reports in order. */
+void document_record_append(jbuf *b, const doc_result *doc, const doc_tally *t, const run_summary *sum);
 /* The cues of a finding, as an array (SARIF's; finding_json_append writes
  * the same text itself). */
 json_t *cues_json(const cli_finding *f);

@@ -22,7 +22,11 @@ static int jsonl_place(reporter *r, const doc_result *doc, const formatted_findi
 
 static int jsonl_document(reporter *r, const doc_result *doc, const doc_tally *t)
 {
-	return json_emit_line(r->out, document_json(doc, t, r->sum, true));
+	jbuf b;
+	jbuf_init(&b);
+	document_record_append(&b, doc, t, r->sum);
+	JBUF_LIT(&b, "\n");
+	return jbuf_emit(&b, r->out);
 }
 
 static int jsonl_finish(reporter *r, const run_summary *sum)

@@ -425,6 +425,57 @@ START_TEST(findings_as_jansson)
 }
 END_TEST
 
+static void assert_document_as_jansson(const doc_result *doc, const doc_tally *t, const run_summary *sum)
+{
+	json_t *o = document_json(doc, t, sum, true);
+	char *want = json_dumps(o, DUMP_FLAGS);
+	json_decref(o);
+	ck_assert_ptr_nonnull(want);
+	jbuf b;
+	jbuf_init(&b);
+	document_record_append(&b, doc, t, sum);
+	ck_assert(!b.failed);
+	assert_same_text(b.text, b.len, want, "a document record");
+	jbuf_free(&b);
+	free(want);
+}
+
+/* The jsonl "type": "document" record, as jansson wrote it: names and
+ * metadata with quotes and invalid UTF-8, none, skipped and incomplete
+ * documents, and verdicts for the clauses a document mentions. */
+START_TEST(document_records_as_jansson)
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(finding_pack, &diags);
+	ck_assert_msg(rules != NULL, "the test pack does not load: %s", first_error(finding_pack));
+	run_summary sum;
+	doc_tally t;
+	ck_assert_int_eq(summary_init(&sum, rules, NULL), 0);
+	ck_assert_int_eq(tally_init(&t, rules), 0);
+	char name[] = "news/\"odd\" \xC3\xA9\xFF.txt", title[] = "A \"title\"\n", date[] = "2025-10-13";
+	doc_result doc = { .name = name, .meta = { .title = title, .date = date } };
+	doc.stats.bytes = 12345;
+	doc.stats.sentences = 12;
+	doc.stats.in_setting = 3;
+	assert_document_as_jansson(&doc, &t, &sum);
+	tally_add(&t, 0, PS_STANCE_SUPPORT, PS_CERTAINTY_ASSERTED, true, false);
+	assert_document_as_jansson(&doc, &t, &sum);
+	tally_add(&t, 1, PS_STANCE_CONFLICT, PS_CERTAINTY_HEDGED, false, false);
+	tally_add(&t, 0, PS_STANCE_CONFLICT, PS_CERTAINTY_ATTRIBUTED, false, true);
+	doc.incomplete = true;
+	assert_document_as_jansson(&doc, &t, &sum);
+	tally_reset(&t);
+	doc = (doc_result){ .name = NULL };
+	doc_skip(&doc, SKIP_MALFORMED, "not valid JSON: \"x\"");
+	assert_document_as_jansson(&doc, &t, &sum);
+	doc_free(&doc);
+	tally_free(&t);
+	summary_free(&sum);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
 START_TEST(backwards_evidence_has_no_text)
 {
 	/* A merged report can give evidence that ends before it starts;
@@ -463,6 +514,7 @@ int main(void)
 	tcase_add_test(tc, reals_as_jansson);
 	tcase_add_test(tc, findings_as_jansson);
 	tcase_add_test(tc, backwards_evidence_has_no_text);
+	tcase_add_test(tc, document_records_as_jansson);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
