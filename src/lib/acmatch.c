@@ -168,6 +168,18 @@ ps_status acm_build(acm *m, const char *const *lits, const size_t *lens, size_t 
 			memcpy(m->out_ids + m->out_start[t] + (out_n[t] - out_n[f]), m->out_ids + m->out_start[f],
 			       out_n[f] * sizeof(*m->out_ids));
 	}
+	if ((size_t)m->nstates * nc >= ACM16_HAS_OUTPUT && m->nstates < ACM16_HAS_OUTPUT) {
+		m->next16 = malloc((size_t)m->nstates * nc * sizeof(*m->next16));
+		if (!m->next16) {
+			st = PS_ERR_NOMEM;
+			goto out;
+		}
+		for (size_t i = 0; i < (size_t)m->nstates * nc; i++) {
+			uint32_t e = m->delta[i];
+			uint32_t t = (uint32_t)((e & ~ACM_HAS_OUTPUT) * recip >> 31);
+			m->next16[i] = (uint16_t)(t | (e & ACM_HAS_OUTPUT ? ACM16_HAS_OUTPUT : 0));
+		}
+	}
 	if ((size_t)m->nstates * nc < ACM16_HAS_OUTPUT) {
 		m->delta16 = malloc((size_t)m->nstates * nc * sizeof(*m->delta16));
 		if (!m->delta16) {
@@ -194,6 +206,7 @@ void acm_free(acm *m)
 {
 	free(m->delta);
 	free(m->delta16);
+	free(m->next16);
 	free(m->out_start);
 	free(m->out_ids);
 	memset(m, 0, sizeof(*m));

@@ -791,6 +791,18 @@ static void outputs(const prefilter *pf, prefilter_state *ps, const acm *m, cons
 	}
 }
 
+/* outputs() for a state given by its number. */
+static void outputs_of(const prefilter *pf, prefilter_state *ps, const acm *m, const uint32_t *ids, uint8_t skip,
+                       uint32_t state, size_t i)
+{
+	for (uint32_t k = m->out_start[state]; k < m->out_start[state + 1]; k++) {
+		uint32_t lit = ids ? ids[m->out_ids[k]] : m->out_ids[k];
+		hit(pf, ps, lit);
+		if ((pf->lit_flags[lit] & (LIT_LEADS | skip)) == LIT_LEADS)
+			record(ps, lit, (uint32_t)(i + 1 - pf->lit_len[lit]));
+	}
+}
+
 /* One pass of automaton m; ids maps its literal ids to the prefilter's
  * (NULL: the same); literals flagged skip are not recorded. */
 static void walk(const prefilter *pf, prefilter_state *ps, const acm *m, const uint32_t *ids, uint8_t skip,
@@ -806,6 +818,15 @@ static void walk(const prefilter *pf, prefilter_state *ps, const acm *m, const u
 			s = e & ~ACM16_HAS_OUTPUT;
 			if (e & ACM16_HAS_OUTPUT)
 				outputs(pf, ps, m, ids, skip, s, i);
+		}
+	} else if (m->next16) {
+		const uint16_t *next = m->next16;
+		const uint32_t nc = m->nclass;
+		for (size_t i = 0; i < len; i++) {
+			uint32_t e = next[s * nc + cls[t[i]]];
+			s = e & ~ACM16_HAS_OUTPUT;
+			if (e & ACM16_HAS_OUTPUT)
+				outputs_of(pf, ps, m, ids, skip, s, i);
 		}
 	} else if (m->delta) {
 		const uint32_t *delta = m->delta;
