@@ -23,6 +23,7 @@ typedef struct parser {
 	bool nomem;
 	words *out;
 	int depth;
+	size_t min_len;       /* shortest word kept (PREFIX_MIN_LEN; 1 inside a group that extends a word) */
 } parser;
 
 /* Nesting deeper than this is not analysed (the pattern keeps a full search). */
@@ -252,6 +253,45 @@ static void skip_group(parser *ps, size_t inner)
 		ps->i++;
 }
 
+/* The words so far (nr runs of n bytes) followed by a group at ps->i that
+ * must occur: add each run joined to each of the group's leading words and
+ * move past the alternative. False, with nothing added, when the group is
+ * optional, of another kind, or has no usable leading words. */
+static bool extend_with_group(parser *ps, char runs[][MAX_WORD], size_t nr, size_t n)
+{
+	const char *p = ps->p;
+	size_t inner = 0;
+	if (group_at(p, ps->i, ps->len, &inner) != GROUP || ps->depth + 1 > MAX_DEPTH)
+		return false;
+	size_t close = skip_alternative(p, inner, ps->len);
+	while (close < ps->len && p[close] == '|')
+		close = skip_alternative(p, close + 1, ps->len);
+	if (close >= ps->len)
+		return false;
+	size_t after = optional_quantifier(p, close + 1, ps->len);
+	if (after != close + 1)
+		return false; /* it may be absent, or the quantifier is not understood */
+	words sub = { .a = ps->out->a };
+	parser sp = { .p = p, .len = ps->len, .i = inner, .out = &sub, .depth = ps->depth + 1, .min_len = 1 };
+	parse_alternation(&sp);
+	bool ok = !sp.fail && sp.i == close && sub.count && nr * sub.count <= PREFIX_MAX_WORDS;
+	if (sp.nomem)
+		ps->nomem = ps->fail = true;
+	for (size_t r = 0; ok && r < nr; r++)
+		for (size_t k = 0; ok && k < sub.count; k++) {
+			char word[2 * MAX_WORD];
+			memcpy(word, runs[r], n);
+			memcpy(word + n, sub.str[k], sub.len[k]);
+			add_word(ps, word, n + sub.len[k] < MAX_WORD ? n + sub.len[k] : MAX_WORD);
+			ok = !ps->fail;
+		}
+	free(sub.str);
+	free(sub.len);
+	if (ok)
+		ps->i = skip_alternative(p, close + 1, ps->len);
+	return ok;
+}
+
 /* One alternative: its leading word, or the leading words of the group it
  * starts with. */
 static void parse_sequence(parser *ps)
@@ -279,8 +319,13 @@ static void parse_sequence(parser *ps)
 			adv = 2;
 		} else if (c == '(') {
 			size_t inner = 0;
-			if (n)
+			if (n) {
+				/* "re(?:turn|lease)" leads with return and release, not
+				 * re, which starts a place in nearly every sentence. */
+				if (extend_with_group(ps, runs, nr, n))
+					return;
 				goto stop;
+			}
 			group_kind kind = group_at(p, ps->i, ps->len, &inner);
 			if (kind == UNKNOWN) {
 				ps->fail = true;
@@ -360,7 +405,7 @@ static void parse_sequence(parser *ps)
 stop:
 	ps->i = skip_alternative(p, ps->i, ps->len);
 done:
-	if (n < PREFIX_MIN_LEN) {
+	if (n < ps->min_len) {
 		ps->fail = true;
 		return;
 	}
@@ -399,7 +444,7 @@ ps_status prefix_words(prefix_set *out, arena *a, const char *pattern, size_t le
 {
 	ps_status st = PS_OK;
 	words w = { .a = a };
-	parser ps = { .p = pattern, .len = len, .out = &w };
+	parser ps = { .p = pattern, .len = len, .out = &w, .min_len = PREFIX_MIN_LEN };
 
 	memset(out, 0, sizeof(*out));
 	if (unmodelled(pattern, len))

@@ -49,7 +49,14 @@ START_TEST(leading_words_of_plain_patterns)
 	assert_words("(?=Ga)Gaza", "gaza");
 	assert_words("(?<source>Hamas|Fatah) said", "hamas,fatah");
 	assert_words("(?-i:ISF)\\b", "isf");
-	assert_words("ab(?:c)+d", "ab");
+	assert_words("ab(?:c)+d", "abc");
+	/* A group that must occur extends the word before it. */
+	assert_words("\\bre(?:turn|lease)s?\\b", "return,release");
+	assert_words("[Gg]a(?:za|ve)", "gaza,gave");
+	assert_words("st(?:op(?:s|ped)|all)", "stops,stopped,stall");
+	assert_words("re(?:turn|lease)?d", "re");
+	assert_words("ab(?:c|)d", "ab");
+	assert_words("ab(?=c)d", "ab");
 	/* Plain classes multiply the words. */
 	assert_words("[Gg]aza", "gaza");
 	assert_words("f[ae]ll(?:s|en)?", "fall,fell");
