@@ -50,6 +50,10 @@ struct ps_scanner {
 	char *chunk;          /* read buffer for ps_scanner_scan_fd */
 	prefilter_state pfs;
 	bool prefilter;       /* look for required words before running patterns */
+	/* Of the recent sentences that might be in the setting, how many were:
+	 * where nearly all are, the gate's own pass is skipped (direct). */
+	uint32_t maybe_seen, maybe_in;
+	bool direct;
 	cue_matches cues;     /* of the sentence being scanned; 8 KiB, so not per sentence */
 	memo scratch;         /* matches of a pattern that shares its text with none */
 	memo *memo;    /* per distinct pattern text: its matches in the sentence */
@@ -559,7 +563,7 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 	 * of the `any` words and no setting sentence just before it is out of
 	 * the setting, and the full pass runs only on sentences in it. */
 	bool two_pass = s->prefilter && rs->has_setting && rs->pf.gate.delta;
-	bool out_of_setting = false;
+	bool out_of_setting = false, maybe = false, full_ran = false;
 	if (s->prefilter) {
 		prefilter_begin(&s->pfs, &rs->pf);
 		if (two_pass) {
@@ -567,7 +571,16 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 			if (!context && !prefilter_gate_possible(&rs->pf, sn->text, sn->len)) {
 				out_of_setting = true;
 			} else {
-				prefilter_run_gate(&rs->pf, &s->pfs, sn->text, sn->len);
+				/* Where sentences that may be in the setting nearly all
+				 * are (a text about it), the full pass, which decides the
+				 * gate as well, runs at once: the findings are the same. */
+				maybe = report;
+				if (s->direct && report) {
+					prefilter_run_rest(&rs->pf, &s->pfs, sn->text, sn->len);
+					full_ran = true;
+				} else {
+					prefilter_run_gate(&rs->pf, &s->pfs, sn->text, sn->len);
+				}
 				out_of_setting = !context && !prefilter_candidate(&rs->pf, &s->pfs, OWNER_SETTING_ANY);
 			}
 		} else {
@@ -594,13 +607,19 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 		}
 		return;
 	}
-	if (out_of_setting) {
+	bool here = !out_of_setting && (!rs->has_setting || in_setting(s, sn));
+	if (out_of_setting)
 		remember(s, false);
-		goto out;
+	if (maybe && ++s->maybe_seen == 256) {
+		s->maybe_in += here;
+		s->direct = s->maybe_in >= 205;
+		s->maybe_seen = s->maybe_in = 0;
+	} else if (maybe) {
+		s->maybe_in += here;
 	}
-	if (rs->has_setting && !in_setting(s, sn))
+	if (!here)
 		goto out;
-	if (two_pass)
+	if (two_pass && !full_ran)
 		prefilter_run_rest(&rs->pf, &s->pfs, sn->text, sn->len);
 	s->stats.in_setting++;
 	for (size_t ci = 0; ci < rs->n_clauses && !s->stopped; ci++) {
