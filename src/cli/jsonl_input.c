@@ -170,7 +170,8 @@ typedef struct line_reader {
 static int next_line(line_reader *lr, char **line, size_t *len, void (*on_wait)(void *), void *userdata)
 {
 	for (;;) {
-		char *nl = memchr(lr->buf + lr->start + lr->scanned, '\n', lr->end - lr->start - lr->scanned);
+		size_t unscanned = lr->end - lr->start - lr->scanned;
+		char *nl = unscanned ? memchr(lr->buf + lr->start + lr->scanned, '\n', unscanned) : NULL;
 		if (nl || (lr->eof && lr->end > lr->start)) {
 			size_t n = nl ? (size_t)(nl - (lr->buf + lr->start)) + 1 : lr->end - lr->start;
 			*line = lr->buf + lr->start;

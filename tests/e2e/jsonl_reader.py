@@ -74,7 +74,8 @@ try:
     check('the long line is named with its line number',
           f'{path}:2: error: the line is longer than 64 MiB' in err)
     check('the records around it are scanned', '"doc":"doc-1"' in out and '"doc":"doc-3"' in out)
-    sanitized = 'ASAN_OPTIONS' in os.environ or 'UBSAN_OPTIONS' in os.environ
+    with open(pactscan, 'rb') as exe:
+        sanitized = b'__asan_init' in exe.read()
     if timed and not sanitized:
         peak_kb = int(err.strip().splitlines()[-1])
         # Half of it: its bytes are dropped as they come after the first 64 MiB.
