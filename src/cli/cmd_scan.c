@@ -360,12 +360,15 @@ int cmd_scan(const cli_options *o)
 		return EXIT_USAGE;
 	}
 #ifdef M_MMAP_THRESHOLD
-	/* Pieces of a document and their findings' output, a MiB or two each,
-	 * are made on one thread and freed on another. glibc raises its mmap
-	 * threshold past such sizes once one is freed, and then keeps them in
-	 * heaps that freed ones fragment; a fixed threshold maps each one and
-	 * gives it back when freed. */
-	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+	/* Pieces of a document and their findings' output are made on one
+	 * thread and freed on another. glibc raises its mmap threshold past
+	 * such sizes once one is freed, and then keeps them in heaps that freed
+	 * ones fragment; a fixed threshold keeps the large ones mapped and
+	 * given back when freed. At 1 MiB the 256 KiB pieces come from the
+	 * heap: at 128 KiB each was mapped, faulted in and unmapped, a tenth
+	 * of -j 2's CPU time on the 3% corpus (system time 0.25 s -> 0.08 s;
+	 * peak memory unchanged, 18-22 MB for 600 MB-1 GB on stdin). */
+	mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
 #endif
 #ifdef M_TRIM_THRESHOLD
 	/* Fixing the mmap threshold also fixes the trim threshold at 128 KiB:
