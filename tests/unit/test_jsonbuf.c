@@ -321,23 +321,28 @@ static const char finding_pack[] =
 	"    stance: conflict\n"
 	"    act: 'added'\n";
 
+/* What b holds is what jansson dumps of o (taken); b is released. */
+static void assert_written_as_dumped(jbuf *b, json_t *o, const char *what)
+{
+	char *want = json_dumps(o, DUMP_FLAGS);
+	json_decref(o);
+	ck_assert_ptr_nonnull(want);
+	ck_assert(!b->failed);
+	assert_same_text(b->text, b->len, want, what);
+	jbuf_free(b);
+	free(want);
+}
+
 static void assert_finding_as_jansson(const doc_result *doc, const cli_finding *f)
 {
 	for (int record = 0; record < 2; record++) {
 		for (int baseline = 0; baseline < 2; baseline++) {
-			json_t *o = jansson_finding(doc, f, record, baseline);
-			char *want = json_dumps(o, DUMP_FLAGS);
-			json_decref(o);
-			ck_assert_ptr_nonnull(want);
 			jbuf b;
 			jbuf_init(&b);
 			finding_json_append(&b, doc, f, record, baseline);
-			ck_assert(!b.failed);
 			char what[64];
 			snprintf(what, sizeof what, "a finding, record %d, baseline %d", record, baseline);
-			assert_same_text(b.text, b.len, want, what);
-			jbuf_free(&b);
-			free(want);
+			assert_written_as_dumped(&b, jansson_finding(doc, f, record, baseline), what);
 		}
 	}
 }
@@ -427,17 +432,10 @@ END_TEST
 
 static void assert_document_as_jansson(const doc_result *doc, const doc_tally *t, const run_summary *sum)
 {
-	json_t *o = document_json(doc, t, sum, true);
-	char *want = json_dumps(o, DUMP_FLAGS);
-	json_decref(o);
-	ck_assert_ptr_nonnull(want);
 	jbuf b;
 	jbuf_init(&b);
 	document_record_append(&b, doc, t, sum);
-	ck_assert(!b.failed);
-	assert_same_text(b.text, b.len, want, "a document record");
-	jbuf_free(&b);
-	free(want);
+	assert_written_as_dumped(&b, document_json(doc, t, sum, true), "a document record");
 }
 
 /* The jsonl "type": "document" record, as jansson wrote it: names and
