@@ -82,6 +82,7 @@ int run_open(report_run *run, const cli_options *o, const ps_ruleset *rules)
 		goto fail;
 	}
 	run->sum.baseline = run->base != NULL;
+	run->sum.keep_docs = o->format == FORMAT_TEXT || o->format == FORMAT_SUMMARY;
 	if (outfile_open(&run->out, o->output) != 0)
 		goto fail;
 	/* jansson picks its hash seed on first use; before any thread does. */

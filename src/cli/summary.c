@@ -122,6 +122,10 @@ static day_counts *day_slot(run_summary *sum, int64_t day)
 
 static void add_doc_line(run_summary *sum, const doc_result *doc, const doc_tally *t)
 {
+	/* Only text and summary list the documents: for the others the list
+	 * was memory that grew with every document of a stream. */
+	if (!sum->keep_docs)
+		return;
 	if (sum->n_docs == sum->cap_docs) {
 		size_t cap = sum->cap_docs ? sum->cap_docs * 2 : 64;
 		doc_line *grown = realloc(sum->docs, cap * sizeof(*grown));

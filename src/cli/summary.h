@@ -43,6 +43,7 @@ typedef struct run_summary {
 	size_t new_findings;
 	uint64_t sentences, in_setting, bytes;
 	size_t verdicts[VERDICT_KINDS]; /* scanned documents by overall verdict */
+	bool keep_docs;            /* a line per document, for the formats that list them (text, summary) */
 	doc_line *docs;
 	size_t n_docs, cap_docs;
 	day_counts *days;          /* sorted by day */
