@@ -92,7 +92,7 @@ void finding_json_append(jbuf *b, const doc_result *doc, const cli_finding *f, b
 		jbuf_uint(b, e->end);
 		/* Backwards evidence (only a merged report could say so) had no
 		 * text: jstr() of its wrapped-around length failed. */
-		if (e->start >= f->start && e->end <= f->end && e->start <= e->end) {
+		if (e->start >= f->start && e->end <= held_end(f) && e->start <= e->end) {
 			JBUF_LIT(b, ",\"text\":");
 			jbuf_str(b, f->sentence + (e->start - f->start), (size_t)(e->end - e->start));
 		}

@@ -41,6 +41,14 @@ typedef struct cli_finding {
 	bool fails;                /* new and matching --fail-on */
 } cli_finding;
 
+/* Where the sentence text the finding holds ends, as an offset like end:
+ * a report read back by merge may say more than its sentence holds, and
+ * evidence is cut out of the sentence by offsets. */
+static inline uint64_t held_end(const cli_finding *f)
+{
+	return f->end - f->start > f->sentence_len ? f->start + f->sentence_len : f->end;
+}
+
 /* Bump allocation for findings' text, released at once. */
 typedef struct text_block text_block;
 typedef struct text_arena {

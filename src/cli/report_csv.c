@@ -57,7 +57,8 @@ static char *joined(const cli_finding *f, bool cues)
 		if (cues) {
 			o += (size_t)snprintf(s + o, cap - o, "%s%s: %.*s", o ? "; " : "", cue_kind_name(f->cues[i].kind),
 			                      (int)f->cues[i].len, f->cues[i].text);
-		} else if (f->evidence[i].start >= f->start && f->evidence[i].end <= f->end) {
+		} else if (f->evidence[i].start >= f->start && f->evidence[i].end <= held_end(f) &&
+		           f->evidence[i].start <= f->evidence[i].end) {
 			size_t len = (size_t)(f->evidence[i].end - f->evidence[i].start);
 			o += (size_t)snprintf(s + o, cap - o, "%s%.*s", o ? "; " : "", (int)len,
 			                      f->sentence + (f->evidence[i].start - f->start));

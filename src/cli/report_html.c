@@ -185,8 +185,8 @@ static int put_marked(FILE *out, const cli_finding *f)
 		uint64_t b = i < f->n_evidence ? f->evidence[i].end : f->cues[i - f->n_evidence].end;
 		if (a < f->start)
 			a = f->start;
-		if (b > f->end)
-			b = f->end;
+		if (b > held_end(f))
+			b = held_end(f);
 		if (a >= b)
 			continue;
 		cut[n_cut++] = (size_t)(a - f->start);
@@ -250,7 +250,7 @@ static int put_finding(FILE *out, const doc_result *doc, const cli_finding *f, s
 		fputs("<dt>matched</dt><dd>", out);
 		size_t shown = 0;
 		for (size_t i = 0; i < f->n_evidence; i++) {
-			if (f->evidence[i].start < f->start || f->evidence[i].end > f->end ||
+			if (f->evidence[i].start < f->start || f->evidence[i].end > held_end(f) ||
 			    f->evidence[i].start >= f->evidence[i].end)
 				continue;
 			fputs(shown++ ? ", <q>" : "<q>", out);

@@ -55,7 +55,8 @@ static void put_marked(const reporter *r, FILE *out, const cli_finding *f)
 	ps_span spans[32];
 	size_t n = 0;
 	for (size_t i = 0; i < f->n_evidence && n < 32; i++)
-		if (f->evidence[i].start >= f->start && f->evidence[i].end <= f->end)
+		if (f->evidence[i].start >= f->start && f->evidence[i].end <= held_end(f) &&
+		    f->evidence[i].start <= f->evidence[i].end)
 			spans[n++] = (ps_span){ f->evidence[i].start - f->start, f->evidence[i].end - f->start };
 	qsort(spans, n, sizeof(*spans), by_start);
 	size_t pos = 0;
