@@ -27,7 +27,7 @@ typedef struct builder {
 	uint32_t mark;
 	/* Each litset's literal ids, found by the set's address: a pattern's
 	 * twins share its sets, and signals require their patterns' sets,
-	 * which the patterns' own rows list again. */
+	 * which the patterns' own owners ask for again. */
 	const litset **known; /* open addressing */
 	uint32_t *known_at;   /* where the set's ids start in ids */
 	uint32_t known_cap, n_known;
@@ -283,16 +283,21 @@ typedef struct lead_table {
 	uint32_t *lits;
 } lead_table;
 
-/* The pattern's required and leading literals. */
-static void take_pattern(bool *take, const prefilter *pf, const lead_table *lt, const ps_pattern *p)
+/* The pattern's required and leading literals (numbered already). */
+static bool take_pattern(bool *take, builder *b, const prefilter *pf, const lead_table *lt, const ps_pattern *p)
 {
 	if (p->index >= pf->n_patterns)
-		return;
-	for (uint32_t s = pf->pat_set_start[p->index]; s < pf->pat_set_start[p->index + 1]; s++)
-		for (uint32_t k = pf->set_lit_start[s]; k < pf->set_lit_start[s + 1]; k++)
-			take[pf->set_lits[k]] = true;
+		return true;
+	for (size_t s = 0; s < p->req.count; s++) {
+		const uint32_t *ids = set_literal_ids(b, &p->req.sets[s]);
+		if (!ids)
+			return false;
+		for (size_t k = 0; k < p->req.sets[s].count; k++)
+			take[ids[k]] = true;
+	}
 	for (uint32_t k = lt->start[p->index]; k < lt->start[p->index + 1]; k++)
 		take[lt->lits[k]] = true;
+	return true;
 }
 
 /* After build_shapes: a pattern of a shape seen before takes the first
@@ -432,7 +437,7 @@ out:
 }
 
 /* The automaton of the setting gate's literals, for prefilter_run_gate(). */
-static ps_status build_gate(prefilter *pf, const builder *b, const lead_table *lt, const struct ps_ruleset *rs)
+static ps_status build_gate(prefilter *pf, builder *b, const lead_table *lt, const struct ps_ruleset *rs)
 {
 	ps_status st = PS_OK;
 	size_t cap = b->n_lits ? b->n_lits : 1, n = 0;
@@ -448,10 +453,15 @@ static ps_status build_gate(prefilter *pf, const builder *b, const lead_table *l
 		if (b->set_owner[s] == OWNER_SETTING_ANY || b->set_owner[s] == OWNER_SETTING_NONE)
 			for (uint32_t k = 0; k < b->set_n[s]; k++)
 				take[b->set_ids[s][k]] = true;
-	for (size_t i = 0; i < rs->setting_any.count; i++)
-		take_pattern(take, pf, lt, rs->setting_any.items[i]);
-	for (size_t i = 0; i < rs->setting_none.count; i++)
-		take_pattern(take, pf, lt, rs->setting_none.items[i]);
+	bool ok = true;
+	for (size_t i = 0; ok && i < rs->setting_any.count; i++)
+		ok = take_pattern(take, b, pf, lt, rs->setting_any.items[i]);
+	for (size_t i = 0; ok && i < rs->setting_none.count; i++)
+		ok = take_pattern(take, b, pf, lt, rs->setting_none.items[i]);
+	if (!ok) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
 	take[pf->exotic[0]] = take[pf->exotic[1]] = true;
 	for (uint32_t id = 0; id < b->n_lits; id++)
 		if (take[id]) {
@@ -532,39 +542,17 @@ ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs)
 			require(&b, pf->pattern_owner + (uint32_t)i, &one, 1);
 		}
 	}
-	/* Each pattern's own sets, for the gate's pass. */
-	size_t n_set_total = 0, n_lit_total = 0;
+	/* Every pattern's sets numbered before the automaton is built, for the
+	 * gate's pass (a set too large for an owner was not). */
 	pf->n_patterns = (uint32_t)rs->n_patterns;
 	for (size_t i = 0; i < rs->n_patterns; i++) {
 		const litreq *r = &rs->patterns[i].pattern->req;
-		n_set_total += r->count;
 		for (size_t k = 0; k < r->count; k++)
-			n_lit_total += r->sets[k].count;
-	}
-	pf->pat_set_start = malloc((rs->n_patterns + 1) * sizeof(uint32_t));
-	pf->set_lit_start = malloc((n_set_total + 1) * sizeof(uint32_t));
-	pf->set_lits = malloc((n_lit_total ? n_lit_total : 1) * sizeof(uint32_t));
-	if (!pf->pat_set_start || !pf->set_lit_start || !pf->set_lits) {
-		st = PS_ERR_NOMEM;
-		goto out;
-	}
-	uint32_t ns = 0, nl = 0;
-	for (size_t i = 0; i < rs->n_patterns; i++) {
-		const litreq *r = &rs->patterns[i].pattern->req;
-		pf->pat_set_start[i] = ns;
-		for (size_t k = 0; k < r->count; k++) {
-			const uint32_t *ids = set_literal_ids(&b, &r->sets[k]);
-			if (!ids) {
+			if (!set_literal_ids(&b, &r->sets[k])) {
 				st = PS_ERR_NOMEM;
 				goto out;
 			}
-			pf->set_lit_start[ns++] = nl;
-			memcpy(pf->set_lits + nl, ids, r->sets[k].count * sizeof(*ids));
-			nl += (uint32_t)r->sets[k].count;
-		}
 	}
-	pf->pat_set_start[rs->n_patterns] = ns;
-	pf->set_lit_start[ns] = nl;
 	st = build_shapes(pf, rs);
 	if (st == PS_OK)
 		st = collect_leads(&lt, &b, &words, rs, pf);
@@ -687,9 +675,6 @@ void prefilter_free(prefilter *pf)
 	free(pf->lit_set_start);
 	free(pf->lit_set_ids);
 	free(pf->set_owner);
-	free(pf->pat_set_start);
-	free(pf->set_lit_start);
-	free(pf->set_lits);
 	memset(pf, 0, sizeof(*pf));
 }
 

@@ -28,11 +28,7 @@ typedef struct prefilter {
 	uint32_t n_owners;
 	uint32_t pattern_owner;    /* the owner of pattern 0's requirements; pattern i's is this + i */
 	uint32_t exotic[2];        /* literal ids of U+212A and U+017F, which fold to k and s */
-	/* Per pattern (by its index): its required sets, each a run of literal ids. */
-	uint32_t n_patterns;
-	uint32_t *pat_set_start;   /* pattern -> first set; n_patterns + 1 */
-	uint32_t *set_lit_start;   /* set -> first literal in set_lits; one past the last set too */
-	uint32_t *set_lits;
+	uint32_t n_patterns;       /* patterns in the ruleset's list (each owns pattern_owner + index) */
 	/* The setting gate's words alone (those of both halves' requirements and
 	 * of every gate pattern, and the exotic characters), by full literal id
 	 * through gate_ids. A first pass with it decides the gate; the full pass
