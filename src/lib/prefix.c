@@ -70,6 +70,18 @@ static void add_word(parser *ps, const char *w, size_t n)
 	o->len[o->count++] = n;
 }
 
+/* Is p[i..i+1] a Latin-1 letter (U+00C0-U+00FE) whose only other case
+ * under caseless matching is the Latin-1 one 0x20 away? Not the signs
+ * (U+00D7, U+00F7), nor the letters with a third form elsewhere: Å and å
+ * (the Angstrom sign), ß (capital ẞ) and ÿ (Ÿ). */
+static bool latin1_pair(const char *p, size_t i, size_t len)
+{
+	if (i + 1 >= len || (unsigned char)p[i] != 0xC3)
+		return false;
+	unsigned char lo = (unsigned char)p[i + 1];
+	return lo >= 0x80 && lo <= 0xBE && lo != 0x85 && lo != 0x97 && lo != 0x9F && lo != 0xA5 && lo != 0xB7;
+}
+
 /* Past a character class opening at p[i] == '['. */
 static size_t skip_class(const char *p, size_t i, size_t len)
 {
@@ -381,6 +393,24 @@ static void parse_sequence(parser *ps)
 			nr *= nm;
 			n++;
 			ps->i = end;
+			if (q == '+')
+				goto stop;
+			continue;
+		} else if (c == 0xC3 && latin1_pair(p, ps->i, ps->len) && n + 2 <= MAX_WORD && nr * 2 <= MAX_RUNS) {
+			/* A Latin-1 letter (é in Médecins): caseless matching takes it
+			 * and its other case, so the words take both. */
+			unsigned char lo = (unsigned char)p[ps->i + 1], q = ps->i + 2 < ps->len ? (unsigned char)p[ps->i + 2] : 0;
+			if (q == '?' || q == '*' || q == '{')
+				goto stop;
+			for (size_t r = 0; r < nr; r++) {
+				memcpy(runs[nr + r], runs[r], n);
+				runs[r][n] = runs[nr + r][n] = (char)0xC3;
+				runs[r][n + 1] = (char)lo;
+				runs[nr + r][n + 1] = (char)(lo < 0xA0 ? lo + 0x20 : lo - 0x20);
+			}
+			nr *= 2;
+			n += 2;
+			ps->i += 2;
 			if (q == '+')
 				goto stop;
 			continue;

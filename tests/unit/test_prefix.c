@@ -57,6 +57,13 @@ START_TEST(leading_words_of_plain_patterns)
 	assert_words("re(?:turn|lease)?d", "re");
 	assert_words("ab(?:c|)d", "ab");
 	assert_words("ab(?=c)d", "ab");
+	/* Latin-1 letters in both cases; not those with a third form elsewhere. */
+	assert_words("M\xC3\xA9" "decins", "m\xC3\xA9" "decins,m\xC3\x89" "decins");
+	assert_words("(?:Tu|T\xC3\xBC)rk", "tu,t\xC3\xBC,t\xC3\x9C");
+	assert_words("Stra\xC3\x9F" "e", "stra");
+	assert_words("\xC3\x85land", "-");
+	assert_words("r\xC3\xA9?sum", "-");
+	assert_words("caf\xC3\xA9+s", "caf\xC3\xA9,caf\xC3\x89");
 	/* Plain classes multiply the words. */
 	assert_words("[Gg]aza", "gaza");
 	assert_words("f[ae]ll(?:s|en)?", "fall,fell");
@@ -71,7 +78,7 @@ START_TEST(no_leading_words_where_unsure)
 	assert_words("(?:a|)b", "-");          /* an empty alternative */
 	assert_words("E-?1", "-");             /* one letter is too short */
 	assert_words("(?:x)?", "-");           /* may match nothing at all */
-	assert_words("T\xC3\xBCrkiye", "-");   /* caseless non-ASCII is not compared bytewise */
+	assert_words("\xC4\xB0stanbul", "-");  /* other non-ASCII: caseless matching is not bytewise */
 	assert_words("foo\\Kbar", "-");        /* \\K moves the match start */
 	assert_words("(*SKIP)foo", "-");       /* verbs change where a search goes on */
 	assert_words("(?x) f o o", "-");       /* extended mode: spaces mean nothing */
