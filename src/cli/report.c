@@ -7,15 +7,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *copy_bytes(const char *s, size_t len)
+/* s[0..len) and a NUL into p (len + 1 bytes, or NULL: then NULL). */
+static char *fill_bytes(char *p, const char *s, size_t len)
 {
-	char *p = malloc(len + 1);
 	if (!p)
 		return NULL;
 	if (len)
 		memcpy(p, s, len);
 	p[len] = '\0';
 	return p;
+}
+
+static char *copy_bytes(const char *s, size_t len)
+{
+	return fill_bytes(malloc(len + 1), s, len);
 }
 
 /* Findings' text is copied many times a second and dropped in bulk: blocks
@@ -71,13 +76,7 @@ static void arena_free(text_arena *a)
 
 char *batch_copy(finding_batch *b, const char *s, size_t len)
 {
-	char *p = arena_alloc(&b->text, len + 1);
-	if (!p)
-		return NULL;
-	if (len)
-		memcpy(p, s, len);
-	p[len] = '\0';
-	return p;
+	return fill_bytes(arena_alloc(&b->text, len + 1), s, len);
 }
 
 ps_span *batch_spans(finding_batch *b, size_t n)

@@ -761,12 +761,10 @@ static void record(prefilter_state *ps, uint32_t lit, uint32_t start)
 	ps->lit_last[lit] = ps->n_occ++;
 }
 
-/* The literals ending at the automaton's state (a multiple of nclass)
- * after byte i. */
-static void outputs(const prefilter *pf, prefilter_state *ps, const acm *m, const uint32_t *ids, uint8_t skip,
-                    uint32_t s, size_t i)
+/* The literals ending at the automaton's state number state, after byte i. */
+static void outputs_of(const prefilter *pf, prefilter_state *ps, const acm *m, const uint32_t *ids, uint8_t skip,
+                       uint32_t state, size_t i)
 {
-	uint32_t state = s / m->nclass;
 	for (uint32_t k = m->out_start[state]; k < m->out_start[state + 1]; k++) {
 		uint32_t lit = ids ? ids[m->out_ids[k]] : m->out_ids[k];
 		hit(pf, ps, lit);
@@ -776,16 +774,11 @@ static void outputs(const prefilter *pf, prefilter_state *ps, const acm *m, cons
 	}
 }
 
-/* outputs() for a state given by its number. */
-static void outputs_of(const prefilter *pf, prefilter_state *ps, const acm *m, const uint32_t *ids, uint8_t skip,
-                       uint32_t state, size_t i)
+/* The same for a table entry s, a state number times nclass. */
+static void outputs(const prefilter *pf, prefilter_state *ps, const acm *m, const uint32_t *ids, uint8_t skip,
+                    uint32_t s, size_t i)
 {
-	for (uint32_t k = m->out_start[state]; k < m->out_start[state + 1]; k++) {
-		uint32_t lit = ids ? ids[m->out_ids[k]] : m->out_ids[k];
-		hit(pf, ps, lit);
-		if ((pf->lit_flags[lit] & (LIT_LEADS | skip)) == LIT_LEADS)
-			record(ps, lit, (uint32_t)(i + 1 - pf->lit_len[lit]));
-	}
+	outputs_of(pf, ps, m, ids, skip, s / m->nclass, i);
 }
 
 /* One pass of automaton m; ids maps its literal ids to the prefilter's
