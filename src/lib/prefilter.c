@@ -491,8 +491,24 @@ static ps_status build_gate(prefilter *pf, builder *b, const lead_table *lt, con
 				pf->gate_any_longest = b->lit_len[id];
 		}
 	st = acm_build(&pf->gate_any, lits, lens, n);
-	if (st == PS_OK)
-		st = build_sink(pf);
+	if (st != PS_OK)
+		goto out;
+	st = build_sink(pf);
+	if (st != PS_OK)
+		goto out;
+	/* Per state, its shortest word: the outputs are the fail chain's too. */
+	const acm *m = &pf->gate_any;
+	pf->gate_any_shortest = calloc(m->nstates, 1);
+	if (!pf->gate_any_shortest) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	for (uint32_t q = 0; q < m->nstates; q++)
+		for (uint32_t k = m->out_start[q]; k < m->out_start[q + 1]; k++) {
+			size_t l = lens[m->out_ids[k]] < UINT8_MAX ? lens[m->out_ids[k]] : UINT8_MAX;
+			if (!pf->gate_any_shortest[q] || l < pf->gate_any_shortest[q])
+				pf->gate_any_shortest[q] = (uint8_t)l;
+		}
 out:
 	free(take);
 	free(lits);
@@ -661,6 +677,7 @@ void prefilter_free(prefilter *pf)
 	acm_free(&pf->gate);
 	acm_free(&pf->gate_any);
 	free(pf->gate_sink_delta);
+	free(pf->gate_any_shortest);
 	free(pf->gate_ids);
 	free(pf->shape);
 	free(pf->owner_set_start);
@@ -984,4 +1001,94 @@ bool prefilter_gate_possible(const prefilter *pf, const char *text, size_t len)
 	for (size_t k = i; k < lb; k++)
 		b = delta[b + cls[u[k]]];
 	return a == pf->gate_sink || b == pf->gate_sink;
+}
+
+/* One lane of prefilter_gate_scan: its own region and hits. */
+typedef struct gate_lane {
+	const unsigned char *t; /* where its walk begins, up to a word before its region */
+	size_t from;            /* its region, as offsets from t */
+	size_t len;             /* bytes its walk reads */
+	uint32_t base;          /* offset of t in the whole text */
+	uint32_t s;             /* its state, times the class count */
+	gate_hit *hits;
+	size_t n, max;
+	bool over;
+} gate_lane;
+
+static void lane_hit(const prefilter *pf, gate_lane *l, size_t i, uint32_t s)
+{
+	/* A word that ends before the region is the lane before's. */
+	if (i < l->from)
+		return;
+	if (l->n == l->max) {
+		l->over = true;
+		return;
+	}
+	uint32_t end = l->base + (uint32_t)i + 1;
+	l->hits[l->n++] = (gate_hit){ end - pf->gate_any_shortest[s / pf->gate_any.nclass], end };
+}
+
+static void lane_step(const prefilter *pf, gate_lane *l, size_t i)
+{
+	uint32_t e = pf->gate_any.delta16[l->s + pf->gate_any.cls[l->t[i]]];
+	l->s = e & ~ACM16_HAS_OUTPUT;
+	if (e & ACM16_HAS_OUTPUT)
+		lane_hit(pf, l, i, l->s);
+}
+
+#define GATE_LANES 4
+
+size_t prefilter_gate_scan(const prefilter *pf, const char *text, size_t len, gate_hit *hits, size_t max)
+{
+	const acm *m = &pf->gate_any;
+	if (!m->delta16 || !pf->gate_any_shortest || len > UINT32_MAX - 1 || max < GATE_LANES)
+		return SIZE_MAX;
+	/* Each lane starts a word's length before its region, at the root: an
+	 * automaton's state depends only on the bytes of its longest word. */
+	const unsigned char *t = (const unsigned char *)text;
+	size_t reach = pf->gate_any_longest ? pf->gate_any_longest - 1 : 0, part = len / GATE_LANES;
+	gate_lane lane[GATE_LANES];
+	size_t common = SIZE_MAX;
+	for (size_t k = 0; k < GATE_LANES; k++) {
+		size_t from = k * part, to = k + 1 < GATE_LANES ? from + part : len;
+		size_t begin = from > reach ? from - reach : 0;
+		lane[k] = (gate_lane){ .t = t + begin, .from = from - begin, .len = to - begin, .base = (uint32_t)begin,
+			               .hits = hits + k * (max / GATE_LANES), .max = max / GATE_LANES };
+		if (lane[k].len < common)
+			common = lane[k].len;
+	}
+	const uint16_t *delta = m->delta16;
+	const uint8_t *cls = m->cls;
+	uint32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+	const unsigned char *t0 = lane[0].t, *t1 = lane[1].t, *t2 = lane[2].t, *t3 = lane[3].t;
+	for (size_t i = 0; i < common; i++) {
+		uint32_t e0 = delta[s0 + cls[t0[i]]], e1 = delta[s1 + cls[t1[i]]];
+		uint32_t e2 = delta[s2 + cls[t2[i]]], e3 = delta[s3 + cls[t3[i]]];
+		s0 = e0 & ~ACM16_HAS_OUTPUT;
+		s1 = e1 & ~ACM16_HAS_OUTPUT;
+		s2 = e2 & ~ACM16_HAS_OUTPUT;
+		s3 = e3 & ~ACM16_HAS_OUTPUT;
+		if ((e0 | e1 | e2 | e3) & ACM16_HAS_OUTPUT) {
+			if (e0 & ACM16_HAS_OUTPUT)
+				lane_hit(pf, &lane[0], i, s0);
+			if (e1 & ACM16_HAS_OUTPUT)
+				lane_hit(pf, &lane[1], i, s1);
+			if (e2 & ACM16_HAS_OUTPUT)
+				lane_hit(pf, &lane[2], i, s2);
+			if (e3 & ACM16_HAS_OUTPUT)
+				lane_hit(pf, &lane[3], i, s3);
+		}
+	}
+	lane[0].s = s0, lane[1].s = s1, lane[2].s = s2, lane[3].s = s3;
+	size_t n = 0;
+	for (size_t k = 0; k < GATE_LANES; k++) {
+		for (size_t i = common; i < lane[k].len; i++)
+			lane_step(pf, &lane[k], i);
+		if (lane[k].over)
+			return SIZE_MAX;
+		/* The lanes' hits, in order, one after the other. */
+		memmove(hits + n, lane[k].hits, lane[k].n * sizeof(*hits));
+		n += lane[k].n;
+	}
+	return n;
 }

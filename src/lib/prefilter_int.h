@@ -44,6 +44,7 @@ typedef struct prefilter {
 	uint16_t *gate_sink_delta; /* 16 bits, so the table stays in the L1 cache; NULL if too big */
 	uint32_t gate_sink;        /* that state, times the class count */
 	uint32_t gate_any_longest; /* bytes of gate_any's longest word */
+	uint8_t *gate_any_shortest; /* per gate_any state: bytes of its shortest word, 0 for none */
 	/* Per pattern (by its index): the number of its text among the distinct
 	 * expanded texts, so that patterns written alike are matched once per
 	 * sentence. */
@@ -94,6 +95,21 @@ void prefilter_run(const prefilter *pf, prefilter_state *ps, const char *text, s
 /* Can the setting gate's `any` half match text? False only when none of
  * its words occurs; true when the ruleset has no gate. */
 bool prefilter_gate_possible(const prefilter *pf, const char *text, size_t len);
+
+/* Where a word of the gate's `any` half ends: the offset just past it,
+ * and the latest start of a word ending there (the shortest one's). */
+typedef struct gate_hit {
+	uint32_t start, end;
+} gate_hit;
+
+/* Every place in text[0..len) where a word of the gate's `any` half ends,
+ * in order, into hits[0..max). One walk over a buffer of sentences, in
+ * four lanes side by side, keeps the core busier than a walk per sentence,
+ * each step of which waits on the one before. A sentence is then possible
+ * (prefilter_gate_possible) exactly when some hit lies in it: start at or
+ * after its first byte, end at or before its last. Returns the number of
+ * hits; SIZE_MAX when there are more than max, or the gate has no table. */
+size_t prefilter_gate_scan(const prefilter *pf, const char *text, size_t len, gate_hit *hits, size_t max);
 
 /* Start a sentence: forget the literals of the one before. */
 void prefilter_begin(prefilter_state *ps, const prefilter *pf);

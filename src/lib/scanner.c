@@ -54,6 +54,12 @@ struct ps_scanner {
 	 * where nearly all are, the gate's own pass is skipped (direct). */
 	uint32_t maybe_seen, maybe_in;
 	bool direct;
+	/* Where the gate's `any` words are in the buffer's sentences, found in
+	 * one walk per buffer (prefilter_gate_scan); ghits_valid is false when
+	 * the walk per sentence decides instead. Offsets from buf + ghit_base. */
+	gate_hit *ghits;
+	size_t n_ghits, cap_ghits, ghit_next, ghit_base;
+	bool ghits_valid;
 	cue_matches cues;     /* of the sentence being scanned; 8 KiB, so not per sentence */
 	memo scratch;         /* matches of a pattern that shares its text with none */
 	memo *memo;    /* per distinct pattern text: its matches in the sentence */
@@ -126,6 +132,7 @@ void ps_scanner_free(ps_scanner *s)
 	pcre2_jit_stack_free(s->jit_stack);
 	free(s->buf);
 	free(s->chunk);
+	free(s->ghits);
 	free(s->memo);
 	prefilter_state_free(&s->pfs);
 	free(s);
@@ -552,6 +559,49 @@ static bool in_setting(ps_scanner *s, const sentence *sn)
 	return here || (!elsewhere && context);
 }
 
+/* Find the gate's words in buf[pos..len), for gate_possible. */
+static void scan_gate(ps_scanner *s, size_t pos)
+{
+	const prefilter *pf = &s->rules->pf;
+	size_t len = s->len - pos;
+	s->ghits_valid = false;
+	s->n_ghits = s->ghit_next = 0;
+	s->ghit_base = pos;
+	/* Room for a word every 16 bytes, then (rarely) for one every byte. */
+	for (size_t want = len / 16 + 64;; want = len + 64) {
+		if (want > s->cap_ghits) {
+			gate_hit *h = realloc(s->ghits, want * sizeof(*h));
+			if (!h)
+				return;
+			s->ghits = h;
+			s->cap_ghits = want;
+		}
+		size_t n = prefilter_gate_scan(pf, s->buf + pos, len, s->ghits, s->cap_ghits);
+		if (n != SIZE_MAX) {
+			s->n_ghits = n;
+			s->ghits_valid = true;
+			return;
+		}
+		if (want > len || !pf->gate_any.delta16)
+			return;
+	}
+}
+
+/* Can the gate's `any` half match the sentence: does one of its words lie
+ * in it? Sentences come in order, so the hits before one are done with. */
+static bool gate_possible(ps_scanner *s, const sentence *sn)
+{
+	if (!s->ghits_valid)
+		return prefilter_gate_possible(&s->rules->pf, sn->text, sn->len);
+	size_t a = (size_t)(sn->text - s->buf) - s->ghit_base, b = a + sn->len;
+	while (s->ghit_next < s->n_ghits && s->ghits[s->ghit_next].end <= a)
+		s->ghit_next++;
+	for (size_t k = s->ghit_next; k < s->n_ghits && s->ghits[k].end <= b; k++)
+		if (s->ghits[k].start >= a)
+			return true;
+	return false;
+}
+
 static void scan_sentence(ps_scanner *s, sentence *sn)
 {
 	const ps_ruleset *rs = s->rules;
@@ -568,7 +618,7 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 		prefilter_begin(&s->pfs, &rs->pf);
 		if (two_pass) {
 			bool context = setting_context(s);
-			if (!context && !prefilter_gate_possible(&rs->pf, sn->text, sn->len)) {
+			if (!context && !gate_possible(s, sn)) {
 				out_of_setting = true;
 			} else {
 				/* Where sentences that may be in the setting nearly all
@@ -678,6 +728,11 @@ static void process(ps_scanner *s, bool final)
 		}
 		return;
 	}
+	/* In a text about the setting, the walk per sentence stops at its
+	 * first word, and context lets most sentences skip it. */
+	s->ghits_valid = false;
+	if (s->prefilter && s->rules->has_setting && s->rules->pf.gate.delta && !s->direct)
+		scan_gate(s, pos);
 	while (!s->stopped && pos < s->len &&
 	       ps_segment_next(&seg, s->buf + pos, s->len - pos, final, s->limits.max_sentence)) {
 		sentence sn = {

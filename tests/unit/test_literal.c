@@ -236,6 +236,132 @@ START_TEST(the_gate_walk_finds_words_across_the_middle)
 }
 END_TEST
 
+/* Does a walk of text from the root end on a word? */
+static bool gate_ends_on_word(const acm *m, const char *text, size_t len)
+{
+	uint32_t st = 0, e = 0;
+	for (size_t i = 0; i < len; i++) {
+		e = m->delta[st + m->cls[(unsigned char)text[i]]];
+		st = e & ~ACM_HAS_OUTPUT;
+	}
+	return e & ACM_HAS_OUTPUT;
+}
+
+/* The places a plain walk of the `any` gate finds in text: each end, and
+ * the start of the shortest word ending there. */
+static size_t plain_gate_hits(const prefilter *pf, const char *text, size_t len, gate_hit *out, size_t max)
+{
+	const acm *m = &pf->gate_any;
+	size_t n = 0;
+	uint32_t st = 0;
+	for (size_t i = 0; i < len; i++) {
+		uint32_t e = m->delta[st + m->cls[(unsigned char)text[i]]];
+		st = e & ~ACM_HAS_OUTPUT;
+		if (!(e & ACM_HAS_OUTPUT))
+			continue;
+		/* The shortest word ending here: the fewest bytes back whose own
+		 * walk ends on a word. */
+		size_t shortest = 1;
+		while (!gate_ends_on_word(m, text + i + 1 - shortest, shortest))
+			shortest++;
+		ck_assert_uint_lt(n, max);
+		out[n++] = (gate_hit){ (uint32_t)(i + 1 - shortest), (uint32_t)(i + 1) };
+	}
+	return n;
+}
+
+static void assert_gate_scan(const prefilter *pf, const char *text, size_t len)
+{
+	static gate_hit want[4096], got[4096];
+	size_t nw = plain_gate_hits(pf, text, len, want, 4096);
+	size_t ng = prefilter_gate_scan(pf, text, len, got, 4096);
+	ck_assert_msg(ng == nw, "%zu places found in four lanes, %zu in one walk, of %zu bytes", ng, nw, len);
+	for (size_t i = 0; i < nw; i++) {
+		ck_assert_uint_eq(got[i].start, want[i].start);
+		ck_assert_uint_eq(got[i].end, want[i].end);
+	}
+	/* Too little room is said, not overrun. */
+	if (nw >= 8)
+		ck_assert_uint_eq(prefilter_gate_scan(pf, text, len, got, nw / 2), SIZE_MAX);
+}
+
+typedef struct joined {
+	char text[1 << 16];
+	size_t len;
+	size_t span[2048][2];
+	size_t n;
+} joined;
+
+static void join_sentence(const char *s, size_t n, void *userdata)
+{
+	joined *j = userdata;
+	if (j->n == 2048 || j->len + n + 1 > sizeof j->text)
+		return;
+	j->span[j->n][0] = j->len;
+	j->span[j->n][1] = j->len + n;
+	j->n++;
+	memcpy(j->text + j->len, s, n);
+	j->len += n;
+	j->text[j->len++] = ' ';
+}
+
+/* One walk of a whole buffer in four lanes finds the places a plain walk
+ * does, words across the lanes' borders included; and a sentence has a
+ * place in it exactly when its own walk finds a word. */
+START_TEST(the_gate_scan_of_a_buffer_finds_every_word)
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = NULL;
+	ck_assert_int_eq(ps_diags_new(&diags), PS_OK);
+	ck_assert_int_eq(ps_ruleset_load(&rules, PS_SOURCE_ROOT "/rules", diags), PS_OK);
+	const prefilter *pf = &rules->pf;
+	static joined j;
+	j.len = j.n = 0;
+	each_sentence_in(PS_SOURCE_ROOT "/corpus", join_sentence, &j);
+	ck_assert_uint_gt(j.n, 300);
+	static gate_hit hits[1 << 14];
+	size_t n = prefilter_gate_scan(pf, j.text, j.len, hits, 1 << 14);
+	ck_assert_uint_ne(n, SIZE_MAX);
+	size_t with = 0;
+	for (size_t i = 0; i < j.n; i++) {
+		size_t a = j.span[i][0], b = j.span[i][1];
+		bool in = false;
+		for (size_t k = 0; k < n && !in; k++)
+			in = hits[k].start >= a && hits[k].end <= b;
+		ck_assert_msg(in == gate_word_in(&pf->gate_any, j.text + a, b - a),
+		              "the buffer's scan and the sentence's walk disagree on \"%.*s\"", (int)(b - a), j.text + a);
+		with += in;
+	}
+	ck_assert_uint_gt(with, 100);
+	ck_assert_uint_gt(j.n - with, 10);
+	assert_gate_scan(pf, j.text, 4000);
+	/* A word at every offset around the quarters of texts of many lengths;
+	 * "the Gaza" ends where the shorter "Gaza" does. */
+	static const char *const words[] = { "Gaza", "Hamas", "hostages", "West Bank", "the Gaza" };
+	char text[700];
+	for (size_t len = 0; len < sizeof text; len += len < 40 ? 1 : 29) {
+		memset(text, 'x', len);
+		for (size_t k = 7; k < len; k += 8)
+			text[k] = ' ';
+		assert_gate_scan(pf, text, len);
+		for (size_t w = 0; w < 5; w++) {
+			size_t wl = strlen(words[w]);
+			for (size_t q = 1; q < 4; q++)
+				for (size_t at = q * (len / 4) >= wl ? q * (len / 4) - wl : 0;
+				     at + wl <= len && at <= q * (len / 4) + 1; at++) {
+					char keep[16];
+					memcpy(keep, text + at, wl);
+					memcpy(text + at, words[w], wl);
+					assert_gate_scan(pf, text, len);
+					memcpy(text + at, keep, wl);
+				}
+		}
+	}
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("literal");
@@ -246,6 +372,7 @@ int main(void)
 	tcase_add_test(tc, a_group_analysed_once_is_the_same_anywhere);
 	tcase_add_test(tc, the_shipped_pack_is_sound_on_the_corpus);
 	tcase_add_test(tc, the_gate_walk_finds_words_across_the_middle);
+	tcase_add_test(tc, the_gate_scan_of_a_buffer_finds_every_word);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -416,11 +416,13 @@ START_TEST(the_gate_shortcut_agrees_with_the_plain_path)
 		"The bodies were handed over at noon.", "Ukraine said the hostages were released.",
 		"I\xC5\xBFraeli troops withdrew from the camp.", "The hostages were freed.\r\n",
 		"Trains ran late.\r", "Israel\xE2\x84\xAA troops withdrew.",
+		/* A setting word at the very end of a sentence, and at its start. */
+		"Aid trucks waited outside Gaza", "Gaza aid trucks waited.",
 	};
 	static char text[30000], fast[65536], plain[65536];
 	size_t len = 0;
 	for (int i = 0; len < sizeof text - 200; i++)
-		len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", lines[(i * 5) % 12],
+		len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", lines[(i * 5) % 14],
 		                        i % 7 == 6 ? "\n\n" : i % 4 == 3 ? "\n" : " ");
 	ps_diags *diags = NULL;
 	ps_ruleset *rules = load_yaml(test_pack, &diags);
@@ -453,6 +455,11 @@ START_TEST(the_gate_shortcut_agrees_with_the_plain_path)
 		                         lines[7]);
 	for (int i = 0; i < 300; i++)
 		alen += (size_t)snprintf(about + alen, sizeof about - alen, "%s ", lines[i % 2 ? 2 : 3]);
+	/* Far from the setting, where the gate decides: its word at a
+	 * sentence's very end, and at its start. */
+	for (int i = 0; i < 200; i++)
+		alen += (size_t)snprintf(about + alen, sizeof about - alen, "%s %s %s\n\n%s %s ", lines[0], lines[4], lines[12],
+		                         lines[5], i % 2 ? lines[13] : lines[10]);
 	key_hash ha = { 14695981039346656037u, 0 }, hb = ha;
 	ps_scan_callbacks ka = { hash_key, NULL, &ha }, kb = { hash_key, NULL, &hb };
 	ck_assert_int_eq(ps_scanner_scan(a, about, alen, &ka), PS_OK);
@@ -461,6 +468,7 @@ START_TEST(the_gate_shortcut_agrees_with_the_plain_path)
 	ck_assert_uint_eq(ha.n, hb.n);
 	ck_assert(ha.h == hb.h);
 	ck_assert_uint_eq(ps_scanner_stats(a)->in_setting, ps_scanner_stats(b)->in_setting);
+	ck_assert_uint_lt(ps_scanner_stats(a)->in_setting, ps_scanner_stats(a)->sentences);
 	ps_scanner_free(a);
 	ps_scanner_free(b);
 	ps_ruleset_free(rules);
