@@ -259,6 +259,100 @@ static void require_all_of(builder *b, uint32_t owner, const patlist *pl)
 		}
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The sets as compressed rows: literal -> sets, owner -> sets. Owners
+ * that require the same literals (a lexicon in many patterns) share one
+ * set, so a literal found marks each distinct set once: "Israeli" is in
+ * ~100 requirements but far fewer distinct sets. */
+static ps_status build_sets(prefilter *pf, const builder *b)
+{
+	ps_status st = PS_OK;
+	size_t total = 0;
+	for (uint32_t s = 0; s < b->n_sets; s++)
+		total += b->set_n[s];
+	uint32_t *sorted = malloc((total ? total : 1) * sizeof(*sorted)); /* each set's ids, sorted */
+	uint32_t *at = malloc((b->n_sets + 1) * sizeof(*at));
+	uint32_t *canon = malloc((b->n_sets ? b->n_sets : 1) * sizeof(*canon)); /* set -> its distinct set */
+	uint32_t *first = malloc((b->n_sets ? b->n_sets : 1) * sizeof(*first)); /* distinct set -> a set */
+	size_t cap = 16;
+	while (cap < 2 * (size_t)b->n_sets)
+		cap *= 2;
+	uint32_t *table = calloc(cap, sizeof(*table)); /* distinct set + 1, by hash */
+	uint32_t *fill = calloc(b->n_lits ? b->n_lits : 1, sizeof(*fill));
+	pf->lit_set_start = calloc(b->n_lits + 1, sizeof(*pf->lit_set_start));
+	pf->owner_set_start = calloc(b->n_owners + 1, sizeof(*pf->owner_set_start));
+	pf->owner_set_ids = malloc((b->n_sets ? b->n_sets : 1) * sizeof(*pf->owner_set_ids));
+	if (!sorted || !at || !canon || !first || !table || !fill || !pf->lit_set_start || !pf->owner_set_start ||
+	    !pf->owner_set_ids) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	uint32_t n_distinct = 0;
+	size_t n_members = 0;
+	at[0] = 0;
+	for (uint32_t s = 0; s < b->n_sets; s++) {
+		uint32_t *ids = sorted + at[s], n = b->set_n[s];
+		memcpy(ids, b->set_ids[s], n * sizeof(*ids));
+		qsort(ids, n, sizeof(*ids), cmp_u32);
+		at[s + 1] = at[s] + n;
+		uint64_t h = n;
+		for (uint32_t k = 0; k < n; k++)
+			h = (h ^ ids[k]) * UINT64_C(0x100000001B3);
+		size_t slot = (size_t)(h ^ h >> 29) & (cap - 1);
+		for (;; slot = (slot + 1) & (cap - 1)) {
+			if (!table[slot]) {
+				table[slot] = ++n_distinct;
+				first[n_distinct - 1] = s;
+				n_members += n;
+				break;
+			}
+			uint32_t t = first[table[slot] - 1];
+			if (b->set_n[t] == n && !memcmp(sorted + at[t], ids, n * sizeof(*ids)))
+				break;
+		}
+		canon[s] = table[slot] - 1;
+	}
+	pf->n_sets = n_distinct;
+	pf->lit_set_ids = malloc((n_members ? n_members : 1) * sizeof(*pf->lit_set_ids));
+	if (!pf->lit_set_ids) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	for (uint32_t d = 0; d < n_distinct; d++)
+		for (uint32_t k = at[first[d]]; k < at[first[d] + 1]; k++)
+			pf->lit_set_start[sorted[k] + 1]++;
+	for (uint32_t l = 0; l < b->n_lits; l++)
+		pf->lit_set_start[l + 1] += pf->lit_set_start[l];
+	for (uint32_t d = 0; d < n_distinct; d++)
+		for (uint32_t k = at[first[d]]; k < at[first[d] + 1]; k++) {
+			uint32_t l = sorted[k];
+			pf->lit_set_ids[pf->lit_set_start[l] + fill[l]++] = d;
+		}
+	for (uint32_t s = 0; s < b->n_sets; s++)
+		pf->owner_set_start[b->set_owner[s] + 1]++;
+	for (uint32_t o = 0; o < b->n_owners; o++)
+		pf->owner_set_start[o + 1] += pf->owner_set_start[o];
+	for (uint32_t s = 0; s < b->n_sets; s++)
+		pf->owner_set_ids[pf->owner_set_start[b->set_owner[s]]++] = canon[s];
+	/* The fill moved each start to the next owner's: move them back. */
+	for (uint32_t o = b->n_owners; o > 0; o--)
+		pf->owner_set_start[o] = pf->owner_set_start[o - 1];
+	pf->owner_set_start[0] = 0;
+out:
+	free(sorted);
+	free(at);
+	free(canon);
+	free(first);
+	free(table);
+	free(fill);
+	return st;
+}
+
 static ps_status build_sink(prefilter *pf)
 {
 	const acm *m = &pf->gate_any;
@@ -593,54 +687,11 @@ ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs)
 	}
 	for (uint32_t id = 0; id < b.n_lits; id++)
 		pf->lit_len[id] = (uint32_t)b.lit_len[id];
-	/* literal -> sets, as compressed rows */
 	pf->n_lits = b.n_lits;
-	pf->n_sets = b.n_sets;
 	pf->n_owners = b.n_owners;
-	pf->lit_set_start = calloc(b.n_lits + 1, sizeof(*pf->lit_set_start));
-	size_t total = 0;
-	for (uint32_t s = 0; s < b.n_sets; s++)
-		total += b.set_n[s];
-	pf->lit_set_ids = malloc((total ? total : 1) * sizeof(*pf->lit_set_ids));
-	pf->set_owner = malloc((b.n_sets ? b.n_sets : 1) * sizeof(*pf->set_owner));
-	if (!pf->lit_set_start || !pf->lit_set_ids || !pf->set_owner) {
-		st = PS_ERR_NOMEM;
+	st = build_sets(pf, &b);
+	if (st != PS_OK)
 		goto out;
-	}
-	for (uint32_t s = 0; s < b.n_sets; s++)
-		for (uint32_t k = 0; k < b.set_n[s]; k++)
-			pf->lit_set_start[b.set_ids[s][k] + 1]++;
-	for (uint32_t l = 0; l < b.n_lits; l++)
-		pf->lit_set_start[l + 1] += pf->lit_set_start[l];
-	uint32_t *fill = calloc(b.n_lits ? b.n_lits : 1, sizeof(*fill));
-	if (!fill) {
-		st = PS_ERR_NOMEM;
-		goto out;
-	}
-	for (uint32_t s = 0; s < b.n_sets; s++) {
-		pf->set_owner[s] = b.set_owner[s];
-		for (uint32_t k = 0; k < b.set_n[s]; k++) {
-			uint32_t l = b.set_ids[s][k];
-			pf->lit_set_ids[pf->lit_set_start[l] + fill[l]++] = s;
-		}
-	}
-	free(fill);
-	pf->owner_set_start = calloc(b.n_owners + 1, sizeof(*pf->owner_set_start));
-	pf->owner_set_ids = malloc((b.n_sets ? b.n_sets : 1) * sizeof(*pf->owner_set_ids));
-	if (!pf->owner_set_start || !pf->owner_set_ids) {
-		st = PS_ERR_NOMEM;
-		goto out;
-	}
-	for (uint32_t s = 0; s < b.n_sets; s++)
-		pf->owner_set_start[b.set_owner[s] + 1]++;
-	for (uint32_t o = 0; o < b.n_owners; o++)
-		pf->owner_set_start[o + 1] += pf->owner_set_start[o];
-	for (uint32_t s = 0; s < b.n_sets; s++)
-		pf->owner_set_ids[pf->owner_set_start[b.set_owner[s]]++] = s;
-	/* The fill moved each start to the next owner's: move them back. */
-	for (uint32_t o = b.n_owners; o > 0; o--)
-		pf->owner_set_start[o] = pf->owner_set_start[o - 1];
-	pf->owner_set_start[0] = 0;
 	if (b.need[OWNER_SETTING_ANY] > 0) {
 		st = build_gate(pf, &b, &lt, rs);
 		if (st != PS_OK)
@@ -691,7 +742,6 @@ void prefilter_free(prefilter *pf)
 	free(pf->lit_len);
 	free(pf->lit_set_start);
 	free(pf->lit_set_ids);
-	free(pf->set_owner);
 	memset(pf, 0, sizeof(*pf));
 }
 
@@ -733,8 +783,11 @@ static void hit(const prefilter *pf, prefilter_state *ps, uint32_t lit)
 		ps->exotic = true;
 	/* Owners are counted when asked (prefilter_candidate): most are never
 	 * asked about a sentence, and many literals are in many sets. */
-	for (uint32_t k = pf->lit_set_start[lit]; k < pf->lit_set_start[lit + 1]; k++)
-		ps->set_stamp[pf->lit_set_ids[k]] = ps->stamp;
+	/* Locals: the stores could alias the bounds for all the compiler knows. */
+	const uint32_t *id = pf->lit_set_ids + pf->lit_set_start[lit], *end = pf->lit_set_ids + pf->lit_set_start[lit + 1];
+	uint32_t *set_stamp = ps->set_stamp, stamp = ps->stamp;
+	for (; id < end; id++)
+		set_stamp[*id] = stamp;
 }
 
 void prefilter_begin(prefilter_state *ps, const prefilter *pf)

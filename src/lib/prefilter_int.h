@@ -19,10 +19,9 @@
 typedef struct prefilter {
 	acm ac;
 	uint32_t n_lits;
-	uint32_t *lit_set_start;   /* CSR: literal -> sets holding it */
+	uint32_t *lit_set_start;   /* CSR: literal -> the distinct sets holding it */
 	uint32_t *lit_set_ids;
 	uint32_t n_sets;
-	uint32_t *set_owner;       /* set -> the owner requiring it */
 	uint32_t *owner_set_start; /* CSR: owner -> its sets; none: always a candidate */
 	uint32_t *owner_set_ids;
 	uint32_t n_owners;

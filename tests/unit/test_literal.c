@@ -236,6 +236,41 @@ START_TEST(the_gate_walk_finds_words_across_the_middle)
 }
 END_TEST
 
+/* Requirements with the same literals share one set, which a literal
+ * found marks once; and every requirement still names a set. */
+START_TEST(requirements_alike_share_a_set)
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = NULL;
+	ck_assert_int_eq(ps_diags_new(&diags), PS_OK);
+	ck_assert_int_eq(ps_ruleset_load(&rules, PS_SOURCE_ROOT "/rules", diags), PS_OK);
+	const prefilter *pf = &rules->pf;
+	uint32_t required = pf->owner_set_start[pf->n_owners];
+	ck_assert_uint_lt(pf->n_sets, required);
+	for (uint32_t k = 0; k < required; k++)
+		ck_assert_uint_lt(pf->owner_set_ids[k], pf->n_sets);
+	/* Each set's literals, as a bit row: no two rows are the same. */
+	uint32_t words = (pf->n_lits + 63) / 64;
+	uint64_t *row = calloc((size_t)pf->n_sets * words, sizeof(*row));
+	ck_assert_ptr_nonnull(row);
+	for (uint32_t l = 0; l < pf->n_lits; l++)
+		for (uint32_t k = pf->lit_set_start[l]; k < pf->lit_set_start[l + 1]; k++)
+			row[(size_t)pf->lit_set_ids[k] * words + l / 64] |= UINT64_C(1) << (l % 64);
+	for (uint32_t a = 0; a < pf->n_sets; a++) {
+		bool empty = true;
+		for (uint32_t w = 0; w < words && empty; w++)
+			empty = !row[(size_t)a * words + w];
+		ck_assert_msg(!empty, "set %u holds no literal", a);
+		for (uint32_t b = a + 1; b < pf->n_sets; b++)
+			ck_assert_msg(memcmp(row + (size_t)a * words, row + (size_t)b * words, words * sizeof(*row)),
+			              "sets %u and %u hold the same literals", a, b);
+	}
+	free(row);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
 /* Does a walk of text from the root end on a word? */
 static bool gate_ends_on_word(const acm *m, const char *text, size_t len)
 {
@@ -373,6 +408,7 @@ int main(void)
 	tcase_add_test(tc, the_shipped_pack_is_sound_on_the_corpus);
 	tcase_add_test(tc, the_gate_walk_finds_words_across_the_middle);
 	tcase_add_test(tc, the_gate_scan_of_a_buffer_finds_every_word);
+	tcase_add_test(tc, requirements_alike_share_a_set);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
