@@ -136,8 +136,14 @@ static const char *const abbreviations[] = {
 /* Abbreviations that take a number after them: "No. 10", "Art. 5". */
 static const char *const number_abbreviations[] = { "No", "Nos", "Vol", "Art", "Fig", "p", "pp", NULL };
 
+/* No abbreviation above is longer: most words before a period are, and
+ * need no look through the lists. */
+#define ABBREVIATION_MAX 6
+
 static bool in_list(const char *const *list, const char *w, size_t n)
 {
+	if (n > ABBREVIATION_MAX)
+		return false;
 	for (size_t k = 0; list[k]; k++)
 		if (list[k][0] == w[0] && !strncmp(list[k], w, n) && list[k][n] == '\0')
 			return true;

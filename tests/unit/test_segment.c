@@ -32,6 +32,9 @@ START_TEST(abbreviations_do_not_end_sentences)
 	             "A statement from No. 10 came first. | Then the cabinet met.");
 	assert_split("J. R. Smith arrived in Cairo. He spoke briefly.",
 	             "J. R. Smith arrived in Cairo. | He spoke briefly.");
+	/* The longest abbreviation listed, and the shortest. */
+	assert_split("The convoy held approx. Forty trucks. It waited.", "The convoy held approx. Forty trucks. | It waited.");
+	assert_split("See p. 4 of the plan. It is short.", "See p. 4 of the plan. | It is short.");
 	/* Words that merely look like abbreviations, and a line end after one. */
 	assert_split("They met in Sharm el-Sheikh.\nThe talks began.", "They met in Sharm el-Sheikh. | The talks began.");
 	assert_split("Aid came from the U.S.\nIt arrived Monday.", "Aid came from the U.S. | It arrived Monday.");
