@@ -45,11 +45,16 @@ typedef enum job_kind {
 	JOB_BATCH,                 /* scan several JSON Lines documents */
 } job_kind;
 
-/* A JSON Lines document in a batch: text NULL when it is only a skip. */
+/* A JSON Lines document in a batch: text NULL when it is only a skip.
+ * With raw, text is the line as read, which the worker parses into doc
+ * and its text: JSON is read on the threads that scan, not all on the
+ * one that reads and reports. */
 typedef struct batch_doc {
 	doc_result doc;
 	char *text;
 	size_t len;
+	size_t lineno;             /* raw: its line number in the batch's file */
+	bool raw;
 } batch_doc;
 
 typedef struct scan_job {
@@ -61,6 +66,7 @@ typedef struct scan_job {
 	int rest;                  /* JOB_PIECE: read on from here (owned), or -1 */
 	batch_doc *batch;          /* JOB_BATCH: its documents, in input order */
 	size_t n_batch;
+	char *source;              /* JOB_BATCH: the file its raw lines come from (owned) */
 } scan_job;
 
 typedef struct scan_ctx {
@@ -73,6 +79,8 @@ typedef struct scan_ctx {
 	const doc_result *whole;   /* that document, while it is read: its name and metadata */
 	batch_doc *pending;        /* JSON Lines documents not yet queued (BATCH_DOCS room) */
 	size_t n_pending, pending_bytes;
+	const char *jsonl_name;    /* the JSON Lines file being read */
+	char *pending_source;      /* its name, for the pending batch's raw lines */
 	bool nomem;
 } scan_ctx;
 
@@ -97,6 +105,19 @@ static size_t work(void *job_ptr, void *worker_state)
 		size_t held = 0;
 		for (size_t i = 0; i < job->n_batch; i++) {
 			batch_doc *b = &job->batch[i];
+			if (b->raw) {
+				char *text = NULL;
+				size_t len = 0;
+				doc_result *d = jsonl_parse(job->source, b->lineno, b->text, b->len, &text, &len);
+				free(b->text);
+				b->text = text;
+				b->len = len;
+				if (d)
+					b->doc = *d;
+				else
+					b->doc.nomem = true; /* no name: deliver() reports it */
+				free(d);
+			}
 			if (b->text)
 				doc_scan_text(ds, &b->doc, b->text, b->len);
 			free(b->text);
@@ -132,9 +153,17 @@ static void deliver(void *job_ptr, void *userdata)
 		memset(&ctx->joined, 0, sizeof(ctx->joined));
 		run_deliver(&ctx->run, &job->doc);
 	} else if (job->kind == JOB_BATCH) {
-		for (size_t i = 0; i < job->n_batch; i++)
+		for (size_t i = 0; i < job->n_batch; i++) {
+			if (!job->batch[i].doc.name) {
+				/* Out of memory while the line was parsed. */
+				ctx->nomem = true;
+				doc_free(&job->batch[i].doc);
+				continue;
+			}
 			run_deliver(&ctx->run, &job->batch[i].doc);
+		}
 		free(job->batch);
+		free(job->source);
 	} else {
 		run_deliver(&ctx->run, &job->doc);
 	}
@@ -169,14 +198,17 @@ static void submit_batch(scan_ctx *ctx)
 			free(ctx->pending[i].text);
 		}
 		free(ctx->pending);
+		free(ctx->pending_source);
 		ctx->nomem = true;
 	} else {
 		job->kind = JOB_BATCH;
 		job->batch = ctx->pending;
 		job->n_batch = ctx->n_pending;
+		job->source = ctx->pending_source;
 		pool_submit(ctx->pool, job, ctx->pending_bytes);
 	}
 	ctx->pending = NULL;
+	ctx->pending_source = NULL;
 	ctx->n_pending = ctx->pending_bytes = 0;
 }
 
@@ -225,9 +257,31 @@ static int on_jsonl_doc(doc_result *doc, char *text, size_t len, void *userdata)
 		ctx->nomem = true;
 		return 1;
 	}
-	ctx->pending[ctx->n_pending++] = (batch_doc){ *doc, text, len };
+	ctx->pending[ctx->n_pending++] = (batch_doc){ .doc = *doc, .text = text, .len = len };
 	ctx->pending_bytes += len;
 	free(doc);
+	if (ctx->n_pending == BATCH_DOCS || ctx->pending_bytes >= BATCH_BYTES)
+		submit_batch(ctx);
+	return ctx->run.write_failed ? 1 : 0;
+}
+
+/* A line for the workers to parse (with two threads or more). */
+static int on_jsonl_line(const char *line, size_t len, size_t lineno, void *userdata)
+{
+	scan_ctx *ctx = userdata;
+	char *copy = malloc(len ? len : 1);
+	if (!ctx->pending)
+		ctx->pending = malloc(BATCH_DOCS * sizeof(*ctx->pending));
+	if (!ctx->pending_source)
+		ctx->pending_source = strdup(ctx->jsonl_name);
+	if (!copy || !ctx->pending || !ctx->pending_source) {
+		free(copy);
+		ctx->nomem = true;
+		return 1;
+	}
+	memcpy(copy, line, len);
+	ctx->pending[ctx->n_pending++] = (batch_doc){ .text = copy, .len = len, .lineno = lineno, .raw = true };
+	ctx->pending_bytes += len;
 	if (ctx->n_pending == BATCH_DOCS || ctx->pending_bytes >= BATCH_BYTES)
 		submit_batch(ctx);
 	return ctx->run.write_failed ? 1 : 0;
@@ -300,8 +354,11 @@ static int on_file(const char *name, bool is_stdin, void *userdata)
 {
 	scan_ctx *ctx = userdata;
 	if (ctx->opts->input == INPUT_JSONL) {
-		int rc = jsonl_read(name, is_stdin, on_jsonl_doc, on_jsonl_wait, ctx);
+		jsonl_callbacks cb = { on_jsonl_doc, ctx->n_workers < 2 ? NULL : on_jsonl_line, on_jsonl_wait };
+		ctx->jsonl_name = name;
+		int rc = jsonl_read(name, is_stdin, &cb, ctx);
 		submit_batch(ctx);
+		ctx->jsonl_name = NULL;
 		return rc;
 	}
 	int rc = scan_split(ctx, name, is_stdin);

@@ -141,6 +141,15 @@ out:
 	return doc;
 }
 
+doc_result *jsonl_parse(const char *file, size_t lineno, const char *line, size_t len, char **text, size_t *text_len)
+{
+	char why[256];
+	*text = NULL;
+	*text_len = 0;
+	doc_result *doc = parse_record(line, len, text, text_len, why, sizeof why);
+	return doc ? doc : error_doc(file, lineno, why);
+}
+
 static bool blank(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
@@ -231,7 +240,7 @@ static int next_line(line_reader *lr, char **line, size_t *len, void (*on_wait)(
 	}
 }
 
-int jsonl_read(const char *name, bool is_stdin, jsonl_doc_fn on_doc, void (*on_wait)(void *), void *userdata)
+int jsonl_read(const char *name, bool is_stdin, const jsonl_callbacks *cb, void *userdata)
 {
 	line_reader lr = { .fd = is_stdin ? STDIN_FILENO : open(name, O_RDONLY | O_CLOEXEC) };
 	size_t lineno = 0;
@@ -248,14 +257,14 @@ int jsonl_read(const char *name, bool is_stdin, jsonl_doc_fn on_doc, void (*on_w
 		}
 		doc_skip(doc, SKIP_UNREADABLE, why);
 		doc_message(doc, "pactscan: %s: skipped: %s\n", name, why);
-		return on_doc(doc, NULL, 0, userdata);
+		return cb->on_doc(doc, NULL, 0, userdata);
 	}
 	lr.may_wait = fstat(lr.fd, &sb) != 0 || !S_ISREG(sb.st_mode);
 	for (;;) {
 		char *line = NULL, why[256], *text = NULL;
 		size_t n = 0, text_len = 0;
 		doc_result *doc = NULL;
-		int got = next_line(&lr, &line, &n, on_wait, userdata);
+		int got = next_line(&lr, &line, &n, cb->on_wait, userdata);
 		if (got == 0)
 			break;
 		if (got < 0 && lr.err == 0) {
@@ -267,24 +276,30 @@ int jsonl_read(const char *name, bool is_stdin, jsonl_doc_fn on_doc, void (*on_w
 			doc = error_doc(name, lineno + 1, strerror(lr.err));
 			if (doc)
 				doc->skip = SKIP_UNREADABLE;
-			rc = doc ? on_doc(doc, NULL, 0, userdata) : 1;
+			rc = doc ? cb->on_doc(doc, NULL, 0, userdata) : 1;
 			break;
 		}
 		lineno++;
 		if (got == 1 && blank(line, n))
 			continue;
-		if (got == 2 || n > JSONL_MAX_LINE)
-			snprintf(why, sizeof why, "the line is longer than %u MiB", JSONL_MAX_LINE / (1024u * 1024u));
-		else
-			doc = parse_record(line, n, &text, &text_len, why, sizeof why);
-		if (!doc)
-			doc = error_doc(name, lineno, why);
-		if (!doc) {
-			fputs("pactscan: out of memory\n", stderr);
-			rc = 1;
-			break;
+		bool raw = got == 1 && n <= JSONL_MAX_LINE && cb->on_line;
+		if (raw) {
+			rc = cb->on_line(line, n, lineno, userdata);
+		} else {
+			if (got == 2 || n > JSONL_MAX_LINE)
+				snprintf(why, sizeof why, "the line is longer than %u MiB", JSONL_MAX_LINE / (1024u * 1024u));
+			else
+				doc = parse_record(line, n, &text, &text_len, why, sizeof why);
+			if (!doc)
+				doc = error_doc(name, lineno, why);
+			if (!doc) {
+				fputs("pactscan: out of memory\n", stderr);
+				rc = 1;
+				break;
+			}
 		}
-		/* A long line's buffer is not kept for the next one. */
+		/* A long line's buffer is not kept for the next one (the line is
+		 * parsed or copied by now). */
 		if (lr.cap > 4 * READ_CHUNK && lr.end - lr.start < READ_CHUNK) {
 			memmove(lr.buf, lr.buf + lr.start, lr.end - lr.start);
 			lr.end -= lr.start;
@@ -295,7 +310,8 @@ int jsonl_read(const char *name, bool is_stdin, jsonl_doc_fn on_doc, void (*on_w
 				lr.cap = 2 * READ_CHUNK;
 			}
 		}
-		rc = on_doc(doc, text, text_len, userdata);
+		if (!raw)
+			rc = cb->on_doc(doc, text, text_len, userdata);
 		if (rc)
 			break;
 	}
