@@ -260,7 +260,8 @@ typedef struct sentence {
 	const char *text;
 	size_t len;
 	uint64_t off;         /* document offset of text[0] */
-	uint64_t line, col;
+	uint64_t line, col;   /* once located (locate()) */
+	bool located;
 	cue_matches *cues;    /* the scanner's, filled on first need */
 	bool cues_ready;
 } sentence;
@@ -473,7 +474,21 @@ static bool eval_signal(ps_scanner *s, sentence *sn, const ps_signal *sig, candi
 	return false;
 }
 
-static int deliver(ps_scanner *s, const sentence *sn, const ps_clause *clause, const candidate *c, double weight)
+/* The sentence's line and column, counted when first needed: most
+ * sentences have no finding, and counting each one's line ends apart cost
+ * two memchr calls a sentence. Sentences come in order, so the count only
+ * moves forward; process() counts the rest of the bytes it consumes. */
+static void locate(ps_scanner *s, sentence *sn)
+{
+	if (sn->located)
+		return;
+	advance_lines(s, sn->off);
+	sn->line = s->line;
+	sn->col = sn->off - s->line_start + 1;
+	sn->located = true;
+}
+
+static int deliver(ps_scanner *s, sentence *sn, const ps_clause *clause, const candidate *c, double weight)
 {
 	ps_span evidence[MAX_PARTS];
 	size_t n = 0;
@@ -484,6 +499,7 @@ static int deliver(ps_scanner *s, const sentence *sn, const ps_clause *clause, c
 		if (!dup)
 			evidence[n++] = (ps_span){ sn->off + c->parts[i].start, sn->off + c->parts[i].end };
 	}
+	locate(s, sn);
 	ps_finding f = {
 		.clause = clause,
 		.signal = c->signal->id,
@@ -653,7 +669,9 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 			snprintf(msg, sizeof msg,
 			         "%u sentences hit a match limit, so from here on this document is not checked; simplify the patterns that hit it",
 			         (unsigned)s->limits.max_limit_hits);
-			problem(s, sn->line, sn->col, NULL, msg);
+			locate(s, sn);
+			locate(s, sn);
+		problem(s, sn->line, sn->col, NULL, msg);
 		}
 		return;
 	}
@@ -700,6 +718,7 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 out:
 	if (s->m.limit_hit) {
 		s->stats.limit_hits++;
+		locate(s, sn);
 		problem(s, sn->line, sn->col, NULL,
 		        "a pattern hit the match limit in this sentence, so it was not fully checked; simplify the rule's patterns");
 	}
@@ -741,9 +760,6 @@ static void process(ps_scanner *s, bool final)
 			.off = s->base + pos + seg.start,
 			.cues = &s->cues,
 		};
-		advance_lines(s, sn.off);
-		sn.line = s->line;
-		sn.col = sn.off - s->line_start + 1;
 		if (seg.forced && sn.off >= s->report_from)
 			s->stats.cut_sentences++;
 		scan_sentence(s, &sn);
