@@ -46,13 +46,14 @@ typedef enum job_kind {
 } job_kind;
 
 /* A JSON Lines document in a batch: text NULL when it is only a skip.
- * With raw, text is the line as read, which the worker parses into doc
- * and its text: JSON is read on the threads that scan, not all on the
- * one that reads and reports. */
+ * A raw one is a line as read, at the batch's lines + at (len bytes),
+ * which the worker parses into doc and text: JSON is read on the threads
+ * that scan, not all on the one that reads and reports. */
 typedef struct batch_doc {
 	doc_result doc;
 	char *text;
 	size_t len;
+	size_t at;                 /* raw: where its line is in the batch's lines */
 	size_t lineno;             /* raw: its line number in the batch's file */
 	bool raw;
 } batch_doc;
@@ -67,6 +68,7 @@ typedef struct scan_job {
 	batch_doc *batch;          /* JOB_BATCH: its documents, in input order */
 	size_t n_batch;
 	char *source;              /* JOB_BATCH: the file its raw lines come from (owned) */
+	char *lines;               /* JOB_BATCH: its raw lines, one after another (owned) */
 } scan_job;
 
 typedef struct scan_ctx {
@@ -81,6 +83,8 @@ typedef struct scan_ctx {
 	size_t n_pending, pending_bytes;
 	const char *jsonl_name;    /* the JSON Lines file being read */
 	char *pending_source;      /* its name, for the pending batch's raw lines */
+	char *pending_lines;       /* those lines, one after another (one allocation a batch) */
+	size_t lines_len, lines_cap;
 	bool nomem;
 } scan_ctx;
 
@@ -108,8 +112,7 @@ static size_t work(void *job_ptr, void *worker_state)
 			if (b->raw) {
 				char *text = NULL;
 				size_t len = 0;
-				doc_result *d = jsonl_parse(job->source, b->lineno, b->text, b->len, &text, &len);
-				free(b->text);
+				doc_result *d = jsonl_parse(job->source, b->lineno, job->lines + b->at, b->len, &text, &len);
 				b->text = text;
 				b->len = len;
 				if (d)
@@ -124,6 +127,8 @@ static size_t work(void *job_ptr, void *worker_state)
 			b->text = NULL;
 			held += batch_size(&b->doc.found);
 		}
+		free(job->lines);
+		job->lines = NULL;
 		return held;
 	}
 	case JOB_READY:
@@ -164,6 +169,7 @@ static void deliver(void *job_ptr, void *userdata)
 		}
 		free(job->batch);
 		free(job->source);
+		free(job->lines); /* the worker's, unless it never ran */
 	} else {
 		run_deliver(&ctx->run, &job->doc);
 	}
@@ -199,16 +205,20 @@ static void submit_batch(scan_ctx *ctx)
 		}
 		free(ctx->pending);
 		free(ctx->pending_source);
+		free(ctx->pending_lines);
 		ctx->nomem = true;
 	} else {
 		job->kind = JOB_BATCH;
 		job->batch = ctx->pending;
 		job->n_batch = ctx->n_pending;
 		job->source = ctx->pending_source;
+		job->lines = ctx->pending_lines;
 		pool_submit(ctx->pool, job, ctx->pending_bytes);
 	}
 	ctx->pending = NULL;
 	ctx->pending_source = NULL;
+	ctx->pending_lines = NULL;
+	ctx->lines_len = ctx->lines_cap = 0;
 	ctx->n_pending = ctx->pending_bytes = 0;
 }
 
@@ -269,18 +279,28 @@ static int on_jsonl_doc(doc_result *doc, char *text, size_t len, void *userdata)
 static int on_jsonl_line(const char *line, size_t len, size_t lineno, void *userdata)
 {
 	scan_ctx *ctx = userdata;
-	char *copy = malloc(len ? len : 1);
 	if (!ctx->pending)
 		ctx->pending = malloc(BATCH_DOCS * sizeof(*ctx->pending));
 	if (!ctx->pending_source)
 		ctx->pending_source = strdup(ctx->jsonl_name);
-	if (!copy || !ctx->pending || !ctx->pending_source) {
-		free(copy);
+	if (ctx->lines_len + len > ctx->lines_cap) {
+		size_t cap = ctx->lines_cap ? ctx->lines_cap : 2 * BATCH_BYTES;
+		while (cap < ctx->lines_len + len)
+			cap *= 2;
+		char *grown = realloc(ctx->pending_lines, cap);
+		if (grown) {
+			ctx->pending_lines = grown;
+			ctx->lines_cap = cap;
+		}
+	}
+	if (!ctx->pending || !ctx->pending_source || ctx->lines_len + len > ctx->lines_cap) {
 		ctx->nomem = true;
 		return 1;
 	}
-	memcpy(copy, line, len);
-	ctx->pending[ctx->n_pending++] = (batch_doc){ .text = copy, .len = len, .lineno = lineno, .raw = true };
+	memcpy(ctx->pending_lines + ctx->lines_len, line, len);
+	ctx->pending[ctx->n_pending++] =
+		(batch_doc){ .at = ctx->lines_len, .len = len, .lineno = lineno, .raw = true };
+	ctx->lines_len += len;
 	ctx->pending_bytes += len;
 	if (ctx->n_pending == BATCH_DOCS || ctx->pending_bytes >= BATCH_BYTES)
 		submit_batch(ctx);
