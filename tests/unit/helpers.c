@@ -68,6 +68,16 @@ ps_ruleset *load_yaml(const char *yaml, ps_diags **diags)
 	return rules;
 }
 
+ps_ruleset *load_pack(const char *path)
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = NULL;
+	ck_assert_int_eq(ps_diags_new(&diags), PS_OK);
+	ck_assert_int_eq(ps_ruleset_load(&rules, path, diags), PS_OK);
+	ps_diags_free(diags);
+	return rules;
+}
+
 const char *first_error(const char *yaml)
 {
 	static char buf[1024];

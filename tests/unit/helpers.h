@@ -32,6 +32,9 @@ typedef struct seen {
  * *diags (which the caller frees). */
 ps_ruleset *load_yaml(const char *yaml, ps_diags **diags);
 
+/* Load the pack at path (the shipped one: PS_SOURCE_ROOT "/rules"); the
+ * test fails if it does not load. */
+ps_ruleset *load_pack(const char *path);
 /* The first error's "line:col: message", for assertions. */
 const char *first_error(const char *yaml);
 

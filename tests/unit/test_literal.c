@@ -207,10 +207,7 @@ static void check_gate(const char *s, size_t n, void *userdata)
  * long filler. */
 START_TEST(the_gate_walk_finds_words_across_the_middle)
 {
-	ps_diags *diags = NULL;
-	ps_ruleset *rules = NULL;
-	ck_assert_int_eq(ps_diags_new(&diags), PS_OK);
-	ck_assert_int_eq(ps_ruleset_load(&rules, PS_SOURCE_ROOT "/rules", diags), PS_OK);
+	ps_ruleset *rules = load_pack(PS_SOURCE_ROOT "/rules");
 	gate_check g = { .pf = &rules->pf };
 	ck_assert_ptr_nonnull(g.pf->gate_sink_delta);
 	ck_assert_uint_gt(each_sentence_in(PS_SOURCE_ROOT "/corpus", check_gate, &g), 400);
@@ -232,7 +229,6 @@ START_TEST(the_gate_walk_finds_words_across_the_middle)
 		}
 	}
 	ps_ruleset_free(rules);
-	ps_diags_free(diags);
 }
 END_TEST
 
@@ -240,10 +236,7 @@ END_TEST
  * found marks once; and every requirement still names a set. */
 START_TEST(requirements_alike_share_a_set)
 {
-	ps_diags *diags = NULL;
-	ps_ruleset *rules = NULL;
-	ck_assert_int_eq(ps_diags_new(&diags), PS_OK);
-	ck_assert_int_eq(ps_ruleset_load(&rules, PS_SOURCE_ROOT "/rules", diags), PS_OK);
+	ps_ruleset *rules = load_pack(PS_SOURCE_ROOT "/rules");
 	const prefilter *pf = &rules->pf;
 	uint32_t required = pf->owner_set_start[pf->n_owners];
 	ck_assert_uint_lt(pf->n_sets, required);
@@ -267,7 +260,6 @@ START_TEST(requirements_alike_share_a_set)
 	}
 	free(row);
 	ps_ruleset_free(rules);
-	ps_diags_free(diags);
 }
 END_TEST
 
@@ -345,10 +337,7 @@ static void join_sentence(const char *s, size_t n, void *userdata)
  * place in it exactly when its own walk finds a word. */
 START_TEST(the_gate_scan_of_a_buffer_finds_every_word)
 {
-	ps_diags *diags = NULL;
-	ps_ruleset *rules = NULL;
-	ck_assert_int_eq(ps_diags_new(&diags), PS_OK);
-	ck_assert_int_eq(ps_ruleset_load(&rules, PS_SOURCE_ROOT "/rules", diags), PS_OK);
+	ps_ruleset *rules = load_pack(PS_SOURCE_ROOT "/rules");
 	const prefilter *pf = &rules->pf;
 	static joined j;
 	j.len = j.n = 0;
@@ -393,7 +382,6 @@ START_TEST(the_gate_scan_of_a_buffer_finds_every_word)
 		}
 	}
 	ps_ruleset_free(rules);
-	ps_diags_free(diags);
 }
 END_TEST
 

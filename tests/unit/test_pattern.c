@@ -31,16 +31,6 @@ static int jit_state(const ps_pattern *p)
 	return atomic_load(&p->prog->jit);
 }
 
-static ps_ruleset *load_pack(const char *path)
-{
-	ps_diags *diags = NULL;
-	ps_ruleset *rules = NULL;
-	ck_assert_int_eq(ps_diags_new(&diags), PS_OK);
-	ck_assert_int_eq(ps_ruleset_load(&rules, path, diags), PS_OK);
-	ps_diags_free(diags);
-	return rules;
-}
-
 /* The pattern whose text as written is text. */
 static const ps_pattern *pattern_written(const ps_ruleset *rules, const char *text)
 {

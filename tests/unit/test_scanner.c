@@ -555,10 +555,7 @@ START_TEST(every_attribution_verb_of_the_shipped_pack)
 		"warns", "added", "argued", "acknowledged", "noted", "clarified", "stressed", "emphasised", "emphasized",
 		"wrote", "SAID", "Confirmed",
 	};
-	ps_diags *diags = NULL;
-	ps_ruleset *rules = NULL;
-	ck_assert_int_eq(ps_diags_new(&diags), PS_OK);
-	ck_assert_int_eq(ps_ruleset_load(&rules, PS_SOURCE_ROOT "/rules", diags), PS_OK);
+	ps_ruleset *rules = load_pack(PS_SOURCE_ROOT "/rules");
 	for (size_t i = 0; i < sizeof verbs / sizeof *verbs; i++) {
 		char text[200];
 		int n = snprintf(text, sizeof text, "Hamas released two hostages on Monday, Red Cross officials %s.", verbs[i]);
@@ -575,7 +572,6 @@ START_TEST(every_attribution_verb_of_the_shipped_pack)
 	ck_assert_uint_ge(s.count, 1);
 	ck_assert_int_eq(s.items[0].certainty, PS_CERTAINTY_ASSERTED);
 	ps_ruleset_free(rules);
-	ps_diags_free(diags);
 }
 END_TEST
 
