@@ -670,8 +670,7 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 			         "%u sentences hit a match limit, so from here on this document is not checked; simplify the patterns that hit it",
 			         (unsigned)s->limits.max_limit_hits);
 			locate(s, sn);
-			locate(s, sn);
-		problem(s, sn->line, sn->col, NULL, msg);
+			problem(s, sn->line, sn->col, NULL, msg);
 		}
 		return;
 	}
@@ -747,8 +746,10 @@ static void process(ps_scanner *s, bool final)
 		}
 		return;
 	}
-	/* In a text about the setting, the walk per sentence stops at its
-	 * first word, and context lets most sentences skip it. */
+	/* The gate's words in all the sentences ahead, in one walk. Not in a
+	 * text about the setting (direct): there the walk per sentence, which
+	 * stops at its first word and which context lets most sentences skip,
+	 * costs less. */
 	s->ghits_valid = false;
 	if (s->prefilter && s->rules->has_setting && s->rules->pf.gate.delta && !s->direct)
 		scan_gate(s, pos);

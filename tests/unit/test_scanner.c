@@ -244,6 +244,19 @@ START_TEST(jit_stack_exhaustion_falls_back_and_is_reported)
 }
 END_TEST
 
+typedef struct problem_lines {
+	size_t line[16], column[16], n;
+} problem_lines;
+
+static void note_problem_line(const ps_diag *d, void *userdata)
+{
+	problem_lines *p = userdata;
+	if (p->n < 16) {
+		p->line[p->n] = d->line;
+		p->column[p->n++] = d->column;
+	}
+}
+
 START_TEST(a_document_has_a_budget_of_limit_hits)
 {
 	char yaml[4096];
@@ -260,13 +273,20 @@ START_TEST(a_document_has_a_budget_of_limit_hits)
 	ps_scan_limits limits = test_limits();
 	limits.max_limit_hits = 5;
 	ck_assert_int_eq(ps_scanner_new(&scanner, rules, &limits), PS_OK);
-	seen s = { 0 };
-	ps_scan_callbacks cb = { NULL, NULL, &s };
+	problem_lines p = { 0 };
+	ps_scan_callbacks cb = { NULL, note_problem_line, &p };
 	ck_assert_int_eq(ps_scanner_scan(scanner, text, len, &cb), PS_ERR_INCOMPLETE);
 	const ps_scan_stats *st = ps_scanner_stats(scanner);
 	ck_assert_uint_eq(st->limit_hits, 5);
 	ck_assert_uint_eq(st->unchecked, 36);
 	ck_assert_uint_eq(st->sentences, 41);
+	/* Each problem names its sentence's line: the five hits, then the
+	 * budget spent at the sixth. */
+	ck_assert_uint_eq(p.n, 6);
+	for (size_t i = 0; i < p.n; i++) {
+		ck_assert_uint_eq(p.line[i], i + 1);
+		ck_assert_uint_eq(p.column[i], 1);
+	}
 	ps_scanner_free(scanner);
 	ps_ruleset_free(rules);
 	ps_diags_free(diags);
