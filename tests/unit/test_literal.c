@@ -385,6 +385,45 @@ START_TEST(the_gate_scan_of_a_buffer_finds_every_word)
 }
 END_TEST
 
+/* One sentence far longer than news has (the corpus joined): the walk
+ * notes its outputs a batch at a time, and none may be lost at a batch's
+ * end or the sentence's. Every pattern that matches may run, and where its
+ * leading words are known, its first match starts at one of them. */
+START_TEST(a_long_sentence_is_walked_to_its_end)
+{
+	/* Every pattern on 30 KB, eight times, takes minutes without the JIT. */
+	if (getenv("PACTSCAN_TEST_NO_JIT"))
+		return;
+	static joined j;
+	j.len = j.n = 0;
+	each_sentence_in(PS_SOURCE_ROOT "/corpus", join_sentence, &j);
+	ck_assert_uint_gt(j.len, 30000);
+	soundness c = { .rules = load_pack(PS_SOURCE_ROOT "/rules") };
+	ck_assert_int_eq(prefilter_state_init(&c.pfs, &c.rules->pf), PS_OK);
+	c.md = pcre2_match_data_create(32, NULL);
+	/* Cut at every length of a few, so that batches end everywhere. */
+	for (size_t len = j.len - 700; len <= j.len; len += 97) {
+		check_sentence(j.text, len, &c);
+		for (size_t i = 0; i < c.rules->n_patterns; i++) {
+			const ps_pattern *p = c.rules->patterns[i].pattern;
+			static size_t at[8192];
+			size_t ms, me;
+			size_t n = prefilter_lead_positions(&c.rules->pf, &c.pfs, c.rules->pf.shape[i], 0, at, 8192);
+			if (n == SIZE_MAX || pattern_match(p, c.md, NULL, 0, j.text, len, 0, &ms, &me) != 1)
+				continue;
+			bool found = false;
+			for (size_t k = 0; k < n && !found; k++)
+				found = at[k] == ms;
+			ck_assert_msg(found, "pattern %s:%zu matches at %zu, not at a leading word", p->file, p->line, ms);
+		}
+	}
+	ck_assert_uint_gt(c.checks, 500);
+	pcre2_match_data_free(c.md);
+	prefilter_state_free(&c.pfs);
+	ps_ruleset_free(c.rules);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("literal");
@@ -397,6 +436,7 @@ int main(void)
 	tcase_add_test(tc, the_gate_walk_finds_words_across_the_middle);
 	tcase_add_test(tc, the_gate_scan_of_a_buffer_finds_every_word);
 	tcase_add_test(tc, requirements_alike_share_a_set);
+	tcase_add_test(tc, a_long_sentence_is_walked_to_its_end);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
