@@ -124,28 +124,34 @@ static size_t skip_to_end(const char *t, size_t i, size_t lim)
 	return i;
 }
 
-/* Abbreviations after which a period rarely ends a sentence. */
-static const char *const abbreviations[] = {
-	"Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Lt", "Col", "Maj", "Capt", "Sgt", "Cpl", "Adm",
-	"Brig", "Cmdr", "Gov", "Sen", "Rep", "Pres", "Rev", "Hon", "St", "Mt", "Ft", "Jr", "Sr",
-	"No", "Nos", "Vol", "Art", "Fig", "Jan", "Feb", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept",
-	"Oct", "Nov", "Dec", "Inc", "Ltd", "Corp", "Bros", "vs", "approx", "Dept", "Univ", "Ave",
-	"Amb", "Supt", "Insp", "cf", NULL,
+/* No abbreviation below is longer: most words before a period are. */
+#define ABBREVIATION_MAX 6
+
+/* Abbreviations after which a period rarely ends a sentence, by length:
+ * the string at n holds those of n bytes, one after another, so a word is
+ * compared with its own length's only. */
+static const char *const abbreviations[ABBREVIATION_MAX + 1] = {
+	"",
+	"",
+	"Mr" "Ms" "Dr" "Lt" "St" "Mt" "Ft" "Jr" "Sr" "No" "vs" "cf",
+	"Mrs" "Gen" "Col" "Maj" "Sgt" "Cpl" "Adm" "Gov" "Sen" "Rep" "Rev" "Hon" "Nos" "Vol" "Art"
+	"Fig" "Jan" "Feb" "Apr" "Jun" "Jul" "Aug" "Sep" "Oct" "Nov" "Dec" "Inc" "Ltd" "Ave" "Amb",
+	"Prof" "Capt" "Brig" "Cmdr" "Pres" "Sept" "Corp" "Bros" "Dept" "Univ" "Supt" "Insp",
+	"",
+	"approx",
 };
 
 /* Abbreviations that take a number after them: "No. 10", "Art. 5". */
-static const char *const number_abbreviations[] = { "No", "Nos", "Vol", "Art", "Fig", "p", "pp", NULL };
-
-/* No abbreviation above is longer: most words before a period are, and
- * need no look through the lists. */
-#define ABBREVIATION_MAX 6
+static const char *const number_abbreviations[ABBREVIATION_MAX + 1] = {
+	"", "p", "No" "pp", "Nos" "Vol" "Art" "Fig", "", "", "",
+};
 
 static bool in_list(const char *const *list, const char *w, size_t n)
 {
 	if (n > ABBREVIATION_MAX)
 		return false;
-	for (size_t k = 0; list[k]; k++)
-		if (list[k][0] == w[0] && !strncmp(list[k], w, n) && list[k][n] == '\0')
+	for (const char *a = list[n]; *a; a += n)
+		if (a[0] == w[0] && !memcmp(a, w, n))
 			return true;
 	return false;
 }

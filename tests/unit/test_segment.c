@@ -1,4 +1,5 @@
 /* Sentence segmentation of news prose. */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "helpers.h"
@@ -38,6 +39,35 @@ START_TEST(abbreviations_do_not_end_sentences)
 	/* Words that merely look like abbreviations, and a line end after one. */
 	assert_split("They met in Sharm el-Sheikh.\nThe talks began.", "They met in Sharm el-Sheikh. | The talks began.");
 	assert_split("Aid came from the U.S.\nIt arrived Monday.", "Aid came from the U.S. | It arrived Monday.");
+}
+END_TEST
+
+/* Each abbreviation the segmenter knows, before a capital and before a
+ * number; a word one letter longer ends the sentence. */
+START_TEST(every_listed_abbreviation_holds)
+{
+	static const char *const known[] = {
+		"Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Lt", "Col", "Maj", "Capt", "Sgt", "Cpl", "Adm", "Brig",
+		"Cmdr", "Gov", "Sen", "Rep", "Pres", "Rev", "Hon", "St", "Mt", "Ft", "Jr", "Sr", "No", "Nos",
+		"Vol", "Art", "Fig", "Jan", "Feb", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+		"Inc", "Ltd", "Corp", "Bros", "vs", "approx", "Dept", "Univ", "Ave", "Amb", "Supt", "Insp", "cf",
+	};
+	static const char *const before_number[] = { "No", "Nos", "Vol", "Art", "Fig", "p", "pp" };
+	char text[128], want[128];
+	for (size_t i = 0; i < sizeof known / sizeof *known; i++) {
+		snprintf(text, sizeof text, "They met %s. Smith there.", known[i]);
+		assert_split(text, text);
+		snprintf(text, sizeof text, "They met %sx. Smith there.", known[i]);
+		snprintf(want, sizeof want, "They met %sx. | Smith there.", known[i]);
+		assert_split(text, want);
+	}
+	for (size_t i = 0; i < sizeof before_number / sizeof *before_number; i++) {
+		snprintf(text, sizeof text, "See %s. 12 of the plan.", before_number[i]);
+		assert_split(text, text);
+		snprintf(text, sizeof text, "See %sx. 12 of the plan.", before_number[i]);
+		snprintf(want, sizeof want, "See %sx. | 12 of the plan.", before_number[i]);
+		assert_split(text, want);
+	}
 }
 END_TEST
 
@@ -139,6 +169,7 @@ int main(void)
 	Suite *s = suite_create("segment");
 	TCase *tc = tcase_create("segment");
 	tcase_add_test(tc, abbreviations_do_not_end_sentences);
+	tcase_add_test(tc, every_listed_abbreviation_holds);
 	tcase_add_test(tc, decimals_and_times_stay_inside);
 	tcase_add_test(tc, quotations);
 	tcase_add_test(tc, headlines_bullets_and_paragraphs);
