@@ -250,12 +250,14 @@ static bool emit(ps_segment *out, const char *t, size_t len, size_t max_len, siz
                  size_t next, bool forced)
 {
 	/* A run of stops or closing quotes can carry a sentence past the cap. */
-	if (trim_end(t, start, end) - start > max_len) {
+	size_t trimmed = trim_end(t, start, end);
+	if (trimmed - start > max_len) {
 		end = next = cut_point(t, len, start, max_len);
 		forced = true;
+		trimmed = trim_end(t, start, end);
 	}
 	out->start = start;
-	out->end = trim_end(t, start, end);
+	out->end = trimmed;
 	out->next = next;
 	out->forced = forced;
 	return true;
