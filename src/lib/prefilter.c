@@ -949,7 +949,9 @@ static bool add_position(size_t *pos, size_t *n, size_t max, size_t at)
 		return true;
 	if (*n == max)
 		return false;
-	memmove(pos + i + 1, pos + i, (*n - i) * sizeof(*pos));
+	/* A few places at most: a loop, not a call to memmove. */
+	for (size_t k = *n; k > i; k--)
+		pos[k] = pos[k - 1];
 	pos[i] = at;
 	(*n)++;
 	return true;
