@@ -230,7 +230,8 @@ void document_record_append(jbuf *b, const doc_result *doc, const doc_tally *t, 
 	jbuf_cstr(b, doc->skipped ? NULL : verdict_name(tally_verdict(t, SIZE_MAX)));
 	JBUF_LIT(b, ",\"verdicts\":{");
 	bool first = true;
-	for (size_t ci = 0; ci < ps_ruleset_clause_count(sum->rules); ci++) {
+	/* Without findings every clause's verdict is none, and none are listed. */
+	for (size_t ci = 0; t->findings && ci < ps_ruleset_clause_count(sum->rules); ci++) {
 		verdict v = tally_verdict(t, ci);
 		if (v == VERDICT_NONE)
 			continue;

@@ -258,14 +258,6 @@ void tally_free(doc_tally *t)
 	memset(t, 0, sizeof(*t));
 }
 
-verdict tally_verdict(const doc_tally *t, size_t clause)
-{
-	bool support = clause == SIZE_MAX ? t->support > 0 : t->clauses[clause].support > 0;
-	bool conflict = clause == SIZE_MAX ? t->conflict > 0 : t->clauses[clause].conflict > 0;
-	return support && conflict ? VERDICT_MIXED : support ? VERDICT_SUPPORTS : conflict ? VERDICT_CONFLICTS
-	                                                                                  : VERDICT_NONE;
-}
-
 bool finding_fails(fail_on fail, ps_stance s)
 {
 	switch (fail) {

@@ -158,8 +158,15 @@ void tally_add(doc_tally *t, size_t clause, ps_stance stance, ps_certainty certa
 /* Zero the counts for the next document. */
 void tally_reset(doc_tally *t);
 void tally_free(doc_tally *t);
-/* The verdict on one clause (by index), or on all of them (SIZE_MAX). */
-verdict tally_verdict(const doc_tally *t, size_t clause);
+/* The verdict on one clause (by index), or on all of them (SIZE_MAX).
+ * Inline: the reporting thread asks it for every clause of every document. */
+static inline verdict tally_verdict(const doc_tally *t, size_t clause)
+{
+	bool support = clause == SIZE_MAX ? t->support > 0 : t->clauses[clause].support > 0;
+	bool conflict = clause == SIZE_MAX ? t->conflict > 0 : t->clauses[clause].conflict > 0;
+	return support && conflict ? VERDICT_MIXED : support ? VERDICT_SUPPORTS : conflict ? VERDICT_CONFLICTS
+	                                                                                  : VERDICT_NONE;
+}
 
 /* Does a finding of this stance fail the run? (Without a baseline; with one,
  * only new findings do.) */

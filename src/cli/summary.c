@@ -174,7 +174,11 @@ void summary_add(run_summary *sum, const doc_result *doc, const doc_tally *t)
 	} else {
 		sum->undated++;
 	}
-	for (size_t ci = 0; ci < n; ci++) {
+	/* Most documents of a stream have no finding: every clause then has
+	 * none, and counts nothing more. */
+	for (size_t ci = 0; ci < n && !t->findings; ci++)
+		sum->clauses[ci].verdicts[VERDICT_NONE]++;
+	for (size_t ci = 0; ci < n && t->findings; ci++) {
 		const clause_tally *ct = &t->clauses[ci];
 		clause_counts *cc = &sum->clauses[ci];
 		verdict v = tally_verdict(t, ci);
