@@ -343,6 +343,15 @@ static ps_status build_sets(prefilter *pf, const builder *b)
 	for (uint32_t o = b->n_owners; o > 0; o--)
 		pf->owner_set_start[o] = pf->owner_set_start[o - 1];
 	pf->owner_set_start[0] = 0;
+	pf->owner_first = malloc((b->n_owners ? b->n_owners : 1) * sizeof(*pf->owner_first));
+	if (!pf->owner_first) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	for (uint32_t o = 0; o < b->n_owners; o++)
+		pf->owner_first[o] = pf->owner_set_start[o] < pf->owner_set_start[o + 1]
+		                             ? pf->owner_set_ids[pf->owner_set_start[o]]
+		                             : n_distinct;
 out:
 	free(sorted);
 	free(at);
@@ -733,6 +742,7 @@ void prefilter_free(prefilter *pf)
 	free(pf->shape);
 	free(pf->owner_set_start);
 	free(pf->owner_set_ids);
+	free(pf->owner_first);
 	free(pf->lead_bits);
 	free(pf->shape_lead_start);
 	free(pf->shape_lead_lits);
@@ -751,7 +761,7 @@ ps_status prefilter_state_init(prefilter_state *ps, const prefilter *pf)
 {
 	memset(ps, 0, sizeof(*ps));
 	ps->lit_stamp = calloc(pf->n_lits ? pf->n_lits : 1, sizeof(uint32_t));
-	ps->set_stamp = calloc(pf->n_sets ? pf->n_sets : 1, sizeof(uint32_t));
+	ps->set_stamp = calloc(pf->n_sets + 1, sizeof(uint32_t)); /* the last: owners with no set */
 	ps->lit_last = calloc(pf->n_lits ? pf->n_lits : 1, sizeof(uint32_t));
 	ps->lit_occ_stamp = calloc(pf->n_lits ? pf->n_lits : 1, sizeof(uint32_t));
 	if (!ps->lit_stamp || !ps->set_stamp || !ps->lit_last ||
@@ -795,10 +805,11 @@ void prefilter_begin(prefilter_state *ps, const prefilter *pf)
 	if (++ps->stamp == 0) {
 		/* The stamps wrapped: start them afresh. */
 		memset(ps->lit_stamp, 0, pf->n_lits * sizeof(uint32_t));
-		memset(ps->set_stamp, 0, pf->n_sets * sizeof(uint32_t));
+		memset(ps->set_stamp, 0, (pf->n_sets + 1) * sizeof(uint32_t));
 		memset(ps->lit_occ_stamp, 0, pf->n_lits * sizeof(uint32_t));
 		ps->stamp = 1;
 	}
+	ps->set_stamp[pf->n_sets] = ps->stamp;
 	ps->exotic = false;
 	ps->gate_ran = ps->rest_ran = false;
 	ps->n_occ = 0;

@@ -24,6 +24,10 @@ typedef struct prefilter {
 	uint32_t n_sets;
 	uint32_t *owner_set_start; /* CSR: owner -> its sets; none: always a candidate */
 	uint32_t *owner_set_ids;
+	/* Per owner, its first set, or n_sets (a stamp always current) for an
+	 * owner with none: most owners asked about a sentence fail on their
+	 * first set, and this answers them with one lookup. */
+	uint32_t *owner_first;
 	uint32_t n_owners;
 	uint32_t pattern_owner;    /* the owner of pattern 0's requirements; pattern i's is this + i */
 	uint32_t exotic[2];        /* literal ids of U+212A and U+017F, which fold to k and s */
@@ -66,7 +70,7 @@ typedef struct prefilter {
 
 typedef struct prefilter_state {
 	uint32_t stamp;
-	uint32_t *lit_stamp, *set_stamp;  /* == stamp: found in this sentence, satisfied */
+	uint32_t *lit_stamp, *set_stamp;  /* == stamp: found in this sentence, satisfied (set_stamp[n_sets]: always) */
 	bool exotic;               /* every owner is a candidate for this sentence */
 	bool gate_ran, rest_ran;   /* which passes ran on this sentence */
 	/* Where leading words occur in the sentence (start offsets). */
@@ -140,7 +144,9 @@ static inline bool prefilter_candidate(const prefilter *pf, const prefilter_stat
 {
 	if (ps->exotic)
 		return true;
-	for (uint32_t k = pf->owner_set_start[owner]; k < pf->owner_set_start[owner + 1]; k++)
+	if (ps->set_stamp[pf->owner_first[owner]] != ps->stamp)
+		return false;
+	for (uint32_t k = pf->owner_set_start[owner] + 1; k < pf->owner_set_start[owner + 1]; k++)
 		if (ps->set_stamp[pf->owner_set_ids[k]] != ps->stamp)
 			return false;
 	return true;

@@ -242,6 +242,22 @@ START_TEST(requirements_alike_share_a_set)
 	ck_assert_uint_lt(pf->n_sets, required);
 	for (uint32_t k = 0; k < required; k++)
 		ck_assert_uint_lt(pf->owner_set_ids[k], pf->n_sets);
+	/* Each owner's first set, looked at before the rest; n_sets, whose
+	 * stamp is always current, for an owner that requires nothing. */
+	size_t none = 0;
+	for (uint32_t o = 0; o < pf->n_owners; o++) {
+		bool has = pf->owner_set_start[o] < pf->owner_set_start[o + 1];
+		none += !has;
+		ck_assert_uint_eq(pf->owner_first[o], has ? pf->owner_set_ids[pf->owner_set_start[o]] : pf->n_sets);
+	}
+	ck_assert_uint_gt(none, 0);
+	prefilter_state ps;
+	ck_assert_int_eq(prefilter_state_init(&ps, pf), PS_OK);
+	prefilter_begin(&ps, pf);
+	for (uint32_t o = 0; o < pf->n_owners; o++)
+		if (pf->owner_set_start[o] == pf->owner_set_start[o + 1])
+			ck_assert(prefilter_candidate(pf, &ps, o));
+	prefilter_state_free(&ps);
 	/* Each set's literals, as a bit row: no two rows are the same. */
 	uint32_t words = (pf->n_lits + 63) / 64;
 	uint64_t *row = calloc((size_t)pf->n_sets * words, sizeof(*row));
