@@ -37,6 +37,8 @@ ps_status acm_build(acm *m, const char *const *lits, const size_t *lens, size_t 
 			}
 		}
 		total += lens[i];
+		if (lens[i] > m->longest)
+			m->longest = (uint32_t)lens[i];
 	}
 	if (total > ACM_HAS_OUTPUT / m->nclass) {
 		st = PS_ERR_LIMIT;

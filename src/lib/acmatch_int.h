@@ -15,6 +15,7 @@ typedef struct acm {
 	uint8_t cls[256];     /* byte -> class; 0 for bytes in no literal */
 	uint32_t nclass;
 	uint32_t nstates;
+	uint32_t longest;     /* bytes of the longest literal */
 	uint32_t *out_start;  /* per state (indexed by state number), into out_ids; nstates + 1 */
 	uint32_t *out_ids;    /* literal ids ending at each state, the fail chain's included */
 	/* The same table in 16 bits (ACM16_HAS_OUTPUT for output) when it fits,

@@ -890,6 +890,85 @@ static inline void walk16(const prefilter *pf, prefilter_state *ps, const acm *m
 	}
 }
 
+/* Lanes of walk16_lanes: a sentence's bytes in this many parts. */
+#define WALK_LANES 4
+
+static void flush_lanes(const prefilter *pf, prefilter_state *ps, const acm *m, const uint32_t *ids, uint8_t skip,
+                        uint32_t div, uint64_t ev[][EVENTS], size_t *n)
+{
+	for (size_t l = 0; l < WALK_LANES; l++) {
+		for (size_t k = 0; k < n[l]; k++)
+			outputs_of(pf, ps, m, ids, skip, (uint32_t)ev[l][k] / div, (size_t)(ev[l][k] >> 32));
+		n[l] = 0;
+	}
+}
+
+static inline uint32_t step16(const uint16_t *table, uint32_t mul, const uint8_t *cls, uint32_t s, unsigned char c,
+                              uint64_t *ev, size_t *n, size_t i)
+{
+	uint32_t e = table[s * mul + cls[c]];
+	s = e & ~ACM16_HAS_OUTPUT;
+	ev[*n] = (uint64_t)i << 32 | s;
+	*n += e >> 15;
+	return s;
+}
+
+/* walk16 in four lanes side by side. A step waits on the table load of the
+ * step before (the full pack's table is as large as the core's L2 cache),
+ * so one walk leaves the core idle; four independent walks keep four loads
+ * in flight. Each lane starts at the root a word's length before its part:
+ * an automaton's outputs at a byte depend only on the longest word's worth
+ * of bytes before it. The lanes note their outputs apart, and the events
+ * are handled in any order: the literals' stamps and places do not depend
+ * on it (lead positions are sorted where they are read). */
+static inline void walk16_lanes(const prefilter *pf, prefilter_state *ps, const acm *m, const uint32_t *ids,
+                                uint8_t skip, const uint16_t *table, uint32_t mul, uint32_t div,
+                                const unsigned char *t, size_t len)
+{
+	size_t reach = m->longest ? m->longest - 1 : 0, part = len / WALK_LANES;
+	if (part < reach + 8) {
+		walk16(pf, ps, m, ids, skip, table, mul, div, t, len);
+		return;
+	}
+	const uint8_t *cls = m->cls;
+	uint64_t ev[WALK_LANES][EVENTS];
+	size_t n[WALK_LANES] = { 0 };
+	/* Lane k reads t[k * part - reach ..) and notes outputs from k * part;
+	 * lane 0 starts at 0. */
+	const unsigned char *t0 = t, *t1 = t + part - reach, *t2 = t + 2 * part - reach, *t3 = t + 3 * part - reach;
+	size_t b1 = part - reach, b2 = 2 * part - reach, b3 = 3 * part - reach;
+	uint32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+	size_t j = 0;
+	/* Lanes 1-3 only warm up over their first reach bytes. */
+	for (; j < reach; j++) {
+		s0 = step16(table, mul, cls, s0, t0[j], ev[0], &n[0], j);
+		s1 = table[s1 * mul + cls[t1[j]]] & ~ACM16_HAS_OUTPUT;
+		s2 = table[s2 * mul + cls[t2[j]]] & ~ACM16_HAS_OUTPUT;
+		s3 = table[s3 * mul + cls[t3[j]]] & ~ACM16_HAS_OUTPUT;
+	}
+	for (; j < part; j++) {
+		s0 = step16(table, mul, cls, s0, t0[j], ev[0], &n[0], j);
+		s1 = step16(table, mul, cls, s1, t1[j], ev[1], &n[1], b1 + j);
+		s2 = step16(table, mul, cls, s2, t2[j], ev[2], &n[2], b2 + j);
+		s3 = step16(table, mul, cls, s3, t3[j], ev[3], &n[3], b3 + j);
+		if ((n[0] | n[1] | n[2] | n[3]) & EVENTS)
+			flush_lanes(pf, ps, m, ids, skip, div, ev, n);
+	}
+	/* Lanes 1 and 2 end reach bytes on; lane 3 at the text's end. */
+	for (; j < part + reach; j++) {
+		s1 = step16(table, mul, cls, s1, t1[j], ev[1], &n[1], b1 + j);
+		s2 = step16(table, mul, cls, s2, t2[j], ev[2], &n[2], b2 + j);
+		if ((n[1] | n[2]) & EVENTS)
+			flush_lanes(pf, ps, m, ids, skip, div, ev, n);
+	}
+	for (size_t i = b3 + part; i < len; i++) {
+		s3 = step16(table, mul, cls, s3, t[i], ev[3], &n[3], i);
+		if (n[3] & EVENTS)
+			flush_lanes(pf, ps, m, ids, skip, div, ev, n);
+	}
+	flush_lanes(pf, ps, m, ids, skip, div, ev, n);
+}
+
 /* One pass of automaton m; ids maps its literal ids to the prefilter's
  * (NULL: the same); literals flagged skip are not recorded. */
 static void walk(const prefilter *pf, prefilter_state *ps, const acm *m, const uint32_t *ids, uint8_t skip,
@@ -897,9 +976,9 @@ static void walk(const prefilter *pf, prefilter_state *ps, const acm *m, const u
 {
 	const unsigned char *t = (const unsigned char *)text;
 	if (m->delta16) {
-		walk16(pf, ps, m, ids, skip, m->delta16, 1, m->nclass, t, len);
+		walk16_lanes(pf, ps, m, ids, skip, m->delta16, 1, m->nclass, t, len);
 	} else if (m->next16) {
-		walk16(pf, ps, m, ids, skip, m->next16, m->nclass, 1, t, len);
+		walk16_lanes(pf, ps, m, ids, skip, m->next16, m->nclass, 1, t, len);
 	} else if (m->delta) {
 		const uint32_t *delta = m->delta;
 		uint32_t s = 0;

@@ -440,6 +440,130 @@ START_TEST(a_long_sentence_is_walked_to_its_end)
 }
 END_TEST
 
+/* What the sentence's walk found must be what a plain walk of the full
+ * automaton finds: each literal seen, and each leading word's place. */
+static int by_place(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static size_t walks;
+
+/* A plain walk of automaton m (its literal ids mapped through ids, if
+ * any): the literals it meets into walked, leading words' places into
+ * plain; returns their count. */
+static size_t plain_walk(const prefilter *pf, const acm *m, const uint32_t *ids, const char *text, size_t len,
+                         bool *walked, uint64_t *plain)
+{
+	size_t n = 0;
+	memset(walked, 0, pf->n_lits * sizeof(*walked));
+	uint32_t st = 0;
+	for (size_t i = 0; i < len; i++) {
+		uint32_t e = m->delta[st + m->cls[(unsigned char)text[i]]];
+		st = e & ~ACM_HAS_OUTPUT;
+		if (!(e & ACM_HAS_OUTPUT))
+			continue;
+		for (uint32_t k = m->out_start[st / m->nclass]; k < m->out_start[st / m->nclass + 1]; k++) {
+			uint32_t lit = ids ? ids[m->out_ids[k]] : m->out_ids[k];
+			walked[lit] = true;
+			if (pf->lit_flags[lit] & LIT_LEADS)
+				plain[n++] = (uint64_t)(i + 1 - pf->lit_len[lit]) << 32 | lit;
+		}
+	}
+	return n;
+}
+
+static void assert_walk_is_plain(const prefilter *pf, prefilter_state *ps, const char *text, size_t len)
+{
+	static bool walked[8192];
+	static uint64_t plain[1 << 16], got[1 << 16];
+	ck_assert_uint_lt(pf->n_lits, 8192);
+	/* The gate's own pass first: its literals only. */
+	plain_walk(pf, &pf->gate, pf->gate_ids, text, len, walked, plain);
+	prefilter_begin(ps, pf);
+	prefilter_run_gate(pf, ps, text, len);
+	for (uint32_t lit = 0; lit < pf->n_lits; lit++)
+		if (walked[lit] != (ps->lit_stamp[lit] == ps->stamp))
+			ck_abort_msg("the gate's literal %u of \"%.*s\" (%zu bytes): %s", lit, (int)len, text, len,
+			             walked[lit] ? "missed" : "found, but not there");
+	size_t n = plain_walk(pf, &pf->ac, NULL, text, len, walked, plain);
+	prefilter_run(pf, ps, text, len);
+	/* Check's assertions each write to its log: here, only a failure does. */
+	for (uint32_t lit = 0; lit < pf->n_lits; lit++)
+		if (walked[lit] != (ps->lit_stamp[lit] == ps->stamp))
+			ck_abort_msg("literal %u of \"%.*s\" (%zu bytes): %s", lit, (int)len, text, len,
+			             walked[lit] ? "missed" : "found, but not there");
+	if (ps->occ_lost || ps->n_occ != n)
+		ck_abort_msg("%u leading words' places in \"%.*s\", not %zu", ps->n_occ, (int)len, text, n);
+	for (size_t k = 0; k < n; k++)
+		got[k] = (uint64_t)ps->occ_start[k] << 32 | ps->occ_lit[k];
+	qsort(plain, n, sizeof(*plain), by_place);
+	qsort(got, n, sizeof(*got), by_place);
+	for (size_t k = 0; k < n; k++)
+		if (got[k] != plain[k])
+			ck_abort_msg("a leading word's place in \"%.*s\": %llu, not %llu", (int)len, text,
+			             (unsigned long long)(got[k] >> 32), (unsigned long long)(plain[k] >> 32));
+	walks++;
+}
+
+typedef struct walk_check {
+	const prefilter *pf;
+	prefilter_state *ps;
+} walk_check;
+
+static void check_walk(const char *s, size_t n, void *userdata)
+{
+	walk_check *w = userdata;
+	assert_walk_is_plain(w->pf, w->ps, s, n);
+}
+
+/* The full walk goes over a sentence in four lanes side by side, each
+ * starting a word's length before its quarter: a word across a quarter's
+ * border, at either end, or in a sentence too short for lanes, is found as
+ * one plain walk finds it; on the corpus's sentences, and on the corpus
+ * joined and cut at a few lengths, where the lanes' batches fill unevenly. */
+START_TEST(the_lanes_of_a_walk_find_what_one_walk_finds)
+{
+	ps_ruleset *rules = load_pack(PS_SOURCE_ROOT "/rules");
+	const prefilter *pf = &rules->pf;
+	prefilter_state ps;
+	ck_assert_int_eq(prefilter_state_init(&ps, pf), PS_OK);
+	ck_assert_uint_gt(pf->ac.longest, 4);
+	walk_check wc = { pf, &ps };
+	ck_assert_uint_gt(each_sentence_in(PS_SOURCE_ROOT "/corpus", check_walk, &wc), 400);
+	static joined j;
+	j.len = j.n = 0;
+	each_sentence_in(PS_SOURCE_ROOT "/corpus", join_sentence, &j);
+	for (size_t len = j.len - 300; len <= j.len; len += 61)
+		assert_walk_is_plain(pf, &ps, j.text, len);
+	static const char *const words[] = { "Gaza", "withdrew", "hostages", "West Bank", "ceasefire" };
+	char text[400];
+	for (size_t len = 0; len < sizeof text; len += len < 160 ? 1 : 23) {
+		memset(text, 'x', len);
+		for (size_t k = 7; k < len; k += 8)
+			text[k] = ' ';
+		assert_walk_is_plain(pf, &ps, text, len);
+		for (size_t k = 0; k < 5; k++) {
+			size_t wl = strlen(words[k]);
+			for (size_t q = 0; q <= 4; q++) {
+				size_t border = q * (len / 4);
+				for (size_t at = border >= wl ? border - wl : 0; at + wl <= len && at <= border + 1; at++) {
+					char keep[16];
+					memcpy(keep, text + at, wl);
+					memcpy(text + at, words[k], wl);
+					assert_walk_is_plain(pf, &ps, text, len);
+					memcpy(text + at, keep, wl);
+				}
+			}
+		}
+	}
+	ck_assert_uint_gt(walks, 20000);
+	prefilter_state_free(&ps);
+	ps_ruleset_free(rules);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("literal");
@@ -453,6 +577,7 @@ int main(void)
 	tcase_add_test(tc, the_gate_scan_of_a_buffer_finds_every_word);
 	tcase_add_test(tc, requirements_alike_share_a_set);
 	tcase_add_test(tc, a_long_sentence_is_walked_to_its_end);
+	tcase_add_test(tc, the_lanes_of_a_walk_find_what_one_walk_finds);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
