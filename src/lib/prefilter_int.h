@@ -152,6 +152,20 @@ static inline bool prefilter_candidate(const prefilter *pf, const prefilter_stat
 	return true;
 }
 
+/* After prefilter_run: bit i (i < n, 1 <= n <= 64) set when the first set
+ * of owner owner0 + i holds, which prefilter_candidate() asks first. */
+static inline uint64_t prefilter_first_sets(const prefilter *pf, const prefilter_state *ps, uint32_t owner0,
+                                            uint32_t n)
+{
+	if (ps->exotic)
+		return UINT64_MAX >> (64 - n);
+	const uint32_t *first = pf->owner_first + owner0, *set_stamp = ps->set_stamp, stamp = ps->stamp;
+	uint64_t maybe = 0;
+	for (uint32_t i = 0; i < n; i++)
+		maybe |= (uint64_t)(set_stamp[first[i]] == stamp) << i;
+	return maybe;
+}
+
 /* After prefilter_run: can the pattern with this index match the sentence?
  * True for a pattern with no requirement, or outside the pattern list. */
 static inline bool prefilter_pattern_possible(const prefilter *pf, const prefilter_state *ps, uint32_t index)

@@ -869,6 +869,8 @@ static ps_status load_clause(loader *L, const char *file, const ynode *root)
 		for (size_t i = 0; i < sigs->count; i++) {
 			ps_signal *sig = &c->signals[c->n_signals];
 			ps_status ss = load_signal(L, file, sigs->items[i], sig);
+			/* A clause's signals own consecutive numbers: the scanner asks
+			 * by number (signals[0].owner + i). */
 			sig->owner = OWNER_FIRST_SIGNAL + (uint32_t)(rs->n_signals + c->n_signals);
 			st = worst(st, ss);
 			if (!sig->id)

@@ -440,6 +440,28 @@ START_TEST(a_long_sentence_is_walked_to_its_end)
 }
 END_TEST
 
+/* The scanner asks the prefilter about a clause's signals by number, as
+ * signals[0].owner + i: within a clause the numbers run on, and all are
+ * the prefilter's signal owners. */
+START_TEST(a_clauses_signals_own_consecutive_numbers)
+{
+	ps_ruleset *rules = load_pack(PS_SOURCE_ROOT "/rules");
+	size_t n = 0;
+	for (size_t c = 0; c < rules->n_clauses; c++) {
+		const ps_clause *clause = rules->clauses[c];
+		for (size_t i = 0; i < clause->n_signals; i++, n++) {
+			uint32_t owner = clause->signals[i].owner;
+			ck_assert_uint_eq(owner, clause->signals[0].owner + i);
+			ck_assert_uint_ge(owner, OWNER_FIRST_SIGNAL);
+			ck_assert_uint_lt(owner, rules->pf.pattern_owner);
+		}
+	}
+	ck_assert_uint_eq(n, rules->n_signals);
+	ck_assert_uint_gt(n, 100);
+	ps_ruleset_free(rules);
+}
+END_TEST
+
 /* What the sentence's walk found must be what a plain walk of the full
  * automaton finds: each literal seen, and each leading word's place. */
 static int by_place(const void *a, const void *b)
@@ -578,6 +600,7 @@ int main(void)
 	tcase_add_test(tc, requirements_alike_share_a_set);
 	tcase_add_test(tc, a_long_sentence_is_walked_to_its_end);
 	tcase_add_test(tc, the_lanes_of_a_walk_find_what_one_walk_finds);
+	tcase_add_test(tc, a_clauses_signals_own_consecutive_numbers);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
