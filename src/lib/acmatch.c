@@ -40,6 +40,14 @@ ps_status acm_build(acm *m, const char *const *lits, const size_t *lens, size_t 
 		if (lens[i] > m->longest)
 			m->longest = (uint32_t)lens[i];
 	}
+	/* Whitespace that no literal holds walks as a space: a literal's space
+	 * then also stands for a tab or a line end, as \s does in a pattern
+	 * (prefix.c leads "a\s+red" with "a "). The walk may find a word that a
+	 * pattern's plain space would not match, never miss one: it filters. */
+	if (m->cls[' '])
+		for (const char *w = "\t\n\v\f\r"; *w; w++)
+			if (!m->cls[(unsigned char)*w])
+				m->cls[(unsigned char)*w] = m->cls[' '];
 	if (total > ACM_HAS_OUTPUT / m->nclass) {
 		st = PS_ERR_LIMIT;
 		goto out;

@@ -30,7 +30,9 @@ typedef struct acm {
 
 #define ACM16_HAS_OUTPUT 0x8000u
 
-/* Build the automaton for literals lits[i] (lower case), ids 0..n-1. */
+/* Build the automaton for literals lits[i] (lower case), ids 0..n-1. The
+ * walk folds ASCII case, and reads a tab, line end, vertical tab or form
+ * feed that no literal holds as a space. */
 ps_status acm_build(acm *m, const char *const *lits, const size_t *lens, size_t n);
 void acm_free(acm *m);
 

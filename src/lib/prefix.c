@@ -325,9 +325,15 @@ static void parse_sequence(parser *ps)
 				ps->i += 2; /* zero width */
 				continue;
 			}
-			if (e >= 0x80 || is_alnum(e))
+			if (e == 's') {
+				/* Whitespace: the automaton walks every whitespace byte
+				 * as a space (acmatch_int.h), so a space stands for it. */
+				lit = ' ';
+			} else if (e >= 0x80 || is_alnum(e)) {
 				goto stop; /* a class, a code, a reference: not a plain byte */
-			lit = e;
+			} else {
+				lit = e;
+			}
 			adv = 2;
 		} else if (c == '(') {
 			size_t inner = 0;

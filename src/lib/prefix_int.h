@@ -25,7 +25,8 @@ typedef struct prefix_set {
 
 /* Derive the leading words of pattern[0..len) as PCRE2 compiles it
  * (caseless, UTF): every match starts, at its first byte, with one of them,
- * ASCII letters compared without regard to case. Sound by construction:
+ * ASCII letters compared without regard to case, and a space in a word
+ * standing for any whitespace byte (\s), as the prefilter's walk reads it. Sound by construction:
  * syntax this does not model gives an empty set, never a wrong one. The
  * strings live in arena a, which may keep a few bytes even when there are
  * no words. Returns PS_ERR_NOMEM only. */

@@ -20,8 +20,12 @@ static int cmp_hit(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
+/* As the walk reads a byte of text: case folded, and (the literals here
+ * hold no other whitespace) whitespace as a space. */
 static unsigned char fold(unsigned char c)
 {
+	if (c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r')
+		return ' ';
 	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
 }
 
@@ -133,8 +137,10 @@ START_TEST(random_sets_match_a_plain_search)
 		size_t len = x % sizeof text;
 		for (size_t i = 0; i < len; i++) {
 			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-			/* Now and then a byte no literal holds. */
-			text[i] = x % 16 == 0 ? 'z' : alphabet[(x >> 8) % (sizeof alphabet - 1)];
+			/* Now and then a byte no literal holds, or whitespace that
+			 * walks as a space. */
+			text[i] = x % 16 == 0 ? 'z' : x % 16 == 1 ? "\t\n\v\f\r"[(x >> 8) % 5]
+			                                       : alphabet[(x >> 8) % (sizeof alphabet - 1)];
 		}
 		acm m;
 		ck_assert_int_eq(acm_build(&m, lits, lens, nlits), PS_OK);
@@ -151,6 +157,27 @@ START_TEST(no_literals_make_one_state)
 	ck_assert_ptr_nonnull(m.delta);
 	ck_assert_uint_eq(m.nstates, 1);
 	assert_same_hits(&m, NULL, NULL, 0, "anything", 8);
+	acm_free(&m);
+}
+END_TEST
+
+/* Whitespace that no literal holds walks as a space; a whitespace byte
+ * that a literal holds is its own byte. */
+START_TEST(whitespace_walks_as_a_space)
+{
+	const char *lits[] = { "a b", "c\nd" };
+	size_t lens[] = { 3, 3 };
+	acm m;
+	hit h[8];
+	ck_assert_int_eq(acm_build(&m, lits, lens, 2), PS_OK);
+	ck_assert_uint_eq(walk(h, 8, &m, "a b", 3), 1);
+	ck_assert_uint_eq(walk(h, 8, &m, "A\tB", 3), 1);
+	ck_assert_uint_eq(h[0].id, 0);
+	ck_assert_uint_eq(walk(h, 8, &m, "a\rb", 3), 1);
+	ck_assert_uint_eq(walk(h, 8, &m, "a\nb", 3), 0); /* a literal holds \n */
+	ck_assert_uint_eq(walk(h, 8, &m, "c d", 3), 0);
+	ck_assert_uint_eq(walk(h, 8, &m, "c\nd", 3), 1);
+	ck_assert_uint_eq(h[0].id, 1);
 	acm_free(&m);
 }
 END_TEST
@@ -177,6 +204,7 @@ int main(void)
 	tcase_add_test(tc, random_sets_match_a_plain_search);
 	tcase_add_test(tc, no_literals_make_one_state);
 	tcase_add_test(tc, too_many_distinct_bytes_is_a_limit);
+	tcase_add_test(tc, whitespace_walks_as_a_space);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
