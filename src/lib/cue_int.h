@@ -24,7 +24,16 @@ typedef struct cue_matches {
 	bool attributed;
 	size_t attr_start, attr_end;     /* the attribution cue */
 	size_t source_start, source_end; /* its source phrase */
+	unsigned ready;                  /* CUES_* collected for this sentence */
 } cue_matches;
+
+/* The cue kinds, collected apart when first needed (cue_need): a signal's
+ * act that a restatement governs needs no other cue, and most sentences
+ * with an act have no finding that would read the attribution, whose
+ * pattern is the costliest of the cues. */
+#define CUES_RESTATEMENT 1u
+#define CUES_NEGATION_HEDGE 2u
+#define CUES_ATTRIBUTION 4u
 
 /* What the matching needs from the scanner: PCRE2 state and a limit flag. */
 typedef struct matcher {
@@ -49,8 +58,15 @@ static inline bool matcher_possible(const matcher *m, const ps_pattern *p)
 int matcher_find(matcher *m, const ps_pattern *p, uint32_t shape, const char *s, size_t len, size_t from, size_t *ms,
                  size_t *me);
 
-/* Collect every cue match of the ruleset in sentence s[0..len). */
-void cue_collect(cue_matches *cm, const ps_ruleset *rs, matcher *m, const char *s, size_t len);
+/* Before the first cue_need() for a sentence: nothing collected yet. */
+static inline void cue_forget(cue_matches *cm)
+{
+	cm->ready = 0;
+}
+
+/* Collect the cue matches of the kinds in want (CUES_*) in sentence
+ * s[0..len), unless they were already. */
+void cue_need(cue_matches *cm, unsigned want, const ps_ruleset *rs, matcher *m, const char *s, size_t len);
 
 /* Words (runs of non-space) in s[a..b). */
 size_t cue_words(const char *s, size_t a, size_t b);

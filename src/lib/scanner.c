@@ -262,8 +262,7 @@ typedef struct sentence {
 	uint64_t off;         /* document offset of text[0] */
 	uint64_t line, col;   /* once located (locate()) */
 	bool located;
-	cue_matches *cues;    /* the scanner's, filled on first need */
-	bool cues_ready;
+	cue_matches *cues;    /* the scanner's, filled on first need (cue_need) */
 } sentence;
 
 typedef struct occurrences {
@@ -421,11 +420,7 @@ static bool eval_signal(ps_scanner *s, sentence *sn, const ps_signal *sig, candi
 		if (rc == 1)
 			return false;
 	}
-	if (!sn->cues_ready) {
-		cue_collect(sn->cues, rs, &s->m, sn->text, sn->len);
-		sn->cues_ready = true;
-	}
-	const cue_matches *cm = sn->cues;
+	cue_matches *cm = sn->cues;
 
 	for (size_t k = 0; k < act.count; k++) {
 		size_t as = act.start[k], ae = act.end[k];
@@ -440,8 +435,10 @@ static bool eval_signal(ps_scanner *s, sentence *sn, const ps_signal *sig, candi
 			c->parts[c->n_parts++] = nearest(&any, as, ae);
 		if (sig->within && gap_words(sn->text, c->parts, c->n_parts) > sig->within)
 			continue;
+		cue_need(cm, CUES_RESTATEMENT, rs, &s->m, sn->text, sn->len);
 		if (cue_before(&cm->restate, &cm->restate_stop, NULL, sn->text, as, rs->restatement.scope) >= 0)
 			continue;
+		cue_need(cm, CUES_NEGATION_HEDGE | CUES_ATTRIBUTION, rs, &s->m, sn->text, sn->len);
 		c->stance = sig->stance;
 		int neg = cue_before(&cm->neg_before, &cm->neg_stop, &cm->neg_pseudo, sn->text, as, rs->negation.scope);
 		if (neg >= 0) {
@@ -775,6 +772,7 @@ static void process(ps_scanner *s, bool final)
 		};
 		if (seg.forced && sn.off >= s->report_from)
 			s->stats.cut_sentences++;
+		cue_forget(&s->cues);
 		scan_sentence(s, &sn);
 		pos += seg.next;
 	}
