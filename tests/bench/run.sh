@@ -22,7 +22,8 @@ on each, in one invocation and on the same file:
   pactscan -j 1 --format jsonl FILE > /dev/null     one thread
   pactscan -j $(nproc) --format jsonl FILE          every core (if -j exists)
 each --runs times (default 5; --rg-runs for rg, default the same), taking
-the median wall time. Then: peak memory of pactscan reading a 1 GiB stream
+the median wall time; the one-thread and all-cores runs take turns, and
+their speedup is the median of the rounds' ratios. Then: peak memory of pactscan reading a 1 GiB stream
 on stdin, the time to load the whole rule pack (median of 20 in-process
 loads), and whether --no-prefilter gives the same JSON Lines on a 5 MiB
 sample of each corpus. Prints a table; exits 1 if that check fails.
@@ -193,6 +194,7 @@ measure() {
 	WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')
 	RSS=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$TMP/time.txt")
 }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 # bench LABEL RUNS OUT CMD...: sets MED (median wall s), MAXRSS (KiB)
 bench() {
 	local label=$1 n=$2 out=$3 i times=()
@@ -203,12 +205,34 @@ bench() {
 		times+=("$WALL")
 		[ "$RSS" -gt "$MAXRSS" ] && MAXRSS=$RSS
 	done
-	MED=$(printf '%s\n' "${times[@]}" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+	MED=$(median "${times[@]}")
 	say "   $label: median $MED s of $n (${times[*]}), peak RSS $((MAXRSS / 1024)) MiB"
+}
+# bench_pair LABEL_A LABEL_B RUNS: runs the commands in the arrays CMD_A and
+# CMD_B by turns, RUNS times each, so that both meet the same minutes of a
+# machine whose speed drifts (a shared VM's does, by 20-50%); sets MED_A,
+# MED_B (median wall s), RSS_A, RSS_B (peak KiB) and SPEEDUP, the median
+# over the rounds of A's time over B's.
+bench_pair() {
+	local la=$1 lb=$2 n=$3 i ta=() tb=() rs=()
+	RSS_A=0 RSS_B=0
+	for ((i = 1; i <= n; i++)); do
+		measure /dev/null "${CMD_A[@]}"
+		ta+=("$WALL")
+		[ "$RSS" -gt "$RSS_A" ] && RSS_A=$RSS
+		measure /dev/null "${CMD_B[@]}"
+		tb+=("$WALL")
+		[ "$RSS" -gt "$RSS_B" ] && RSS_B=$RSS
+		rs+=("$(awk -v a="${ta[-1]}" -v b="$WALL" 'BEGIN { printf "%.4f", a / b }')")
+	done
+	MED_A=$(median "${ta[@]}") MED_B=$(median "${tb[@]}") SPEEDUP=$(median "${rs[@]}")
+	say "   $la: median $MED_A s of $n (${ta[*]}), peak RSS $((RSS_A / 1024)) MiB"
+	say "   $lb: median $MED_B s of $n (${tb[*]}), peak RSS $((RSS_B / 1024)) MiB"
+	say "   the first over the second, round by round: ${rs[*]}; median ${SPEEDUP}"
 }
 
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
-declare -A T R
+declare -A T R S
 for share in 0.03 0.30; do
 	f=$(corpus_file "$size" "$share")
 	s=$(corpus_file "$sample" "$share")
@@ -221,10 +245,10 @@ for share in 0.03 0.30; do
 	bench "rg --count-matches" "$rg_runs" "$TMP/rg.out" rg "${RGFLAGS[@]}" --no-unicode -i --count-matches -f "$RGPAT" "$f"
 	T[$share,rgm]=$MED R[$share,rgm]=$MAXRSS
 	if [ $has_j = 1 ]; then
-		bench "pactscan -j 1" "$runs" /dev/null "$PS" -j 1 --rules "$RULES" --format jsonl "$f"
-		T[$share,ps1]=$MED R[$share,ps1]=$MAXRSS
-		bench "pactscan -j $NPROC" "$runs" /dev/null "$PS" -j "$NPROC" --rules "$RULES" --format jsonl "$f"
-		T[$share,psN]=$MED R[$share,psN]=$MAXRSS
+		CMD_A=("$PS" -j 1 --rules "$RULES" --format jsonl "$f")
+		CMD_B=("$PS" -j "$NPROC" --rules "$RULES" --format jsonl "$f")
+		bench_pair "pactscan -j 1" "pactscan -j $NPROC" "$runs"
+		T[$share,ps1]=$MED_A R[$share,ps1]=$RSS_A T[$share,psN]=$MED_B R[$share,psN]=$RSS_B S[$share,ps]=$SPEEDUP
 	else
 		bench "pactscan" "$runs" /dev/null "$PS" --rules "$RULES" --format jsonl "$f"
 		T[$share,ps1]=$MED R[$share,ps1]=$MAXRSS
@@ -232,10 +256,10 @@ for share in 0.03 0.30; do
 	if [ $has_j = 1 ] && [ $has_input = 1 ]; then
 		fj=$(corpus_file "$size" "$share" jsonl)
 		cat "$fj" >/dev/null
-		bench "pactscan --input jsonl -j 1" "$runs" /dev/null "$PS" -j 1 --input jsonl --rules "$RULES" --format jsonl "$fj"
-		T[$share,jl1]=$MED R[$share,jl1]=$MAXRSS
-		bench "pactscan --input jsonl -j $NPROC" "$runs" /dev/null "$PS" -j "$NPROC" --input jsonl --rules "$RULES" --format jsonl "$fj"
-		T[$share,jlN]=$MED R[$share,jlN]=$MAXRSS
+		CMD_A=("$PS" -j 1 --input jsonl --rules "$RULES" --format jsonl "$fj")
+		CMD_B=("$PS" -j "$NPROC" --input jsonl --rules "$RULES" --format jsonl "$fj")
+		bench_pair "pactscan --input jsonl -j 1" "pactscan --input jsonl -j $NPROC" "$runs"
+		T[$share,jl1]=$MED_A R[$share,jl1]=$RSS_A T[$share,jlN]=$MED_B R[$share,jlN]=$RSS_B S[$share,jl]=$SPEEDUP
 	fi
 	if [ "$pcre_passes" -gt 0 ]; then
 		cat "$s" >/dev/null
@@ -346,7 +370,7 @@ for share in 0.03 0.30; do
 	row "" "$l1" "${T[$share,ps1]}" "$(mbs "$bytes" "${T[$share,ps1]}")" "${R[$share,ps1]}"
 	if [ $has_j = 1 ]; then
 		row "" "pactscan -j $NPROC --format jsonl" "${T[$share,psN]}" "$(mbs "$bytes" "${T[$share,psN]}")" "${R[$share,psN]}"
-		printf "$fmt" "" "  speedup, $NPROC cores over 1 thread" "$(ratio "${T[$share,ps1]}" "${T[$share,psN]}")x" "" "" "" "" ""
+		printf "$fmt" "" "  speedup, $NPROC cores over 1 thread **" "$(ratio "${S[$share,ps]}" 1)x" "" "" "" "" ""
 	else
 		printf "$fmt" "" "pactscan -j $NPROC" "n/a (no -j yet)" "" "" "" "" ""
 	fi
@@ -354,7 +378,7 @@ for share in 0.03 0.30; do
 		jb=$(stat -c %s "$(corpus_file "$size" "$share" jsonl)")
 		row "" "JSON Lines: pactscan --input jsonl -j 1" "${T[$share,jl1]}" "$(mbs "$jb" "${T[$share,jl1]}")" "${R[$share,jl1]}"
 		row "" "JSON Lines: pactscan --input jsonl -j $NPROC" "${T[$share,jlN]}" "$(mbs "$jb" "${T[$share,jlN]}")" "${R[$share,jlN]}"
-		printf "$fmt" "" "  speedup, $NPROC cores over 1 thread" "$(ratio "${T[$share,jl1]}" "${T[$share,jlN]}")x" "" "" "" "" ""
+		printf "$fmt" "" "  speedup, $NPROC cores over 1 thread **" "$(ratio "${S[$share,jl]}" 1)x" "" "" "" "" ""
 	fi
 done
 rgr= rgmr= catr=
@@ -362,6 +386,7 @@ row "stream" "pactscan < $((stream_bytes / 1048576)) MiB on stdin" "$stream_wall
 echo
 [ "$pcre_passes" -gt 0 ] && echo "* rg -P runs every pattern unchanged, in $pcre_passes passes (one regex of all is too large for PCRE2), once on the first ${sample} MiB; its time is for that sample"
 [ $has_j = 1 ] || echo "pactscan has no -j option yet: its row is the default (one thread); the all-cores row is n/a"
+[ $has_j = 1 ] && echo "** one thread and every core run by turns; the speedup is the median over the rounds of the one-thread time over the all-cores time"
 [ $has_j = 1 ] && echo "The text rows are one big document; the JSON Lines rows scan the same kind of corpus (same generator and seed) as many small ones, one a line, with --input jsonl; their ratios compare with the text file's rg and cat"
 echo "pack load: $load_ms ms ($load_how)"
 echo "prefilter check, 3% sample: ${G[0.03]}"
