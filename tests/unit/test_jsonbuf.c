@@ -184,6 +184,24 @@ START_TEST(random_strings)
 }
 END_TEST
 
+/* Mostly plain strings longer than the writer's sixteen-byte steps, with
+ * a byte that matters now and then, at every place in a step. */
+START_TEST(random_long_strings)
+{
+	static const unsigned char interesting[] = { 0x00, 0x0A, 0x1F, '"', '\\', 0x7F, 0x80, 0xC3, 0xA9, 0xE2, 0xFF };
+	uint64_t state = 0x243F6A8885A308D3u;
+	char s[100];
+	for (int round = 0; round < 50000; round++) {
+		size_t len = next_random(&state) % sizeof s;
+		for (size_t i = 0; i < len; i++) {
+			uint64_t r = next_random(&state);
+			s[i] = (char)(r % 23 == 0 ? interesting[(r >> 8) % sizeof interesting] : 'a' + (r >> 8) % 26);
+		}
+		assert_string_as_jansson(s, len);
+	}
+}
+END_TEST
+
 START_TEST(long_strings_outgrow_the_inline_buffer)
 {
 	/* Past JBUF_INLINE several times over, and with every kind of byte, so
@@ -507,6 +525,7 @@ int main(void)
 	tcase_add_test(tc, escapes_as_jansson);
 	tcase_add_test(tc, every_one_and_two_byte_string);
 	tcase_add_test(tc, random_strings);
+	tcase_add_test(tc, random_long_strings);
 	tcase_add_test(tc, long_strings_outgrow_the_inline_buffer);
 	tcase_add_test(tc, integers_as_jansson);
 	tcase_add_test(tc, reals_as_jansson);
