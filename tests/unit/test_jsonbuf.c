@@ -165,22 +165,34 @@ START_TEST(every_one_and_two_byte_string)
 }
 END_TEST
 
+/* Random strings of up to max - 1 bytes, each byte one of interesting[]
+ * one time in odds, else a lower-case letter (letters) or any byte,
+ * written as jansson writes them. */
+static void random_strings_as_jansson(uint64_t state, size_t max, const unsigned char *interesting, size_t n,
+                                      unsigned odds, bool letters)
+{
+	char s[128];
+	ck_assert_uint_le(max, sizeof s);
+	for (int round = 0; round < 50000; round++) {
+		size_t len = next_random(&state) % max;
+		for (size_t i = 0; i < len; i++) {
+			uint64_t r = next_random(&state);
+			if (r % odds == 0)
+				s[i] = (char)interesting[(r >> 8) % n];
+			else
+				s[i] = (char)(letters ? 'a' + (r >> 8) % 26 : (r >> 8) & 0xFF);
+		}
+		assert_string_as_jansson(s, len);
+	}
+}
+
 START_TEST(random_strings)
 {
 	/* Bytes that matter more often than chance would pick them. */
 	static const unsigned char interesting[] = { 0x00, 0x01, 0x08, 0x09, 0x0A, 0x0C, 0x0D, 0x1F, 0x20, '"', '\\',
 	                                             '/', 'a', 0x7F, 0x80, 0xA8, 0xBF, 0xC0, 0xC2, 0xC3, 0xDF,
 	                                             0xE0, 0xE2, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF };
-	uint64_t state = 0x9E3779B97F4A7C15u;
-	char s[16];
-	for (int round = 0; round < 50000; round++) {
-		size_t len = next_random(&state) % sizeof s;
-		for (size_t i = 0; i < len; i++) {
-			uint64_t r = next_random(&state);
-			s[i] = (char)(r & 1 ? interesting[(r >> 1) % sizeof interesting] : (r >> 8) & 0xFF);
-		}
-		assert_string_as_jansson(s, len);
-	}
+	random_strings_as_jansson(0x9E3779B97F4A7C15u, 16, interesting, sizeof interesting, 2, false);
 }
 END_TEST
 
@@ -189,16 +201,7 @@ END_TEST
 START_TEST(random_long_strings)
 {
 	static const unsigned char interesting[] = { 0x00, 0x0A, 0x1F, '"', '\\', 0x7F, 0x80, 0xC3, 0xA9, 0xE2, 0xFF };
-	uint64_t state = 0x243F6A8885A308D3u;
-	char s[100];
-	for (int round = 0; round < 50000; round++) {
-		size_t len = next_random(&state) % sizeof s;
-		for (size_t i = 0; i < len; i++) {
-			uint64_t r = next_random(&state);
-			s[i] = (char)(r % 23 == 0 ? interesting[(r >> 8) % sizeof interesting] : 'a' + (r >> 8) % 26);
-		}
-		assert_string_as_jansson(s, len);
-	}
+	random_strings_as_jansson(0x243F6A8885A308D3u, 100, interesting, sizeof interesting, 23, true);
 }
 END_TEST
 

@@ -173,17 +173,23 @@ START_TEST(the_shipped_pack_is_sound_on_the_corpus)
 }
 END_TEST
 
+/* One step of a plain walk of m's 32-bit table from *st (a state times
+ * the class count): does a word end at byte c? */
+static bool plain_step(const acm *m, uint32_t *st, char c)
+{
+	uint32_t e = m->delta[*st + m->cls[(unsigned char)c]];
+	*st = e & ~ACM_HAS_OUTPUT;
+	return e & ACM_HAS_OUTPUT;
+}
+
 /* A plain walk of the `any` gate's automaton: does one of its words end
  * somewhere in text? */
 static bool gate_word_in(const acm *m, const char *text, size_t len)
 {
 	uint32_t st = 0;
-	for (size_t i = 0; i < len; i++) {
-		uint32_t e = m->delta[st + m->cls[(unsigned char)text[i]]];
-		if (e & ACM_HAS_OUTPUT)
+	for (size_t i = 0; i < len; i++)
+		if (plain_step(m, &st, text[i]))
 			return true;
-		st = e;
-	}
 	return false;
 }
 
@@ -282,12 +288,11 @@ END_TEST
 /* Does a walk of text from the root end on a word? */
 static bool gate_ends_on_word(const acm *m, const char *text, size_t len)
 {
-	uint32_t st = 0, e = 0;
-	for (size_t i = 0; i < len; i++) {
-		e = m->delta[st + m->cls[(unsigned char)text[i]]];
-		st = e & ~ACM_HAS_OUTPUT;
-	}
-	return e & ACM_HAS_OUTPUT;
+	uint32_t st = 0;
+	bool word = false;
+	for (size_t i = 0; i < len; i++)
+		word = plain_step(m, &st, text[i]);
+	return word;
 }
 
 /* The places a plain walk of the `any` gate finds in text: each end, and
@@ -298,9 +303,7 @@ static size_t plain_gate_hits(const prefilter *pf, const char *text, size_t len,
 	size_t n = 0;
 	uint32_t st = 0;
 	for (size_t i = 0; i < len; i++) {
-		uint32_t e = m->delta[st + m->cls[(unsigned char)text[i]]];
-		st = e & ~ACM_HAS_OUTPUT;
-		if (!(e & ACM_HAS_OUTPUT))
+		if (!plain_step(m, &st, text[i]))
 			continue;
 		/* The shortest word ending here: the fewest bytes back whose own
 		 * walk ends on a word. */
@@ -348,6 +351,43 @@ static void join_sentence(const char *s, size_t n, void *userdata)
 	j->text[j->len++] = ' ';
 }
 
+typedef void (*text_check)(const char *text, size_t len, void *userdata);
+
+/* Filler texts of every length below dense, then of every step bytes
+ * below cap, each checked as it is and with each word placed at every
+ * offset across each quarter's border (from the word's length before it
+ * to one byte after): where a walk in lanes splits its text. */
+static void words_across_quarters(size_t dense, size_t step, size_t cap, const char *const *words, size_t n_words,
+                                  text_check check, void *userdata)
+{
+	char text[1024];
+	ck_assert_uint_le(cap, sizeof text);
+	for (size_t len = 0; len < cap; len += len < dense ? 1 : step) {
+		memset(text, 'x', len);
+		for (size_t k = 7; k < len; k += 8)
+			text[k] = ' ';
+		check(text, len, userdata);
+		for (size_t w = 0; w < n_words; w++) {
+			size_t wl = strlen(words[w]);
+			for (size_t q = 0; q <= 4; q++) {
+				size_t border = q * (len / 4);
+				for (size_t at = border >= wl ? border - wl : 0; at + wl <= len && at <= border + 1; at++) {
+					char keep[16];
+					memcpy(keep, text + at, wl);
+					memcpy(text + at, words[w], wl);
+					check(text, len, userdata);
+					memcpy(text + at, keep, wl);
+				}
+			}
+		}
+	}
+}
+
+static void check_gate_scan(const char *text, size_t len, void *userdata)
+{
+	assert_gate_scan(userdata, text, len);
+}
+
 /* One walk of a whole buffer in four lanes finds the places a plain walk
  * does, words across the lanes' borders included; and a sentence has a
  * place in it exactly when its own walk finds a word. */
@@ -378,25 +418,7 @@ START_TEST(the_gate_scan_of_a_buffer_finds_every_word)
 	/* A word at every offset around the quarters of texts of many lengths;
 	 * "the Gaza" ends where the shorter "Gaza" does. */
 	static const char *const words[] = { "Gaza", "Hamas", "hostages", "West Bank", "the Gaza" };
-	char text[700];
-	for (size_t len = 0; len < sizeof text; len += len < 40 ? 1 : 29) {
-		memset(text, 'x', len);
-		for (size_t k = 7; k < len; k += 8)
-			text[k] = ' ';
-		assert_gate_scan(pf, text, len);
-		for (size_t w = 0; w < 5; w++) {
-			size_t wl = strlen(words[w]);
-			for (size_t q = 1; q < 4; q++)
-				for (size_t at = q * (len / 4) >= wl ? q * (len / 4) - wl : 0;
-				     at + wl <= len && at <= q * (len / 4) + 1; at++) {
-					char keep[16];
-					memcpy(keep, text + at, wl);
-					memcpy(text + at, words[w], wl);
-					assert_gate_scan(pf, text, len);
-					memcpy(text + at, keep, wl);
-				}
-		}
-	}
+	words_across_quarters(40, 29, 700, words, 5, check_gate_scan, (void *)(uintptr_t)pf);
 	ps_ruleset_free(rules);
 }
 END_TEST
@@ -482,9 +504,7 @@ static size_t plain_walk(const prefilter *pf, const acm *m, const uint32_t *ids,
 	memset(walked, 0, pf->n_lits * sizeof(*walked));
 	uint32_t st = 0;
 	for (size_t i = 0; i < len; i++) {
-		uint32_t e = m->delta[st + m->cls[(unsigned char)text[i]]];
-		st = e & ~ACM_HAS_OUTPUT;
-		if (!(e & ACM_HAS_OUTPUT))
+		if (!plain_step(m, &st, text[i]))
 			continue;
 		for (uint32_t k = m->out_start[st / m->nclass]; k < m->out_start[st / m->nclass + 1]; k++) {
 			uint32_t lit = ids ? ids[m->out_ids[k]] : m->out_ids[k];
@@ -560,26 +580,7 @@ START_TEST(the_lanes_of_a_walk_find_what_one_walk_finds)
 	for (size_t len = j.len - 300; len <= j.len; len += 61)
 		assert_walk_is_plain(pf, &ps, j.text, len);
 	static const char *const words[] = { "Gaza", "withdrew", "hostages", "West Bank", "ceasefire" };
-	char text[400];
-	for (size_t len = 0; len < sizeof text; len += len < 160 ? 1 : 23) {
-		memset(text, 'x', len);
-		for (size_t k = 7; k < len; k += 8)
-			text[k] = ' ';
-		assert_walk_is_plain(pf, &ps, text, len);
-		for (size_t k = 0; k < 5; k++) {
-			size_t wl = strlen(words[k]);
-			for (size_t q = 0; q <= 4; q++) {
-				size_t border = q * (len / 4);
-				for (size_t at = border >= wl ? border - wl : 0; at + wl <= len && at <= border + 1; at++) {
-					char keep[16];
-					memcpy(keep, text + at, wl);
-					memcpy(text + at, words[k], wl);
-					assert_walk_is_plain(pf, &ps, text, len);
-					memcpy(text + at, keep, wl);
-				}
-			}
-		}
-	}
+	words_across_quarters(160, 23, 400, words, 5, check_walk, &wc);
 	ck_assert_uint_gt(walks, 20000);
 	prefilter_state_free(&ps);
 	ps_ruleset_free(rules);
