@@ -44,6 +44,29 @@ json_t *cues_json(const cli_finding *f)
 	return cues;
 }
 
+void cues_and_source_append(jbuf *b, const cli_finding *f)
+{
+	JBUF_LIT(b, "[");
+	for (size_t i = 0; i < f->n_cues; i++) {
+		if (i)
+			JBUF_LIT(b, ",");
+		JBUF_LIT(b, "{\"kind\":");
+		jbuf_cstr(b, cue_kind_name(f->cues[i].kind));
+		JBUF_LIT(b, ",\"text\":");
+		jbuf_str(b, f->cues[i].text, f->cues[i].len);
+		JBUF_LIT(b, ",\"start\":");
+		jbuf_uint(b, f->cues[i].start);
+		JBUF_LIT(b, ",\"end\":");
+		jbuf_uint(b, f->cues[i].end);
+		JBUF_LIT(b, "}");
+	}
+	JBUF_LIT(b, "],\"source\":");
+	if (f->source)
+		jbuf_str(b, f->source, f->source_len);
+	else
+		JBUF_LIT(b, "null");
+}
+
 void finding_json_append(jbuf *b, const doc_result *doc, const cli_finding *f, bool record, bool baseline)
 {
 	/* The keys, order and values of the jansson object this replaced;
@@ -98,25 +121,8 @@ void finding_json_append(jbuf *b, const doc_result *doc, const cli_finding *f, b
 		}
 		JBUF_LIT(b, "}");
 	}
-	JBUF_LIT(b, "],\"cues\":[");
-	for (size_t i = 0; i < f->n_cues; i++) {
-		if (i)
-			JBUF_LIT(b, ",");
-		JBUF_LIT(b, "{\"kind\":");
-		jbuf_cstr(b, cue_kind_name(f->cues[i].kind));
-		JBUF_LIT(b, ",\"text\":");
-		jbuf_str(b, f->cues[i].text, f->cues[i].len);
-		JBUF_LIT(b, ",\"start\":");
-		jbuf_uint(b, f->cues[i].start);
-		JBUF_LIT(b, ",\"end\":");
-		jbuf_uint(b, f->cues[i].end);
-		JBUF_LIT(b, "}");
-	}
-	JBUF_LIT(b, "],\"source\":");
-	if (f->source)
-		jbuf_str(b, f->source, f->source_len);
-	else
-		JBUF_LIT(b, "null");
+	JBUF_LIT(b, "],\"cues\":");
+	cues_and_source_append(b, f);
 	/* json_real() refuses NaN and infinities, and the key went missing. A
 	 * weight is above 0 and at most 1000 (ruleset.c), or a number merge
 	 * read from JSON, so this is only for the same bytes. */

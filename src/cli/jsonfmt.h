@@ -22,6 +22,10 @@ json_t *point_json(const ps_clause *c);
  * Written directly, not as a jansson tree: this is the hot path of json and
  * jsonl. */
 void finding_json_append(jbuf *b, const doc_result *doc, const cli_finding *f, bool record, bool baseline);
+/* Append a finding's cues as an array (cues_json's text), then
+ * ,"source": and its source or null: the same in a finding and in a SARIF
+ * result's properties. */
+void cues_and_source_append(jbuf *b, const cli_finding *f);
 /* Append the "type": "document" record of --format jsonl, as
  * document_json(doc, t, sum, true) and json_dumps would write it: it is
  * written once a document, on the thread that reports in order. */

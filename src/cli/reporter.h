@@ -10,6 +10,7 @@
 #ifndef PS_REPORTER_H
 #define PS_REPORTER_H
 
+#include "jsonbuf.h"
 #include "summary.h"
 
 typedef struct reporter {
@@ -47,6 +48,23 @@ void reporter_summary(reporter *r);
 void reporter_jsonl(reporter *r);
 int reporter_json(reporter *r);
 int reporter_sarif(reporter *r);
+
+/* The pieces of a SARIF result (report_sarif.c), apart for the test that
+ * compares the result with the jansson tree it replaced. */
+/* A document name as a URI reference (malloc'd, *len bytes), or NULL. */
+char *sarif_uri(const char *name, size_t *len);
+/* The result's message text (malloc'd, *len bytes), or NULL. */
+char *sarif_message(const cli_finding *f, size_t *len);
+/* The line and code-point column after the sentence's last character. */
+void sarif_sentence_end(const cli_finding *f, uint64_t *line, uint64_t *column);
+/* The finding's partial fingerprint, 16 hex digits. */
+void sarif_fingerprint(const doc_result *doc, const cli_finding *f, char hex[17]);
+/* "error" for a finding that fails the run, else "warning" or "note". */
+const char *sarif_level(const cli_finding *f);
+/* Append the result for f to b, with nothing where its artifact's index
+ * goes: *hole is that offset. Returns 0, or -1 without memory. */
+int sarif_result_append(jbuf *b, const doc_result *doc, const cli_finding *f, size_t rule_index, bool baseline,
+                        size_t *hole);
 int reporter_junit(reporter *r);
 void reporter_csv(reporter *r);
 int reporter_html(reporter *r);

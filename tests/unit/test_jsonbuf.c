@@ -1,6 +1,7 @@
-/* The findings' JSON writer (src/cli/jsonbuf.c, finding_json_append)
- * against jansson, which wrote them before: strings, numbers and whole
- * findings must come out byte for byte the same. */
+/* The findings' JSON writer (src/cli/jsonbuf.c, finding_json_append, and
+ * SARIF's sarif_result_append) against jansson, which wrote them before:
+ * strings, numbers, whole findings and SARIF results must come out byte
+ * for byte the same. */
 #include <float.h>
 #include <inttypes.h>
 #include <math.h>
@@ -9,6 +10,7 @@
 #include "helpers.h"
 #include "jsonbuf.h"
 #include "jsonfmt.h"
+#include "reporter.h"
 
 /* The flags the reporters dump with. */
 #define DUMP_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER)
@@ -354,6 +356,68 @@ static void assert_written_as_dumped(jbuf *b, json_t *o, const char *what)
 	free(want);
 }
 
+/* The jansson tree a SARIF result was dumped from before
+ * sarif_result_append replaced it: the oracle. */
+static json_t *jansson_sarif_result(const doc_result *doc, const cli_finding *f, size_t rule_index, bool baseline)
+{
+	size_t message_len, uri_len;
+	char *message = sarif_message(f, &message_len), *uri = sarif_uri(doc->name, &uri_len), fingerprint[17];
+	uint64_t end_line, end_column;
+	ck_assert(message && uri);
+	sarif_sentence_end(f, &end_line, &end_column);
+	sarif_fingerprint(doc, f, fingerprint);
+	json_t *o = json_object(), *region = json_object(), *loc = json_object(), *props = json_object();
+	json_object_set_new(o, "ruleId", jcstr(ps_clause_id(f->clause)));
+	json_object_set_new(o, "ruleIndex", juint(rule_index));
+	json_object_set_new(o, "level", json_string(sarif_level(f)));
+	json_object_set_new(o, "message", json_pack("{s:o}", "text", jstr(message, message_len)));
+	json_object_set_new(region, "startLine", juint(f->line));
+	json_object_set_new(region, "startColumn", juint(f->char_column));
+	json_object_set_new(region, "endLine", juint(end_line));
+	json_object_set_new(region, "endColumn", juint(end_column));
+	json_object_set_new(region, "byteOffset", juint(f->start));
+	json_object_set_new(region, "byteLength", juint(f->end - f->start));
+	json_object_set_new(region, "snippet", json_pack("{s:o}", "text", jstr(f->sentence, f->sentence_len)));
+	json_object_set_new(loc, "artifactLocation",
+	                    json_pack("{s:o,s:I}", "uri", json_stringn(uri, uri_len), "index", (json_int_t)0));
+	json_object_set_new(loc, "region", region);
+	json_object_set_new(o, "locations", json_pack("[{s:o}]", "physicalLocation", loc));
+	json_object_set_new(o, "partialFingerprints", json_pack("{s:s}", "pactscanFinding/v1", fingerprint));
+	if (baseline)
+		json_object_set_new(o, "baselineState", json_string(f->is_new ? "new" : "unchanged"));
+	json_object_set_new(props, "stance", json_string(ps_stance_name(f->stance)));
+	json_object_set_new(props, "certainty", json_string(ps_certainty_name(f->certainty)));
+	json_object_set_new(props, "signal", jcstr(f->signal));
+	json_object_set_new(props, "cues", cues_json(f));
+	json_object_set_new(props, "source", f->source ? jstr(f->source, f->source_len) : json_null());
+	json_object_set_new(props, "point", point_json(f->clause));
+	json_object_set_new(props, "weight", json_real(f->weight));
+	json_object_set_new(o, "properties", props);
+	free(message);
+	free(uri);
+	return o;
+}
+
+static void assert_sarif_result_as_jansson(const doc_result *doc, const cli_finding *f, bool baseline)
+{
+	jbuf b;
+	size_t hole = SIZE_MAX;
+	jbuf_init(&b);
+	ck_assert_int_eq(sarif_result_append(&b, doc, f, 7, baseline, &hole), 0);
+	/* The artifact's index goes in the hole; the tree has 0 there. */
+	ck_assert_uint_le(hole, b.len);
+	ck_assert(hole >= 9 && !memcmp(b.text + hole - 8, "\"index\":", 8));
+	jbuf whole;
+	jbuf_init(&whole);
+	jbuf_put(&whole, b.text, hole);
+	JBUF_LIT(&whole, "0");
+	jbuf_put(&whole, b.text + hole, b.len - hole);
+	jbuf_free(&b);
+	assert_written_as_dumped(&whole, jansson_sarif_result(doc, f, 7, baseline), "a SARIF result");
+}
+
+/* The finding as JSON (and JSON Lines), and as a SARIF result, failing
+ * the run or not, new or not (SARIF needs a document name: one is lent). */
 static void assert_finding_as_jansson(const doc_result *doc, const cli_finding *f)
 {
 	for (int record = 0; record < 2; record++) {
@@ -364,6 +428,19 @@ static void assert_finding_as_jansson(const doc_result *doc, const cli_finding *
 			char what[64];
 			snprintf(what, sizeof what, "a finding, record %d, baseline %d", record, baseline);
 			assert_written_as_dumped(&b, jansson_finding(doc, f, record, baseline), what);
+		}
+	}
+	cli_finding g = *f;
+	static char lent[] = "/news/2025 10 13.txt";
+	doc_result named = *doc;
+	if (!named.name)
+		named.name = lent;
+	for (int fails = 0; fails < 2; fails++) {
+		for (int is_new = 0; is_new < 2; is_new++) {
+			g.fails = fails;
+			g.is_new = is_new;
+			assert_sarif_result_as_jansson(&named, &g, false);
+			assert_sarif_result_as_jansson(&named, &g, true);
 		}
 	}
 }
