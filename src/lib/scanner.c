@@ -64,6 +64,12 @@ struct ps_scanner {
 	memo scratch;         /* matches of a pattern that shares its text with none */
 	memo *memo;    /* per distinct pattern text: its matches in the sentence */
 	uint64_t sentence_no; /* stamps the memo */
+	/* Per clause (in rules->clauses order): the number of its first
+	 * signal among all signals, which own consecutive numbers from
+	 * OWNER_FIRST_SIGNAL, and how many it has; and a bit per signal whose
+	 * first set holds in the sentence (one word more than they fill). */
+	uint32_t *clause_sig0, *clause_nsig;
+	uint64_t *first_bits;
 };
 
 ps_status ps_scanner_new(ps_scanner **out, const ps_ruleset *rules, const ps_scan_limits *limits)
@@ -103,6 +109,18 @@ ps_status ps_scanner_new(ps_scanner **out, const ps_ruleset *rules, const ps_sca
 		st = PS_ERR_NOMEM;
 		goto out;
 	}
+	s->clause_sig0 = calloc(rules->n_clauses + 1, sizeof(*s->clause_sig0));
+	s->clause_nsig = calloc(rules->n_clauses + 1, sizeof(*s->clause_nsig));
+	s->first_bits = calloc(rules->n_signals / 64 + 2, sizeof(*s->first_bits));
+	if (!s->clause_sig0 || !s->clause_nsig || !s->first_bits) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	for (size_t ci = 0; ci < rules->n_clauses; ci++) {
+		const ps_clause *c = rules->clauses[ci];
+		s->clause_nsig[ci] = (uint32_t)c->n_signals;
+		s->clause_sig0[ci] = c->n_signals ? c->signals[0].owner - OWNER_FIRST_SIGNAL : 0;
+	}
 	if (s->limits.flags & PS_SCAN_NO_JIT)
 		s->m.options = PCRE2_NO_JIT;
 	if (s->prefilter) {
@@ -134,6 +152,9 @@ void ps_scanner_free(ps_scanner *s)
 	free(s->chunk);
 	free(s->ghits);
 	free(s->memo);
+	free(s->clause_sig0);
+	free(s->clause_nsig);
+	free(s->first_bits);
 	prefilter_state_free(&s->pfs);
 	free(s);
 }
@@ -615,6 +636,16 @@ static bool gate_possible(ps_scanner *s, const sentence *sn)
 	return false;
 }
 
+/* Bits at..at+n (n <= 64) of the signals' first-set bits, from bit 0. */
+static inline uint64_t signal_bits(const uint64_t *bits, size_t at, uint32_t n)
+{
+	size_t w = at / 64, shift = at % 64;
+	uint64_t v = bits[w] >> shift;
+	if (shift && shift + n > 64)
+		v |= bits[w + 1] << (64 - shift);
+	return n == 64 ? v : v & ((UINT64_C(1) << n) - 1);
+}
+
 static void scan_sentence(ps_scanner *s, sentence *sn)
 {
 	const ps_ruleset *rs = s->rules;
@@ -686,21 +717,29 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 	if (two_pass && !full_ran)
 		prefilter_run_rest(&rs->pf, &s->pfs, sn->text, sn->len);
 	s->stats.in_setting++;
+	/* Every signal's first set, asked 64 at a time without a branch: only
+	 * the few signals that may match are followed, and a clause with none
+	 * is passed over unread. A branch per signal mispredicted whenever one
+	 * might match, and reading the clauses and signals (two cache lines
+	 * each) showed in every sentence in the setting. */
+	for (size_t w = 0; w * 64 < rs->n_signals; w++) {
+		uint32_t n = rs->n_signals - w * 64 < 64 ? (uint32_t)(rs->n_signals - w * 64) : 64;
+		s->first_bits[w] = s->prefilter
+		                           ? prefilter_first_sets(&rs->pf, &s->pfs, OWNER_FIRST_SIGNAL + (uint32_t)(w * 64), n)
+		                           : UINT64_MAX >> (64 - n);
+	}
 	for (size_t ci = 0; ci < rs->n_clauses && !s->stopped; ci++) {
+		uint32_t sig0 = s->clause_sig0[ci], nsig = s->clause_nsig[ci];
+		if (!nsig || (nsig <= 64 && !signal_bits(s->first_bits, sig0, nsig)))
+			continue;
 		const ps_clause *clause = rs->clauses[ci];
 		candidate best[2], cur;
 		double weight[2] = { 0, 0 };
 		bool have[2] = { false, false };
-		/* A clause's signals own consecutive numbers. Their first sets,
-		 * asked 64 at a time without a branch, leave only the few that may
-		 * match to follow: a branch per signal mispredicted whenever one
-		 * might, and the signals themselves (two cache lines each) stay
-		 * unread. */
-		uint32_t owner = clause->n_signals ? clause->signals[0].owner : 0;
-		for (size_t base = 0; base < clause->n_signals; base += 64) {
-			uint32_t n = clause->n_signals - base < 64 ? (uint32_t)(clause->n_signals - base) : 64;
-			uint64_t first = s->prefilter ? prefilter_first_sets(&rs->pf, &s->pfs, owner + (uint32_t)base, n)
-			                              : UINT64_MAX >> (64 - n);
+		uint32_t owner = OWNER_FIRST_SIGNAL + sig0;
+		for (uint32_t base = 0; base < nsig; base += 64) {
+			uint32_t n = nsig - base < 64 ? nsig - base : 64;
+			uint64_t first = signal_bits(s->first_bits, sig0 + base, n);
 			for (; first; first &= first - 1) {
 				size_t si = base + (size_t)__builtin_ctzll(first);
 				if (s->prefilter && !prefilter_candidate(&rs->pf, &s->pfs, owner + (uint32_t)si))
