@@ -109,18 +109,16 @@ void cue_need(cue_matches *cm, unsigned want, const ps_ruleset *rs, matcher *m, 
 		collect(&cm->restate, &rs->restatement.terms, m, s, len);
 		collect(&cm->restate_stop, &rs->restatement.stop, m, s, len);
 	}
-	if (want & CUES_NEGATION_HEDGE) {
-		cm->neg_before.count = cm->neg_after.count = cm->neg_pseudo.count = cm->neg_stop.count = 0;
-		cm->hedge.count = cm->hedge_stop.count = 0;
-		collect(&cm->neg_before, &rs->negation.terms, m, s, len);
-		collect(&cm->neg_after, &rs->negation.after, m, s, len);
-		collect(&cm->neg_pseudo, &rs->negation.pseudo, m, s, len);
-		collect(&cm->neg_stop, &rs->negation.stop, m, s, len);
-		collect(&cm->hedge, &rs->hedge.terms, m, s, len);
-		collect(&cm->hedge_stop, &rs->hedge.stop, m, s, len);
-	}
-	if (!(want & CUES_ATTRIBUTION))
+	if (!(want & CUES_GOVERNING))
 		return;
+	cm->neg_before.count = cm->neg_after.count = cm->neg_pseudo.count = cm->neg_stop.count = 0;
+	cm->hedge.count = cm->hedge_stop.count = 0;
+	collect(&cm->neg_before, &rs->negation.terms, m, s, len);
+	collect(&cm->neg_after, &rs->negation.after, m, s, len);
+	collect(&cm->neg_pseudo, &rs->negation.pseudo, m, s, len);
+	collect(&cm->neg_stop, &rs->negation.stop, m, s, len);
+	collect(&cm->hedge, &rs->hedge.terms, m, s, len);
+	collect(&cm->hedge_stop, &rs->hedge.stop, m, s, len);
 	cm->attributed = false;
 	cm->attr_start = cm->attr_end = cm->source_start = cm->source_end = 0;
 	for (size_t i = 0; i < rs->attribution.terms.count && !cm->attributed; i++) {

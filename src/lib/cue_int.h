@@ -27,13 +27,13 @@ typedef struct cue_matches {
 	unsigned ready;                  /* CUES_* collected for this sentence */
 } cue_matches;
 
-/* The cue kinds, collected apart when first needed (cue_need): a signal's
- * act that a restatement governs needs no other cue, and most sentences
- * with an act have no finding that would read the attribution, whose
- * pattern is the costliest of the cues. */
+/* The cues in two parts, each collected when first needed (cue_need): an
+ * act that its signal's `within` rules out needs no cue, one that a
+ * restatement governs needs only those; the rest (negation, hedging and
+ * attribution, whose pattern is the costliest cue) wait for an act that
+ * gets past both. */
 #define CUES_RESTATEMENT 1u
-#define CUES_NEGATION_HEDGE 2u
-#define CUES_ATTRIBUTION 4u
+#define CUES_GOVERNING 2u
 
 /* What the matching needs from the scanner: PCRE2 state and a limit flag. */
 typedef struct matcher {

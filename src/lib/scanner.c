@@ -459,7 +459,7 @@ static bool eval_signal(ps_scanner *s, sentence *sn, const ps_signal *sig, candi
 		cue_need(cm, CUES_RESTATEMENT, rs, &s->m, sn->text, sn->len);
 		if (cue_before(&cm->restate, &cm->restate_stop, NULL, sn->text, as, rs->restatement.scope) >= 0)
 			continue;
-		cue_need(cm, CUES_NEGATION_HEDGE | CUES_ATTRIBUTION, rs, &s->m, sn->text, sn->len);
+		cue_need(cm, CUES_GOVERNING, rs, &s->m, sn->text, sn->len);
 		c->stance = sig->stance;
 		int neg = cue_before(&cm->neg_before, &cm->neg_stop, &cm->neg_pseudo, sn->text, as, rs->negation.scope);
 		if (neg >= 0) {
