@@ -590,8 +590,6 @@ static ps_status build_gate(prefilter *pf, builder *b, const lead_table *lt, con
 		if (take[id]) {
 			lits[n] = b->lit[id];
 			lens[n++] = b->lit_len[id];
-			if (b->lit_len[id] > pf->gate_any_longest)
-				pf->gate_any_longest = b->lit_len[id];
 		}
 	st = acm_build(&pf->gate_any, lits, lens, n);
 	if (st != PS_OK)
@@ -892,6 +890,7 @@ static inline void walk16(const prefilter *pf, prefilter_state *ps, const acm *m
 
 /* Lanes of walk16_lanes: a sentence's bytes in this many parts. */
 #define WALK_LANES 4
+_Static_assert((EVENTS & (EVENTS - 1)) == 0, "the lanes test one bit for a full batch of EVENTS");
 
 static void flush_lanes(const prefilter *pf, prefilter_state *ps, const acm *m, const uint32_t *ids, uint8_t skip,
                         uint32_t div, uint64_t ev[][EVENTS], size_t *n)
@@ -1134,7 +1133,7 @@ bool prefilter_gate_possible(const prefilter *pf, const char *text, size_t len)
 	 * can reach) and over the second, run side by side. A word starting in
 	 * the first half ends in the first walk's span; one starting in the
 	 * second is all in the second's. */
-	size_t half = len / 2, reach = pf->gate_any_longest ? pf->gate_any_longest - 1 : 0;
+	size_t half = len / 2, reach = pf->gate_any.longest ? pf->gate_any.longest - 1 : 0;
 	if (half < 24 || half + reach >= len)
 		return sink_walk(pf, t, len);
 	const unsigned char *u = t + half;
@@ -1205,7 +1204,7 @@ size_t prefilter_gate_scan(const prefilter *pf, const char *text, size_t len, ga
 	/* Each lane starts a word's length before its region, at the root: an
 	 * automaton's state depends only on the bytes of its longest word. */
 	const unsigned char *t = (const unsigned char *)text;
-	size_t reach = pf->gate_any_longest ? pf->gate_any_longest - 1 : 0, part = len / GATE_LANES;
+	size_t reach = pf->gate_any.longest ? pf->gate_any.longest - 1 : 0, part = len / GATE_LANES;
 	gate_lane lane[GATE_LANES];
 	size_t common = SIZE_MAX;
 	for (size_t k = 0; k < GATE_LANES; k++) {

@@ -46,7 +46,6 @@ typedef struct prefilter {
 	 * per byte. */
 	uint16_t *gate_sink_delta; /* 16 bits, so the table stays in the L1 cache; NULL if too big */
 	uint32_t gate_sink;        /* that state, times the class count */
-	uint32_t gate_any_longest; /* bytes of gate_any's longest word */
 	uint8_t *gate_any_shortest; /* per gate_any state: bytes of its shortest word, 0 for none */
 	/* Per pattern (by its index): the number of its text among the distinct
 	 * expanded texts, so that patterns written alike are matched once per
