@@ -44,6 +44,35 @@ json_t *cues_json(const cli_finding *f)
 	return cues;
 }
 
+void point_append(jbuf *b, const ps_clause *c)
+{
+	if (ps_clause_point(c))
+		jbuf_int(b, ps_clause_point(c));
+	else
+		JBUF_LIT(b, "null");
+}
+
+void stance_append(jbuf *b, const cli_finding *f)
+{
+	JBUF_LIT(b, "\"stance\":");
+	jbuf_cstr(b, ps_stance_name(f->stance));
+	JBUF_LIT(b, ",\"certainty\":");
+	jbuf_cstr(b, ps_certainty_name(f->certainty));
+	JBUF_LIT(b, ",\"signal\":");
+	jbuf_cstr(b, f->signal);
+}
+
+void weight_append(jbuf *b, double weight)
+{
+	/* json_real() refuses NaN and infinities, and the key went missing. A
+	 * weight is above 0 and at most 1000 (ruleset.c), or a number merge
+	 * read from JSON, so this is only for the same bytes. */
+	if (isfinite(weight)) {
+		JBUF_LIT(b, ",\"weight\":");
+		jbuf_real(b, weight);
+	}
+}
+
 void cues_and_source_append(jbuf *b, const cli_finding *f)
 {
 	JBUF_LIT(b, "[");
@@ -78,20 +107,13 @@ void finding_json_append(jbuf *b, const doc_result *doc, const cli_finding *f, b
 	} else {
 		JBUF_LIT(b, "{\"point\":");
 	}
-	if (ps_clause_point(f->clause))
-		jbuf_int(b, ps_clause_point(f->clause));
-	else
-		JBUF_LIT(b, "null");
+	point_append(b, f->clause);
 	JBUF_LIT(b, ",\"clause\":");
 	jbuf_cstr(b, ps_clause_id(f->clause));
 	JBUF_LIT(b, ",\"title\":");
 	jbuf_cstr(b, ps_clause_title(f->clause));
-	JBUF_LIT(b, ",\"stance\":");
-	jbuf_cstr(b, ps_stance_name(f->stance));
-	JBUF_LIT(b, ",\"certainty\":");
-	jbuf_cstr(b, ps_certainty_name(f->certainty));
-	JBUF_LIT(b, ",\"signal\":");
-	jbuf_cstr(b, f->signal);
+	JBUF_LIT(b, ",");
+	stance_append(b, f);
 	JBUF_LIT(b, ",\"sentence\":");
 	jbuf_str(b, f->sentence, f->sentence_len);
 	JBUF_LIT(b, ",\"start\":");
@@ -123,13 +145,7 @@ void finding_json_append(jbuf *b, const doc_result *doc, const cli_finding *f, b
 	}
 	JBUF_LIT(b, "],\"cues\":");
 	cues_and_source_append(b, f);
-	/* json_real() refuses NaN and infinities, and the key went missing. A
-	 * weight is above 0 and at most 1000 (ruleset.c), or a number merge
-	 * read from JSON, so this is only for the same bytes. */
-	if (isfinite(f->weight)) {
-		JBUF_LIT(b, ",\"weight\":");
-		jbuf_real(b, f->weight);
-	}
+	weight_append(b, f->weight);
 	if (baseline) {
 		if (f->is_new)
 			JBUF_LIT(b, ",\"new\":true}");

@@ -22,6 +22,13 @@ json_t *point_json(const ps_clause *c);
  * Written directly, not as a jansson tree: this is the hot path of json and
  * jsonl. */
 void finding_json_append(jbuf *b, const doc_result *doc, const cli_finding *f, bool record, bool baseline);
+/* Append the clause's point, or null for a clause the pack adds. */
+void point_append(jbuf *b, const ps_clause *c);
+/* Append "stance":...,"certainty":...,"signal":... of a finding. */
+void stance_append(jbuf *b, const cli_finding *f);
+/* Append ,"weight": and the weight, unless it is not finite (the jansson
+ * tree these writers replaced left the key out then). */
+void weight_append(jbuf *b, double weight);
 /* Append a finding's cues as an array (cues_json's text), then
  * ,"source": and its source or null: the same in a finding and in a SARIF
  * result's properties. */

@@ -6,7 +6,6 @@
  * Results are written as findings are reported; the artifacts (the
  * documents with findings) and the notifications (the documents not
  * scanned) follow them. */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -253,25 +252,13 @@ int sarif_result_append(jbuf *b, const doc_result *doc, const cli_finding *f, si
 		JBUF_LIT(b, ",\"baselineState\":");
 		jbuf_cstr(b, f->is_new ? "new" : "unchanged");
 	}
-	JBUF_LIT(b, ",\"properties\":{\"stance\":");
-	jbuf_cstr(b, ps_stance_name(f->stance));
-	JBUF_LIT(b, ",\"certainty\":");
-	jbuf_cstr(b, ps_certainty_name(f->certainty));
-	JBUF_LIT(b, ",\"signal\":");
-	jbuf_cstr(b, f->signal);
+	JBUF_LIT(b, ",\"properties\":{");
+	stance_append(b, f);
 	JBUF_LIT(b, ",\"cues\":");
 	cues_and_source_append(b, f);
 	JBUF_LIT(b, ",\"point\":");
-	if (ps_clause_point(f->clause))
-		jbuf_int(b, ps_clause_point(f->clause));
-	else
-		JBUF_LIT(b, "null");
-	/* The tree's json_real() refused NaN and infinities, and the key went
-	 * missing: the same bytes. */
-	if (isfinite(f->weight)) {
-		JBUF_LIT(b, ",\"weight\":");
-		jbuf_real(b, f->weight);
-	}
+	point_append(b, f->clause);
+	weight_append(b, f->weight);
 	JBUF_LIT(b, "}}");
 	rc = b->failed ? -1 : 0;
 out:

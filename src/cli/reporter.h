@@ -55,7 +55,8 @@ int reporter_sarif(reporter *r);
 char *sarif_uri(const char *name, size_t *len);
 /* The result's message text (malloc'd, *len bytes), or NULL. */
 char *sarif_message(const cli_finding *f, size_t *len);
-/* The line and code-point column after the sentence's last character. */
+/* The line and code-point column after the sentence's last character,
+ * counting lines as the library does (LF, CRLF, CR). */
 void sarif_sentence_end(const cli_finding *f, uint64_t *line, uint64_t *column);
 /* The finding's partial fingerprint, 16 hex digits. */
 void sarif_fingerprint(const doc_result *doc, const cli_finding *f, char hex[17]);
