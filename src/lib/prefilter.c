@@ -617,6 +617,31 @@ out:
 	return st;
 }
 
+/* Automaton m's outputs as lit_out records; ids maps its literal ids to
+ * the prefilter's (NULL: the same). After the literals' sets and flags. */
+static ps_status build_outs(lit_out **out, const prefilter *pf, const acm *m, const uint32_t *ids)
+{
+	uint32_t n = m->out_start[m->nstates];
+	*out = malloc((n ? n : 1) * sizeof(**out));
+	if (!*out)
+		return PS_ERR_NOMEM;
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t lit = ids ? ids[m->out_ids[k]] : m->out_ids[k];
+		uint32_t n_sets = pf->lit_set_start[lit + 1] - pf->lit_set_start[lit];
+		if (n_sets > UINT16_MAX || pf->lit_len[lit] > UINT16_MAX)
+			return PS_ERR_LIMIT;
+		bool exotic = lit == pf->exotic[0] || lit == pf->exotic[1];
+		(*out)[k] = (lit_out){
+			.lit = lit,
+			.sets = pf->lit_set_start[lit],
+			.n_sets = (uint16_t)n_sets,
+			.len = (uint16_t)pf->lit_len[lit],
+			.flags = pf->lit_flags[lit] | (exotic ? LIT_EXOTIC : 0u),
+		};
+	}
+	return PS_OK;
+}
+
 ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs)
 {
 	builder b = { 0 };
@@ -707,6 +732,11 @@ ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs)
 	st = build_leads(pf, &lt, rs);
 	if (st != PS_OK)
 		goto out;
+	pf->lit_words = (pf->n_lits + 63) / 64;
+	pf->set_words = (pf->n_sets + 1 + 63) / 64;
+	st = build_outs(&pf->ac_out, pf, &pf->ac, NULL);
+	if (st == PS_OK && pf->gate.out_start)
+		st = build_outs(&pf->gate_out, pf, &pf->gate, pf->gate_ids);
 out:
 	for (uint32_t s = 0; s < b.n_sets; s++)
 		free(b.set_ids[s]);
@@ -750,6 +780,8 @@ void prefilter_free(prefilter *pf)
 	free(pf->lit_len);
 	free(pf->lit_set_start);
 	free(pf->lit_set_ids);
+	free(pf->ac_out);
+	free(pf->gate_out);
 	memset(pf, 0, sizeof(*pf));
 }
 
@@ -758,15 +790,15 @@ void prefilter_free(prefilter *pf)
 ps_status prefilter_state_init(prefilter_state *ps, const prefilter *pf)
 {
 	memset(ps, 0, sizeof(*ps));
-	ps->lit_stamp = calloc(pf->n_lits ? pf->n_lits : 1, sizeof(uint32_t));
-	ps->set_stamp = calloc(pf->n_sets + 1, sizeof(uint32_t)); /* the last: owners with no set */
+	ps->lit_found = calloc(pf->lit_words ? pf->lit_words : 1, sizeof(uint64_t));
+	ps->set_held = calloc(pf->set_words ? pf->set_words : 1, sizeof(uint64_t));
 	ps->lit_last = calloc(pf->n_lits ? pf->n_lits : 1, sizeof(uint32_t));
-	ps->lit_occ_stamp = calloc(pf->n_lits ? pf->n_lits : 1, sizeof(uint32_t));
-	if (!ps->lit_stamp || !ps->set_stamp || !ps->lit_last ||
-	    !ps->lit_occ_stamp) {
+	if (!ps->lit_found || !ps->set_held || !ps->lit_last) {
 		prefilter_state_free(ps);
 		return PS_ERR_NOMEM;
 	}
+	ps->set_held[pf->n_sets / 64] |= UINT64_C(1) << (pf->n_sets % 64);
+	ps->set_ids = pf->lit_set_ids;
 	return PS_OK;
 }
 
@@ -775,39 +807,38 @@ void prefilter_state_free(prefilter_state *ps)
 	free(ps->occ_lit);
 	free(ps->occ_next);
 	free(ps->lit_last);
-	free(ps->lit_occ_stamp);
 	free(ps->occ_start);
-	free(ps->lit_stamp);
-	free(ps->set_stamp);
+	free(ps->lit_found);
+	free(ps->set_held);
 	memset(ps, 0, sizeof(*ps));
 }
 
-static void hit(const prefilter *pf, prefilter_state *ps, uint32_t lit)
+/* The first time a sentence meets literal o->lit: mark its sets. */
+static void hit(prefilter_state *ps, const lit_out *o)
 {
-	if (ps->lit_stamp[lit] == ps->stamp)
+	uint64_t *found = ps->lit_found + o->lit / 64, bit = UINT64_C(1) << (o->lit % 64);
+	if (*found & bit)
 		return;
-	ps->lit_stamp[lit] = ps->stamp;
-	if (lit == pf->exotic[0] || lit == pf->exotic[1])
+	*found |= bit;
+	if (o->flags & LIT_EXOTIC)
 		ps->exotic = true;
 	/* Owners are counted when asked (prefilter_candidate): most are never
 	 * asked about a sentence, and many literals are in many sets. */
-	/* Locals: the stores could alias the bounds for all the compiler knows. */
-	const uint32_t *id = pf->lit_set_ids + pf->lit_set_start[lit], *end = pf->lit_set_ids + pf->lit_set_start[lit + 1];
-	uint32_t *set_stamp = ps->set_stamp, stamp = ps->stamp;
+	const uint32_t *id = ps->set_ids + o->sets, *end = id + o->n_sets;
+	uint64_t *held = ps->set_held;
 	for (; id < end; id++)
-		set_stamp[*id] = stamp;
+		held[*id / 64] |= UINT64_C(1) << (*id % 64);
 }
 
 void prefilter_begin(prefilter_state *ps, const prefilter *pf)
 {
-	if (++ps->stamp == 0) {
-		/* The stamps wrapped: start them afresh. */
-		memset(ps->lit_stamp, 0, pf->n_lits * sizeof(uint32_t));
-		memset(ps->set_stamp, 0, (pf->n_sets + 1) * sizeof(uint32_t));
-		memset(ps->lit_occ_stamp, 0, pf->n_lits * sizeof(uint32_t));
-		ps->stamp = 1;
+	/* Most sentences run no pass, and their rows are still clear. */
+	if (ps->dirty) {
+		memset(ps->lit_found, 0, pf->lit_words * sizeof(uint64_t));
+		memset(ps->set_held, 0, pf->set_words * sizeof(uint64_t));
+		ps->set_held[pf->n_sets / 64] |= UINT64_C(1) << (pf->n_sets % 64);
+		ps->dirty = false;
 	}
-	ps->set_stamp[pf->n_sets] = ps->stamp;
 	ps->exotic = false;
 	ps->gate_ran = ps->rest_ran = false;
 	ps->n_occ = 0;
@@ -835,29 +866,28 @@ static void record(prefilter_state *ps, uint32_t lit, uint32_t start)
 	}
 	ps->occ_lit[ps->n_occ] = lit;
 	ps->occ_start[ps->n_occ] = start;
-	ps->occ_next[ps->n_occ] = ps->lit_occ_stamp[lit] == ps->stamp ? ps->lit_last[lit] : UINT32_MAX;
-	ps->lit_occ_stamp[lit] = ps->stamp;
+	/* Before hit(): a literal already found has occurred before. */
+	ps->occ_next[ps->n_occ] = prefilter_found(ps, lit) ? ps->lit_last[lit] : UINT32_MAX;
 	ps->lit_last[lit] = ps->n_occ++;
 }
 
 /* The literals ending at the automaton's state number state, after byte i. */
-static void outputs_of(const prefilter *pf, prefilter_state *ps, const acm *m, const uint32_t *ids, uint8_t skip,
-                       uint32_t state, size_t i)
+static void outputs_of(prefilter_state *ps, const acm *m, const lit_out *outs, uint32_t skip, uint32_t state,
+                       size_t i)
 {
 	for (uint32_t k = m->out_start[state]; k < m->out_start[state + 1]; k++) {
-		uint32_t lit = ids ? ids[m->out_ids[k]] : m->out_ids[k];
-		hit(pf, ps, lit);
+		const lit_out *o = &outs[k];
 		/* Where a leading word starts, once per pass that owns it. */
-		if ((pf->lit_flags[lit] & (LIT_LEADS | skip)) == LIT_LEADS)
-			record(ps, lit, (uint32_t)(i + 1 - pf->lit_len[lit]));
+		if ((o->flags & (LIT_LEADS | skip)) == LIT_LEADS)
+			record(ps, o->lit, (uint32_t)(i + 1 - o->len));
+		hit(ps, o);
 	}
 }
 
 /* The same for a table entry s, a state number times nclass. */
-static void outputs(const prefilter *pf, prefilter_state *ps, const acm *m, const uint32_t *ids, uint8_t skip,
-                    uint32_t s, size_t i)
+static void outputs(prefilter_state *ps, const acm *m, const lit_out *outs, uint32_t skip, uint32_t s, size_t i)
 {
-	outputs_of(pf, ps, m, ids, skip, s / m->nclass, i);
+	outputs_of(ps, m, outs, skip, s / m->nclass, i);
 }
 
 /* Output events a walk notes before it handles them. */
@@ -868,7 +898,7 @@ static void outputs(const prefilter *pf, prefilter_state *ps, const acm *m, cons
  * it meets an output, without a branch (it meets one every few bytes, at
  * no pattern a predictor could learn), and handles the events a batch at
  * a time: a mispredicted branch an event cost more than the walk. */
-static inline void walk16(const prefilter *pf, prefilter_state *ps, const acm *m, const uint32_t *ids, uint8_t skip,
+static inline void walk16(prefilter_state *ps, const acm *m, const lit_out *outs, uint32_t skip,
                           const uint16_t *table, uint32_t mul, uint32_t div, const unsigned char *t, size_t len)
 {
 	const uint8_t *cls = m->cls;
@@ -882,7 +912,7 @@ static inline void walk16(const prefilter *pf, prefilter_state *ps, const acm *m
 		n += e >> 15;
 		if (n == EVENTS || i + 1 == len) {
 			for (size_t k = 0; k < n; k++)
-				outputs_of(pf, ps, m, ids, skip, (uint32_t)ev[k] / div, (size_t)(ev[k] >> 32));
+				outputs_of(ps, m, outs, skip, (uint32_t)ev[k] / div, (size_t)(ev[k] >> 32));
 			n = 0;
 		}
 	}
@@ -892,12 +922,12 @@ static inline void walk16(const prefilter *pf, prefilter_state *ps, const acm *m
 #define WALK_LANES 4
 _Static_assert((EVENTS & (EVENTS - 1)) == 0, "the lanes test one bit for a full batch of EVENTS");
 
-static void flush_lanes(const prefilter *pf, prefilter_state *ps, const acm *m, const uint32_t *ids, uint8_t skip,
+static void flush_lanes(prefilter_state *ps, const acm *m, const lit_out *outs, uint32_t skip,
                         uint32_t div, uint64_t ev[][EVENTS], size_t *n)
 {
 	for (size_t l = 0; l < WALK_LANES; l++) {
 		for (size_t k = 0; k < n[l]; k++)
-			outputs_of(pf, ps, m, ids, skip, (uint32_t)ev[l][k] / div, (size_t)(ev[l][k] >> 32));
+			outputs_of(ps, m, outs, skip, (uint32_t)ev[l][k] / div, (size_t)(ev[l][k] >> 32));
 		n[l] = 0;
 	}
 }
@@ -918,15 +948,15 @@ static inline uint32_t step16(const uint16_t *table, uint32_t mul, const uint8_t
  * in flight. Each lane starts at the root a word's length before its part:
  * an automaton's outputs at a byte depend only on the longest word's worth
  * of bytes before it. The lanes note their outputs apart, and the events
- * are handled in any order: the literals' stamps and places do not depend
+ * are handled in any order: the literals' bits and places do not depend
  * on it (lead positions are sorted where they are read). */
-static inline void walk16_lanes(const prefilter *pf, prefilter_state *ps, const acm *m, const uint32_t *ids,
-                                uint8_t skip, const uint16_t *table, uint32_t mul, uint32_t div,
+static inline void walk16_lanes(prefilter_state *ps, const acm *m, const lit_out *outs,
+                                uint32_t skip, const uint16_t *table, uint32_t mul, uint32_t div,
                                 const unsigned char *t, size_t len)
 {
 	size_t reach = m->longest ? m->longest - 1 : 0, part = len / WALK_LANES;
 	if (part < reach + 8) {
-		walk16(pf, ps, m, ids, skip, table, mul, div, t, len);
+		walk16(ps, m, outs, skip, table, mul, div, t, len);
 		return;
 	}
 	const uint8_t *cls = m->cls;
@@ -951,33 +981,33 @@ static inline void walk16_lanes(const prefilter *pf, prefilter_state *ps, const 
 		s2 = step16(table, mul, cls, s2, t2[j], ev[2], &n[2], b2 + j);
 		s3 = step16(table, mul, cls, s3, t3[j], ev[3], &n[3], b3 + j);
 		if ((n[0] | n[1] | n[2] | n[3]) & EVENTS)
-			flush_lanes(pf, ps, m, ids, skip, div, ev, n);
+			flush_lanes(ps, m, outs, skip, div, ev, n);
 	}
 	/* Lanes 1 and 2 end reach bytes on; lane 3 at the text's end. */
 	for (; j < part + reach; j++) {
 		s1 = step16(table, mul, cls, s1, t1[j], ev[1], &n[1], b1 + j);
 		s2 = step16(table, mul, cls, s2, t2[j], ev[2], &n[2], b2 + j);
 		if ((n[1] | n[2]) & EVENTS)
-			flush_lanes(pf, ps, m, ids, skip, div, ev, n);
+			flush_lanes(ps, m, outs, skip, div, ev, n);
 	}
 	for (size_t i = b3 + part; i < len; i++) {
 		s3 = step16(table, mul, cls, s3, t[i], ev[3], &n[3], i);
 		if (n[3] & EVENTS)
-			flush_lanes(pf, ps, m, ids, skip, div, ev, n);
+			flush_lanes(ps, m, outs, skip, div, ev, n);
 	}
-	flush_lanes(pf, ps, m, ids, skip, div, ev, n);
+	flush_lanes(ps, m, outs, skip, div, ev, n);
 }
 
-/* One pass of automaton m; ids maps its literal ids to the prefilter's
- * (NULL: the same); literals flagged skip are not recorded. */
-static void walk(const prefilter *pf, prefilter_state *ps, const acm *m, const uint32_t *ids, uint8_t skip,
-                 const char *text, size_t len)
+/* One pass of automaton m, whose outputs are outs; literals flagged skip
+ * are not recorded. */
+static void walk(prefilter_state *ps, const acm *m, const lit_out *outs, uint32_t skip, const char *text, size_t len)
 {
 	const unsigned char *t = (const unsigned char *)text;
+	ps->dirty = true;
 	if (m->delta16) {
-		walk16_lanes(pf, ps, m, ids, skip, m->delta16, 1, m->nclass, t, len);
+		walk16_lanes(ps, m, outs, skip, m->delta16, 1, m->nclass, t, len);
 	} else if (m->next16) {
-		walk16_lanes(pf, ps, m, ids, skip, m->next16, m->nclass, 1, t, len);
+		walk16_lanes(ps, m, outs, skip, m->next16, m->nclass, 1, t, len);
 	} else if (m->delta) {
 		const uint32_t *delta = m->delta;
 		uint32_t s = 0;
@@ -985,21 +1015,21 @@ static void walk(const prefilter *pf, prefilter_state *ps, const acm *m, const u
 			uint32_t e = delta[s + m->cls[t[i]]];
 			s = e & ~ACM_HAS_OUTPUT;
 			if (e & ACM_HAS_OUTPUT)
-				outputs(pf, ps, m, ids, skip, s, i);
+				outputs(ps, m, outs, skip, s, i);
 		}
 	}
 }
 
 void prefilter_run_gate(const prefilter *pf, prefilter_state *ps, const char *text, size_t len)
 {
-	walk(pf, ps, &pf->gate, pf->gate_ids, 0, text, len);
+	walk(ps, &pf->gate, pf->gate_out, 0, text, len);
 	ps->gate_ran = true;
 }
 
 void prefilter_run_rest(const prefilter *pf, prefilter_state *ps, const char *text, size_t len)
 {
 	/* The gate pass recorded its own words already. */
-	walk(pf, ps, &pf->ac, NULL, ps->gate_ran ? LIT_IN_GATE : 0, text, len);
+	walk(ps, &pf->ac, pf->ac_out, ps->gate_ran ? LIT_IN_GATE : 0, text, len);
 	ps->rest_ran = true;
 }
 
@@ -1060,7 +1090,7 @@ size_t prefilter_lead_positions(const prefilter *pf, const prefilter_state *ps, 
 	if (n_lead < ps->n_occ) {
 		/* Fewer leading words than occurrences: follow each word's own. */
 		for (uint32_t w = 0; w < n_lead; w++) {
-			if (ps->lit_occ_stamp[lead[w]] != ps->stamp)
+			if (!prefilter_found(ps, lead[w]))
 				continue;
 			for (uint32_t k = ps->lit_last[lead[w]]; k != UINT32_MAX; k = ps->occ_next[k])
 				if (ps->occ_start[k] >= from && !add_position(pos, &n, max, ps->occ_start[k]))

@@ -1,7 +1,7 @@
 /* The prefilter: which signals (and which halves of the setting gate) can
  * possibly match a sentence, decided from the literals each requires, all
  * found in one Aho-Corasick pass. Built once per ruleset; per-scanner state
- * holds the stamps. */
+ * holds what each sentence found. */
 #ifndef PS_PREFILTER_INT_H
 #define PS_PREFILTER_INT_H
 
@@ -16,6 +16,17 @@
 #define OWNER_SETTING_NONE 1u
 #define OWNER_FIRST_SIGNAL 2u
 
+/* One literal an automaton state outputs, with all a walk needs of it in
+ * one place: found at nearly every word of a sentence, a literal cost a
+ * chain of five loads from as many tables when they were apart. */
+typedef struct lit_out {
+	uint32_t lit;              /* its id */
+	uint32_t sets;             /* its first set in lit_set_ids */
+	uint16_t n_sets;           /* how many */
+	uint16_t len;              /* bytes, as the automaton holds it */
+	uint32_t flags;            /* LIT_* */
+} lit_out;
+
 typedef struct prefilter {
 	acm ac;
 	uint32_t n_lits;
@@ -24,7 +35,7 @@ typedef struct prefilter {
 	uint32_t n_sets;
 	uint32_t *owner_set_start; /* CSR: owner -> its sets; none: always a candidate */
 	uint32_t *owner_set_ids;
-	/* Per owner, its first set, or n_sets (a stamp always current) for an
+	/* Per owner, its first set, or n_sets (a bit always set) for an
 	 * owner with none: most owners asked about a sentence fail on their
 	 * first set, and this answers them with one lookup. */
 	uint32_t *owner_first;
@@ -62,21 +73,29 @@ typedef struct prefilter {
 	uint32_t *shape_lead_lits;
 	uint8_t *lit_flags;        /* LIT_* per literal id */
 	uint32_t *lit_len;         /* bytes of each literal as the automaton holds it */
+	/* Each automaton's outputs (ac.out_ids, gate.out_ids) as lit_out. */
+	lit_out *ac_out, *gate_out;
+	uint32_t lit_words, set_words; /* 64-bit words of a bit per literal, per set (and one) */
 } prefilter;
 
 #define LIT_LEADS 1u                /* leads some pattern: where it occurs is kept */
 #define LIT_IN_GATE 2u              /* the gate pass finds it */
+#define LIT_EXOTIC 4u               /* U+212A or U+017F: every owner is a candidate */
 
 typedef struct prefilter_state {
-	uint32_t stamp;
-	uint32_t *lit_stamp, *set_stamp;  /* == stamp: found in this sentence, satisfied (set_stamp[n_sets]: always) */
+	/* A bit per literal found in this sentence and per set satisfied (bit
+	 * n_sets: always). Bits, not stamps a word each: a found literal marks
+	 * a few sets, and the two rows (half a kilobyte for the shipped pack)
+	 * stay in the L1 cache next to the automaton's table. */
+	uint64_t *lit_found, *set_held;
+	const uint32_t *set_ids;   /* the prefilter's lit_set_ids */
+	bool dirty;                /* a pass ran since the rows were cleared */
 	bool exotic;               /* every owner is a candidate for this sentence */
 	bool gate_ran, rest_ran;   /* which passes ran on this sentence */
 	/* Where leading words occur in the sentence (start offsets). */
 	uint32_t *occ_lit, *occ_start;
 	uint32_t *occ_next;        /* the literal's previous occurrence, or UINT32_MAX */
-	uint32_t *lit_last;        /* per literal: its last occurrence, valid where lit_occ_stamp is stamp */
-	uint32_t *lit_occ_stamp;
+	uint32_t *lit_last;        /* per literal: its last occurrence, valid where its lit_found bit is set */
 	uint32_t n_occ, cap_occ;
 	bool occ_lost;             /* out of memory: positions unknown */
 } prefilter_state;
@@ -138,15 +157,26 @@ bool prefilter_starts(const prefilter *pf, const prefilter_state *ps, uint32_t s
 size_t prefilter_lead_positions(const prefilter *pf, const prefilter_state *ps, uint32_t shape, size_t from,
                                 size_t *pos, size_t max);
 
+/* After the passes: was literal lit found in this sentence? */
+static inline bool prefilter_found(const prefilter_state *ps, uint32_t lit)
+{
+	return ps->lit_found[lit / 64] >> (lit % 64) & 1;
+}
+
+static inline bool prefilter_held(const prefilter_state *ps, uint32_t set)
+{
+	return ps->set_held[set / 64] >> (set % 64) & 1;
+}
+
 /* After prefilter_run: can owner match this sentence? */
 static inline bool prefilter_candidate(const prefilter *pf, const prefilter_state *ps, uint32_t owner)
 {
 	if (ps->exotic)
 		return true;
-	if (ps->set_stamp[pf->owner_first[owner]] != ps->stamp)
+	if (!prefilter_held(ps, pf->owner_first[owner]))
 		return false;
 	for (uint32_t k = pf->owner_set_start[owner] + 1; k < pf->owner_set_start[owner + 1]; k++)
-		if (ps->set_stamp[pf->owner_set_ids[k]] != ps->stamp)
+		if (!prefilter_held(ps, pf->owner_set_ids[k]))
 			return false;
 	return true;
 }
@@ -158,10 +188,11 @@ static inline uint64_t prefilter_first_sets(const prefilter *pf, const prefilter
 {
 	if (ps->exotic)
 		return UINT64_MAX >> (64 - n);
-	const uint32_t *first = pf->owner_first + owner0, *set_stamp = ps->set_stamp, stamp = ps->stamp;
+	const uint32_t *first = pf->owner_first + owner0;
+	const uint64_t *held = ps->set_held;
 	uint64_t maybe = 0;
 	for (uint32_t i = 0; i < n; i++)
-		maybe |= (uint64_t)(set_stamp[first[i]] == stamp) << i;
+		maybe |= (held[first[i] / 64] >> (first[i] % 64) & 1) << i;
 	return maybe;
 }
 

@@ -249,7 +249,7 @@ START_TEST(requirements_alike_share_a_set)
 	for (uint32_t k = 0; k < required; k++)
 		ck_assert_uint_lt(pf->owner_set_ids[k], pf->n_sets);
 	/* Each owner's first set, looked at before the rest; n_sets, whose
-	 * stamp is always current, for an owner that requires nothing. */
+	 * bit is always set, for an owner that requires nothing. */
 	size_t none = 0;
 	for (uint32_t o = 0; o < pf->n_owners; o++) {
 		bool has = pf->owner_set_start[o] < pf->owner_set_start[o + 1];
@@ -526,18 +526,45 @@ static void assert_walk_is_plain(const prefilter *pf, prefilter_state *ps, const
 	prefilter_begin(ps, pf);
 	prefilter_run_gate(pf, ps, text, len);
 	for (uint32_t lit = 0; lit < pf->n_lits; lit++)
-		if (walked[lit] != (ps->lit_stamp[lit] == ps->stamp))
+		if (walked[lit] != prefilter_found(ps, lit))
 			ck_abort_msg("the gate's literal %u of \"%.*s\" (%zu bytes): %s", lit, (int)len, text, len,
 			             walked[lit] ? "missed" : "found, but not there");
 	size_t n = plain_walk(pf, &pf->ac, NULL, text, len, walked, plain);
 	prefilter_run(pf, ps, text, len);
 	/* Check's assertions each write to its log: here, only a failure does. */
 	for (uint32_t lit = 0; lit < pf->n_lits; lit++)
-		if (walked[lit] != (ps->lit_stamp[lit] == ps->stamp))
+		if (walked[lit] != prefilter_found(ps, lit))
 			ck_abort_msg("literal %u of \"%.*s\" (%zu bytes): %s", lit, (int)len, text, len,
 			             walked[lit] ? "missed" : "found, but not there");
+	/* A set holds exactly when one of its literals was found: nothing of
+	 * the sentence before. */
+	static bool held[8192];
+	ck_assert_uint_lt(pf->n_sets, 8192);
+	memset(held, 0, pf->n_sets * sizeof(*held));
+	for (uint32_t lit = 0; lit < pf->n_lits; lit++)
+		for (uint32_t k = pf->lit_set_start[lit]; walked[lit] && k < pf->lit_set_start[lit + 1]; k++)
+			held[pf->lit_set_ids[k]] = true;
+	for (uint32_t set = 0; set < pf->n_sets; set++)
+		if (held[set] != prefilter_held(ps, set))
+			ck_abort_msg("set %u in \"%.*s\": %s", set, (int)len, text, held[set] ? "not held" : "held");
+	if (!prefilter_held(ps, pf->n_sets))
+		ck_abort_msg("the set of owners with none is not held");
 	if (ps->occ_lost || ps->n_occ != n)
 		ck_abort_msg("%u leading words' places in \"%.*s\", not %zu", ps->n_occ, (int)len, text, n);
+	/* Each leading word's chain runs over its own places in this sentence. */
+	for (uint32_t lit = 0; lit < pf->n_lits; lit++) {
+		if (!walked[lit] || !(pf->lit_flags[lit] & LIT_LEADS))
+			continue;
+		size_t places = 0, chained = 0;
+		for (size_t k = 0; k < n; k++)
+			places += ps->occ_lit[k] == lit;
+		for (uint32_t k = ps->lit_last[lit]; k != UINT32_MAX && chained <= n; k = ps->occ_next[k], chained++)
+			if (k >= ps->n_occ || ps->occ_lit[k] != lit)
+				ck_abort_msg("literal %u's places in \"%.*s\" lead to another's", lit, (int)len, text);
+		if (chained != places)
+			ck_abort_msg("literal %u's places in \"%.*s\": %zu chained, not %zu", lit, (int)len, text, chained,
+			             places);
+	}
 	for (size_t k = 0; k < n; k++)
 		got[k] = (uint64_t)ps->occ_start[k] << 32 | ps->occ_lit[k];
 	qsort(plain, n, sizeof(*plain), by_place);
