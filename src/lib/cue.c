@@ -104,10 +104,14 @@ void cue_need(cue_matches *cm, unsigned want, const ps_ruleset *rs, matcher *m, 
 	want &= ~cm->ready;
 	cm->ready |= want;
 	/* Only the counts: the hit arrays are 8 KiB and read up to count. */
+	/* A list of stops (or of pseudo cues) matters only where a cue it
+	 * could stop was found; most sentences have none, and the stops (a
+	 * comma, a colon, "but") are found in nearly every one. */
 	if (want & CUES_RESTATEMENT) {
 		cm->restate.count = cm->restate_stop.count = 0;
 		collect(&cm->restate, &rs->restatement.terms, m, s, len);
-		collect(&cm->restate_stop, &rs->restatement.stop, m, s, len);
+		if (cm->restate.count)
+			collect(&cm->restate_stop, &rs->restatement.stop, m, s, len);
 	}
 	if (!(want & CUES_GOVERNING))
 		return;
@@ -115,10 +119,13 @@ void cue_need(cue_matches *cm, unsigned want, const ps_ruleset *rs, matcher *m, 
 	cm->hedge.count = cm->hedge_stop.count = 0;
 	collect(&cm->neg_before, &rs->negation.terms, m, s, len);
 	collect(&cm->neg_after, &rs->negation.after, m, s, len);
-	collect(&cm->neg_pseudo, &rs->negation.pseudo, m, s, len);
-	collect(&cm->neg_stop, &rs->negation.stop, m, s, len);
+	if (cm->neg_before.count)
+		collect(&cm->neg_pseudo, &rs->negation.pseudo, m, s, len);
+	if (cm->neg_before.count || cm->neg_after.count)
+		collect(&cm->neg_stop, &rs->negation.stop, m, s, len);
 	collect(&cm->hedge, &rs->hedge.terms, m, s, len);
-	collect(&cm->hedge_stop, &rs->hedge.stop, m, s, len);
+	if (cm->hedge.count)
+		collect(&cm->hedge_stop, &rs->hedge.stop, m, s, len);
 	cm->attributed = false;
 	cm->attr_start = cm->attr_end = cm->source_start = cm->source_end = 0;
 	for (size_t i = 0; i < rs->attribution.terms.count && !cm->attributed; i++) {

@@ -19,6 +19,7 @@ const char test_pack[] =
 	"  hedge:\n"
 	"    terms: [may, might, could, threatened to]\n"
 	"    scope: 6\n"
+	"    stop: [';', but]\n"
 	"  attribution:\n"
 	"    terms: ['according to (?<source>\\w+(?:\\s+\\w+)?)', '(?<source>\\w+)\\s+said']\n"
 	"  restatement:\n"

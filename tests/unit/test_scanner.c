@@ -29,6 +29,8 @@ START_TEST(negation_flips_within_its_scope)
 	assert_stance(test_pack, "Not only Israeli troops withdrew from the city.", "withdrawal", SUPPORT);
 	/* A negation after the act. */
 	assert_stance(test_pack, "That Israeli troops withdrew was denied by residents.", "withdrawal", CONFLICT);
+	/* A stop ends its reach too, with no negation before the act. */
+	assert_stance(test_pack, "That Israeli troops withdrew, they say, was denied.", "withdrawal", SUPPORT);
 	/* A contraction: the cue is written '\w+n''t'. */
 	assert_stance(test_pack, "Israeli troops didn't withdraw from Rafah.", "withdrawal", CONFLICT);
 	/* negation: keep */
@@ -51,6 +53,10 @@ START_TEST(certainty)
 	                 PS_CERTAINTY_HEDGED);
 	ck_assert_int_eq(certainty_of(test_pack, "According to health officials, Israeli troops withdrew.", "withdrawal"),
 	                 PS_CERTAINTY_ATTRIBUTED);
+	/* A stop ends a hedge's reach. */
+	ck_assert_int_eq(certainty_of(test_pack, "Talks might resume but Israeli troops withdrew from the city.",
+	                              "withdrawal"),
+	                 PS_CERTAINTY_ASSERTED);
 	/* Hedged wins over attributed. */
 	ck_assert_int_eq(certainty_of(test_pack, "Witnesses said Israeli troops might withdraw soon.", "withdrawal"),
 	                 PS_CERTAINTY_HEDGED);
