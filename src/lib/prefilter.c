@@ -617,6 +617,42 @@ out:
 	return st;
 }
 
+/* Which signals each set is the first set of (first_of, is_first). */
+static ps_status build_firsts(prefilter *pf, uint32_t n_signals)
+{
+	pf->n_signals = n_signals;
+	pf->sig_words = (n_signals + 63) / 64;
+	pf->first_of = calloc((size_t)(pf->n_sets + 1) * (pf->sig_words ? pf->sig_words : 1), sizeof(uint64_t));
+	pf->is_first = calloc(pf->set_words ? pf->set_words : 1, sizeof(uint64_t));
+	if (!pf->first_of || !pf->is_first)
+		return PS_ERR_NOMEM;
+	for (uint32_t i = 0; i < n_signals; i++) {
+		uint32_t set = pf->owner_first[OWNER_FIRST_SIGNAL + i];
+		pf->first_of[(size_t)set * pf->sig_words + i / 64] |= UINT64_C(1) << (i % 64);
+		pf->is_first[set / 64] |= UINT64_C(1) << (set % 64);
+	}
+	return PS_OK;
+}
+
+void prefilter_signal_firsts(const prefilter *pf, const prefilter_state *ps, uint64_t *bits)
+{
+	uint32_t nw = pf->sig_words;
+	if (ps->exotic) {
+		for (uint32_t w = 0; w < nw; w++) {
+			uint32_t n = pf->n_signals - w * 64;
+			bits[w] = n >= 64 ? UINT64_MAX : (UINT64_C(1) << n) - 1;
+		}
+		return;
+	}
+	memset(bits, 0, nw * sizeof(*bits));
+	for (uint32_t w = 0; w < pf->set_words; w++)
+		for (uint64_t held = ps->set_held[w] & pf->is_first[w]; held; held &= held - 1) {
+			const uint64_t *row = pf->first_of + (size_t)(w * 64 + (uint32_t)__builtin_ctzll(held)) * nw;
+			for (uint32_t k = 0; k < nw; k++)
+				bits[k] |= row[k];
+		}
+}
+
 /* Automaton m's outputs as lit_out records; ids maps its literal ids to
  * the prefilter's (NULL: the same). After the literals' sets and flags. */
 static ps_status build_outs(lit_out **out, const prefilter *pf, const acm *m, const uint32_t *ids)
@@ -734,6 +770,9 @@ ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs)
 		goto out;
 	pf->lit_words = (pf->n_lits + 63) / 64;
 	pf->set_words = (pf->n_sets + 1 + 63) / 64;
+	st = build_firsts(pf, (uint32_t)rs->n_signals);
+	if (st != PS_OK)
+		goto out;
 	st = build_outs(&pf->ac_out, pf, &pf->ac, NULL);
 	if (st == PS_OK && pf->gate.out_start)
 		st = build_outs(&pf->gate_out, pf, &pf->gate, pf->gate_ids);
@@ -782,6 +821,8 @@ void prefilter_free(prefilter *pf)
 	free(pf->lit_set_ids);
 	free(pf->ac_out);
 	free(pf->gate_out);
+	free(pf->first_of);
+	free(pf->is_first);
 	memset(pf, 0, sizeof(*pf));
 }
 

@@ -73,6 +73,12 @@ typedef struct prefilter {
 	uint32_t *shape_lead_lits;
 	uint8_t *lit_flags;        /* LIT_* per literal id */
 	uint32_t *lit_len;         /* bytes of each literal as the automaton holds it */
+	/* Per set (and n_sets, always held), a row of sig_words words with
+	 * bit i set where the set is signal i's first (owner OWNER_FIRST_SIGNAL
+	 * + i), and a bit per set that is some signal's first: the signals
+	 * whose first set holds are then read off the sets that hold. */
+	uint64_t *first_of, *is_first;
+	uint32_t n_signals, sig_words;
 	/* Each automaton's outputs (ac.out_ids, gate.out_ids) as lit_out. */
 	lit_out *ac_out, *gate_out;
 	uint32_t lit_words, set_words; /* 64-bit words of a bit per literal, per set (and one) */
@@ -181,20 +187,10 @@ static inline bool prefilter_candidate(const prefilter *pf, const prefilter_stat
 	return true;
 }
 
-/* After prefilter_run: bit i (i < n, 1 <= n <= 64) set when the first set
- * of owner owner0 + i holds, which prefilter_candidate() asks first. */
-static inline uint64_t prefilter_first_sets(const prefilter *pf, const prefilter_state *ps, uint32_t owner0,
-                                            uint32_t n)
-{
-	if (ps->exotic)
-		return UINT64_MAX >> (64 - n);
-	const uint32_t *first = pf->owner_first + owner0;
-	const uint64_t *held = ps->set_held;
-	uint64_t maybe = 0;
-	for (uint32_t i = 0; i < n; i++)
-		maybe |= (held[first[i] / 64] >> (first[i] % 64) & 1) << i;
-	return maybe;
-}
+/* After the passes: bit i of bits[0..sig_words) set when the first set of
+ * signal i (owner OWNER_FIRST_SIGNAL + i), which prefilter_candidate()
+ * asks first, holds. */
+void prefilter_signal_firsts(const prefilter *pf, const prefilter_state *ps, uint64_t *bits);
 
 /* After prefilter_run: can the pattern with this index match the sentence?
  * True for a pattern with no requirement, or outside the pattern list. */

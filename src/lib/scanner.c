@@ -717,16 +717,20 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 	if (two_pass && !full_ran)
 		prefilter_run_rest(&rs->pf, &s->pfs, sn->text, sn->len);
 	s->stats.in_setting++;
-	/* Every signal's first set, asked 64 at a time without a branch: only
-	 * the few signals that may match are followed, and a clause with none
-	 * is passed over unread. A branch per signal mispredicted whenever one
-	 * might match, and reading the clauses and signals (two cache lines
-	 * each) showed in every sentence in the setting. */
-	for (size_t w = 0; w * 64 < rs->n_signals; w++) {
-		uint32_t n = rs->n_signals - w * 64 < 64 ? (uint32_t)(rs->n_signals - w * 64) : 64;
-		s->first_bits[w] = s->prefilter
-		                           ? prefilter_first_sets(&rs->pf, &s->pfs, OWNER_FIRST_SIGNAL + (uint32_t)(w * 64), n)
-		                           : UINT64_MAX >> (64 - n);
+	/* A bit per signal whose first set holds, read off the sets that hold
+	 * (each a row of the signals it comes first in): only the few signals
+	 * that may match are followed, and a clause with none is passed over
+	 * unread. A branch per signal mispredicted whenever one might match,
+	 * reading the clauses and signals (two cache lines each) showed in
+	 * every sentence in the setting, and asking each signal's first set
+	 * cost more than the few rows. */
+	if (s->prefilter) {
+		prefilter_signal_firsts(&rs->pf, &s->pfs, s->first_bits);
+	} else {
+		for (size_t w = 0; w * 64 < rs->n_signals; w++) {
+			size_t n = rs->n_signals - w * 64;
+			s->first_bits[w] = n >= 64 ? UINT64_MAX : (UINT64_C(1) << n) - 1;
+		}
 	}
 	for (size_t ci = 0; ci < rs->n_clauses && !s->stopped; ci++) {
 		uint32_t sig0 = s->clause_sig0[ci], nsig = s->clause_nsig[ci];

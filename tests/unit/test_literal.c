@@ -549,6 +549,15 @@ static void assert_walk_is_plain(const prefilter *pf, prefilter_state *ps, const
 			ck_abort_msg("set %u in \"%.*s\": %s", set, (int)len, text, held[set] ? "not held" : "held");
 	if (!prefilter_held(ps, pf->n_sets))
 		ck_abort_msg("the set of owners with none is not held");
+	/* The signals whose first set holds, read off the held sets. */
+	static uint64_t firsts[8192 / 64 + 1];
+	ck_assert_uint_lt(pf->n_signals, 8192);
+	prefilter_signal_firsts(pf, ps, firsts);
+	for (uint32_t i = 0; i < pf->n_signals; i++) {
+		bool want = ps->exotic || prefilter_held(ps, pf->owner_first[OWNER_FIRST_SIGNAL + i]);
+		if (want != (firsts[i / 64] >> (i % 64) & 1))
+			ck_abort_msg("signal %u's first set in \"%.*s\": %s", i, (int)len, text, want ? "missed" : "not held");
+	}
 	if (ps->occ_lost || ps->n_occ != n)
 		ck_abort_msg("%u leading words' places in \"%.*s\", not %zu", ps->n_occ, (int)len, text, n);
 	/* Each leading word's chain runs over its own places in this sentence. */
@@ -608,6 +617,10 @@ START_TEST(the_lanes_of_a_walk_find_what_one_walk_finds)
 		assert_walk_is_plain(pf, &ps, j.text, len);
 	static const char *const words[] = { "Gaza", "withdrew", "hostages", "West Bank", "ceasefire" };
 	words_across_quarters(160, 23, 400, words, 5, check_walk, &wc);
+	/* U+212A, the Kelvin sign, folds to k: every owner is then a candidate. */
+	static const char kelvin[] = "Israeli troops withdrew from the \xe2\x84\xaahan Younis area on Monday.";
+	assert_walk_is_plain(pf, &ps, kelvin, sizeof kelvin - 1);
+	ck_assert(ps.exotic);
 	ck_assert_uint_gt(walks, 20000);
 	prefilter_state_free(&ps);
 	ps_ruleset_free(rules);
