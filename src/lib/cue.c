@@ -103,10 +103,10 @@ void cue_need(cue_matches *cm, unsigned want, const ps_ruleset *rs, matcher *m, 
 {
 	want &= ~cm->ready;
 	cm->ready |= want;
-	/* Only the counts: the hit arrays are 8 KiB and read up to count. */
-	/* A list of stops (or of pseudo cues) matters only where a cue it
-	 * could stop was found; most sentences have none, and the stops (a
-	 * comma, a colon, "but") are found in nearly every one. */
+	/* Only the counts: the hit arrays are 8 KiB and read up to count. A
+	 * list of stops (or of pseudo cues) is collected only where a cue it
+	 * could stop was found: most sentences have none, and the stops (a
+	 * comma, a colon, "but") are in nearly every one. */
 	if (want & CUES_RESTATEMENT) {
 		cm->restate.count = cm->restate_stop.count = 0;
 		collect(&cm->restate, &rs->restatement.terms, m, s, len);

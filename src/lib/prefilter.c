@@ -634,14 +634,19 @@ static ps_status build_firsts(prefilter *pf, uint32_t n_signals)
 	return PS_OK;
 }
 
+void prefilter_all_signals(const prefilter *pf, uint64_t *bits)
+{
+	for (uint32_t w = 0; w < pf->sig_words; w++) {
+		uint32_t n = pf->n_signals - w * 64;
+		bits[w] = n >= 64 ? UINT64_MAX : (UINT64_C(1) << n) - 1;
+	}
+}
+
 void prefilter_signal_firsts(const prefilter *pf, const prefilter_state *ps, uint64_t *bits)
 {
 	uint32_t nw = pf->sig_words;
 	if (ps->exotic) {
-		for (uint32_t w = 0; w < nw; w++) {
-			uint32_t n = pf->n_signals - w * 64;
-			bits[w] = n >= 64 ? UINT64_MAX : (UINT64_C(1) << n) - 1;
-		}
+		prefilter_all_signals(pf, bits);
 		return;
 	}
 	memset(bits, 0, nw * sizeof(*bits));

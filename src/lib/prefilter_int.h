@@ -192,6 +192,10 @@ static inline bool prefilter_candidate(const prefilter *pf, const prefilter_stat
  * asks first, holds. */
 void prefilter_signal_firsts(const prefilter *pf, const prefilter_state *ps, uint64_t *bits);
 
+/* Bit i of bits[0..sig_words) set for every signal i: for a scan without
+ * the prefilter, where every signal may match. */
+void prefilter_all_signals(const prefilter *pf, uint64_t *bits);
+
 /* After prefilter_run: can the pattern with this index match the sentence?
  * True for a pattern with no requirement, or outside the pattern list. */
 static inline bool prefilter_pattern_possible(const prefilter *pf, const prefilter_state *ps, uint32_t index)

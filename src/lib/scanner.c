@@ -724,14 +724,10 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 	 * reading the clauses and signals (two cache lines each) showed in
 	 * every sentence in the setting, and asking each signal's first set
 	 * cost more than the few rows. */
-	if (s->prefilter) {
+	if (s->prefilter)
 		prefilter_signal_firsts(&rs->pf, &s->pfs, s->first_bits);
-	} else {
-		for (size_t w = 0; w * 64 < rs->n_signals; w++) {
-			size_t n = rs->n_signals - w * 64;
-			s->first_bits[w] = n >= 64 ? UINT64_MAX : (UINT64_C(1) << n) - 1;
-		}
-	}
+	else
+		prefilter_all_signals(&rs->pf, s->first_bits);
 	for (size_t ci = 0; ci < rs->n_clauses && !s->stopped; ci++) {
 		uint32_t sig0 = s->clause_sig0[ci], nsig = s->clause_nsig[ci];
 		if (!nsig || (nsig <= 64 && !signal_bits(s->first_bits, sig0, nsig)))
