@@ -843,8 +843,8 @@ ps_status prefilter_state_init(prefilter_state *ps, const prefilter *pf)
 		prefilter_state_free(ps);
 		return PS_ERR_NOMEM;
 	}
-	ps->set_held[pf->n_sets / 64] |= UINT64_C(1) << (pf->n_sets % 64);
 	ps->set_ids = pf->lit_set_ids;
+	ps->dirty = true; /* prefilter_begin() sets the bit that is always held */
 	return PS_OK;
 }
 
