@@ -5,9 +5,10 @@
  * A ps_ruleset is immutable once loaded: one set may be shared by any number
  * of scanners on any number of threads. The one thing that changes inside is
  * not visible: each pattern is compiled to PCRE2's JIT code on its first use
- * by a scanner, under a lock of its own, so a set loads fast and a scan pays
- * only for the patterns it runs. ps_ruleset_jit_all() compiles them all at
- * once, for predictable latency.
+ * by a scanner, under a lock of its own, and a word list's exact matcher is
+ * built on first use too, so a set loads fast and a scan pays only for the
+ * patterns it runs. ps_ruleset_jit_all() prepares them all at once, for
+ * predictable latency.
  */
 #ifndef PACTSCAN_RULESET_H
 #define PACTSCAN_RULESET_H
@@ -93,8 +94,9 @@ PS_API ps_status ps_ruleset_load_string(ps_ruleset **out, const char *name,
                                         const char *yaml, size_t len, ps_diags *diags);
 
 /**
- * JIT-compile every pattern now rather than on first use, so that no scan
- * pays for it later. Safe while scanners use the set. A pattern the JIT
+ * JIT-compile every pattern now rather than on first use, and build every
+ * word list's exact matcher, so that no scan pays for them later. Safe
+ * while scanners use the set. A pattern the JIT
  * cannot compile (or every one, when PCRE2 has no JIT) runs in PCRE2's
  * interpreter, as it would on first use.
  *

@@ -20,21 +20,34 @@ size_t cue_words(const char *s, size_t a, size_t b)
 	return n;
 }
 
-/* Up to this many places where a match can start are tried one by one. */
+/* Up to this many places where a match can start are tried one by one;
+ * more for a pattern with an exact matcher, whose tries cost a few cycles. */
 #define PROBES 8
+#define EXACT_PROBES 64
 
 int matcher_find(matcher *m, const ps_pattern *p, uint32_t shape, const char *s, size_t len, size_t from, size_t *ms,
                  size_t *me)
 {
-	size_t first, last, at[PROBES];
+	size_t first, last, at[EXACT_PROBES];
 	if (!m->pf || shape == UINT32_MAX)
 		return pattern_match(p, m->md, m->mc, m->options, s, len, from, ms, me);
+	const exact *x = m->pf->shape_leads[shape] && !p->n_source_groups
+	                         ? prefilter_exact(m->pf, shape, p->expanded, p->expanded_len)
+	                         : NULL;
 	/* A few places where a match can start: try each alone (the search
 	 * starts there and may start nowhere later), in order, so the first
 	 * match is the leftmost, as one search would find it. A search over
 	 * the span between them tried every place in it, and a word list such
 	 * as @gaza_places costs ~100 cycles a place. */
-	size_t n = prefilter_lead_positions(m->pf, m->pfs, shape, from, at, PROBES);
+	size_t n = prefilter_lead_positions(m->pf, m->pfs, shape, from, at, x ? EXACT_PROBES : PROBES);
+	if (n != SIZE_MAX && x) {
+		for (size_t i = 0; i < n && at[i] < len; i++)
+			if (exact_match(x, s, len, at[i], me)) {
+				*ms = at[i];
+				return 1;
+			}
+		return 0;
+	}
 	if (n != SIZE_MAX) {
 		int rc = 0;
 		for (size_t i = 0; i < n && rc == 0 && at[i] <= len; i++) {

@@ -773,6 +773,11 @@ ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs)
 	st = build_leads(pf, &lt, rs);
 	if (st != PS_OK)
 		goto out;
+	pf->shape_exact = calloc(pf->n_shapes ? pf->n_shapes : 1, sizeof(*pf->shape_exact));
+	if (!pf->shape_exact) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
 	pf->lit_words = (pf->n_lits + 63) / 64;
 	pf->set_words = (pf->n_sets + 1 + 63) / 64;
 	st = build_firsts(pf, (uint32_t)rs->n_signals);
@@ -818,6 +823,9 @@ void prefilter_free(prefilter *pf)
 	free(pf->lead_bits);
 	free(pf->shape_lead_start);
 	free(pf->shape_lead_lits);
+	for (uint32_t sh = 0; pf->shape_exact && sh < pf->n_shapes; sh++)
+		exact_free(atomic_load_explicit(&pf->shape_exact[sh], memory_order_relaxed));
+	free(pf->shape_exact);
 	free(pf->shape_leads);
 	free(pf->shape_in_gate);
 	free(pf->lit_flags);
@@ -1113,6 +1121,23 @@ bool prefilter_starts(const prefilter *pf, const prefilter_state *ps, uint32_t s
 	*first = lo;
 	*last = hi;
 	return true;
+}
+
+const exact *prefilter_exact(const prefilter *pf, uint32_t shape, const char *text, size_t len)
+{
+	_Atomic(exact *) *slot = &pf->shape_exact[shape];
+	exact *x = atomic_load_explicit(slot, memory_order_acquire);
+	if (!x) {
+		exact *mine = NULL;
+		/* Out of memory: PCRE2 answers, and a later search tries again. */
+		if (exact_build(&mine, text, len) != PS_OK)
+			return NULL;
+		if (atomic_compare_exchange_strong_explicit(slot, &x, mine, memory_order_acq_rel, memory_order_acquire))
+			x = mine;
+		else
+			exact_free(mine); /* another thread's is in place, in x */
+	}
+	return exact_usable(x) ? x : NULL;
 }
 
 /* Put at into pos[0..*n), kept sorted and distinct: the two passes record

@@ -5,11 +5,13 @@
 #ifndef PS_PREFILTER_INT_H
 #define PS_PREFILTER_INT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "acmatch_int.h"
+#include "exact_int.h"
 
 /* Owners of requirements: the setting gate's two halves, then each signal. */
 #define OWNER_SETTING_ANY 0u
@@ -70,6 +72,10 @@ typedef struct prefilter {
 	uint32_t lead_words;
 	bool *shape_leads, *shape_in_gate;
 	uint32_t *shape_lead_start;   /* the same leads as lists of literal ids: n_shapes + 1 */
+	/* Per shape, its exact matcher, built on first need (prefilter_exact):
+	 * most shapes never run in a scan, and building all took a third of
+	 * the pack's load time. NULL until built. */
+	_Atomic(exact *) *shape_exact;
 	uint32_t *shape_lead_lits;
 	uint8_t *lit_flags;        /* LIT_* per literal id */
 	uint32_t *lit_len;         /* bytes of each literal as the automaton holds it */
@@ -155,6 +161,12 @@ void prefilter_run_rest(const prefilter *pf, prefilter_state *ps, const char *te
  * SIZE_MAX when there is none. */
 bool prefilter_starts(const prefilter *pf, const prefilter_state *ps, uint32_t shape, size_t from, size_t *first,
                       size_t *last);
+
+/* The exact matcher of shape, whose text is text[0..len), built by the
+ * first scanner (on any thread) that asks; NULL where the shape has none
+ * or memory ran out. Only for shapes with leading words and no group
+ * that is read. */
+const exact *prefilter_exact(const prefilter *pf, uint32_t shape, const char *text, size_t len);
 
 /* After the passes: the distinct offsets, at or after from and in
  * increasing order, where a leading word of a pattern of this shape starts

@@ -1091,6 +1091,14 @@ ps_status ps_ruleset_jit_all(const ps_ruleset *rules)
 		return PS_ERR_INVALID;
 	for (size_t i = 0; i < rules->n_progs; i++)
 		pattern_prog_jit(rules->progs[i]);
+	/* The exact matchers too, which are also built on first use. */
+	const prefilter *pf = &rules->pf;
+	for (size_t i = 0; pf->shape_exact && i < rules->n_patterns; i++) {
+		const ps_pattern *p = rules->patterns[i].pattern;
+		uint32_t shape = pf->shape[i];
+		if (shape < pf->n_shapes && pf->shape_leads[shape] && !p->n_source_groups)
+			prefilter_exact(pf, shape, p->expanded, p->expanded_len);
+	}
 	return PS_OK;
 }
 

@@ -163,6 +163,12 @@ static void check_sentence(const char *s, size_t n, void *userdata)
 			c->checks++;
 			from = me > ms ? me : me + 1;
 		}
+		/* Nor does it find a match where a plain search finds none. */
+		size_t fs, fe;
+		if (from <= n && matcher_find(&c->m, p, pf->shape[p->index], s, n, from, &fs, &fe) != 0)
+			ck_abort_msg("pattern %s:%zu:%zu: the scanner's search found %zu..%zu in \"%.*s\" from %zu, a plain one "
+			             "nothing",
+			             p->file, p->line, p->col, fs, fe, (int)n, s, from);
 	}
 }
 

@@ -1,0 +1,838 @@
+#include "exact_int.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A token is a kind and a byte. K_BOUND (\b) lives only while building:
+ * each string's are resolved against its own bytes, or become what the
+ * byte before or after a match must be. */
+enum { K_BYTE, K_FOLD, K_LATIN1, K_WS, K_WSPLUS, K_BOUND };
+#define TOK(k, b) ((uint16_t)((unsigned)(k) << 8 | (unsigned)(b)))
+#define KIND(t) ((unsigned)(t) >> 8)
+#define BYTE(t) ((unsigned char)((t)&0xFF))
+
+/* What the byte next to a match must be; the subject's ends count as
+ * non-word, as for PCRE2's \b. */
+enum { ANY, NON_WORD, WORD };
+
+/* The strings as a trie of tokens. A node's strings are those that end
+ * there, by priority (their place in PCRE2's order); min_pri, the lowest
+ * priority of any string below it, stops a walk that cannot do better. */
+typedef struct xnode {
+	uint32_t child;            /* its children: node[child..child + n_child) */
+	uint32_t acc;              /* its strings: acc[acc..acc + n_acc) */
+	uint16_t n_child;
+	uint16_t n_acc;
+	uint16_t min_pri;
+} xnode;
+
+typedef struct xacc {
+	uint16_t pri;
+	uint8_t before, after;     /* ANY, NON_WORD or WORD */
+} xacc;
+
+struct exact {
+	uint32_t n_str;
+	/* The root's children whose token can match a byte, by the byte folded
+	 * to lower case: ids[bucket[b]..bucket[b + 1]). */
+	uint16_t *bucket;          /* 257 entries; NULL for a pattern this does not model */
+	uint32_t *ids;
+	xnode *node;               /* node[0] is the root */
+	/* The token on the edge into each node, apart: a walk reads a node's
+	 * children's tokens side by side and only the node that matches. */
+	uint16_t *tok;
+	xacc *acc;
+};
+
+/* ---- building ---------------------------------------------------------- */
+
+/* Strings in PCRE2's order of preference. */
+typedef struct strlist {
+	uint16_t **tok;
+	uint16_t *n;
+	size_t count, cap;
+} strlist;
+
+typedef struct xparser {
+	const char *p;
+	size_t len, i;
+	int depth;
+	bool fail;                 /* not modelled: the pattern keeps PCRE2 */
+	bool nomem;
+} xparser;
+
+#define MAX_DEPTH 64
+/* Most members of a class, expanded into as many strings. */
+#define MAX_CLASS 16
+
+static void list_free(strlist *l)
+{
+	for (size_t k = 0; k < l->count; k++)
+		free(l->tok[k]);
+	free(l->tok);
+	free(l->n);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Append a[0..na) followed by b[0..nb). */
+static void list_push(xparser *xp, strlist *l, const uint16_t *a, size_t na, const uint16_t *b, size_t nb)
+{
+	if (xp->fail)
+		return;
+	if (l->count == EXACT_MAX_STRINGS || na + nb > EXACT_MAX_TOKENS) {
+		xp->fail = true;
+		return;
+	}
+	if (l->count == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 4;
+		uint16_t **tok = realloc(l->tok, cap * sizeof(*tok));
+		if (tok)
+			l->tok = tok;
+		uint16_t *n = realloc(l->n, cap * sizeof(*n));
+		if (n)
+			l->n = n;
+		if (!tok || !n) {
+			xp->nomem = xp->fail = true;
+			return;
+		}
+		l->cap = cap;
+	}
+	uint16_t *t = malloc((na + nb ? na + nb : 1) * sizeof(*t));
+	if (!t) {
+		xp->nomem = xp->fail = true;
+		return;
+	}
+	if (na)
+		memcpy(t, a, na * sizeof(*t));
+	if (nb)
+		memcpy(t + na, b, nb * sizeof(*t));
+	l->tok[l->count] = t;
+	l->n[l->count++] = (uint16_t)(na + nb);
+}
+
+static void list_append(xparser *xp, strlist *to, const strlist *from)
+{
+	for (size_t k = 0; k < from->count && !xp->fail; k++)
+		list_push(xp, to, from->tok[k], from->n[k], NULL, 0);
+}
+
+/* *l followed by b: for each string of l in turn, each of b, which is the
+ * order a backtracking match tries them in. */
+static void list_concat(xparser *xp, strlist *l, const strlist *b)
+{
+	strlist out = { 0 };
+	if (l->count * b->count > EXACT_MAX_STRINGS)
+		xp->fail = true;
+	for (size_t i = 0; i < l->count && !xp->fail; i++)
+		for (size_t k = 0; k < b->count && !xp->fail; k++)
+			list_push(xp, &out, l->tok[i], l->n[i], b->tok[k], b->n[k]);
+	list_free(l);
+	*l = out;
+}
+
+static bool is_ascii_alpha(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_ascii_alnum(unsigned char c)
+{
+	return is_ascii_alpha(c) || (c >= '0' && c <= '9');
+}
+
+/* Characters with a meaning of their own outside a class. */
+static bool is_meta(unsigned char c)
+{
+	return c == '\\' || c == '(' || c == ')' || c == '[' || c == '|' || c == '.' || c == '^' || c == '$' ||
+	       c == '?' || c == '*' || c == '+' || c == '{';
+}
+
+static uint16_t char_token(unsigned char c, bool caseless)
+{
+	if (caseless && is_ascii_alpha(c))
+		return TOK(K_FOLD, c | 0x20);
+	return TOK(K_BYTE, c);
+}
+
+/* Is p[i..i+1] a Latin-1 letter (U+00C0-U+00FE) whose only other case
+ * under caseless matching is the Latin-1 one 0x20 away? Not the signs
+ * (U+00D7, U+00F7), nor the letters with a third form elsewhere: Å and å
+ * (the Angstrom sign), ß (capital ẞ) and ÿ (Ÿ). As prefix.c decides it. */
+static bool latin1_pair(const char *p, size_t len, size_t i)
+{
+	if (i + 1 >= len || (unsigned char)p[i] != 0xC3)
+		return false;
+	unsigned char lo = (unsigned char)p[i + 1];
+	return lo >= 0x80 && lo <= 0xBE && lo != 0x85 && lo != 0x97 && lo != 0x9F && lo != 0xA5 && lo != 0xB7;
+}
+
+/* Bytes of a UTF-8 character at p[i] that caseless matching leaves alone
+ * (general punctuation, the Latin-1 signs), or 0: a letter such as é
+ * matches É too, which a byte comparison would miss. */
+static size_t caseless_safe_char(const char *p, size_t len, size_t i)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	if (u[i] == 0xC2 && i + 1 < len && u[i + 1] >= 0xA0 && u[i + 1] <= 0xBF && u[i + 1] != 0xB5)
+		return 2;
+	/* U+2010..U+2027: dashes, quotation marks, the bullet, the ellipsis. */
+	if (u[i] == 0xE2 && i + 2 < len && u[i + 1] == 0x80 && u[i + 2] >= 0x90 && u[i + 2] <= 0xA7)
+		return 3;
+	return 0;
+}
+
+static void parse_alternatives(xparser *xp, bool caseless, strlist *out);
+
+/* One string of the given tokens. */
+static void atom_of(xparser *xp, strlist *atom, const uint16_t *t, size_t n)
+{
+	list_push(xp, atom, t, n, NULL, 0);
+}
+
+static void parse_class(xparser *xp, bool caseless, strlist *atom)
+{
+	const char *p = xp->p;
+	uint16_t members[MAX_CLASS];
+	size_t n = 0;
+	size_t i = xp->i + 1;
+	if (i < xp->len && p[i] == '^') {
+		xp->fail = true;
+		return;
+	}
+	for (bool first = true; i < xp->len && (p[i] != ']' || first); first = false) {
+		unsigned char lo = (unsigned char)p[i], hi;
+		if (lo == '\\') {
+			if (i + 1 >= xp->len || is_ascii_alnum((unsigned char)p[i + 1]) || (unsigned char)p[i + 1] >= 0x80)
+				break;
+			lo = (unsigned char)p[++i];
+		} else if (lo >= 0x80 || lo == '[') {
+			break;
+		}
+		i++;
+		hi = lo;
+		if (i + 1 < xp->len && p[i] == '-' && p[i + 1] != ']') {
+			hi = (unsigned char)p[i + 1];
+			if (hi < lo || hi >= 0x80 || hi == '\\' || hi == '[' || hi - lo >= MAX_CLASS)
+				break;
+			i += 2;
+		}
+		for (unsigned c = lo; c <= hi; c++) {
+			uint16_t t = char_token((unsigned char)c, caseless);
+			bool seen = false;
+			for (size_t k = 0; k < n; k++)
+				seen |= members[k] == t;
+			if (seen)
+				continue;
+			if (n == MAX_CLASS) {
+				xp->fail = true;
+				return;
+			}
+			members[n++] = t;
+		}
+	}
+	if (i >= xp->len || p[i] != ']' || !n) {
+		xp->fail = true;
+		return;
+	}
+	xp->i = i + 1;
+	for (size_t k = 0; k < n; k++)
+		atom_of(xp, atom, &members[k], 1);
+}
+
+static void parse_group(xparser *xp, bool caseless, strlist *atom)
+{
+	const char *p = xp->p;
+	size_t i = xp->i + 1;
+	if (i < xp->len && p[i] == '?') {
+		/* Only (?:...), (?-i:...) and (?i:...): lookarounds, atomic and
+		 * named groups, and options that change the rest are not modelled. */
+		if (i + 1 < xp->len && p[i + 1] == ':') {
+			i += 2;
+		} else if (i + 3 < xp->len && !memcmp(p + i + 1, "-i:", 3)) {
+			caseless = false;
+			i += 4;
+		} else if (i + 2 < xp->len && !memcmp(p + i + 1, "i:", 2)) {
+			caseless = true;
+			i += 3;
+		} else {
+			xp->fail = true;
+			return;
+		}
+	} else if (i < xp->len && p[i] == '*') {
+		xp->fail = true; /* a verb */
+		return;
+	}
+	/* A plain group captures, which changes no match's extent: a pattern
+	 * whose captures are read (a source) is not given to this at all. */
+	if (++xp->depth > MAX_DEPTH) {
+		xp->fail = true;
+		return;
+	}
+	xp->i = i;
+	parse_alternatives(xp, caseless, atom);
+	xp->depth--;
+	if (xp->fail || xp->i >= xp->len || p[xp->i] != ')') {
+		xp->fail = true;
+		return;
+	}
+	xp->i++;
+}
+
+/* Does a quantifier follow p[i]? */
+static bool quantified(const xparser *xp, size_t i)
+{
+	return i < xp->len && (xp->p[i] == '?' || xp->p[i] == '*' || xp->p[i] == '+' || xp->p[i] == '{');
+}
+
+/* One item at xp->i into atom: a run of literal characters (but not the
+ * last, if a quantifier follows it), a class, a group or an escape. */
+static void parse_atom(xparser *xp, bool caseless, strlist *atom)
+{
+	const char *p = xp->p;
+	unsigned char c = (unsigned char)p[xp->i];
+	uint16_t run[EXACT_MAX_TOKENS];
+	size_t n = 0;
+
+	switch (c) {
+	case '(':
+		parse_group(xp, caseless, atom);
+		return;
+	case '[':
+		parse_class(xp, caseless, atom);
+		return;
+	case '\\': {
+		unsigned char e = xp->i + 1 < xp->len ? (unsigned char)p[xp->i + 1] : 0;
+		uint16_t t;
+		if (e == 's')
+			t = TOK(K_WS, 0);
+		else if (e == 'b')
+			t = TOK(K_BOUND, 0);
+		else if (e == 't')
+			t = TOK(K_BYTE, '\t');
+		else if (e == 'n')
+			t = TOK(K_BYTE, '\n');
+		else if (e == 'r')
+			t = TOK(K_BYTE, '\r');
+		else if (e && e < 0x80 && !is_ascii_alnum(e))
+			t = TOK(K_BYTE, e);
+		else {
+			xp->fail = true;
+			return;
+		}
+		xp->i += 2;
+		atom_of(xp, atom, &t, 1);
+		return;
+	}
+	case '.':
+	case '^':
+	case '$':
+	case '?':
+	case '*':
+	case '+':
+	case '{':
+		xp->fail = true;
+		return;
+	default:
+		break;
+	}
+	/* Literal characters, as many as run on unquantified. */
+	size_t i = xp->i;
+	while (i < xp->len && n < EXACT_MAX_TOKENS - 4) {
+		c = (unsigned char)p[i];
+		size_t w = c < 0x80 ? 1 : latin1_pair(p, xp->len, i) ? 2 : caseless_safe_char(p, xp->len, i);
+		if (c >= 0x80 && !w) {
+			xp->fail = true;
+			return;
+		}
+		if (is_meta(c))
+			break;
+		if (n && quantified(xp, i + w))
+			break; /* the quantifier takes this character alone */
+		if (c >= 0x80 && w == 2 && caseless && latin1_pair(p, xp->len, i)) {
+			run[n++] = TOK(K_BYTE, c);
+			run[n++] = TOK(K_LATIN1, (unsigned char)p[i + 1] | 0x20);
+		} else {
+			for (size_t k = 0; k < w; k++)
+				run[n++] = char_token((unsigned char)p[i + k], caseless);
+		}
+		i += w;
+		if (quantified(xp, i))
+			break;
+	}
+	if (!n) {
+		xp->fail = true;
+		return;
+	}
+	xp->i = i;
+	atom_of(xp, atom, run, n);
+}
+
+/* A sequence of quantified atoms, up to '|', ')' or the end. */
+static void parse_sequence(xparser *xp, bool caseless, strlist *out)
+{
+	const char *p = xp->p;
+	list_push(xp, out, NULL, 0, NULL, 0);
+	while (!xp->fail && xp->i < xp->len && p[xp->i] != '|' && p[xp->i] != ')') {
+		strlist atom = { 0 };
+		parse_atom(xp, caseless, &atom);
+		if (!xp->fail && xp->i < xp->len && p[xp->i] == '?') {
+			bool lazy = xp->i + 1 < xp->len && p[xp->i + 1] == '?';
+			xp->i += lazy ? 2 : 1;
+			if (xp->i < xp->len && p[xp->i] == '+') {
+				xp->fail = true; /* possessive */
+			} else {
+				/* Greedy: the atom's strings, then none; lazy the other way. */
+				strlist opt = { 0 };
+				if (lazy)
+					list_push(xp, &opt, NULL, 0, NULL, 0);
+				list_append(xp, &opt, &atom);
+				if (!lazy)
+					list_push(xp, &opt, NULL, 0, NULL, 0);
+				list_free(&atom);
+				atom = opt;
+			}
+		} else if (!xp->fail && xp->i < xp->len && p[xp->i] == '+') {
+			/* \s+ alone: a run of whitespace, taken whole (checked later
+			 * that nothing after it could take some back). */
+			if (atom.count == 1 && atom.n[0] == 1 && atom.tok[0][0] == TOK(K_WS, 0) &&
+			    !(xp->i + 1 < xp->len && p[xp->i + 1] == '?')) {
+				atom.tok[0][0] = TOK(K_WSPLUS, 0);
+				xp->i += xp->i + 1 < xp->len && p[xp->i + 1] == '+' ? 2 : 1;
+			} else {
+				xp->fail = true;
+			}
+		} else if (!xp->fail && quantified(xp, xp->i)) {
+			xp->fail = true;
+		}
+		if (!xp->fail)
+			list_concat(xp, out, &atom);
+		list_free(&atom);
+	}
+}
+
+static void parse_alternatives(xparser *xp, bool caseless, strlist *out)
+{
+	for (;;) {
+		strlist seq = { 0 };
+		parse_sequence(xp, caseless, &seq);
+		list_append(xp, out, &seq);
+		list_free(&seq);
+		if (xp->fail || xp->i >= xp->len || xp->p[xp->i] != '|')
+			return;
+		xp->i++;
+	}
+}
+
+static bool token_is_word(uint16_t t)
+{
+	unsigned char b = BYTE(t);
+	return KIND(t) == K_FOLD || (KIND(t) == K_BYTE && (is_ascii_alnum(b) || b == '_'));
+}
+
+static bool token_takes_space(uint16_t t)
+{
+	unsigned char b = BYTE(t);
+	return KIND(t) == K_WS || KIND(t) == K_WSPLUS ||
+	       (KIND(t) == K_BYTE && (b == ' ' || (b >= '\t' && b <= '\r')));
+}
+
+/* Resolve string t[0..*n)'s \b in place: between two tokens each holds or
+ * not; at an end it says what the byte next to the match must be. False
+ * when the string can never match. */
+static bool resolve_bounds(uint16_t *t, uint16_t *n, uint8_t *before, uint8_t *after)
+{
+	size_t out = 0;
+	*before = *after = ANY;
+	for (size_t k = 0; k < *n; k++) {
+		if (KIND(t[k]) != K_BOUND) {
+			t[out++] = t[k];
+			continue;
+		}
+		size_t r = k + 1;
+		while (r < *n && KIND(t[r]) == K_BOUND)
+			r++;
+		if (out == 0 && r == *n) {
+			*n = 0; /* only \b: the empty string, refused by the caller */
+			return true;
+		}
+		if (out == 0) {
+			uint8_t want = token_is_word(t[r]) ? NON_WORD : WORD;
+			if (*before != ANY && *before != want)
+				return false;
+			*before = want;
+		} else if (r == *n) {
+			uint8_t want = token_is_word(t[out - 1]) ? NON_WORD : WORD;
+			if (*after != ANY && *after != want)
+				return false;
+			*after = want;
+		} else if (token_is_word(t[out - 1]) == token_is_word(t[r])) {
+			return false;
+		}
+	}
+	*n = (uint16_t)out;
+	return true;
+}
+
+/* The trie while it is built: children and strings as linked lists. */
+typedef struct bnode {
+	uint16_t tok;
+	uint32_t first, last, next;  /* children; 0 for none (the root is no one's child) */
+	uint32_t acc_first, acc_last; /* strings ending here, + 1; 0 for none */
+} bnode;
+
+typedef struct bacc {
+	xacc a;
+	uint32_t next;               /* + 1; 0 for none */
+} bacc;
+
+typedef struct builder {
+	bnode *node;
+	size_t n_node, cap_node;
+	bacc *acc;
+	size_t n_acc;
+} builder;
+
+static uint32_t child_of(builder *b, uint32_t parent, uint16_t tok)
+{
+	for (uint32_t c = b->node[parent].first; c; c = b->node[c].next)
+		if (b->node[c].tok == tok)
+			return c;
+	if (b->n_node == b->cap_node) {
+		size_t cap = b->cap_node * 2;
+		bnode *n = realloc(b->node, cap * sizeof(*n));
+		if (!n)
+			return 0;
+		b->node = n;
+		b->cap_node = cap;
+	}
+	uint32_t c = (uint32_t)b->n_node++;
+	b->node[c] = (bnode){ .tok = tok };
+	if (b->node[parent].last)
+		b->node[b->node[parent].last].next = c;
+	else
+		b->node[parent].first = c;
+	b->node[parent].last = c;
+	return c;
+}
+
+static bool insert(builder *b, const uint16_t *tok, size_t n, xacc a)
+{
+	uint32_t at = 0;
+	for (size_t k = 0; k < n; k++)
+		if (!(at = child_of(b, at, tok[k])))
+			return false;
+	uint32_t id = (uint32_t)b->n_acc++;
+	b->acc[id] = (bacc){ .a = a };
+	if (b->node[at].acc_last)
+		b->acc[b->node[at].acc_last - 1].next = id + 1;
+	else
+		b->node[at].acc_first = id + 1;
+	b->node[at].acc_last = id + 1;
+	return true;
+}
+
+static const unsigned char space_bytes[] = { '\t', '\n', '\v', '\f', '\r', ' ' };
+
+/* The buckets a first token goes in: its byte folded, or every
+ * whitespace byte. */
+static size_t first_buckets(uint16_t t, unsigned char *b)
+{
+	if (KIND(t) == K_WS || KIND(t) == K_WSPLUS) {
+		memcpy(b, space_bytes, sizeof(space_bytes));
+		return sizeof(space_bytes);
+	}
+	unsigned char c = BYTE(t);
+	b[0] = c >= 'A' && c <= 'Z' ? (unsigned char)(c | 0x20) : c;
+	return 1;
+}
+
+/* The built trie laid out breadth first, each node's children together. */
+static ps_status flatten(exact *x, const builder *b)
+{
+	ps_status st = PS_OK;
+	uint32_t *order = malloc(b->n_node * sizeof(*order)); /* new number -> built node */
+	uint32_t count[256] = { 0 };
+	unsigned char bk[sizeof(space_bytes)];
+	size_t n_ids = 0;
+
+	x->node = calloc(b->n_node, sizeof(*x->node));
+	x->tok = calloc(b->n_node, sizeof(*x->tok));
+	x->acc = malloc((b->n_acc ? b->n_acc : 1) * sizeof(*x->acc));
+	if (!order || !x->node || !x->tok || !x->acc) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	size_t n = 1, n_acc = 0;
+	order[0] = 0;
+	for (size_t k = 0; k < n; k++) {
+		const bnode *bn = &b->node[order[k]];
+		xnode *xn = &x->node[k];
+		x->tok[k] = bn->tok;
+		xn->child = (uint32_t)n;
+		for (uint32_t c = bn->first; c; c = b->node[c].next)
+			order[n++] = c;
+		xn->n_child = (uint16_t)(n - xn->child);
+		xn->acc = (uint32_t)n_acc;
+		for (uint32_t a = bn->acc_first; a; a = b->acc[a - 1].next)
+			x->acc[n_acc++] = b->acc[a - 1].a;
+		xn->n_acc = (uint16_t)(n_acc - xn->acc);
+	}
+	/* Children come after their parent: one pass backwards fills min_pri. */
+	for (size_t k = n; k-- > 0;) {
+		xnode *xn = &x->node[k];
+		unsigned m = xn->n_acc ? x->acc[xn->acc].pri : UINT16_MAX;
+		for (uint32_t c = xn->child; c < xn->child + xn->n_child; c++)
+			if (x->node[c].min_pri < m)
+				m = x->node[c].min_pri;
+		xn->min_pri = (uint16_t)m;
+	}
+	const xnode *root = &x->node[0];
+	for (uint32_t c = root->child; c < root->child + root->n_child; c++) {
+		size_t nb = first_buckets(x->tok[c], bk);
+		for (size_t j = 0; j < nb; j++)
+			count[bk[j]]++;
+		n_ids += nb;
+	}
+	x->ids = malloc((n_ids ? n_ids : 1) * sizeof(*x->ids));
+	if (!x->ids) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	x->bucket = calloc(257, sizeof(*x->bucket));
+	if (!x->bucket) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	for (unsigned c = 0; c < 256; c++)
+		x->bucket[c + 1] = (uint16_t)(x->bucket[c] + count[c]);
+	memset(count, 0, sizeof(count));
+	for (uint32_t c = root->child; c < root->child + root->n_child; c++) {
+		size_t nb = first_buckets(x->tok[c], bk);
+		for (size_t j = 0; j < nb; j++)
+			x->ids[x->bucket[bk[j]] + count[bk[j]]++] = c;
+	}
+out:
+	free(order);
+	return st;
+}
+
+static ps_status assemble(exact **out, const strlist *l, const uint8_t *before, const uint8_t *after,
+                          const bool *keep)
+{
+	ps_status st = PS_OK;
+	builder b = { 0 };
+	exact *x = calloc(1, sizeof(*x));
+	size_t n_tok = 0;
+
+	for (size_t k = 0; k < l->count; k++)
+		n_tok += keep[k] ? l->n[k] : 0;
+	b.cap_node = 16;
+	b.node = malloc(b.cap_node * sizeof(*b.node));
+	b.acc = malloc((l->count ? l->count : 1) * sizeof(*b.acc));
+	if (!x || !b.node || !b.acc) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	b.node[0] = (bnode){ 0 };
+	b.n_node = 1;
+	for (size_t k = 0; k < l->count; k++) {
+		if (!keep[k])
+			continue;
+		xacc a = { .pri = (uint16_t)x->n_str++, .before = before[k], .after = after[k] };
+		if (!insert(&b, l->tok[k], l->n[k], a)) {
+			st = PS_ERR_NOMEM;
+			goto out;
+		}
+	}
+	st = flatten(x, &b);
+out:
+	free(b.node);
+	free(b.acc);
+	if (st != PS_OK) {
+		exact_free(x);
+		x = NULL;
+	}
+	*out = x;
+	return st;
+}
+
+ps_status exact_build(exact **out, const char *pattern, size_t len)
+{
+	xparser xp = { .p = pattern, .len = len };
+	strlist l = { 0 };
+	uint8_t *before = NULL, *after = NULL;
+	bool *keep = NULL;
+	ps_status st = PS_OK;
+
+	*out = NULL;
+	parse_alternatives(&xp, true, &l);
+	if (xp.nomem) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	/* A ')' with no group open, or a construct not modelled. */
+	if (xp.fail || xp.i != len)
+		goto out;
+	before = malloc(l.count ? l.count : 1);
+	after = malloc(l.count ? l.count : 1);
+	keep = malloc((l.count ? l.count : 1) * sizeof(*keep));
+	if (!before || !after || !keep) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	size_t kept = 0;
+	for (size_t k = 0; k < l.count; k++) {
+		keep[k] = resolve_bounds(l.tok[k], &l.n[k], &before[k], &after[k]);
+		if (!keep[k])
+			continue;
+		/* The empty string matches everywhere: not a list of places. */
+		if (l.n[k] == 0)
+			goto out;
+		/* A whitespace run must end where the next token starts, or a
+		 * match could give some of it back. */
+		for (size_t j = 0; j + 1 < l.n[k]; j++)
+			if (KIND(l.tok[k][j]) == K_WSPLUS && token_takes_space(l.tok[k][j + 1]))
+				goto out;
+		kept++;
+	}
+	if (kept)
+		st = assemble(out, &l, before, after, keep);
+out:
+	if (st == PS_OK && !*out && !(*out = calloc(1, sizeof(**out))))
+		st = PS_ERR_NOMEM;
+	free(before);
+	free(after);
+	free(keep);
+	list_free(&l);
+	return st;
+}
+
+void exact_free(exact *x)
+{
+	if (!x)
+		return;
+	free(x->bucket);
+	free(x->ids);
+	free(x->node);
+	free(x->tok);
+	free(x->acc);
+	free(x);
+}
+
+size_t exact_count(const exact *x)
+{
+	return x ? x->n_str : 0;
+}
+
+bool exact_usable(const exact *x)
+{
+	return x && x->n_str;
+}
+
+/* ---- matching ---------------------------------------------------------- */
+
+/* ASCII upper case to lower, every other byte as it is. */
+static const unsigned char fold[256] = {
+#define F(c) ((c) >= 'A' && (c) <= 'Z' ? (c) | 0x20 : (c))
+#define F4(c) F(c), F(c + 1), F(c + 2), F(c + 3)
+#define F16(c) F4(c), F4(c + 4), F4(c + 8), F4(c + 12)
+#define F64(c) F16(c), F16(c + 16), F16(c + 32), F16(c + 48)
+	F64(0), F64(64), F64(128), F64(192)
+#undef F64
+#undef F16
+#undef F4
+#undef F
+};
+
+static bool is_space(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static bool is_word(unsigned char c)
+{
+	return is_ascii_alnum(c) || c == '_';
+}
+
+/* Past token tok matched at t[i], or SIZE_MAX. */
+static inline size_t step(uint16_t tok, const unsigned char *t, size_t i, size_t len)
+{
+	if (i >= len)
+		return SIZE_MAX;
+	unsigned char v = BYTE(tok);
+	switch (KIND(tok)) {
+	case K_BYTE:
+		return t[i] == v ? i + 1 : SIZE_MAX;
+	case K_FOLD:
+		return fold[t[i]] == v ? i + 1 : SIZE_MAX;
+	case K_LATIN1:
+		return (t[i] | 0x20) == v ? i + 1 : SIZE_MAX;
+	case K_WS:
+		return is_space(t[i]) ? i + 1 : SIZE_MAX;
+	default: /* K_WSPLUS */
+		if (!is_space(t[i]))
+			return SIZE_MAX;
+		while (i < len && is_space(t[i]))
+			i++;
+		return i;
+	}
+}
+
+/* A byte matches at most three tokens among a node's children (itself,
+ * its folded letter; or itself, \s and \s+), so a walk's stack holds at
+ * most two entries a level and one more. */
+#define STACK (2 * EXACT_MAX_TOKENS + 4)
+
+bool exact_match(const exact *x, const char *s, size_t len, size_t at, size_t *end)
+{
+	const unsigned char *t = (const unsigned char *)s;
+	struct {
+		uint32_t node;
+		uint32_t i;
+	} stack[STACK];
+	size_t sp = 0;
+	unsigned best = UINT16_MAX;
+	size_t best_end = 0;
+
+	if (at >= len)
+		return false;
+	bool prev_word = at > 0 && is_word(t[at - 1]);
+	unsigned b = fold[t[at]];
+	for (uint32_t k = x->bucket[b]; k < x->bucket[b + 1]; k++) {
+		size_t i = step(x->tok[x->ids[k]], t, at, len);
+		if (i != SIZE_MAX) {
+			stack[sp].node = x->ids[k];
+			stack[sp++].i = (uint32_t)i;
+		}
+	}
+	/* Every path through the trie that the text follows; the string of
+	 * lowest priority whose neighbours fit is the one PCRE2 returns. */
+	while (sp) {
+		sp--;
+		const xnode *n = &x->node[stack[sp].node];
+		size_t i = stack[sp].i;
+		if (n->min_pri >= best)
+			continue;
+		for (uint32_t a = n->acc; a < n->acc + n->n_acc && x->acc[a].pri < best; a++) {
+			const xacc *c = &x->acc[a];
+			if (c->before != ANY && (c->before == WORD) != prev_word)
+				continue;
+			if (c->after != ANY && (c->after == WORD) != (i < len && is_word(t[i])))
+				continue;
+			best = c->pri;
+			best_end = i;
+			break;
+		}
+		for (uint32_t c = n->child; c < n->child + n->n_child; c++) {
+			size_t j = step(x->tok[c], t, i, len);
+			if (j != SIZE_MAX && x->node[c].min_pri < best) {
+				stack[sp].node = c;
+				stack[sp++].i = (uint32_t)j;
+			}
+		}
+	}
+	if (best == UINT16_MAX)
+		return false;
+	*end = best_end;
+	return true;
+}

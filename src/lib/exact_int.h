@@ -1,0 +1,45 @@
+/* Exact matchers: a pattern whose matches are a short list of strings (a
+ * word list such as @gaza_places, verbs with their endings) is answered by
+ * comparing those strings with the text at one place, in the order PCRE2
+ * would try them, without a call into PCRE2. At the places where the
+ * prefilter saw the pattern's leading words, that gives PCRE2's answer for
+ * a fifth of the cost. */
+#ifndef PS_EXACT_INT_H
+#define PS_EXACT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pactscan/status.h"
+
+typedef struct exact exact;
+
+/* Most strings one pattern may stand for; a larger list keeps PCRE2. */
+#define EXACT_MAX_STRINGS 1024
+/* Most tokens (bytes, whitespace runs) in one string. */
+#define EXACT_MAX_TOKENS 200
+
+/* The exact matcher of pattern[0..len) as PCRE2 compiles it (caseless,
+ * UTF, no UCP). Where the pattern uses syntax this does not model
+ * (anything but literal characters, small classes, groups, `|`, `?` and
+ * `??`, `\s`, `\s+`, `\b` and (?-i:...)), stands for more than
+ * EXACT_MAX_STRINGS strings or for the empty string, *out is not usable
+ * (exact_usable): kept all the same, so that it is decided once. Returns
+ * PS_ERR_NOMEM only. */
+ps_status exact_build(exact **out, const char *pattern, size_t len);
+
+/* Does x answer for its pattern? */
+bool exact_usable(const exact *x);
+
+void exact_free(exact *x);
+
+/* For a usable x: does a match start at s[at] (at <= len)? Then *end is where the one
+ * PCRE2 prefers ends. Characters that caseless matching folds onto ASCII
+ * letters (U+212A, U+017F) are not seen: a sentence holding them needs
+ * PCRE2. */
+bool exact_match(const exact *x, const char *s, size_t len, size_t at, size_t *end);
+
+/* Strings x stands for, for tests and statistics. */
+size_t exact_count(const exact *x);
+
+#endif

@@ -1,0 +1,249 @@
+/* Exact matchers: at every place of a text, the same answer as PCRE2's
+ * anchored match (whether one starts there, and where the one it prefers
+ * ends); patterns outside the modelled syntax are refused, never guessed. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "exact_int.h"
+#include "helpers.h"
+#include "ruleset_int.h"
+
+static exact *build(const char *pattern, size_t len)
+{
+	exact *x = NULL;
+	ck_assert_int_eq(exact_build(&x, pattern, len), PS_OK);
+	ck_assert_ptr_nonnull(x);
+	return x;
+}
+
+/* Where the match starting at text[at] ends, or -1. */
+static long end_at(const char *pattern, const char *text, size_t at)
+{
+	exact *x = build(pattern, strlen(pattern));
+	ck_assert_msg(exact_usable(x), "%s is not modelled", pattern);
+	size_t end = 0;
+	long r = exact_match(x, text, strlen(text), at, &end) ? (long)end : -1;
+	exact_free(x);
+	return r;
+}
+
+static bool usable(const char *pattern)
+{
+	exact *x = build(pattern, strlen(pattern));
+	bool u = exact_usable(x);
+	exact_free(x);
+	return u;
+}
+
+/* Compare with PCRE2, compiled as the pack's patterns are, at every place
+ * of text[0..n); returns the places where both found a match. A search
+ * from at with its start limited to at is an anchored match the JIT runs
+ * (PCRE2_ANCHORED at match time would take the interpreter: minutes). */
+static size_t same_as_pcre2_in(const exact *x, const pcre2_code *code, pcre2_match_data *md, const char *what,
+                               const char *text, size_t n)
+{
+	size_t hits = 0;
+	pcre2_match_context *mc = pcre2_match_context_create(NULL);
+	for (size_t at = 0; at <= n; at++) {
+		size_t end = 0;
+		bool ours = exact_match(x, text, n, at, &end);
+		pcre2_set_offset_limit(mc, at);
+		int rc = pcre2_match(code, (PCRE2_SPTR)text, n, at, 0, md, mc);
+		/* ck_abort rather than ck_assert: Check writes a note to its pipe
+		 * for each assertion, millions of them here. */
+		if (rc != PCRE2_ERROR_NOMATCH && rc <= 0)
+			ck_abort_msg("pcre2_match: %d", rc);
+		if (ours != (rc > 0))
+			ck_abort_msg("%s at %zu of \"%.*s\": exact %s, PCRE2 %s", what, at, (int)n, text,
+			             ours ? "matches" : "does not", rc > 0 ? "matches" : "does not");
+		if (rc > 0) {
+			size_t pe = pcre2_get_ovector_pointer(md)[1];
+			if (end != pe)
+				ck_abort_msg("%s at %zu of \"%.*s\": exact ends at %zu, PCRE2 at %zu", what, at, (int)n, text,
+				             end, pe);
+			hits++;
+		}
+	}
+	pcre2_match_context_free(mc);
+	return hits;
+}
+
+static pcre2_code *compile(const char *pattern, size_t len)
+{
+	int err;
+	PCRE2_SIZE off;
+	pcre2_code *code = pcre2_compile((PCRE2_SPTR)pattern, len,
+	                                 PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_USE_OFFSET_LIMIT,
+	                                 &err, &off, NULL);
+	ck_assert_ptr_nonnull(code);
+	pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+	return code;
+}
+
+static size_t same_as_pcre2(const char *pattern, const char *text)
+{
+	exact *x = build(pattern, strlen(pattern));
+	ck_assert_msg(exact_usable(x), "%s is not modelled", pattern);
+	pcre2_code *code = compile(pattern, strlen(pattern));
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
+	size_t hits = same_as_pcre2_in(x, code, md, pattern, text, strlen(text));
+	pcre2_match_data_free(md);
+	pcre2_code_free(code);
+	exact_free(x);
+	return hits;
+}
+
+START_TEST(the_first_alternative_that_matches_wins)
+{
+	/* An optional group is tried first: "Gaza Strip" before "Gaza". */
+	ck_assert_int_eq(end_at("Gaza(?: Strip| City)?", "in Gaza Strip now", 3), 13);
+	ck_assert_int_eq(end_at("Gaza(?: Strip| City)?", "in Gaza now", 3), 7);
+	/* Written first, the shorter word wins, as PCRE2 has it. */
+	ck_assert_int_eq(end_at("(?:Gaza|Gaza Strip)", "Gaza Strip", 0), 4);
+	/* A lazy group is tried last. */
+	ck_assert_int_eq(end_at("Gaza(?: Strip)??", "Gaza Strip", 0), 4);
+	ck_assert_int_eq(end_at("Gaza(?: Strip)??\\b", "Gaza Strip", 0), 4);
+	/* No match starts elsewhere than asked. */
+	ck_assert_int_eq(end_at("Gaza", "in Gaza", 2), -1);
+	ck_assert_int_eq(end_at("Gaza", "Gaz", 0), -1);
+	ck_assert_int_eq(end_at("Gaza", "Gaza", 4), -1);
+	ck_assert_uint_eq(same_as_pcre2("(?:the (?:Israeli )?army|the army|army)", "The Israeli army and the army, army."), 5);
+}
+END_TEST
+
+START_TEST(word_boundaries_case_and_whitespace)
+{
+	ck_assert_int_eq(end_at("\\bGaza\\b", "Gazans", 0), -1);
+	ck_assert_int_eq(end_at("\\bGaza\\b", "in Gaza, today", 3), 7);
+	ck_assert_int_eq(end_at("\\bHamas", "xHamas", 1), -1);
+	/* A \\b between two letters never holds; that string is dropped. */
+	ck_assert_int_eq(end_at("ab\\bc|abc", "abc", 0), 3);
+	/* Caseless, except inside (?-i:...). */
+	ck_assert_int_eq(end_at("hamas", "HAMAS", 0), 5);
+	ck_assert_int_eq(end_at("(?-i:UN)\\b", "un", 0), -1);
+	ck_assert_int_eq(end_at("(?-i:UN)\\b", "UN.", 0), 2);
+	ck_assert_int_eq(end_at("(?-i:UN)|un", "un", 0), 2);
+	/* \\s is one whitespace byte, \\s+ the whole run. */
+	ck_assert_int_eq(end_at("cut\\s+off", "cut \t\n off", 0), 10);
+	ck_assert_int_eq(end_at("cut\\soff", "cut\toff", 0), 7);
+	ck_assert_int_eq(end_at("cut\\soff", "cut  off", 0), -1);
+	ck_assert_int_eq(end_at("hand(?:s|ed)?\\s+", "handed  over", 0), 8);
+	/* Small classes, escapes, punctuation that has no case. */
+	ck_assert_uint_eq(same_as_pcre2("Defen[cs]e", "defence DEFENSE defenxe"), 2);
+	ck_assert_uint_eq(same_as_pcre2("U\\.N\\.\\b", "U.N. u.n.x UN"), 1);
+	ck_assert_uint_eq(same_as_pcre2("\\bU\\.N\\.", "U.N. u.n.x UN"), 2);
+	ck_assert_uint_eq(same_as_pcre2("Israel(?:'|\xE2\x80\x99)?s army", "Israel's army, Israel\xE2\x80\x99s ARMY, Israels army"), 3);
+	/* Latin-1 letters in either case. */
+	ck_assert_uint_eq(same_as_pcre2("M\xC3\xA9" "decins", "M\xC3\xA9" "decins M\xC3\x89" "DECINS medecins"), 2);
+	ck_assert_uint_eq(same_as_pcre2("(?-i:M\xC3\xA9)", "M\xC3\xA9 M\xC3\x89"), 1);
+}
+END_TEST
+
+START_TEST(unmodelled_syntax_is_refused)
+{
+	const char *refused[] = {
+		"\\w+", "a*", "ab+", "a{2}", "a.c", "^Gaza", "Gaza$", "(?=Ga)Gaza", "Gaza(?!n)", "(?<=in )Gaza",
+		"(?<source>Hamas) said", "(?>Gaza)", "a?+", "\\s*x", "\\s+?x", "[^a]", "[a-z]x", "\\d", "\\S+",
+		"(?x)a b", "(*UTF)a",
+		/* The empty string, alone or among others. */
+		"(?:Gaza)?", "\\b", "a|", "(?:)",
+		/* A whitespace run that a following space could shorten. */
+		"a\\s+ b", "a\\s+\\sb",
+		/* Letters whose other case is a byte comparison away from nowhere:
+		 * ÿ (Ÿ), Greek alpha. */
+		"\xC3\xBF", "\xCE\xB1",
+		/* More strings than EXACT_MAX_STRINGS. */
+		"[ab][ab][ab][ab][ab][ab][ab][ab][ab][ab][ab]",
+		/* A group left open or closed twice. */
+		"(?:a", "a)",
+	};
+	for (size_t k = 0; k < sizeof refused / sizeof refused[0]; k++)
+		ck_assert_msg(!usable(refused[k]), "%s should not be modelled", refused[k]);
+	ck_assert(usable("[ab][ab][ab][ab][ab][ab][ab][ab][ab][ab]"));
+	ck_assert(usable("(Hamas|Fatah) said"));
+}
+END_TEST
+
+/* Every shipped pattern that has an exact matcher answers as PCRE2 does
+ * at every place of every corpus sentence, as written, in upper case and
+ * with its spaces turned into other whitespace. */
+typedef struct shipped {
+	exact **x;
+	const ps_pattern **p;
+	size_t n;
+	pcre2_match_data *md;
+	size_t hits;
+} shipped;
+
+static void check_sentence(const char *s, size_t n, void *userdata)
+{
+	shipped *c = userdata;
+	static char other[65536];
+	if (n > sizeof other)
+		return;
+	for (size_t k = 0; k < c->n; k++) {
+		const ps_pattern *p = c->p[k];
+		c->hits += same_as_pcre2_in(c->x[k], p->code, c->md, p->text, s, n);
+		for (size_t i = 0; i < n; i++)
+			other[i] = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 32) : s[i];
+		c->hits += same_as_pcre2_in(c->x[k], p->code, c->md, p->text, other, n);
+		for (size_t i = 0; i < n; i++)
+			other[i] = s[i] == ' ' ? (i % 3 ? '\n' : '\t') : s[i];
+		c->hits += same_as_pcre2_in(c->x[k], p->code, c->md, p->text, other, n);
+	}
+}
+
+START_TEST(the_shipped_pack_answers_as_pcre2)
+{
+	if (getenv("PACTSCAN_TEST_NO_JIT"))
+		return; /* every pattern at every place takes minutes without the JIT */
+	ps_ruleset *rules = load_pack(PS_SOURCE_ROOT "/rules");
+	const prefilter *pf = &rules->pf;
+	shipped c = { .md = pcre2_match_data_create(32, NULL) };
+	c.x = calloc(pf->n_shapes, sizeof(*c.x));
+	c.p = calloc(pf->n_shapes, sizeof(*c.p));
+	bool *tried = calloc(pf->n_shapes, sizeof(*tried));
+	for (size_t i = 0; i < rules->n_patterns; i++) {
+		const ps_pattern *p = rules->patterns[i].pattern;
+		uint32_t sh = pf->shape[i];
+		if (tried[sh] || p->n_source_groups)
+			continue;
+		tried[sh] = true;
+		exact *x = build(p->expanded, p->expanded_len);
+		if (!exact_usable(x)) {
+			exact_free(x);
+			continue;
+		}
+		pattern_prog_jit(p->prog);
+		c.x[c.n] = x;
+		c.p[c.n++] = p;
+	}
+	/* The word lists and most verb lists: a change that refused them would
+	 * quietly send them back to PCRE2. */
+	ck_assert_uint_gt(c.n, 400);
+	ck_assert_uint_gt(each_sentence_in(PS_SOURCE_ROOT "/corpus", check_sentence, &c), 400);
+	ck_assert_uint_gt(c.hits, 10000);
+	for (size_t k = 0; k < c.n; k++)
+		exact_free(c.x[k]);
+	free(c.x);
+	free(c.p);
+	free(tried);
+	pcre2_match_data_free(c.md);
+	ps_ruleset_free(rules);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("exact");
+	TCase *tc = tcase_create("core");
+	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, the_first_alternative_that_matches_wins);
+	tcase_add_test(tc, word_boundaries_case_and_whitespace);
+	tcase_add_test(tc, unmodelled_syntax_is_refused);
+	tcase_add_test(tc, the_shipped_pack_answers_as_pcre2);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}
