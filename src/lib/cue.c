@@ -41,12 +41,20 @@ int matcher_find(matcher *m, const ps_pattern *p, uint32_t shape, const char *s,
 	 * as @gaza_places costs ~100 cycles a place. */
 	size_t n = prefilter_lead_positions(m->pf, m->pfs, shape, from, at, x ? EXACT_PROBES : PROBES);
 	if (n != SIZE_MAX && x) {
-		for (size_t i = 0; i < n && at[i] < len; i++)
-			if (exact_match(x, s, len, at[i], me)) {
-				*ms = at[i];
-				return 1;
-			}
-		return 0;
+		int rc = 0;
+		size_t i = 0;
+		for (; i < n && at[i] < len && rc == 0; i++)
+			rc = exact_match(x, s, len, at[i], me);
+		if (rc == 1)
+			*ms = at[i - 1];
+		if (rc >= 0)
+			return rc;
+		/* Undecided at one place: PCRE2 from there, over the rest. */
+		size_t lo = at[i - 1], hi = at[n - 1];
+		pcre2_set_offset_limit(m->mc, hi);
+		rc = pattern_match(p, m->md, m->mc, m->options, s, len, lo, ms, me);
+		pcre2_set_offset_limit(m->mc, PCRE2_UNSET);
+		return rc;
 	}
 	if (n != SIZE_MAX) {
 		int rc = 0;

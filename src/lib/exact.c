@@ -4,10 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A token is a kind and a byte. K_BOUND (\b) lives only while building:
+/* A token is a kind and a byte. K_AHEAD and K_NOT_AHEAD, (?=...) and
+ * (?!...), take no bytes: theirs is the number of the lookahead, whose
+ * own strings are a matcher of their own. K_BOUND (\b) lives only while building:
  * each string's are resolved against its own bytes, or become what the
  * byte before or after a match must be. */
-enum { K_BYTE, K_FOLD, K_LATIN1, K_WS, K_WSPLUS, K_BOUND };
+enum { K_BYTE, K_FOLD, K_LATIN1, K_WS, K_WSPLUS, K_AHEAD, K_NOT_AHEAD, K_BOUND };
 #define TOK(k, b) ((uint16_t)((unsigned)(k) << 8 | (unsigned)(b)))
 #define KIND(t) ((unsigned)(t) >> 8)
 #define BYTE(t) ((unsigned char)((t)&0xFF))
@@ -39,6 +41,8 @@ struct exact {
 	uint16_t *bucket;          /* 257 entries; NULL for a pattern this does not model */
 	uint32_t *ids;
 	xnode *node;               /* node[0] is the root */
+	struct exact **ahead;      /* the lookaheads' matchers */
+	size_t n_ahead;
 	/* The token on the edge into each node, apart: a walk reads a node's
 	 * children's tokens side by side and only the node that matches. */
 	uint16_t *tok;
@@ -54,10 +58,16 @@ typedef struct strlist {
 	size_t count, cap;
 } strlist;
 
+/* Most lookaheads in one pattern. */
+#define MAX_AHEAD 16
+
 typedef struct xparser {
 	const char *p;
 	size_t len, i;
 	int depth;
+	strlist ahead[MAX_AHEAD];  /* each lookahead's strings */
+	size_t n_ahead;
+	bool in_ahead;             /* one inside another is not modelled */
 	bool fail;                 /* not modelled: the pattern keeps PCRE2 */
 	bool nomem;
 } xparser;
@@ -239,13 +249,39 @@ static void parse_class(xparser *xp, bool caseless, strlist *atom)
 		atom_of(xp, atom, &members[k], 1);
 }
 
+/* (?=...) or (?!...) at xp->i: its strings kept apart, a token for it. */
+static void parse_ahead(xparser *xp, bool caseless, bool negative, strlist *atom)
+{
+	if (xp->in_ahead || xp->n_ahead == MAX_AHEAD) {
+		xp->fail = true;
+		return;
+	}
+	size_t k = xp->n_ahead++;
+	xp->in_ahead = true;
+	xp->i += 3;
+	parse_alternatives(xp, caseless, &xp->ahead[k]);
+	xp->in_ahead = false;
+	if (xp->fail || xp->i >= xp->len || xp->p[xp->i] != ')') {
+		xp->fail = true;
+		return;
+	}
+	xp->i++;
+	uint16_t t = TOK(negative ? K_NOT_AHEAD : K_AHEAD, k);
+	list_push(xp, atom, &t, 1, NULL, 0);
+}
+
 static void parse_group(xparser *xp, bool caseless, strlist *atom)
 {
 	const char *p = xp->p;
 	size_t i = xp->i + 1;
 	if (i < xp->len && p[i] == '?') {
-		/* Only (?:...), (?-i:...) and (?i:...): lookarounds, atomic and
-		 * named groups, and options that change the rest are not modelled. */
+		/* Only (?:...), (?-i:...), (?i:...) and lookaheads: lookbehinds,
+		 * atomic and named groups, and options that change the rest are
+		 * not modelled. */
+		if (i + 1 < xp->len && (p[i + 1] == '=' || p[i + 1] == '!')) {
+			parse_ahead(xp, caseless, p[i + 1] == '!', atom);
+			return;
+		}
 		if (i + 1 < xp->len && p[i + 1] == ':') {
 			i += 2;
 		} else if (i + 3 < xp->len && !memcmp(p + i + 1, "-i:", 3)) {
@@ -375,6 +411,9 @@ static void parse_sequence(xparser *xp, bool caseless, strlist *out)
 	while (!xp->fail && xp->i < xp->len && p[xp->i] != '|' && p[xp->i] != ')') {
 		strlist atom = { 0 };
 		parse_atom(xp, caseless, &atom);
+		if (!xp->fail && atom.count == 1 && atom.n[0] == 1 && KIND(atom.tok[0][0]) >= K_AHEAD &&
+		    KIND(atom.tok[0][0]) <= K_NOT_AHEAD && quantified(xp, xp->i))
+			xp->fail = true; /* a quantified lookahead */
 		if (!xp->fail && xp->i < xp->len && p[xp->i] == '?') {
 			bool lazy = xp->i + 1 < xp->len && p[xp->i + 1] == '?';
 			xp->i += lazy ? 2 : 1;
@@ -423,6 +462,11 @@ static void parse_alternatives(xparser *xp, bool caseless, strlist *out)
 	}
 }
 
+static bool zero_width(uint16_t t)
+{
+	return KIND(t) == K_AHEAD || KIND(t) == K_NOT_AHEAD || KIND(t) == K_BOUND;
+}
+
 static bool token_is_word(uint16_t t)
 {
 	unsigned char b = BYTE(t);
@@ -437,8 +481,9 @@ static bool token_takes_space(uint16_t t)
 }
 
 /* Resolve string t[0..*n)'s \b in place: between two tokens each holds or
- * not; at an end it says what the byte next to the match must be. False
- * when the string can never match. */
+ * not; at an end it says what the byte next to the match must be.
+ * Lookaheads take no bytes, so a \b looks past them. False when the
+ * string can never match. */
 static bool resolve_bounds(uint16_t *t, uint16_t *n, uint8_t *before, uint8_t *after)
 {
 	size_t out = 0;
@@ -448,24 +493,29 @@ static bool resolve_bounds(uint16_t *t, uint16_t *n, uint8_t *before, uint8_t *a
 			t[out++] = t[k];
 			continue;
 		}
-		size_t r = k + 1;
-		while (r < *n && KIND(t[r]) == K_BOUND)
+		size_t l = out, r = k + 1;
+		while (l > 0 && zero_width(t[l - 1]))
+			l--;
+		while (r < *n && zero_width(t[r]))
 			r++;
-		if (out == 0 && r == *n) {
-			*n = 0; /* only \b: the empty string, refused by the caller */
-			return true;
+		if (l == 0 && r == *n) {
+			if (out == 0) {
+				*n = 0; /* only \b: the empty string, refused by the caller */
+				return true;
+			}
+			return false; /* beside lookaheads alone: not modelled, refused */
 		}
-		if (out == 0) {
+		if (l == 0) {
 			uint8_t want = token_is_word(t[r]) ? NON_WORD : WORD;
 			if (*before != ANY && *before != want)
 				return false;
 			*before = want;
 		} else if (r == *n) {
-			uint8_t want = token_is_word(t[out - 1]) ? NON_WORD : WORD;
+			uint8_t want = token_is_word(t[l - 1]) ? NON_WORD : WORD;
 			if (*after != ANY && *after != want)
 				return false;
 			*after = want;
-		} else if (token_is_word(t[out - 1]) == token_is_word(t[r])) {
+		} else if (token_is_word(t[l - 1]) == token_is_word(t[r])) {
 			return false;
 		}
 	}
@@ -656,12 +706,61 @@ out:
 	return st;
 }
 
+/* Is string t[0..n) one a match can be decided on byte by byte? */
+static bool deterministic(const uint16_t *t, size_t n)
+{
+	/* A lookahead first would need every byte's bucket. */
+	if (n == 0 || zero_width(t[0]))
+		return false;
+	/* A whitespace run must end where the next token starts, or a match
+	 * could give some of it back (to a lookahead after it, too). */
+	for (size_t j = 0; j < n; j++) {
+		if (KIND(t[j]) != K_WSPLUS)
+			continue;
+		if (j + 1 < n && (token_takes_space(t[j + 1]) || zero_width(t[j + 1])))
+			return false;
+	}
+	return true;
+}
+
+/* The matcher of the strings of l, NULL in *out when they are not all
+ * modelled: the empty string matches everywhere, which is no list of
+ * places. */
+static ps_status finish(exact **out, strlist *l)
+{
+	uint8_t *before = malloc(l->count ? l->count : 1);
+	uint8_t *after = malloc(l->count ? l->count : 1);
+	bool *keep = malloc((l->count ? l->count : 1) * sizeof(*keep));
+	ps_status st = PS_OK;
+	size_t kept = 0;
+
+	*out = NULL;
+	if (!before || !after || !keep) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	for (size_t k = 0; k < l->count; k++) {
+		keep[k] = resolve_bounds(l->tok[k], &l->n[k], &before[k], &after[k]);
+		if (!keep[k])
+			continue;
+		if (!deterministic(l->tok[k], l->n[k]))
+			goto out;
+		kept++;
+	}
+	if (kept)
+		st = assemble(out, l, before, after, keep);
+out:
+	free(before);
+	free(after);
+	free(keep);
+	return st;
+}
+
 ps_status exact_build(exact **out, const char *pattern, size_t len)
 {
 	xparser xp = { .p = pattern, .len = len };
 	strlist l = { 0 };
-	uint8_t *before = NULL, *after = NULL;
-	bool *keep = NULL;
+	exact *ahead[MAX_AHEAD] = { 0 };
 	ps_status st = PS_OK;
 
 	*out = NULL;
@@ -673,36 +772,33 @@ ps_status exact_build(exact **out, const char *pattern, size_t len)
 	/* A ')' with no group open, or a construct not modelled. */
 	if (xp.fail || xp.i != len)
 		goto out;
-	before = malloc(l.count ? l.count : 1);
-	after = malloc(l.count ? l.count : 1);
-	keep = malloc((l.count ? l.count : 1) * sizeof(*keep));
-	if (!before || !after || !keep) {
-		st = PS_ERR_NOMEM;
-		goto out;
-	}
-	size_t kept = 0;
-	for (size_t k = 0; k < l.count; k++) {
-		keep[k] = resolve_bounds(l.tok[k], &l.n[k], &before[k], &after[k]);
-		if (!keep[k])
-			continue;
-		/* The empty string matches everywhere: not a list of places. */
-		if (l.n[k] == 0)
+	for (size_t k = 0; k < xp.n_ahead; k++) {
+		st = finish(&ahead[k], &xp.ahead[k]);
+		if (st != PS_OK || !ahead[k])
 			goto out;
-		/* A whitespace run must end where the next token starts, or a
-		 * match could give some of it back. */
-		for (size_t j = 0; j + 1 < l.n[k]; j++)
-			if (KIND(l.tok[k][j]) == K_WSPLUS && token_takes_space(l.tok[k][j + 1]))
-				goto out;
-		kept++;
 	}
-	if (kept)
-		st = assemble(out, &l, before, after, keep);
+	st = finish(out, &l);
+	if (st == PS_OK && *out && xp.n_ahead) {
+		(*out)->ahead = malloc(xp.n_ahead * sizeof(*ahead));
+		if (!(*out)->ahead) {
+			st = PS_ERR_NOMEM;
+			goto out;
+		}
+		memcpy((*out)->ahead, ahead, xp.n_ahead * sizeof(*ahead));
+		(*out)->n_ahead = xp.n_ahead;
+		memset(ahead, 0, sizeof(ahead));
+	}
 out:
+	for (size_t k = 0; k < MAX_AHEAD; k++)
+		exact_free(ahead[k]);
+	for (size_t k = 0; k < xp.n_ahead; k++)
+		list_free(&xp.ahead[k]);
+	if (st != PS_OK) {
+		exact_free(*out);
+		*out = NULL;
+	}
 	if (st == PS_OK && !*out && !(*out = calloc(1, sizeof(**out))))
 		st = PS_ERR_NOMEM;
-	free(before);
-	free(after);
-	free(keep);
 	list_free(&l);
 	return st;
 }
@@ -711,6 +807,9 @@ void exact_free(exact *x)
 {
 	if (!x)
 		return;
+	for (size_t k = 0; k < x->n_ahead; k++)
+		exact_free(x->ahead[k]);
+	free(x->ahead);
 	free(x->bucket);
 	free(x->ids);
 	free(x->node);
@@ -754,12 +853,21 @@ static bool is_word(unsigned char c)
 	return is_ascii_alnum(c) || c == '_';
 }
 
-/* Past token tok matched at t[i], or SIZE_MAX. */
-static inline size_t step(uint16_t tok, const unsigned char *t, size_t i, size_t len)
+static int walk(const exact *x, const unsigned char *t, size_t len, size_t at, size_t *end);
+
+/* Past token tok matched at t[i], or SIZE_MAX; *lost when a lookahead
+ * could not be decided. */
+static inline size_t step(const exact *x, uint16_t tok, const unsigned char *t, size_t i, size_t len, bool *lost)
 {
+	unsigned char v = BYTE(tok);
+	if (KIND(tok) == K_AHEAD || KIND(tok) == K_NOT_AHEAD) {
+		size_t end;
+		int seen = walk(x->ahead[v], t, len, i, &end);
+		*lost |= seen < 0;
+		return (seen == 1) == (KIND(tok) == K_AHEAD) ? i : SIZE_MAX;
+	}
 	if (i >= len)
 		return SIZE_MAX;
-	unsigned char v = BYTE(tok);
 	switch (KIND(tok)) {
 	case K_BYTE:
 		return t[i] == v ? i + 1 : SIZE_MAX;
@@ -778,14 +886,14 @@ static inline size_t step(uint16_t tok, const unsigned char *t, size_t i, size_t
 	}
 }
 
-/* A byte matches at most three tokens among a node's children (itself,
- * its folded letter; or itself, \s and \s+), so a walk's stack holds at
- * most two entries a level and one more. */
-#define STACK (2 * EXACT_MAX_TOKENS + 4)
+/* A byte matches a few tokens among a node's children (itself, its folded
+ * letter; or itself, \s and \s+) and any of its lookaheads: a walk's
+ * stack holds a few entries a level, far fewer than this. */
+#define STACK (4 * EXACT_MAX_TOKENS)
 
-bool exact_match(const exact *x, const char *s, size_t len, size_t at, size_t *end)
+/* exact_match(), or -1 where it cannot tell (a stack this does not hold). */
+static int walk(const exact *x, const unsigned char *t, size_t len, size_t at, size_t *end)
 {
-	const unsigned char *t = (const unsigned char *)s;
 	struct {
 		uint32_t node;
 		uint32_t i;
@@ -793,13 +901,14 @@ bool exact_match(const exact *x, const char *s, size_t len, size_t at, size_t *e
 	size_t sp = 0;
 	unsigned best = UINT16_MAX;
 	size_t best_end = 0;
+	bool lost = false;
 
 	if (at >= len)
-		return false;
+		return 0;
 	bool prev_word = at > 0 && is_word(t[at - 1]);
 	unsigned b = fold[t[at]];
 	for (uint32_t k = x->bucket[b]; k < x->bucket[b + 1]; k++) {
-		size_t i = step(x->tok[x->ids[k]], t, at, len);
+		size_t i = step(x, x->tok[x->ids[k]], t, at, len, &lost);
 		if (i != SIZE_MAX) {
 			stack[sp].node = x->ids[k];
 			stack[sp++].i = (uint32_t)i;
@@ -807,7 +916,7 @@ bool exact_match(const exact *x, const char *s, size_t len, size_t at, size_t *e
 	}
 	/* Every path through the trie that the text follows; the string of
 	 * lowest priority whose neighbours fit is the one PCRE2 returns. */
-	while (sp) {
+	while (sp && !lost) {
 		sp--;
 		const xnode *n = &x->node[stack[sp].node];
 		size_t i = stack[sp].i;
@@ -824,15 +933,24 @@ bool exact_match(const exact *x, const char *s, size_t len, size_t at, size_t *e
 			break;
 		}
 		for (uint32_t c = n->child; c < n->child + n->n_child; c++) {
-			size_t j = step(x->tok[c], t, i, len);
-			if (j != SIZE_MAX && x->node[c].min_pri < best) {
-				stack[sp].node = c;
-				stack[sp++].i = (uint32_t)j;
-			}
+			size_t j = step(x, x->tok[c], t, i, len, &lost);
+			if (j == SIZE_MAX || x->node[c].min_pri >= best)
+				continue;
+			if (sp == STACK)
+				return -1;
+			stack[sp].node = c;
+			stack[sp++].i = (uint32_t)j;
 		}
 	}
+	if (lost)
+		return -1;
 	if (best == UINT16_MAX)
-		return false;
+		return 0;
 	*end = best_end;
-	return true;
+	return 1;
+}
+
+int exact_match(const exact *x, const char *s, size_t len, size_t at, size_t *end)
+{
+	return walk(x, (const unsigned char *)s, len, at, end);
 }

@@ -33,11 +33,12 @@ bool exact_usable(const exact *x);
 
 void exact_free(exact *x);
 
-/* For a usable x: does a match start at s[at] (at <= len)? Then *end is where the one
- * PCRE2 prefers ends. Characters that caseless matching folds onto ASCII
- * letters (U+212A, U+017F) are not seen: a sentence holding them needs
- * PCRE2. */
-bool exact_match(const exact *x, const char *s, size_t len, size_t at, size_t *end);
+/* For a usable x: does a match start at s[at] (at <= len)? 1, and *end
+ * is where the one PCRE2 prefers ends; 0; or -1 where x cannot tell (a
+ * walk deeper than it holds), for PCRE2 to answer. Characters that
+ * caseless matching folds onto ASCII letters (U+212A, U+017F) are not
+ * seen: a sentence holding them needs PCRE2. */
+int exact_match(const exact *x, const char *s, size_t len, size_t at, size_t *end);
 
 /* Strings x stands for, for tests and statistics. */
 size_t exact_count(const exact *x);
