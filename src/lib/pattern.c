@@ -404,6 +404,103 @@ static int count_callout(pcre2_callout_enumerate_block *block, void *data)
 	return 0;
 }
 
+/* PCRE2 10.42's JIT, matching with PCRE2_MATCH_INVALID_UTF, lets \S, \W
+ * and \D match no character of more than one byte, where its interpreter
+ * does (PCRE2 issue 224, fixed in 10.43): "said \S+ that" missed "said
+ * Israel’s that", and the same pattern found it under valgrind. The same
+ * escape inside a class is right in both, so each one outside a class is
+ * compiled as "[\S]". Returns the rewritten text in *out (malloc'd), or
+ * false and *out NULL when there is nothing to rewrite or no memory. */
+static bool jit_safe_classes(char **out, size_t *out_len, const char *p, size_t len)
+{
+	size_t n = 0;
+	bool in_class = false;
+	char *o = NULL;
+
+	*out = NULL;
+	/* Two passes: count, then write. */
+	for (int pass = 0; pass < 2; pass++) {
+		size_t w = 0;
+		in_class = false;
+		for (size_t i = 0; i < len; i++) {
+			char c = p[i];
+			if (c == '\\' && i + 1 < len) {
+				char e = p[i + 1];
+				if (e == 'Q') {
+					/* Quoted to \E (or the end): copied as it is. */
+					const char *q = i + 2 < len ? memchr(p + i + 2, '\\', len - i - 2) : NULL;
+					while (q && (size_t)(q - p) + 1 < len && q[1] != 'E')
+						q = memchr(q + 1, '\\', len - (size_t)(q + 1 - p));
+					size_t end = q && (size_t)(q - p) + 1 < len ? (size_t)(q - p) + 2 : len;
+					if (o)
+						memcpy(o + w, p + i, end - i);
+					w += end - i;
+					i = end - 1;
+					continue;
+				}
+				bool wrap = !in_class && (e == 'S' || e == 'W' || e == 'D');
+				if (o) {
+					if (wrap)
+						o[w++] = '[';
+					o[w++] = c;
+					o[w++] = e;
+					if (wrap)
+						o[w++] = ']';
+				} else {
+					w += wrap ? 4 : 2;
+				}
+				i++;
+				continue;
+			}
+			if (!in_class && c == '[') {
+				in_class = true;
+				/* A ']' first (after an optional '^') is a member. */
+				if (o)
+					o[w] = c;
+				w++;
+				if (i + 1 < len && p[i + 1] == '^') {
+					if (o)
+						o[w] = '^';
+					w++;
+					i++;
+				}
+				if (i + 1 < len && p[i + 1] == ']') {
+					if (o)
+						o[w] = ']';
+					w++;
+					i++;
+				}
+				continue;
+			}
+			if (in_class && c == '[' && i + 1 < len && p[i + 1] == ':') {
+				/* A POSIX class [:alpha:] inside: its ']' ends nothing. */
+				const char *end = memchr(p + i + 2, ']', len - i - 2);
+				size_t stop = end ? (size_t)(end - p) : i;
+				if (o)
+					memcpy(o + w, p + i, stop - i + 1);
+				w += stop - i + 1;
+				i = stop;
+				continue;
+			}
+			if (in_class && c == ']')
+				in_class = false;
+			if (o)
+				o[w] = c;
+			w++;
+		}
+		if (pass == 0) {
+			if (w == len)
+				return false;
+			n = w;
+			if (!(o = malloc(n)))
+				return false;
+		}
+	}
+	*out = o;
+	*out_len = n;
+	return true;
+}
+
 /* Compile expanded text; on error report at the mapped source position. */
 static ps_status compile_expanded(pcre2_code **code, pattern_ctx *ctx, const char *file,
                                   const ynode *scalar, const sbuf *b)
@@ -411,7 +508,18 @@ static ps_status compile_expanded(pcre2_code **code, pattern_ctx *ctx, const cha
 	int err = 0;
 	PCRE2_SIZE erroff = 0;
 	char msg[400];
-	*code = pcre2_compile((PCRE2_SPTR)b->p, b->len, compile_options, &err, &erroff, ctx->cctx);
+	char *safe = NULL;
+	size_t safe_len = 0;
+	if (jit_safe_classes(&safe, &safe_len, b->p, b->len)) {
+		*code = pcre2_compile((PCRE2_SPTR)safe, safe_len, compile_options, &err, &erroff, ctx->cctx);
+		free(safe);
+		/* An error is reported from the text as written, where its
+		 * offset points. */
+		if (!*code)
+			*code = pcre2_compile((PCRE2_SPTR)b->p, b->len, compile_options, &err, &erroff, ctx->cctx);
+	} else {
+		*code = pcre2_compile((PCRE2_SPTR)b->p, b->len, compile_options, &err, &erroff, ctx->cctx);
+	}
 	if (!*code) {
 		PCRE2_UCHAR text[256];
 		if (pcre2_get_error_message(err, text, sizeof text) < 0)

@@ -373,6 +373,61 @@ START_TEST(threads_sharing_first_use_agree_with_the_interpreter)
 }
 END_TEST
 
+/* PCRE2 10.42's JIT lets \\S, \\W and \\D match no multi-byte character
+ * when it matches invalid UTF-8 (its interpreter does): the pack's
+ * patterns are compiled so that both agree, and find the word gap in
+ * "Israel’s". */
+START_TEST(jit_and_interpreter_agree_on_multibyte_characters)
+{
+	static const char yaml[] =
+		"pactscan: 1\n"
+		"setting:\n"
+		"  any: [Gaza]\n"
+		"clause:\n"
+		"  id: c1\n"
+		"  point: 1\n"
+		"  title: T\n"
+		"  summary: S\n"
+		"signals:\n"
+		"  - id: s1\n"
+		"    stance: support\n"
+		"    act: ['said \\S+ that', 'said \\W that', 'said \\D+ x', 'said [^\\S]\\Q\\S\\E', 'a[\\S]b', "
+		"'said (?:\\S+\\s+){0,2}?that']\n";
+	static const struct {
+		const char *pattern, *text;
+		size_t start, end; /* the match, or end 0 for none */
+	} cases[] = {
+		{ "said \\S+ that", "said Israel\xE2\x80\x99s that", 0, 20 },
+		{ "said \\W that", "said \xE2\x80\x99 that", 0, 13 },
+		{ "said \\D+ x", "said \xC3\xA9t\xC3\xA9 x", 0, 12 },
+		{ "said [^\\S]\\Q\\S\\E", "said  \\S", 0, 8 },
+		{ "a[\\S]b", "a\xE2\x80\x99" "b", 0, 5 },
+		{ "said (?:\\S+\\s+){0,2}?that", "said Hamas\xE2\x80\x99 fighters that", 0, 27 },
+		{ "said \\S+ that", "said ab\xFF" "cd that", 0, 0 },
+	};
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(yaml, &diags);
+	ck_assert_ptr_nonnull(rules);
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		const ps_pattern *p = pattern_written(rules, cases[k].pattern);
+		for (int jit = 0; jit < 2; jit++) {
+			if (jit && !may_run_jit())
+				continue;
+			size_t ms = 0, me = 0;
+			int rc = match(p, jit ? 0 : PCRE2_NO_JIT, cases[k].text, &ms, &me);
+			ck_assert_msg(rc == (cases[k].end ? 1 : 0), "%s on case %zu (%s): %d", cases[k].pattern, k,
+			              jit ? "JIT" : "interpreter", rc);
+			if (rc == 1) {
+				ck_assert_uint_eq(ms, cases[k].start);
+				ck_assert_uint_eq(me, cases[k].end);
+			}
+		}
+	}
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("pattern");
@@ -386,6 +441,7 @@ int main(void)
 	tcase_add_test(tc, identical_expansions_share_one_program);
 	tcase_add_test(tc, each_of_identical_bad_patterns_is_reported);
 	tcase_add_test(tc, terms_sure_to_compile_do);
+	tcase_add_test(tc, jit_and_interpreter_agree_on_multibyte_characters);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -164,6 +164,9 @@ START_TEST(pattern_errors_point_into_the_pattern)
 	ck_assert_str_eq(first_error(WITH_ACT("'a(b'")),
 	                 "10:14: pattern does not compile: missing closing parenthesis");
 	assert_error_contains(WITH_ACT("'[z-a]'"), "range out of order in character class");
+	/* \\S is compiled as [\\S] (pattern.c); the offset is still the text's. */
+	ck_assert_str_eq(first_error(WITH_ACT("'\\S\\Wa(b'")),
+	                 "10:18: pattern does not compile: missing closing parenthesis");
 	assert_error_contains(WITH_ACT("'x{2,70000}'"), "number too big in {} quantifier");
 	char deep[1000] = "";
 	strcat(deep, "'");
