@@ -596,22 +596,50 @@ static size_t first_buckets(uint16_t t, unsigned char *b)
 	return 1;
 }
 
-/* The built trie laid out breadth first, each node's children together. */
-static ps_status flatten(exact *x, const builder *b)
+/* Round n up to a multiple of 8, for the arrays that share one block. */
+static size_t align8(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+/* The built trie laid out breadth first, each node's children together, in
+ * one block with the matcher itself: a search touches the bucket, the
+ * root's children and a few nodes, and separate allocations cost a cache
+ * miss each. */
+static ps_status flatten(exact **out, const builder *b, uint32_t n_str)
 {
 	ps_status st = PS_OK;
 	uint32_t *order = malloc(b->n_node * sizeof(*order)); /* new number -> built node */
 	uint32_t count[256] = { 0 };
 	unsigned char bk[sizeof(space_bytes)];
 	size_t n_ids = 0;
+	exact *x = NULL;
 
-	x->node = calloc(b->n_node, sizeof(*x->node));
-	x->tok = calloc(b->n_node, sizeof(*x->tok));
-	x->acc = malloc((b->n_acc ? b->n_acc : 1) * sizeof(*x->acc));
-	if (!order || !x->node || !x->tok || !x->acc) {
+	*out = NULL;
+	for (uint32_t c = b->node[0].first; c; c = b->node[c].next) {
+		size_t nb = first_buckets(b->node[c].tok, bk);
+		for (size_t j = 0; j < nb; j++)
+			count[bk[j]]++;
+		n_ids += nb;
+	}
+	size_t at_bucket = align8(sizeof(*x)), at_ids = at_bucket + align8(257 * sizeof(uint16_t));
+	size_t at_tok = at_ids + align8(n_ids * sizeof(uint32_t));
+	size_t at_node = at_tok + align8(b->n_node * sizeof(uint16_t));
+	size_t at_acc = at_node + align8(b->n_node * sizeof(xnode));
+	size_t size = at_acc + align8((b->n_acc ? b->n_acc : 1) * sizeof(xacc));
+	char *mem = calloc(1, size);
+	if (!order || !mem) {
+		free(mem);
 		st = PS_ERR_NOMEM;
 		goto out;
 	}
+	x = (exact *)(void *)mem;
+	x->n_str = n_str;
+	x->bucket = (uint16_t *)(void *)(mem + at_bucket);
+	x->ids = (uint32_t *)(void *)(mem + at_ids);
+	x->tok = (uint16_t *)(void *)(mem + at_tok);
+	x->node = (xnode *)(void *)(mem + at_node);
+	x->acc = (xacc *)(void *)(mem + at_acc);
 	size_t n = 1, n_acc = 0;
 	order[0] = 0;
 	for (size_t k = 0; k < n; k++) {
@@ -636,31 +664,16 @@ static ps_status flatten(exact *x, const builder *b)
 				m = x->node[c].min_pri;
 		xn->min_pri = (uint16_t)m;
 	}
-	const xnode *root = &x->node[0];
-	for (uint32_t c = root->child; c < root->child + root->n_child; c++) {
-		size_t nb = first_buckets(x->tok[c], bk);
-		for (size_t j = 0; j < nb; j++)
-			count[bk[j]]++;
-		n_ids += nb;
-	}
-	x->ids = malloc((n_ids ? n_ids : 1) * sizeof(*x->ids));
-	if (!x->ids) {
-		st = PS_ERR_NOMEM;
-		goto out;
-	}
-	x->bucket = calloc(257, sizeof(*x->bucket));
-	if (!x->bucket) {
-		st = PS_ERR_NOMEM;
-		goto out;
-	}
 	for (unsigned c = 0; c < 256; c++)
 		x->bucket[c + 1] = (uint16_t)(x->bucket[c] + count[c]);
 	memset(count, 0, sizeof(count));
+	const xnode *root = &x->node[0];
 	for (uint32_t c = root->child; c < root->child + root->n_child; c++) {
 		size_t nb = first_buckets(x->tok[c], bk);
 		for (size_t j = 0; j < nb; j++)
 			x->ids[x->bucket[bk[j]] + count[bk[j]]++] = c;
 	}
+	*out = x;
 out:
 	free(order);
 	return st;
@@ -671,15 +684,13 @@ static ps_status assemble(exact **out, const strlist *l, const uint8_t *before, 
 {
 	ps_status st = PS_OK;
 	builder b = { 0 };
-	exact *x = calloc(1, sizeof(*x));
-	size_t n_tok = 0;
+	uint32_t n_str = 0;
 
-	for (size_t k = 0; k < l->count; k++)
-		n_tok += keep[k] ? l->n[k] : 0;
+	*out = NULL;
 	b.cap_node = 16;
 	b.node = malloc(b.cap_node * sizeof(*b.node));
 	b.acc = malloc((l->count ? l->count : 1) * sizeof(*b.acc));
-	if (!x || !b.node || !b.acc) {
+	if (!b.node || !b.acc) {
 		st = PS_ERR_NOMEM;
 		goto out;
 	}
@@ -688,21 +699,16 @@ static ps_status assemble(exact **out, const strlist *l, const uint8_t *before, 
 	for (size_t k = 0; k < l->count; k++) {
 		if (!keep[k])
 			continue;
-		xacc a = { .pri = (uint16_t)x->n_str++, .before = before[k], .after = after[k] };
+		xacc a = { .pri = (uint16_t)n_str++, .before = before[k], .after = after[k] };
 		if (!insert(&b, l->tok[k], l->n[k], a)) {
 			st = PS_ERR_NOMEM;
 			goto out;
 		}
 	}
-	st = flatten(x, &b);
+	st = flatten(out, &b, n_str);
 out:
 	free(b.node);
 	free(b.acc);
-	if (st != PS_OK) {
-		exact_free(x);
-		x = NULL;
-	}
-	*out = x;
 	return st;
 }
 
@@ -810,12 +816,7 @@ void exact_free(exact *x)
 	for (size_t k = 0; k < x->n_ahead; k++)
 		exact_free(x->ahead[k]);
 	free(x->ahead);
-	free(x->bucket);
-	free(x->ids);
-	free(x->node);
-	free(x->tok);
-	free(x->acc);
-	free(x);
+	free(x); /* and its arrays, in the same block */
 }
 
 size_t exact_count(const exact *x)
