@@ -6,9 +6,9 @@
 
 /* A token is a kind and a byte. K_AHEAD and K_NOT_AHEAD, (?=...) and
  * (?!...), take no bytes: theirs is the number of the lookahead, whose
- * own strings are a matcher of their own. K_BOUND (\b) lives only while building:
- * each string's are resolved against its own bytes, or become what the
- * byte before or after a match must be. */
+ * own strings are a matcher of their own. K_BOUND (\b) lives only while
+ * building: each string's are resolved against its own bytes, or become
+ * what the byte before or after a match must be. */
 enum { K_BYTE, K_FOLD, K_LATIN1, K_WS, K_WSPLUS, K_AHEAD, K_NOT_AHEAD, K_BOUND };
 #define TOK(k, b) ((uint16_t)((unsigned)(k) << 8 | (unsigned)(b)))
 #define KIND(t) ((unsigned)(t) >> 8)
@@ -854,7 +854,7 @@ static bool is_word(unsigned char c)
 	return is_ascii_alnum(c) || c == '_';
 }
 
-static int walk(const exact *x, const unsigned char *t, size_t len, size_t at, size_t *end);
+static int trie_walk(const exact *x, const unsigned char *t, size_t len, size_t at, size_t *end);
 
 /* Past token tok matched at t[i], or SIZE_MAX; *lost when a lookahead
  * could not be decided. */
@@ -863,7 +863,7 @@ static inline size_t step(const exact *x, uint16_t tok, const unsigned char *t, 
 	unsigned char v = BYTE(tok);
 	if (KIND(tok) == K_AHEAD || KIND(tok) == K_NOT_AHEAD) {
 		size_t end;
-		int seen = walk(x->ahead[v], t, len, i, &end);
+		int seen = trie_walk(x->ahead[v], t, len, i, &end);
 		*lost |= seen < 0;
 		return (seen == 1) == (KIND(tok) == K_AHEAD) ? i : SIZE_MAX;
 	}
@@ -892,8 +892,9 @@ static inline size_t step(const exact *x, uint16_t tok, const unsigned char *t, 
  * stack holds a few entries a level, far fewer than this. */
 #define STACK (4 * EXACT_MAX_TOKENS)
 
-/* exact_match(), or -1 where it cannot tell (a stack this does not hold). */
-static int walk(const exact *x, const unsigned char *t, size_t len, size_t at, size_t *end)
+/* exact_match(), or -1 where it cannot tell (a stack this does not hold).
+ * Named apart from the prefilter's walk, for profiles. */
+static int trie_walk(const exact *x, const unsigned char *t, size_t len, size_t at, size_t *end)
 {
 	struct {
 		uint32_t node;
@@ -953,5 +954,5 @@ static int walk(const exact *x, const unsigned char *t, size_t len, size_t at, s
 
 int exact_match(const exact *x, const char *s, size_t len, size_t at, size_t *end)
 {
-	return walk(x, (const unsigned char *)s, len, at, end);
+	return trie_walk(x, (const unsigned char *)s, len, at, end);
 }

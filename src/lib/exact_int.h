@@ -2,8 +2,9 @@
  * word list such as @gaza_places, verbs with their endings) is answered by
  * comparing those strings with the text at one place, in the order PCRE2
  * would try them, without a call into PCRE2. At the places where the
- * prefilter saw the pattern's leading words, that gives PCRE2's answer for
- * a fifth of the cost. */
+ * prefilter saw the pattern's leading words, a walk of a trie of those
+ * strings gives PCRE2's answer, where PCRE2 tries each alternative of a
+ * long word list in turn. */
 #ifndef PS_EXACT_INT_H
 #define PS_EXACT_INT_H
 
