@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caseless_int.h"
+
 /* A token is a kind and a byte. K_AHEAD and K_NOT_AHEAD, (?=...) and
  * (?!...), take no bytes: theirs is the number of the lookahead, whose
  * own strings are a matcher of their own. K_BOUND (\b) lives only while
@@ -163,18 +165,6 @@ static uint16_t char_token(unsigned char c, bool caseless)
 	if (caseless && is_ascii_alpha(c))
 		return TOK(K_FOLD, c | 0x20);
 	return TOK(K_BYTE, c);
-}
-
-/* Is p[i..i+1] a Latin-1 letter (U+00C0-U+00FE) whose only other case
- * under caseless matching is the Latin-1 one 0x20 away? Not the signs
- * (U+00D7, U+00F7), nor the letters with a third form elsewhere: Å and å
- * (the Angstrom sign), ß (capital ẞ) and ÿ (Ÿ). As prefix.c decides it. */
-static bool latin1_pair(const char *p, size_t len, size_t i)
-{
-	if (i + 1 >= len || (unsigned char)p[i] != 0xC3)
-		return false;
-	unsigned char lo = (unsigned char)p[i + 1];
-	return lo >= 0x80 && lo <= 0xBE && lo != 0x85 && lo != 0x97 && lo != 0x9F && lo != 0xA5 && lo != 0xB7;
 }
 
 /* Bytes of a UTF-8 character at p[i] that caseless matching leaves alone
@@ -375,7 +365,7 @@ static void parse_atom(xparser *xp, bool caseless, strlist *atom)
 	size_t i = xp->i;
 	while (i < xp->len && n < EXACT_MAX_TOKENS - 4) {
 		c = (unsigned char)p[i];
-		size_t w = c < 0x80 ? 1 : latin1_pair(p, xp->len, i) ? 2 : caseless_safe_char(p, xp->len, i);
+		size_t w = c < 0x80 ? 1 : caseless_latin1_pair(p, i, xp->len) ? 2 : caseless_safe_char(p, xp->len, i);
 		if (c >= 0x80 && !w) {
 			xp->fail = true;
 			return;
@@ -384,7 +374,7 @@ static void parse_atom(xparser *xp, bool caseless, strlist *atom)
 			break;
 		if (n && quantified(xp, i + w))
 			break; /* the quantifier takes this character alone */
-		if (c >= 0x80 && w == 2 && caseless && latin1_pair(p, xp->len, i)) {
+		if (c >= 0x80 && w == 2 && caseless && caseless_latin1_pair(p, i, xp->len)) {
 			run[n++] = TOK(K_BYTE, c);
 			run[n++] = TOK(K_LATIN1, (unsigned char)p[i + 1] | 0x20);
 		} else {

@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "caseless_int.h"
+
 /* Words are collected here while parsing; their bytes go to the arena at
  * once (a pattern that turns out to have no usable words leaves some
  * there unused), the lists are grown here. */
@@ -68,18 +70,6 @@ static void add_word(parser *ps, const char *w, size_t n)
 	}
 	o->str[o->count] = copy;
 	o->len[o->count++] = n;
-}
-
-/* Is p[i..i+1] a Latin-1 letter (U+00C0-U+00FE) whose only other case
- * under caseless matching is the Latin-1 one 0x20 away? Not the signs
- * (U+00D7, U+00F7), nor the letters with a third form elsewhere: Å and å
- * (the Angstrom sign), ß (capital ẞ) and ÿ (Ÿ). */
-static bool latin1_pair(const char *p, size_t i, size_t len)
-{
-	if (i + 1 >= len || (unsigned char)p[i] != 0xC3)
-		return false;
-	unsigned char lo = (unsigned char)p[i + 1];
-	return lo >= 0x80 && lo <= 0xBE && lo != 0x85 && lo != 0x97 && lo != 0x9F && lo != 0xA5 && lo != 0xB7;
 }
 
 /* Past a character class opening at p[i] == '['. */
@@ -402,7 +392,7 @@ static void parse_sequence(parser *ps)
 			if (q == '+')
 				goto stop;
 			continue;
-		} else if (c == 0xC3 && latin1_pair(p, ps->i, ps->len) && n + 2 <= MAX_WORD && nr * 2 <= MAX_RUNS) {
+		} else if (c == 0xC3 && caseless_latin1_pair(p, ps->i, ps->len) && n + 2 <= MAX_WORD && nr * 2 <= MAX_RUNS) {
 			/* A Latin-1 letter (é in Médecins): caseless matching takes it
 			 * and its other case, so the words take both. */
 			unsigned char lo = (unsigned char)p[ps->i + 1], q = ps->i + 2 < ps->len ? (unsigned char)p[ps->i + 2] : 0;

@@ -1,0 +1,22 @@
+/* What PCRE2's caseless UTF matching (no UCP) takes as one letter in
+ * either case, for the modules that compare bytes in its place: the
+ * leading words (prefix.c) and the exact matchers (exact.c). */
+#ifndef PS_CASELESS_INT_H
+#define PS_CASELESS_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Is p[i..i+1] a Latin-1 letter (U+00C0-U+00FE) whose only other case
+ * under caseless matching is the Latin-1 one 0x20 away? Not the signs
+ * (U+00D7, U+00F7), nor the letters with a third form elsewhere: Å and å
+ * (the Angstrom sign), ß (capital ẞ) and ÿ (Ÿ). */
+static inline bool caseless_latin1_pair(const char *p, size_t i, size_t len)
+{
+	if (i + 1 >= len || (unsigned char)p[i] != 0xC3)
+		return false;
+	unsigned char lo = (unsigned char)p[i + 1];
+	return lo >= 0x80 && lo <= 0xBE && lo != 0x85 && lo != 0x97 && lo != 0x9F && lo != 0xA5 && lo != 0xB7;
+}
+
+#endif
