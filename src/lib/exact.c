@@ -472,9 +472,10 @@ static bool token_takes_space(uint16_t t)
 
 /* Resolve string t[0..*n)'s \b in place: between two tokens each holds or
  * not; at an end it says what the byte next to the match must be.
- * Lookaheads take no bytes, so a \b looks past them. False when the
- * string can never match. */
-static bool resolve_bounds(uint16_t *t, uint16_t *n, uint8_t *before, uint8_t *after)
+ * Lookaheads take no bytes, so a \b looks past them. 1 for a string kept,
+ * 0 for one that can never match, -1 for one this does not model (a \b
+ * with nothing but lookaheads around it: an empty match). */
+static int resolve_bounds(uint16_t *t, uint16_t *n, uint8_t *before, uint8_t *after)
 {
 	size_t out = 0;
 	*before = *after = ANY;
@@ -488,29 +489,24 @@ static bool resolve_bounds(uint16_t *t, uint16_t *n, uint8_t *before, uint8_t *a
 			l--;
 		while (r < *n && zero_width(t[r]))
 			r++;
-		if (l == 0 && r == *n) {
-			if (out == 0) {
-				*n = 0; /* only \b: the empty string, refused by the caller */
-				return true;
-			}
-			return false; /* beside lookaheads alone: not modelled, refused */
-		}
+		if (l == 0 && r == *n)
+			return -1;
 		if (l == 0) {
 			uint8_t want = token_is_word(t[r]) ? NON_WORD : WORD;
 			if (*before != ANY && *before != want)
-				return false;
+				return 0;
 			*before = want;
 		} else if (r == *n) {
 			uint8_t want = token_is_word(t[l - 1]) ? NON_WORD : WORD;
 			if (*after != ANY && *after != want)
-				return false;
+				return 0;
 			*after = want;
 		} else if (token_is_word(t[l - 1]) == token_is_word(t[r])) {
-			return false;
+			return 0;
 		}
 	}
 	*n = (uint16_t)out;
-	return true;
+	return 1;
 }
 
 /* The trie while it is built: children and strings as linked lists. */
@@ -736,7 +732,10 @@ static ps_status finish(exact **out, strlist *l)
 		goto out;
 	}
 	for (size_t k = 0; k < l->count; k++) {
-		keep[k] = resolve_bounds(l->tok[k], &l->n[k], &before[k], &after[k]);
+		int r = resolve_bounds(l->tok[k], &l->n[k], &before[k], &after[k]);
+		if (r < 0)
+			goto out;
+		keep[k] = r == 1;
 		if (!keep[k])
 			continue;
 		if (!deterministic(l->tok[k], l->n[k]))
@@ -807,11 +806,6 @@ void exact_free(exact *x)
 		exact_free(x->ahead[k]);
 	free(x->ahead);
 	free(x); /* and its arrays, in the same block */
-}
-
-size_t exact_count(const exact *x)
-{
-	return x ? x->n_str : 0;
 }
 
 bool exact_usable(const exact *x)

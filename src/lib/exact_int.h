@@ -41,7 +41,4 @@ void exact_free(exact *x);
  * seen: a sentence holding them needs PCRE2. */
 int exact_match(const exact *x, const char *s, size_t len, size_t at, size_t *end);
 
-/* Strings x stands for, for tests and statistics. */
-size_t exact_count(const exact *x);
-
 #endif

@@ -162,6 +162,8 @@ START_TEST(unmodelled_syntax_is_refused)
 		/* Lookaheads first, inside another, quantified, or after a
 		 * whitespace run they could shorten. */
 		"(?=Ga)Gaza", "a(?=b(?!c))", "a(?!b)?c", "a\\s+(?!b)",
+		/* A \\b between lookaheads alone: an empty match, beside a word. */
+		"(?=a)\\b|abc",
 		"(?<source>Hamas) said", "(?>Gaza)", "a?+", "\\s*x", "\\s+?x", "[^a]", "[a-z]x", "\\d", "\\S+",
 		"(?x)a b", "(*UTF)a",
 		/* The empty string, alone or among others. */
