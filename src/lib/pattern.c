@@ -411,93 +411,84 @@ static int count_callout(pcre2_callout_enumerate_block *block, void *data)
  * escape inside a class is right in both, so each one outside a class is
  * compiled as "[\S]". Returns the rewritten text in *out (malloc'd), or
  * false and *out NULL when there is nothing to rewrite or no memory. */
+/* Does p[0..len) hold \S, \W or \D anywhere (in a class too)? Most
+ * patterns do not, and are compiled as they are. */
+static bool has_negated_escape(const char *p, size_t len)
+{
+	const char *q = p, *end = p + len;
+	while ((q = memchr(q, '\\', (size_t)(end - q))) && q + 1 < end) {
+		if (q[1] == 'S' || q[1] == 'W' || q[1] == 'D')
+			return true;
+		q += 2;
+	}
+	return false;
+}
+
 static bool jit_safe_classes(char **out, size_t *out_len, const char *p, size_t len)
 {
-	size_t n = 0;
-	bool in_class = false;
-	char *o = NULL;
+	size_t w = 0;
+	bool in_class = false, wrapped = false;
+	char *o;
 
 	*out = NULL;
-	/* Two passes: count, then write. */
-	for (int pass = 0; pass < 2; pass++) {
-		size_t w = 0;
-		in_class = false;
-		for (size_t i = 0; i < len; i++) {
-			char c = p[i];
-			if (c == '\\' && i + 1 < len) {
-				char e = p[i + 1];
-				if (e == 'Q') {
-					/* Quoted to \E (or the end): copied as it is. */
-					const char *q = i + 2 < len ? memchr(p + i + 2, '\\', len - i - 2) : NULL;
-					while (q && (size_t)(q - p) + 1 < len && q[1] != 'E')
-						q = memchr(q + 1, '\\', len - (size_t)(q + 1 - p));
-					size_t end = q && (size_t)(q - p) + 1 < len ? (size_t)(q - p) + 2 : len;
-					if (o)
-						memcpy(o + w, p + i, end - i);
-					w += end - i;
-					i = end - 1;
-					continue;
-				}
-				bool wrap = !in_class && (e == 'S' || e == 'W' || e == 'D');
-				if (o) {
-					if (wrap)
-						o[w++] = '[';
-					o[w++] = c;
-					o[w++] = e;
-					if (wrap)
-						o[w++] = ']';
-				} else {
-					w += wrap ? 4 : 2;
-				}
-				i++;
+	/* Each two-byte escape becomes four bytes at most. */
+	if (!has_negated_escape(p, len) || len > SIZE_MAX / 2 || !(o = malloc(2 * len)))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = p[i];
+		if (c == '\\' && i + 1 < len) {
+			char e = p[i + 1];
+			if (e == 'Q') {
+				/* Quoted to \E (or the end): copied as it is. */
+				const char *q = i + 2 < len ? memchr(p + i + 2, '\\', len - i - 2) : NULL;
+				while (q && (size_t)(q - p) + 1 < len && q[1] != 'E')
+					q = memchr(q + 1, '\\', len - (size_t)(q + 1 - p));
+				size_t end = q && (size_t)(q - p) + 1 < len ? (size_t)(q - p) + 2 : len;
+				memcpy(o + w, p + i, end - i);
+				w += end - i;
+				i = end - 1;
 				continue;
 			}
-			if (!in_class && c == '[') {
-				in_class = true;
-				/* A ']' first (after an optional '^') is a member. */
-				if (o)
-					o[w] = c;
-				w++;
-				if (i + 1 < len && p[i + 1] == '^') {
-					if (o)
-						o[w] = '^';
-					w++;
-					i++;
-				}
-				if (i + 1 < len && p[i + 1] == ']') {
-					if (o)
-						o[w] = ']';
-					w++;
-					i++;
-				}
-				continue;
-			}
-			if (in_class && c == '[' && i + 1 < len && p[i + 1] == ':') {
-				/* A POSIX class [:alpha:] inside: its ']' ends nothing. */
-				const char *end = memchr(p + i + 2, ']', len - i - 2);
-				size_t stop = end ? (size_t)(end - p) : i;
-				if (o)
-					memcpy(o + w, p + i, stop - i + 1);
-				w += stop - i + 1;
-				i = stop;
-				continue;
-			}
-			if (in_class && c == ']')
-				in_class = false;
-			if (o)
-				o[w] = c;
-			w++;
+			bool wrap = !in_class && (e == 'S' || e == 'W' || e == 'D');
+			if (wrap)
+				o[w++] = '[';
+			o[w++] = c;
+			o[w++] = e;
+			if (wrap)
+				o[w++] = ']';
+			wrapped |= wrap;
+			i++;
+			continue;
 		}
-		if (pass == 0) {
-			if (w == len)
-				return false;
-			n = w;
-			if (!(o = malloc(n)))
-				return false;
+		if (!in_class && c == '[') {
+			in_class = true;
+			o[w++] = c;
+			/* A ']' first (after an optional '^') is a member. */
+			if (i + 1 < len && p[i + 1] == '^')
+				o[w++] = p[++i];
+			if (i + 1 < len && p[i + 1] == ']')
+				o[w++] = p[++i];
+			continue;
 		}
+		if (in_class && c == '[' && i + 1 < len && p[i + 1] == ':') {
+			/* A POSIX class [:alpha:] inside: its ']' ends nothing. */
+			const char *end = memchr(p + i + 2, ']', len - i - 2);
+			size_t stop = end ? (size_t)(end - p) : i;
+			memcpy(o + w, p + i, stop - i + 1);
+			w += stop - i + 1;
+			i = stop;
+			continue;
+		}
+		if (in_class && c == ']')
+			in_class = false;
+		o[w++] = c;
+	}
+	if (!wrapped) {
+		free(o);
+		return false;
 	}
 	*out = o;
-	*out_len = n;
+	*out_len = w;
 	return true;
 }
 
