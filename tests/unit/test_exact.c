@@ -3,6 +3,7 @@
  * ends); patterns outside the modelled syntax are refused, never guessed. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -255,6 +256,69 @@ START_TEST(the_shipped_pack_answers_as_pcre2)
 }
 END_TEST
 
+/* Threads that ask for the same shape's matcher at once all get one and
+ * the same: the first to publish it wins, the others free their copies
+ * (ASan and valgrind would see a leak or a double free). */
+#define RACERS 4
+
+typedef struct racer {
+	const prefilter *pf;
+	const ps_pattern *const *p;   /* one pattern per shape asked */
+	size_t n;
+	pthread_barrier_t *start;
+	const exact *got[64];
+} racer;
+
+static void *race(void *arg)
+{
+	racer *r = arg;
+	pthread_barrier_wait(r->start);
+	for (size_t k = 0; k < r->n; k++)
+		r->got[k] = prefilter_exact(r->pf, r->pf->shape[r->p[k]->index], r->p[k]->expanded, r->p[k]->expanded_len);
+	return NULL;
+}
+
+START_TEST(threads_building_one_matcher_share_it)
+{
+	for (int round = 0; round < 8; round++) {
+		ps_ruleset *rules = load_pack(PS_SOURCE_ROOT "/rules");
+		const prefilter *pf = &rules->pf;
+		const ps_pattern *asked[64];
+		size_t n = 0;
+		bool *tried = calloc(pf->n_shapes, sizeof(*tried));
+		for (size_t i = 0; i < rules->n_patterns && n < 64; i++) {
+			const ps_pattern *p = rules->patterns[i].pattern;
+			uint32_t sh = pf->shape[i];
+			if (!tried[sh] && pf->shape_leads[sh] && !p->n_source_groups) {
+				tried[sh] = true;
+				asked[n++] = p;
+			}
+		}
+		free(tried);
+		pthread_barrier_t start;
+		pthread_barrier_init(&start, NULL, RACERS);
+		racer r[RACERS];
+		pthread_t t[RACERS];
+		for (int k = 0; k < RACERS; k++) {
+			r[k] = (racer){ .pf = pf, .p = asked, .n = n, .start = &start };
+			ck_assert_int_eq(pthread_create(&t[k], NULL, race, &r[k]), 0);
+		}
+		for (int k = 0; k < RACERS; k++)
+			pthread_join(t[k], NULL);
+		pthread_barrier_destroy(&start);
+		size_t usable = 0;
+		for (size_t j = 0; j < n; j++) {
+			for (int k = 1; k < RACERS; k++)
+				ck_assert_ptr_eq(r[k].got[j], r[0].got[j]);
+			usable += r[0].got[j] != NULL;
+		}
+		ck_assert_uint_eq(n, 64);
+		ck_assert_uint_gt(usable, 16);
+		ps_ruleset_free(rules);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("exact");
@@ -265,6 +329,7 @@ int main(void)
 	tcase_add_test(tc, lookaheads_take_no_bytes);
 	tcase_add_test(tc, unmodelled_syntax_is_refused);
 	tcase_add_test(tc, the_shipped_pack_answers_as_pcre2);
+	tcase_add_test(tc, threads_building_one_matcher_share_it);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
