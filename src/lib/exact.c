@@ -22,13 +22,18 @@ enum { ANY, NON_WORD, WORD };
 
 /* The strings as a trie of tokens. A node's strings are those that end
  * there, by priority (their place in PCRE2's order); min_pri, the lowest
- * priority of any string below it, stops a walk that cannot do better. */
+ * priority of any string below it, stops a walk that cannot do better.
+ * A chain of nodes with one child and no string is one edge: its first
+ * token in tok, the others in rest ("Gaza Strip" is two nodes, not ten,
+ * and a walk touches that many cache lines fewer). */
 typedef struct xnode {
 	uint32_t child;            /* its children: node[child..child + n_child) */
 	uint32_t acc;              /* its strings: acc[acc..acc + n_acc) */
+	uint32_t rest;             /* its edge's tokens after the first: rest[rest..rest + n_rest) */
 	uint16_t n_child;
 	uint16_t n_acc;
 	uint16_t min_pri;
+	uint16_t n_rest;
 } xnode;
 
 typedef struct xacc {
@@ -37,17 +42,19 @@ typedef struct xacc {
 } xacc;
 
 struct exact {
-	uint32_t n_str;
+	uint32_t n_str;            /* 0 for a pattern this does not model */
 	/* The root's children whose token can match a byte, by the byte folded
 	 * to lower case: ids[bucket[b]..bucket[b + 1]). */
-	uint16_t *bucket;          /* 257 entries; NULL for a pattern this does not model */
+	uint16_t *bucket;          /* 257 entries; NULL where the root has few children (ROOT_SCAN) */
 	uint32_t *ids;
 	xnode *node;               /* node[0] is the root */
 	struct exact **ahead;      /* the lookaheads' matchers */
 	size_t n_ahead;
-	/* The token on the edge into each node, apart: a walk reads a node's
-	 * children's tokens side by side and only the node that matches. */
+	/* The first token on the edge into each node, apart: a walk reads a
+	 * node's children's tokens side by side and only the node that
+	 * matches. */
 	uint16_t *tok;
+	uint16_t *rest;
 	xacc *acc;
 };
 
@@ -582,6 +589,12 @@ static size_t first_buckets(uint16_t t, unsigned char *b)
 	return 1;
 }
 
+/* A root with at most this many children is searched by reading them all
+ * (a cache line or two); a larger one by the bucket of the first byte. In
+ * a text where the setting is rare the matchers are cold, and the 514
+ * bytes of a bucket table cost a miss more than they save. */
+#define ROOT_SCAN 16
+
 /* Round n up to a multiple of 8, for the arrays that share one block. */
 static size_t align8(size_t n)
 {
@@ -608,10 +621,17 @@ static ps_status flatten(exact **out, const builder *b, uint32_t n_str)
 			count[bk[j]]++;
 		n_ids += nb;
 	}
-	size_t at_bucket = align8(sizeof(*x)), at_ids = at_bucket + align8(257 * sizeof(uint16_t));
+	size_t n_root = 0;
+	for (uint32_t c = b->node[0].first; c; c = b->node[c].next)
+		n_root++;
+	bool buckets = n_root > ROOT_SCAN;
+	if (!buckets)
+		n_ids = 0;
+	size_t at_bucket = align8(sizeof(*x)), at_ids = at_bucket + (buckets ? align8(257 * sizeof(uint16_t)) : 0);
 	size_t at_tok = at_ids + align8(n_ids * sizeof(uint32_t));
 	size_t at_node = at_tok + align8(b->n_node * sizeof(uint16_t));
-	size_t at_acc = at_node + align8(b->n_node * sizeof(xnode));
+	size_t at_rest = at_node + align8(b->n_node * sizeof(xnode));
+	size_t at_acc = at_rest + align8(b->n_node * sizeof(uint16_t));
 	size_t size = at_acc + align8((b->n_acc ? b->n_acc : 1) * sizeof(xacc));
 	char *mem = calloc(1, size);
 	if (!order || !mem) {
@@ -621,20 +641,30 @@ static ps_status flatten(exact **out, const builder *b, uint32_t n_str)
 	}
 	x = (exact *)(void *)mem;
 	x->n_str = n_str;
-	x->bucket = (uint16_t *)(void *)(mem + at_bucket);
+	x->bucket = buckets ? (uint16_t *)(void *)(mem + at_bucket) : NULL;
 	x->ids = (uint32_t *)(void *)(mem + at_ids);
 	x->tok = (uint16_t *)(void *)(mem + at_tok);
 	x->node = (xnode *)(void *)(mem + at_node);
+	x->rest = (uint16_t *)(void *)(mem + at_rest);
 	x->acc = (xacc *)(void *)(mem + at_acc);
-	size_t n = 1, n_acc = 0;
+	size_t n = 1, n_acc = 0, n_rest = 0;
 	order[0] = 0;
 	for (size_t k = 0; k < n; k++) {
 		const bnode *bn = &b->node[order[k]];
 		xnode *xn = &x->node[k];
-		x->tok[k] = bn->tok;
 		xn->child = (uint32_t)n;
-		for (uint32_t c = bn->first; c; c = b->node[c].next)
-			order[n++] = c;
+		for (uint32_t c = bn->first; c; c = b->node[c].next) {
+			/* The edge runs on through nodes with one child and no string. */
+			uint32_t end = c;
+			x->tok[n] = b->node[c].tok;
+			x->node[n].rest = (uint32_t)n_rest;
+			while (b->node[end].first && b->node[end].first == b->node[end].last && !b->node[end].acc_first) {
+				end = b->node[end].first;
+				x->rest[n_rest++] = b->node[end].tok;
+			}
+			x->node[n].n_rest = (uint16_t)(n_rest - x->node[n].rest);
+			order[n++] = end;
+		}
 		xn->n_child = (uint16_t)(n - xn->child);
 		xn->acc = (uint32_t)n_acc;
 		for (uint32_t a = bn->acc_first; a; a = b->acc[a - 1].next)
@@ -650,11 +680,11 @@ static ps_status flatten(exact **out, const builder *b, uint32_t n_str)
 				m = x->node[c].min_pri;
 		xn->min_pri = (uint16_t)m;
 	}
-	for (unsigned c = 0; c < 256; c++)
+	for (unsigned c = 0; buckets && c < 256; c++)
 		x->bucket[c + 1] = (uint16_t)(x->bucket[c] + count[c]);
 	memset(count, 0, sizeof(count));
 	const xnode *root = &x->node[0];
-	for (uint32_t c = root->child; c < root->child + root->n_child; c++) {
+	for (uint32_t c = root->child; buckets && c < root->child + root->n_child; c++) {
 		size_t nb = first_buckets(x->tok[c], bk);
 		for (size_t j = 0; j < nb; j++)
 			x->ids[x->bucket[bk[j]] + count[bk[j]]++] = c;
@@ -871,6 +901,16 @@ static inline size_t step(const exact *x, uint16_t tok, const unsigned char *t, 
 	}
 }
 
+/* Past the rest of node n's edge, from t[i], or SIZE_MAX. */
+static inline size_t step_rest(const exact *x, const xnode *n, const unsigned char *t, size_t i, size_t len,
+                               bool *lost)
+{
+	const uint16_t *r = x->rest + n->rest;
+	for (uint32_t k = 0; k < n->n_rest && i != SIZE_MAX; k++)
+		i = step(x, r[k], t, i, len, lost);
+	return i;
+}
+
 /* A byte matches a few tokens among a node's children (itself, its folded
  * letter; or itself, \s and \s+) and any of its lookaheads: a walk's
  * stack holds a few entries a level, far fewer than this. */
@@ -892,9 +932,15 @@ static int trie_walk(const exact *x, const unsigned char *t, size_t len, size_t 
 	if (at >= len)
 		return 0;
 	bool prev_word = at > 0 && is_word(t[at - 1]);
+	if (!x->bucket) {
+		stack[sp].node = 0;
+		stack[sp++].i = (uint32_t)at;
+	}
 	unsigned b = fold[t[at]];
-	for (uint32_t k = x->bucket[b]; k < x->bucket[b + 1]; k++) {
+	for (uint32_t k = x->bucket ? x->bucket[b] : 0; x->bucket && k < x->bucket[b + 1]; k++) {
 		size_t i = step(x, x->tok[x->ids[k]], t, at, len, &lost);
+		if (i != SIZE_MAX)
+			i = step_rest(x, &x->node[x->ids[k]], t, i, len, &lost);
 		if (i != SIZE_MAX) {
 			stack[sp].node = x->ids[k];
 			stack[sp++].i = (uint32_t)i;
@@ -921,6 +967,8 @@ static int trie_walk(const exact *x, const unsigned char *t, size_t len, size_t 
 		for (uint32_t c = n->child; c < n->child + n->n_child; c++) {
 			size_t j = step(x, x->tok[c], t, i, len, &lost);
 			if (j == SIZE_MAX || x->node[c].min_pri >= best)
+				continue;
+			if ((j = step_rest(x, &x->node[c], t, j, len, &lost)) == SIZE_MAX)
 				continue;
 			if (sp == STACK)
 				return -1;
