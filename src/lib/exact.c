@@ -160,6 +160,16 @@ static bool is_ascii_alnum(unsigned char c)
 	return is_ascii_alpha(c) || (c >= '0' && c <= '9');
 }
 
+static bool is_space(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static bool is_word(unsigned char c)
+{
+	return is_ascii_alnum(c) || c == '_';
+}
+
 /* Characters with a meaning of their own outside a class. */
 static bool is_meta(unsigned char c)
 {
@@ -466,15 +476,12 @@ static bool zero_width(uint16_t t)
 
 static bool token_is_word(uint16_t t)
 {
-	unsigned char b = BYTE(t);
-	return KIND(t) == K_FOLD || (KIND(t) == K_BYTE && (is_ascii_alnum(b) || b == '_'));
+	return KIND(t) == K_FOLD || (KIND(t) == K_BYTE && is_word(BYTE(t)));
 }
 
 static bool token_takes_space(uint16_t t)
 {
-	unsigned char b = BYTE(t);
-	return KIND(t) == K_WS || KIND(t) == K_WSPLUS ||
-	       (KIND(t) == K_BYTE && (b == ' ' || (b >= '\t' && b <= '\r')));
+	return KIND(t) == K_WS || KIND(t) == K_WSPLUS || (KIND(t) == K_BYTE && is_space(BYTE(t)));
 }
 
 /* Resolve string t[0..*n)'s \b in place: between two tokens each holds or
@@ -602,8 +609,8 @@ static size_t align8(size_t n)
 }
 
 /* The built trie laid out breadth first, each node's children together, in
- * one block with the matcher itself: a search touches the bucket, the
- * root's children and a few nodes, and separate allocations cost a cache
+ * one block with the matcher itself: a search touches the root's children
+ * (or its bucket) and a few nodes, and separate allocations cost a cache
  * miss each. */
 static ps_status flatten(exact **out, const builder *b, uint32_t n_str)
 {
@@ -615,18 +622,16 @@ static ps_status flatten(exact **out, const builder *b, uint32_t n_str)
 	exact *x = NULL;
 
 	*out = NULL;
-	for (uint32_t c = b->node[0].first; c; c = b->node[c].next) {
+	size_t n_root = 0;
+	for (uint32_t c = b->node[0].first; c; c = b->node[c].next)
+		n_root++;
+	bool buckets = n_root > ROOT_SCAN;
+	for (uint32_t c = b->node[0].first; buckets && c; c = b->node[c].next) {
 		size_t nb = first_buckets(b->node[c].tok, bk);
 		for (size_t j = 0; j < nb; j++)
 			count[bk[j]]++;
 		n_ids += nb;
 	}
-	size_t n_root = 0;
-	for (uint32_t c = b->node[0].first; c; c = b->node[c].next)
-		n_root++;
-	bool buckets = n_root > ROOT_SCAN;
-	if (!buckets)
-		n_ids = 0;
 	size_t at_bucket = align8(sizeof(*x)), at_ids = at_bucket + (buckets ? align8(257 * sizeof(uint16_t)) : 0);
 	size_t at_tok = at_ids + align8(n_ids * sizeof(uint32_t));
 	size_t at_node = at_tok + align8(b->n_node * sizeof(uint16_t));
@@ -858,16 +863,6 @@ static const unsigned char fold[256] = {
 #undef F
 };
 
-static bool is_space(unsigned char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
-static bool is_word(unsigned char c)
-{
-	return is_ascii_alnum(c) || c == '_';
-}
-
 static int trie_walk(const exact *x, const unsigned char *t, size_t len, size_t at, size_t *end);
 
 /* Past token tok matched at t[i], or SIZE_MAX; *lost when a lookahead
@@ -932,25 +927,15 @@ static int trie_walk(const exact *x, const unsigned char *t, size_t len, size_t 
 	if (at >= len)
 		return 0;
 	bool prev_word = at > 0 && is_word(t[at - 1]);
-	if (!x->bucket) {
-		stack[sp].node = 0;
-		stack[sp++].i = (uint32_t)at;
-	}
 	unsigned b = fold[t[at]];
-	for (uint32_t k = x->bucket ? x->bucket[b] : 0; x->bucket && k < x->bucket[b + 1]; k++) {
-		size_t i = step(x, x->tok[x->ids[k]], t, at, len, &lost);
-		if (i != SIZE_MAX)
-			i = step_rest(x, &x->node[x->ids[k]], t, i, len, &lost);
-		if (i != SIZE_MAX) {
-			stack[sp].node = x->ids[k];
-			stack[sp++].i = (uint32_t)i;
-		}
-	}
+	stack[sp].node = 0;
+	stack[sp++].i = (uint32_t)at;
 	/* Every path through the trie that the text follows; the string of
 	 * lowest priority whose neighbours fit is the one PCRE2 returns. */
 	while (sp && !lost) {
 		sp--;
-		const xnode *n = &x->node[stack[sp].node];
+		uint32_t id = stack[sp].node;
+		const xnode *n = &x->node[id];
 		size_t i = stack[sp].i;
 		if (n->min_pri >= best)
 			continue;
@@ -964,7 +949,12 @@ static int trie_walk(const exact *x, const unsigned char *t, size_t len, size_t 
 			best_end = i;
 			break;
 		}
-		for (uint32_t c = n->child; c < n->child + n->n_child; c++) {
+		/* The children; a large root's, only those its bucket has for the
+		 * first byte. */
+		bool bucket = id == 0 && x->bucket;
+		uint32_t lo = bucket ? x->bucket[b] : n->child, hi = bucket ? x->bucket[b + 1] : n->child + n->n_child;
+		for (uint32_t k = lo; k < hi; k++) {
+			uint32_t c = bucket ? x->ids[k] : k;
 			size_t j = step(x, x->tok[c], t, i, len, &lost);
 			if (j == SIZE_MAX || x->node[c].min_pri >= best)
 				continue;
