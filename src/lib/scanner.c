@@ -54,6 +54,11 @@ struct ps_scanner {
 	 * where nearly all are, the gate's own pass is skipped (direct). */
 	uint32_t maybe_seen, maybe_in;
 	bool direct;
+	/* Of the recent sentences, how many had an earlier one in the setting
+	 * as context: where most do (a text about the setting), the gate's
+	 * words are looked for per sentence, not in the whole buffer (dense). */
+	uint32_t dense_seen, dense_in;
+	bool dense;
 	/* Where the gate's `any` words are in the buffer's sentences, found in
 	 * one walk per buffer (prefilter_gate_scan); ghits_valid is false when
 	 * the walk per sentence decides instead. Offsets from buf + ghit_base. */
@@ -662,6 +667,12 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 		prefilter_begin(&s->pfs, &rs->pf);
 		if (two_pass) {
 			bool context = setting_context(s);
+			if (report && ++s->dense_seen == 256) {
+				s->dense = s->dense_in + context >= 154;
+				s->dense_seen = s->dense_in = 0;
+			} else if (report) {
+				s->dense_in += context;
+			}
 			if (!context && !gate_possible(s, sn)) {
 				out_of_setting = true;
 			} else {
@@ -795,11 +806,11 @@ static void process(ps_scanner *s, bool final)
 		return;
 	}
 	/* The gate's words in all the sentences ahead, in one walk. Not in a
-	 * text about the setting (direct): there the walk per sentence, which
+	 * text about the setting (dense): there the walk per sentence, which
 	 * stops at its first word and which context lets most sentences skip,
 	 * costs less. */
 	s->ghits_valid = false;
-	if (s->prefilter && s->rules->has_setting && s->rules->pf.gate.delta && !s->direct)
+	if (s->prefilter && s->rules->has_setting && s->rules->pf.gate.delta && !s->dense)
 		scan_gate(s, pos);
 	while (!s->stopped && pos < s->len &&
 	       ps_segment_next(&seg, s->buf + pos, s->len - pos, final, s->limits.max_sentence)) {

@@ -238,6 +238,38 @@ START_TEST(the_gate_walk_finds_words_across_the_middle)
 }
 END_TEST
 
+/* The gate's long words are looked for by their rarest bytes: a sentence
+ * that shares only a common start with one ("the strike" with "the
+ * Strip", "international" with "International Stabilization Force") is
+ * passed over without a pattern run, and the words are still seen. */
+START_TEST(the_gate_looks_for_long_words_by_their_rarest_bytes)
+{
+	ps_ruleset *rules = load_pack(PS_SOURCE_ROOT "/rules");
+	const prefilter *pf = &rules->pf;
+	static const char *const passed[] = {
+		"Workers ended the strike on Friday.",
+		"The international community met in Geneva.",
+		"The security guards opened the gates.",
+		"The pale light of dawn rose over the hills.",
+		"Talks reached a resolution on Friday.",
+	};
+	static const char *const opened[] = {
+		"Aid entered the Strip on Friday.",
+		"The International Stabilization Force has not deployed.",
+		"Shelling hit the enclave overnight.",
+		"The remaining hostages were freed.",
+		"Council members voted for resolution 2803.",
+	};
+	for (size_t i = 0; i < 5; i++) {
+		ck_assert_msg(!prefilter_gate_possible(pf, passed[i], strlen(passed[i])), "\"%s\" opened the gate",
+		              passed[i]);
+		ck_assert_msg(prefilter_gate_possible(pf, opened[i], strlen(opened[i])), "\"%s\" did not open the gate",
+		              opened[i]);
+	}
+	ps_ruleset_free(rules);
+}
+END_TEST
+
 /* Requirements with the same literals share one set, which a literal
  * found marks once; and every requirement still names a set. */
 START_TEST(requirements_alike_share_a_set)
@@ -638,6 +670,7 @@ int main(void)
 	tcase_add_test(tc, the_shipped_pack_is_sound_on_the_corpus);
 	tcase_add_test(tc, the_gate_walk_finds_words_across_the_middle);
 	tcase_add_test(tc, the_gate_scan_of_a_buffer_finds_every_word);
+	tcase_add_test(tc, the_gate_looks_for_long_words_by_their_rarest_bytes);
 	tcase_add_test(tc, requirements_alike_share_a_set);
 	tcase_add_test(tc, a_long_sentence_is_walked_to_its_end);
 	tcase_add_test(tc, the_lanes_of_a_walk_find_what_one_walk_finds);
