@@ -80,7 +80,8 @@ void timeline_label(char buf[16], int64_t first_day, timeline_unit unit)
 	unsigned m, d;
 	if (unit != TIMELINE_WEEK) {
 		civil_from_days(first_day, &y, &m, &d);
-		snprintf(buf, 16, "%04d-%02u-%02u", y, m, d);
+		/* Month and day are in range; the bounds tell the compiler so. */
+		snprintf(buf, 16, "%04d-%02u-%02u", y % 100000, m % 13, d % 32);
 		return;
 	}
 	/* The ISO week belongs to the year of its Thursday. */

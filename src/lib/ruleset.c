@@ -811,8 +811,10 @@ static ps_status load_clause(loader *L, const char *file, const ynode *root)
 		return PS_ERR_NOMEM;
 	L->cur_clause = c;
 	c->file = file;
-	c->line = map_key(root, "clause")->line;
-	c->col = map_key(root, "clause")->col;
+	/* need_map() found the key: its place is the clause's. */
+	const ynode *key = map_key(root, "clause");
+	c->line = key ? key->line : 0;
+	c->col = key ? key->col : 0;
 	st = check_keys(L, file, cn, clause_keys, "'clause'");
 	st = worst(st, get_text(L, file, cn, "id", true, &c->id));
 	if (c->id && !valid_name(c->id, strlen(c->id), true))

@@ -141,8 +141,8 @@ START_TEST(whatever_is_taken_jansson_reads_alike)
 		"{\"id\":\"a1\",\"title\":\"Aid\",\"text\":\"Trucks \\\"entered\\\" Gaza \\u00e9\\ud83d\\ude00.\",\"n\":1.5}\n",
 		"{ \"text\" : \"caf\xC3\xA9 \xE2\x80\x9Cquoted\xE2\x80\x9D\", \"id\" : \"b\", \"x\" : [1], \"url\" : null }",
 		/* Plain runs longer than the reader's sixteen-byte steps. */
-		"{\"id\":\"c\",\"text\":\"The ceasefire held through the night in Khan Younis and Rafah, officials said; "
-		"aid convoys entered through Kerem Shalom \\u2014 and Zikim.\"}",
+		("{\"id\":\"c\",\"text\":\"The ceasefire held through the night in Khan Younis and Rafah, officials said; "
+		 "aid convoys entered through Kerem Shalom \\u2014 and Zikim.\"}"),
 	};
 	static const char alphabet[] = "{}[]\":,\\u0aAe-.1 \t\ndxtnull\x80\xC3\xE2\xF0\xED";
 	char line[256];
