@@ -7,6 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "cue_int.h"
 #include "ruleset_int.h"
 
@@ -222,25 +226,56 @@ static void problem(ps_scanner *s, uint64_t line, uint64_t col, const char *id, 
 }
 
 /* Count lines up to document offset off (which is inside the buffer). */
+/* The line feeds in t[0..n): how many, and the offset of the last (when
+ * there are any). False, with nothing set, where a CR occurs. Sixteen
+ * bytes at a time: a memchr call per line end cost 3% of a scan. */
+static bool count_feeds(const char *t, size_t n, uint64_t *count, size_t *last)
+{
+	uint64_t c = 0;
+	size_t i = 0, at = 0;
+#ifdef __SSE2__
+	const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+		if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, cr)))
+			return false;
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf));
+		if (m) {
+			c += (uint64_t)__builtin_popcount(m);
+			at = i + 31 - (size_t)__builtin_clz(m);
+		}
+	}
+#endif
+	for (; i < n; i++) {
+		if (t[i] == '\r')
+			return false;
+		if (t[i] == '\n') {
+			c++;
+			at = i;
+		}
+	}
+	*count = c;
+	*last = at;
+	return true;
+}
+
 static void advance_lines(ps_scanner *s, uint64_t off)
 {
 	if (off <= s->line_pos)
 		return;
 	const char *t = s->buf + (s->line_pos - s->base);
 	size_t n = (size_t)(off - s->line_pos);
-	if (!memchr(t, '\r', n)) {
-		/* No CR: memchr finds the line ends, which is most of the work
-		 * skipped in news prose. */
-		size_t i = 0;
-		if (s->last_cr && t[0] == '\n') {
-			s->line_start = s->line_pos + 1; /* the LF of a CRLF */
-			i = 1;
-		}
-		const char *nl;
-		while (i < n && (nl = memchr(t + i, '\n', n - i))) {
-			s->line++;
-			i = (size_t)(nl - t) + 1;
-			s->line_start = s->line_pos + i;
+	/* The LF of a CRLF split across two calls ends no further line. */
+	size_t skip = s->last_cr && t[0] == '\n' ? 1 : 0;
+	uint64_t feeds;
+	size_t last;
+	if (count_feeds(t + skip, n - skip, &feeds, &last)) {
+		/* No CR: only line feeds end lines, which is news prose. */
+		if (skip)
+			s->line_start = s->line_pos + 1;
+		if (feeds) {
+			s->line += feeds;
+			s->line_start = s->line_pos + skip + last + 1;
 		}
 		s->last_cr = false;
 		s->line_pos = off;
