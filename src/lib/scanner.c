@@ -599,7 +599,9 @@ static void remember(ps_scanner *s, bool here)
 	size_t n = s->rules->setting_context < MAX_CONTEXT ? s->rules->setting_context : MAX_CONTEXT;
 	if (n) {
 		s->recent[s->recent_pos] = here;
-		s->recent_pos = (s->recent_pos + 1) % n;
+		/* Not %: a division a sentence showed in profiles. */
+		if (++s->recent_pos >= n)
+			s->recent_pos = 0;
 	}
 }
 
