@@ -832,6 +832,11 @@ ps_status literal_require_with(litreq *out, arena *a, const char *pattern, size_
 	}
 	if (!n)
 		goto out;
+	/* A set of two-letter words ({in,to,by}) holds in nearly every
+	 * sentence, and its words are met every few bytes: behind a set of
+	 * longer words it only costs. */
+	while (n > 1 && min_len(keep[0]) >= 4 && min_len(keep[n - 1]) <= 2)
+		n--;
 	out->sets = arena_alloc(a, n * sizeof(*out->sets));
 	if (!out->sets) {
 		st = PS_ERR_NOMEM;
