@@ -21,9 +21,10 @@ on each, in one invocation and on the same file:
   rg --no-unicode -i --count-matches -f patterns FILE   ... every match
   pactscan -j 1 --format jsonl FILE > /dev/null     one thread
   pactscan -j $(nproc) --format jsonl FILE          every core (if -j exists)
-each --runs times (default 5; --rg-runs for rg, default the same), taking
-the median wall time; the one-thread and all-cores runs take turns, and
-their speedup is the median of the rounds' ratios. Then: peak memory of pactscan reading a 1 GiB stream
+each --runs times (default 5; --rg-runs for rg --count-matches, default
+the same), taking the median wall time; rg -c, the one-thread and the
+all-cores runs take turns, and their ratios (pactscan over rg, the
+speedup) are the medians of the rounds' ratios. Then: peak memory of pactscan reading a 1 GiB stream
 on stdin, the time to load the whole rule pack (median of 20 in-process
 loads), and whether --no-prefilter gives the same JSON Lines on a 5 MiB
 sample of each corpus. Prints a table; exits 1 if that check fails.
@@ -231,8 +232,36 @@ bench_pair() {
 	say "   the first over the second, round by round: ${rs[*]}; median ${SPEEDUP}"
 }
 
+# bench_turns LABEL_A LABEL_B LABEL_C RUNS: bench_pair for three commands
+# (CMD_A, CMD_B, CMD_C) by turns; sets MED_A/B/C, RSS_A/B/C, RATIO_AB (the
+# median over the rounds of A's time over B's) and SPEEDUP (B's over C's).
+bench_turns() {
+	local la=$1 lb=$2 lc=$3 n=$4 i ta=() tb=() tc=() rab=() rbc=()
+	RSS_A=0 RSS_B=0 RSS_C=0
+	for ((i = 1; i <= n; i++)); do
+		measure "$TMP/rg.out" "${CMD_A[@]}"
+		ta+=("$WALL")
+		[ "$RSS" -gt "$RSS_A" ] && RSS_A=$RSS
+		measure /dev/null "${CMD_B[@]}"
+		tb+=("$WALL")
+		[ "$RSS" -gt "$RSS_B" ] && RSS_B=$RSS
+		measure /dev/null "${CMD_C[@]}"
+		tc+=("$WALL")
+		[ "$RSS" -gt "$RSS_C" ] && RSS_C=$RSS
+		rab+=("$(awk -v a="${ta[-1]}" -v b="${tb[-1]}" 'BEGIN { printf "%.4f", a / b }')")
+		rbc+=("$(awk -v a="${tb[-1]}" -v b="${tc[-1]}" 'BEGIN { printf "%.4f", a / b }')")
+	done
+	MED_A=$(median "${ta[@]}") MED_B=$(median "${tb[@]}") MED_C=$(median "${tc[@]}")
+	RATIO_AB=$(median "${rab[@]}") SPEEDUP=$(median "${rbc[@]}")
+	say "   $la: median $MED_A s of $n (${ta[*]}), peak RSS $((RSS_A / 1024)) MiB"
+	say "   $lb: median $MED_B s of $n (${tb[*]}), peak RSS $((RSS_B / 1024)) MiB"
+	say "   $lc: median $MED_C s of $n (${tc[*]}), peak RSS $((RSS_C / 1024)) MiB"
+	say "   the first over the second, round by round: ${rab[*]}; median ${RATIO_AB}"
+	say "   the second over the third, round by round: ${rbc[*]}; median ${SPEEDUP}"
+}
+
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
-declare -A T R S
+declare -A T R S Q
 for share in 0.03 0.30; do
 	f=$(corpus_file "$size" "$share")
 	s=$(corpus_file "$sample" "$share")
@@ -240,16 +269,20 @@ for share in 0.03 0.30; do
 	cat "$f" >/dev/null # into the page cache
 	bench "cat" "$runs" /dev/null cat "$f"
 	T[$share,cat]=$MED R[$share,cat]=$MAXRSS
-	bench "rg" "$rg_runs" "$TMP/rg.out" rg "${RGFLAGS[@]}" --no-unicode -i -c -f "$RGPAT" "$f"
-	T[$share,rg]=$MED R[$share,rg]=$MAXRSS
 	bench "rg --count-matches" "$rg_runs" "$TMP/rg.out" rg "${RGFLAGS[@]}" --no-unicode -i --count-matches -f "$RGPAT" "$f"
 	T[$share,rgm]=$MED R[$share,rgm]=$MAXRSS
 	if [ $has_j = 1 ]; then
-		CMD_A=("$PS" -j 1 --rules "$RULES" --format jsonl "$f")
-		CMD_B=("$PS" -j "$NPROC" --rules "$RULES" --format jsonl "$f")
-		bench_pair "pactscan -j 1" "pactscan -j $NPROC" "$runs"
-		T[$share,ps1]=$MED_A R[$share,ps1]=$RSS_A T[$share,psN]=$MED_B R[$share,psN]=$RSS_B S[$share,ps]=$SPEEDUP
+		# rg -c, one thread and every core by turns: the ratios then
+		# compare runs of the same minutes.
+		CMD_A=(rg "${RGFLAGS[@]}" --no-unicode -i -c -f "$RGPAT" "$f")
+		CMD_B=("$PS" -j 1 --rules "$RULES" --format jsonl "$f")
+		CMD_C=("$PS" -j "$NPROC" --rules "$RULES" --format jsonl "$f")
+		bench_turns "rg -c" "pactscan -j 1" "pactscan -j $NPROC" "$runs"
+		T[$share,rg]=$MED_A R[$share,rg]=$RSS_A Q[$share]=$RATIO_AB
+		T[$share,ps1]=$MED_B R[$share,ps1]=$RSS_B T[$share,psN]=$MED_C R[$share,psN]=$RSS_C S[$share,ps]=$SPEEDUP
 	else
+		bench "rg" "$rg_runs" "$TMP/rg.out" rg "${RGFLAGS[@]}" --no-unicode -i -c -f "$RGPAT" "$f"
+		T[$share,rg]=$MED R[$share,rg]=$MAXRSS
 		bench "pactscan" "$runs" /dev/null "$PS" --rules "$RULES" --format jsonl "$f"
 		T[$share,ps1]=$MED R[$share,ps1]=$MAXRSS
 	fi
@@ -341,7 +374,7 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 echo
 echo "pactscan benchmark — $(date -u +%Y-%m-%d) — $("$PS" --version 2>/dev/null | sed -n 1p) ($rev)"
 echo "machine: ${cpu:-?}, $NPROC cores, load average at start $load0; $(rg --version | sed -n 1p)"
-echo "corpora: gen.py --seed $seed --size-mb $size, 3% and 30% setting sentences; median of $runs runs (rg: $rg_runs)"
+echo "corpora: gen.py --seed $seed --size-mb $size, 3% and 30% setting sentences; median of $runs runs (rg --count-matches: $rg_runs)"
 echo "patterns: $npat from 'pactscan list --patterns'; rg engine: $rg_engine"
 [ -n "$rg_note" ] && sed 's/^/  /' <<<"$rg_note"
 echo "MB = 10^6 bytes; MB/s = input size / median wall time; RSS = peak resident set (/usr/bin/time -v)."
@@ -368,6 +401,7 @@ for share in 0.03 0.30; do
 	fi
 	if [ $has_j = 1 ]; then l1="pactscan -j 1 --format jsonl"; else l1="pactscan --format jsonl (1 thread)"; fi
 	row "" "$l1" "${T[$share,ps1]}" "$(mbs "$bytes" "${T[$share,ps1]}")" "${R[$share,ps1]}"
+	[ $has_j = 1 ] && printf "$fmt" "" "  over rg -c, run by turns ***" "$(ratio "${Q[$share]}" 1)x" "" "" "" "" ""
 	if [ $has_j = 1 ]; then
 		row "" "pactscan -j $NPROC --format jsonl" "${T[$share,psN]}" "$(mbs "$bytes" "${T[$share,psN]}")" "${R[$share,psN]}"
 		printf "$fmt" "" "  speedup, $NPROC cores over 1 thread **" "$(ratio "${S[$share,ps]}" 1)x" "" "" "" "" ""
@@ -387,6 +421,7 @@ echo
 [ "$pcre_passes" -gt 0 ] && echo "* rg -P runs every pattern unchanged, in $pcre_passes passes (one regex of all is too large for PCRE2), once on the first ${sample} MiB; its time is for that sample"
 [ $has_j = 1 ] || echo "pactscan has no -j option yet: its row is the default (one thread); the all-cores row is n/a"
 [ $has_j = 1 ] && echo "** one thread and every core run by turns; the speedup is the median over the rounds of the one-thread time over the all-cores time"
+[ $has_j = 1 ] && echo "*** rg -c and pactscan -j 1 run by turns (with -j $NPROC): the median over the rounds of rg's time over pactscan's, robust to a machine whose speed drifts"
 [ $has_j = 1 ] && echo "The text rows are one big document; the JSON Lines rows scan the same kind of corpus (same generator and seed) as many small ones, one a line, with --input jsonl; their ratios compare with the text file's rg and cat"
 echo "pack load: $load_ms ms ($load_how)"
 echo "prefilter check, 3% sample: ${G[0.03]}"
