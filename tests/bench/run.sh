@@ -34,7 +34,7 @@ Environment: BUILD (default build), BENCH_DIR (default $BUILD/bench).
 EOF
 }
 
-size=200 runs=5 seed=1 rg_runs= build=1
+size=200 runs=5 seed=1 rg_runs='' build=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--size-mb) size=${2:?--size-mb needs a value}; shift 2 ;;
@@ -209,55 +209,43 @@ bench() {
 	MED=$(median "${times[@]}")
 	say "   $label: median $MED s of $n (${times[*]}), peak RSS $((MAXRSS / 1024)) MiB"
 }
-# bench_pair LABEL_A LABEL_B RUNS: runs the commands in the arrays CMD_A and
-# CMD_B by turns, RUNS times each, so that both meet the same minutes of a
-# machine whose speed drifts (a shared VM's does, by 20-50%); sets MED_A,
-# MED_B (median wall s), RSS_A, RSS_B (peak KiB) and SPEEDUP, the median
-# over the rounds of A's time over B's.
-bench_pair() {
-	local la=$1 lb=$2 n=$3 i ta=() tb=() rs=()
-	RSS_A=0 RSS_B=0
-	for ((i = 1; i <= n; i++)); do
-		measure /dev/null "${CMD_A[@]}"
-		ta+=("$WALL")
-		[ "$RSS" -gt "$RSS_A" ] && RSS_A=$RSS
-		measure /dev/null "${CMD_B[@]}"
-		tb+=("$WALL")
-		[ "$RSS" -gt "$RSS_B" ] && RSS_B=$RSS
-		rs+=("$(awk -v a="${ta[-1]}" -v b="$WALL" 'BEGIN { printf "%.4f", a / b }')")
-	done
-	MED_A=$(median "${ta[@]}") MED_B=$(median "${tb[@]}") SPEEDUP=$(median "${rs[@]}")
-	say "   $la: median $MED_A s of $n (${ta[*]}), peak RSS $((RSS_A / 1024)) MiB"
-	say "   $lb: median $MED_B s of $n (${tb[*]}), peak RSS $((RSS_B / 1024)) MiB"
-	say "   the first over the second, round by round: ${rs[*]}; median ${SPEEDUP}"
-}
-
-# bench_turns LABEL_A LABEL_B LABEL_C RUNS: bench_pair for three commands
-# (CMD_A, CMD_B, CMD_C) by turns; sets MED_A/B/C, RSS_A/B/C, RATIO_AB (the
-# median over the rounds of A's time over B's) and SPEEDUP (B's over C's).
+# bench_turns RUNS LABEL...: runs the commands in the arrays CMD_1, CMD_2,
+# ... (one a label) by turns, RUNS rounds, so that all meet the same minutes
+# of a machine whose speed drifts (a shared VM's does, by 20-50%); sets, for
+# command k, TURN_MED[k] (median wall s), TURN_PEAK[k] (peak RSS KiB) and
+# TURN_RATIO[k], the median over the rounds of command k's time over
+# command k+1's. The first command's output goes to $TMP/rg.out, the
+# others' to /dev/null.
 bench_turns() {
-	local la=$1 lb=$2 lc=$3 n=$4 i ta=() tb=() tc=() rab=() rbc=()
-	RSS_A=0 RSS_B=0 RSS_C=0
+	local n=$1 i k out cmd
+	shift
+	local labels=("$@") times=() ratios=()
+	local m=${#labels[@]}
+	TURN_MED=() TURN_PEAK=() TURN_RATIO=()
+	for ((k = 1; k <= m; k++)); do TURN_PEAK[k]=0 times[k]='' ratios[k]=''; done
 	for ((i = 1; i <= n; i++)); do
-		measure "$TMP/rg.out" "${CMD_A[@]}"
-		ta+=("$WALL")
-		[ "$RSS" -gt "$RSS_A" ] && RSS_A=$RSS
-		measure /dev/null "${CMD_B[@]}"
-		tb+=("$WALL")
-		[ "$RSS" -gt "$RSS_B" ] && RSS_B=$RSS
-		measure /dev/null "${CMD_C[@]}"
-		tc+=("$WALL")
-		[ "$RSS" -gt "$RSS_C" ] && RSS_C=$RSS
-		rab+=("$(awk -v a="${ta[-1]}" -v b="${tb[-1]}" 'BEGIN { printf "%.4f", a / b }')")
-		rbc+=("$(awk -v a="${tb[-1]}" -v b="${tc[-1]}" 'BEGIN { printf "%.4f", a / b }')")
+		local round=()
+		for ((k = 1; k <= m; k++)); do
+			cmd="CMD_${k}[@]" out=/dev/null
+			[ $k = 1 ] && out=$TMP/rg.out
+			measure "$out" "${!cmd}"
+			round[k]=$WALL times[k]+=" $WALL"
+			[ "$RSS" -gt "${TURN_PEAK[k]}" ] && TURN_PEAK[k]=$RSS
+		done
+		for ((k = 1; k < m; k++)); do
+			ratios[k]+=" $(awk -v a="${round[k]}" -v b="${round[k + 1]}" 'BEGIN { printf "%.4f", a / b }')"
+		done
 	done
-	MED_A=$(median "${ta[@]}") MED_B=$(median "${tb[@]}") MED_C=$(median "${tc[@]}")
-	RATIO_AB=$(median "${rab[@]}") SPEEDUP=$(median "${rbc[@]}")
-	say "   $la: median $MED_A s of $n (${ta[*]}), peak RSS $((RSS_A / 1024)) MiB"
-	say "   $lb: median $MED_B s of $n (${tb[*]}), peak RSS $((RSS_B / 1024)) MiB"
-	say "   $lc: median $MED_C s of $n (${tc[*]}), peak RSS $((RSS_C / 1024)) MiB"
-	say "   the first over the second, round by round: ${rab[*]}; median ${RATIO_AB}"
-	say "   the second over the third, round by round: ${rbc[*]}; median ${SPEEDUP}"
+	for ((k = 1; k <= m; k++)); do
+		# shellcheck disable=SC2086 # the lists split on purpose
+		TURN_MED[k]=$(median ${times[k]})
+		say "   ${labels[k - 1]}: median ${TURN_MED[k]} s of $n (${times[k]# }), peak RSS $((TURN_PEAK[k] / 1024)) MiB"
+	done
+	for ((k = 1; k < m; k++)); do
+		# shellcheck disable=SC2086
+		TURN_RATIO[k]=$(median ${ratios[k]})
+		say "   ${labels[k - 1]} over ${labels[k]}, round by round:${ratios[k]}; median ${TURN_RATIO[k]}"
+	done
 }
 
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -274,12 +262,15 @@ for share in 0.03 0.30; do
 	if [ $has_j = 1 ]; then
 		# rg -c, one thread and every core by turns: the ratios then
 		# compare runs of the same minutes.
-		CMD_A=(rg "${RGFLAGS[@]}" --no-unicode -i -c -f "$RGPAT" "$f")
-		CMD_B=("$PS" -j 1 --rules "$RULES" --format jsonl "$f")
-		CMD_C=("$PS" -j "$NPROC" --rules "$RULES" --format jsonl "$f")
-		bench_turns "rg -c" "pactscan -j 1" "pactscan -j $NPROC" "$runs"
-		T[$share,rg]=$MED_A R[$share,rg]=$RSS_A Q[$share]=$RATIO_AB
-		T[$share,ps1]=$MED_B R[$share,ps1]=$RSS_B T[$share,psN]=$MED_C R[$share,psN]=$RSS_C S[$share,ps]=$SPEEDUP
+		# shellcheck disable=SC2034 # bench_turns reads CMD_k through ${!cmd}
+		CMD_1=(rg "${RGFLAGS[@]}" --no-unicode -i -c -f "$RGPAT" "$f")
+		CMD_2=("$PS" -j 1 --rules "$RULES" --format jsonl "$f")
+		# shellcheck disable=SC2034
+		CMD_3=("$PS" -j "$NPROC" --rules "$RULES" --format jsonl "$f")
+		bench_turns "$runs" "rg -c" "pactscan -j 1" "pactscan -j $NPROC"
+		T[$share,rg]=${TURN_MED[1]} R[$share,rg]=${TURN_PEAK[1]} Q[$share]=${TURN_RATIO[1]}
+		T[$share,ps1]=${TURN_MED[2]} R[$share,ps1]=${TURN_PEAK[2]} S[$share,ps]=${TURN_RATIO[2]}
+		T[$share,psN]=${TURN_MED[3]} R[$share,psN]=${TURN_PEAK[3]}
 	else
 		bench "rg" "$rg_runs" "$TMP/rg.out" rg "${RGFLAGS[@]}" --no-unicode -i -c -f "$RGPAT" "$f"
 		T[$share,rg]=$MED R[$share,rg]=$MAXRSS
@@ -289,10 +280,13 @@ for share in 0.03 0.30; do
 	if [ $has_j = 1 ] && [ $has_input = 1 ]; then
 		fj=$(corpus_file "$size" "$share" jsonl)
 		cat "$fj" >/dev/null
-		CMD_A=("$PS" -j 1 --input jsonl --rules "$RULES" --format jsonl "$fj")
-		CMD_B=("$PS" -j "$NPROC" --input jsonl --rules "$RULES" --format jsonl "$fj")
-		bench_pair "pactscan --input jsonl -j 1" "pactscan --input jsonl -j $NPROC" "$runs"
-		T[$share,jl1]=$MED_A R[$share,jl1]=$RSS_A T[$share,jlN]=$MED_B R[$share,jlN]=$RSS_B S[$share,jl]=$SPEEDUP
+		# shellcheck disable=SC2034 # bench_turns reads CMD_k through ${!cmd}
+		CMD_1=("$PS" -j 1 --input jsonl --rules "$RULES" --format jsonl "$fj")
+		# shellcheck disable=SC2034
+		CMD_2=("$PS" -j "$NPROC" --input jsonl --rules "$RULES" --format jsonl "$fj")
+		bench_turns "$runs" "pactscan --input jsonl -j 1" "pactscan --input jsonl -j $NPROC"
+		T[$share,jl1]=${TURN_MED[1]} R[$share,jl1]=${TURN_PEAK[1]} S[$share,jl]=${TURN_RATIO[1]}
+		T[$share,jlN]=${TURN_MED[2]} R[$share,jlN]=${TURN_PEAK[2]}
 	fi
 	if [ "$pcre_passes" -gt 0 ]; then
 		cat "$s" >/dev/null
@@ -415,7 +409,7 @@ for share in 0.03 0.30; do
 		printf "$fmt" "" "  speedup, $NPROC cores over 1 thread **" "$(ratio "${S[$share,jl]}" 1)x" "" "" "" "" ""
 	fi
 done
-rgr= rgmr= catr=
+rgr='' rgmr='' catr=''
 row "stream" "pactscan < $((stream_bytes / 1048576)) MiB on stdin" "$stream_wall" "$(mbs "$stream_bytes" "$stream_wall")" "$stream_rss"
 echo
 [ "$pcre_passes" -gt 0 ] && echo "* rg -P runs every pattern unchanged, in $pcre_passes passes (one regex of all is too large for PCRE2), once on the first ${sample} MiB; its time is for that sample"
