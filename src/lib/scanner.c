@@ -225,7 +225,6 @@ static void problem(ps_scanner *s, uint64_t line, uint64_t col, const char *id, 
 	s->cb.on_problem(&d, s->cb.userdata);
 }
 
-/* Count lines up to document offset off (which is inside the buffer). */
 /* The line feeds in t[0..n): how many, and the offset of the last (when
  * there are any). False, with nothing set, where a CR occurs. Sixteen
  * bytes at a time: a memchr call per line end cost 3% of a scan. */
@@ -259,6 +258,7 @@ static bool count_feeds(const char *t, size_t n, uint64_t *count, size_t *last)
 	return true;
 }
 
+/* Count lines up to document offset off (which is inside the buffer). */
 static void advance_lines(ps_scanner *s, uint64_t off)
 {
 	if (off <= s->line_pos)
