@@ -156,6 +156,75 @@ static void feed_in_pieces(seen *out, const ps_ruleset *rules, const char *text,
 	ps_scanner_free(scanner);
 }
 
+/* Where each finding's sentence starts, and its line and column. */
+typedef struct placed {
+	uint64_t start[64], line[64], column[64];
+	size_t n;
+} placed;
+
+static int record_place(const ps_finding *f, void *userdata)
+{
+	placed *p = userdata;
+	if (p->n < 64) {
+		p->start[p->n] = f->sentence_span.start;
+		p->line[p->n] = f->line;
+		p->column[p->n++] = f->column;
+	}
+	return 0;
+}
+
+/* Line ends are counted sixteen bytes at a time: every finding's line and
+ * column agree with a count made byte by byte, for LF, CRLF and CR line
+ * ends, blank lines and lines of every length, whole and fed in pieces
+ * (a CRLF split between two). */
+START_TEST(lines_are_counted_right_across_many_line_ends)
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(test_pack, &diags);
+	static const char *const ends[] = { "\n", "\r\n", "\r" };
+	static const char filler[] = "Rain fell over the quiet hills all day long and";
+	static char text[16384];
+	for (size_t e = 0; e < 3; e++) {
+		size_t len = 0;
+		for (int i = 0; i < 40; i++) {
+			for (int k = 0; k < i % 6; k++)
+				len += (size_t)snprintf(text + len, sizeof text - len, "%.*s%s", (i * 7 + k * 13) % 48, filler,
+				                        ends[e]);
+			len += (size_t)snprintf(text + len, sizeof text - len, "%*sIsraeli troops withdrew.%s", i % 3, "",
+			                        ends[e]);
+		}
+		for (size_t piece = 1; piece <= len; piece = piece * 3 + 2) {
+			ps_scanner *scanner = NULL;
+			ps_scan_limits limits = test_limits();
+			placed p = { .n = 0 };
+			ps_scan_callbacks cb = { record_place, NULL, &p };
+			ck_assert_int_eq(ps_scanner_new(&scanner, rules, &limits), PS_OK);
+			ck_assert_int_eq(ps_scanner_begin(scanner, &cb), PS_OK);
+			for (size_t i = 0; i < len; i += piece)
+				ck_assert_int_eq(ps_scanner_feed(scanner, text + i, len - i < piece ? len - i : piece), PS_OK);
+			ck_assert_int_eq(ps_scanner_end(scanner), PS_OK);
+			ps_scanner_free(scanner);
+			ck_assert_uint_ge(p.n, 35);
+			for (size_t k = 0; k < p.n; k++) {
+				uint64_t line = 1, line_start = 0;
+				for (size_t i = 0; i < p.start[k]; i++) {
+					if (text[i] == '\r' || (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')))
+						line++;
+					if (text[i] == '\r' || text[i] == '\n')
+						line_start = i + 1;
+				}
+				ck_assert_msg(p.line[k] == line && p.column[k] == p.start[k] - line_start + 1,
+				              "line end %zu, pieces of %zu: finding %zu at %llu:%llu, counted %llu:%llu", e, piece, k,
+				              (unsigned long long)p.line[k], (unsigned long long)p.column[k],
+				              (unsigned long long)line, (unsigned long long)(p.start[k] - line_start + 1));
+			}
+		}
+	}
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
 START_TEST(streaming_matches_a_whole_scan)
 {
 	ps_diags *diags = NULL;
@@ -631,6 +700,7 @@ int main(void)
 	tcase_add_test(tc, cues_and_source_are_reported);
 	tcase_add_test(tc, restatements_flag_nothing);
 	tcase_add_test(tc, the_setting_gate);
+	tcase_add_test(tc, lines_are_counted_right_across_many_line_ends);
 	tcase_add_test(tc, within_limits_the_distance);
 	tcase_add_test(tc, positions_in_bytes_lines_and_columns);
 	tcase_add_test(tc, streaming_matches_a_whole_scan);
