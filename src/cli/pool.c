@@ -25,8 +25,14 @@ struct pool {
 	void **ring;
 	bool *done;
 	size_t *bytes;             /* what each job holds, against the budget */
+	size_t *input;             /* what each job held when submitted */
 	size_t cap;
 	size_t budget, held;       /* bytes allowed in flight, and held now */
+	/* Bytes the worked jobs held when submitted, and after: a job is
+	 * charged as it will hold once worked. Its findings' output can be
+	 * five times its text, and a window of jobs charged their text alone
+	 * took 25 MB of output between them. */
+	double worked_in, worked_out;
 	size_t head, claim, tail;  /* running counts: delivered, taken by a worker, submitted */
 	bool shutdown;
 	bool sync_ready;           /* the mutex and conditions were initialised */
@@ -47,6 +53,8 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&p->mu);
 		size_t held = p->cb.work(job, w->state);
 		pthread_mutex_lock(&p->mu);
+		p->worked_in += (double)p->input[slot];
+		p->worked_out += (double)held;
 		p->held = p->held - p->bytes[slot] + held;
 		p->bytes[slot] = held;
 		p->done[slot] = true;
@@ -79,7 +87,8 @@ int pool_new(pool **out, size_t n_workers, void **worker_states, const pool_call
 		p->ring = calloc(p->cap, sizeof(*p->ring));
 		p->done = calloc(p->cap, sizeof(*p->done));
 		p->bytes = calloc(p->cap, sizeof(*p->bytes));
-		if (!p->ring || !p->done || !p->bytes) {
+		p->input = calloc(p->cap, sizeof(*p->input));
+		if (!p->ring || !p->done || !p->bytes || !p->input) {
 			pool_free(p);
 			return -1;
 		}
@@ -138,14 +147,24 @@ void pool_submit(pool *p, void *job, size_t bytes)
 		return;
 	}
 	pthread_mutex_lock(&p->mu);
-	while (p->tail - p->head == p->cap || (p->held && p->held + bytes > p->budget)) {
+	size_t charge = bytes;
+	if (p->worked_out > p->worked_in && p->worked_in > 0) {
+		double grown = (double)bytes * (p->worked_out / p->worked_in);
+		charge = grown < (double)p->budget ? (size_t)grown : p->budget;
+	}
+	/* A job a worker and one more are always let in, so that none waits
+	 * for work; past that, the budget decides, once a worked job has
+	 * shown how much a job grows. */
+	while (p->tail - p->head == p->cap ||
+	       (p->tail - p->head > p->n_started && (p->worked_in == 0 || p->held + charge > p->budget))) {
 		if (!deliver_head(p))
 			wait_done(p);
 	}
 	p->ring[p->tail % p->cap] = job;
 	p->done[p->tail % p->cap] = false;
-	p->bytes[p->tail % p->cap] = bytes;
-	p->held += bytes;
+	p->bytes[p->tail % p->cap] = charge;
+	p->input[p->tail % p->cap] = bytes;
+	p->held += charge;
 	p->tail++;
 	pthread_cond_signal(&p->work_cv);
 	while (deliver_head(p))
@@ -198,6 +217,7 @@ void pool_free(pool *p)
 	free(p->ring);
 	free(p->done);
 	free(p->bytes);
+	free(p->input);
 	free(p->workers);
 	free(p);
 }

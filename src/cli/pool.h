@@ -29,7 +29,10 @@ int pool_new(pool **out, size_t n_workers, void **worker_states, const pool_call
 /* Queue a job that holds about bytes of memory until it is worked (its
  * input), and then what work() says; delivers finished jobs, and waits
  * while the window is full or the job would take what the jobs in flight
- * hold over the budget (a job on its own may). */
+ * hold over the budget. Where worked jobs came to hold more than their
+ * input (output), a job is charged its bytes grown as theirs did; until
+ * one is worked, and whatever the budget, one job a worker and one more
+ * may be in flight. */
 void pool_submit(pool *p, void *job, size_t bytes);
 /* Wait for every job submitted and deliver it; the pool stays open. */
 void pool_drain(pool *p);

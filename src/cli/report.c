@@ -145,7 +145,7 @@ cli_finding *batch_add(finding_batch *b, const ps_finding *f, uint64_t char_colu
 
 size_t batch_size(const finding_batch *b)
 {
-	size_t n = b->out_len + b->cap * sizeof(*b->findings) + b->cap_done * sizeof(*b->done);
+	size_t n = b->out_cap + b->cap * sizeof(*b->findings) + b->cap_done * sizeof(*b->done);
 	for (const text_block *t = b->text.head; t; t = t->next)
 		n += t->cap * sizeof(uint64_t);
 	return n;

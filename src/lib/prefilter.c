@@ -813,6 +813,12 @@ ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs)
 	st = acm_build(&pf->ac, b.lit, b.lit_len, b.n_lits);
 	if (st != PS_OK)
 		goto out;
+	/* Walks read the 16-bit table; the 32-bit one it was made from is
+	 * 2 MB a process holds for nothing. */
+	if (pf->ac.next16 || pf->ac.delta16) {
+		free(pf->ac.delta);
+		pf->ac.delta = NULL;
+	}
 	pf->lit_flags = calloc(b.n_lits ? b.n_lits : 1, sizeof(*pf->lit_flags));
 	pf->lit_len = malloc((b.n_lits ? b.n_lits : 1) * sizeof(*pf->lit_len));
 	if (!pf->lit_flags || !pf->lit_len) {

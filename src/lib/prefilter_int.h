@@ -30,7 +30,7 @@ typedef struct lit_out {
 } lit_out;
 
 typedef struct prefilter {
-	acm ac;
+	acm ac;                    /* its 32-bit table freed once a 16-bit one is built */
 	uint32_t n_lits;
 	uint32_t *lit_set_start;   /* CSR: literal -> the distinct sets holding it */
 	uint32_t *lit_set_ids;

@@ -183,6 +183,18 @@ END_TEST
  * the class count): does a word end at byte c? */
 static bool plain_step(const acm *m, uint32_t *st, char c)
 {
+	/* The full automaton keeps only its 16-bit table: of state numbers
+	 * (the shipped pack's), or of states times the class count. */
+	if (!m->delta && m->next16) {
+		uint32_t e = m->next16[*st + m->cls[(unsigned char)c]];
+		*st = (e & ~ACM16_HAS_OUTPUT) * m->nclass;
+		return e & ACM16_HAS_OUTPUT;
+	}
+	if (!m->delta) {
+		uint32_t e = m->delta16[*st + m->cls[(unsigned char)c]];
+		*st = e & ~ACM16_HAS_OUTPUT;
+		return e & ACM16_HAS_OUTPUT;
+	}
 	uint32_t e = m->delta[*st + m->cls[(unsigned char)c]];
 	*st = e & ~ACM_HAS_OUTPUT;
 	return e & ACM_HAS_OUTPUT;
