@@ -17,7 +17,9 @@ superset of what it matched, which is fine for a throughput baseline) and
 prints how many patterns were changed. Duplicate lines (a lexicon used by
 many signals) are written once. With --no-unicode, Rust's engine
 refuses non-ASCII literals under -i ("Unicode not allowed here"), so 'rust'
-also writes them as their UTF-8 bytes: ’ becomes (?:\xE2\x80\x99).
+also writes them as their UTF-8 bytes: ’ becomes (?:\xE2\x80\x99), and in
+a class its bytes are members one by one ([^\s—] becomes
+[^\s\xE2\x80\x94], which excludes every character with one of those bytes).
 """
 
 import re
@@ -65,6 +67,10 @@ def rustify(p, escape=True):
         if cls:
             if c == "]":
                 cls = False
+            elif escape and ord(c) > 127:
+                # In a class, a character's bytes are members one by one: a
+                # superset of what it matches, or, negated, a subset.
+                c = "".join("\\x%02X" % b for b in c.encode("utf-8"))
             out.append(c)
             i += 1
             continue
