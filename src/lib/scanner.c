@@ -31,6 +31,23 @@ typedef struct memo {
 	size_t start[MAX_OCCURRENCES], end[MAX_OCCURRENCES];
 } memo;
 
+/* A choice made again every VOTE_ROUND cases: on when at least a given
+ * number of the round's were yes. */
+#define VOTE_ROUND 256
+typedef struct vote {
+	uint32_t seen, yes;
+	bool on;
+} vote;
+
+static void vote_add(vote *v, bool yes, uint32_t need)
+{
+	v->yes += yes;
+	if (++v->seen == VOTE_ROUND) {
+		v->on = v->yes >= need;
+		v->seen = v->yes = 0;
+	}
+}
+
 struct ps_scanner {
 	const ps_ruleset *rules;
 	ps_scan_limits limits;
@@ -56,13 +73,11 @@ struct ps_scanner {
 	bool prefilter;       /* look for required words before running patterns */
 	/* Of the recent sentences that might be in the setting, how many were:
 	 * where nearly all are, the gate's own pass is skipped (direct). */
-	uint32_t maybe_seen, maybe_in;
-	bool direct;
+	vote direct;
 	/* Of the recent sentences, how many had an earlier one in the setting
 	 * as context: where most do (a text about the setting), the gate's
 	 * words are looked for per sentence, not in the whole buffer (dense). */
-	uint32_t dense_seen, dense_in;
-	bool dense;
+	vote dense;
 	/* Where the gate's `any` words are in the buffer's sentences, found in
 	 * one walk per buffer (prefilter_gate_scan); ghits_valid is false when
 	 * the walk per sentence decides instead. Offsets from buf + ghit_base. */
@@ -704,12 +719,8 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 		prefilter_begin(&s->pfs, &rs->pf);
 		if (two_pass) {
 			bool context = setting_context(s);
-			if (report && ++s->dense_seen == 256) {
-				s->dense = s->dense_in + context >= 154;
-				s->dense_seen = s->dense_in = 0;
-			} else if (report) {
-				s->dense_in += context;
-			}
+			if (report)
+				vote_add(&s->dense, context, 154); /* 60% */
 			if (!context && !gate_possible(s, sn)) {
 				out_of_setting = true;
 			} else {
@@ -717,7 +728,7 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 				 * are (a text about it), the full pass, which decides the
 				 * gate as well, runs at once: the findings are the same. */
 				maybe = report;
-				if (s->direct && report) {
+				if (s->direct.on && report) {
 					prefilter_run_rest(&rs->pf, &s->pfs, sn->text, sn->len);
 					full_ran = true;
 				} else {
@@ -753,13 +764,8 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 	bool here = !out_of_setting && (!rs->has_setting || in_setting(s, sn));
 	if (out_of_setting)
 		remember(s, false);
-	if (maybe && ++s->maybe_seen == 256) {
-		s->maybe_in += here;
-		s->direct = s->maybe_in >= 205;
-		s->maybe_seen = s->maybe_in = 0;
-	} else if (maybe) {
-		s->maybe_in += here;
-	}
+	if (maybe)
+		vote_add(&s->direct, here, 205); /* 80% */
 	if (!here)
 		goto out;
 	if (two_pass && !full_ran)
@@ -847,7 +853,7 @@ static void process(ps_scanner *s, bool final)
 	 * stops at its first word and which context lets most sentences skip,
 	 * costs less. */
 	s->ghits_valid = false;
-	if (s->prefilter && s->rules->has_setting && s->rules->pf.gate.delta && !s->dense)
+	if (s->prefilter && s->rules->has_setting && s->rules->pf.gate.delta && !s->dense.on)
 		scan_gate(s, pos);
 	while (!s->stopped && pos < s->len &&
 	       ps_segment_next(&seg, s->buf + pos, s->len - pos, final, s->limits.max_sentence)) {
