@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "caseless_int.h"
+#include "hash_int.h"
 
 /* Words are collected here while parsing; their bytes go to the arena at
  * once (a pattern that turns out to have no usable words leaves some
@@ -14,6 +15,11 @@ typedef struct words {
 	const char **str;
 	size_t *len;
 	size_t count, cap;
+	/* Which words are there, by hash: open addressing over index + 1,
+	 * twice the room of the lists. A lexicon of hundreds of words
+	 * compared each to all before it cost more than the rest of the
+	 * parse. */
+	uint32_t *seen;
 	arena *a;
 } words;
 
@@ -25,14 +31,20 @@ typedef struct parser {
 	bool nomem;
 	words *out;
 	int depth;
-	size_t min_len;       /* shortest word kept (PREFIX_MIN_LEN; 1 inside a group that extends a word) */
 } parser;
 
 /* Nesting deeper than this is not analysed (the pattern keeps a full search). */
 #define MAX_DEPTH 64
-#define MAX_WORD 255
-/* Most words one alternative multiplies into through classes. */
-#define MAX_RUNS 16
+/* Bytes kept of a word: the prefilter's automaton holds only the first 8
+ * of any (LITERAL_PREFIX), so a longer one is cut here, where any start
+ * of a leading word leads too, and a word is one 64-bit number. */
+#define MAX_WORD 8
+/* Most words an alternative carries on to what follows it: a class or an
+ * optional letter multiplies them. More are not made: the words end where
+ * they are, which is where their bytes stop being sure. */
+#define MAX_OPEN 64
+/* Most members of a class, in the pieces that extend the words. */
+#define MAX_MEMBERS 16
 
 static bool is_alnum(unsigned char c)
 {
@@ -42,9 +54,12 @@ static bool is_alnum(unsigned char c)
 static void add_word(parser *ps, const char *w, size_t n)
 {
 	words *o = ps->out;
-	for (size_t k = 0; k < o->count; k++)
+	size_t mask = 2 * o->cap - 1, at = o->cap ? (size_t)hash_bytes(w, n) & mask : 0;
+	for (; o->cap && o->seen[at]; at = (at + 1) & mask) {
+		size_t k = o->seen[at] - 1;
 		if (o->len[k] == n && !memcmp(o->str[k], w, n))
 			return;
+	}
 	if (o->count == PREFIX_MAX_WORDS) {
 		ps->fail = true;
 		return;
@@ -57,17 +72,30 @@ static void add_word(parser *ps, const char *w, size_t n)
 		size_t *len = realloc(o->len, cap * sizeof(*len));
 		if (len)
 			o->len = len;
-		if (!str || !len) {
+		uint32_t *seen = calloc(2 * cap, sizeof(*seen));
+		if (!str || !len || !seen) {
+			free(seen);
 			ps->nomem = ps->fail = true;
 			return;
 		}
+		free(o->seen);
+		o->seen = seen;
 		o->cap = cap;
+		for (size_t k = 0; k < o->count; k++) {
+			size_t h = (size_t)hash_bytes(o->str[k], o->len[k]) & (2 * cap - 1);
+			while (seen[h])
+				h = (h + 1) & (2 * cap - 1);
+			seen[h] = (uint32_t)k + 1;
+		}
+		for (at = (size_t)hash_bytes(w, n) & (2 * cap - 1); seen[at]; at = (at + 1) & (2 * cap - 1))
+			;
 	}
 	const char *copy = arena_strndup(o->a, w, n);
 	if (!copy) {
 		ps->nomem = ps->fail = true;
 		return;
 	}
+	o->seen[at] = (uint32_t)o->count + 1;
 	o->str[o->count] = copy;
 	o->len[o->count++] = n;
 }
@@ -121,9 +149,10 @@ static size_t skip_alternative(const char *p, size_t i, size_t len)
 	return len;
 }
 
-/* A class at p[i] == '[' of ASCII letters and digits only, no negation,
- * range or escape: its members, lower case and distinct, and the offset
- * past it; 0 for any other class. */
+/* A class at p[i] == '[' of ASCII letters, digits and spaces, and a
+ * hyphen first or last (elsewhere it makes a range), with no negation or
+ * escape: its members, lower case and distinct, and the offset past it; 0
+ * for any other class. */
 static size_t simple_class(const char *p, size_t i, size_t len, char *members, size_t *n)
 {
 	*n = 0;
@@ -131,12 +160,13 @@ static size_t simple_class(const char *p, size_t i, size_t len, char *members, s
 		unsigned char c = (unsigned char)p[k];
 		if (c == ']')
 			return *n ? k + 1 : 0;
-		if (!is_alnum(c))
+		bool hyphen = c == '-' && (k == i + 1 || (k + 1 < len && p[k + 1] == ']'));
+		if (!is_alnum(c) && c != ' ' && !hyphen)
 			return 0;
 		if (c >= 'A' && c <= 'Z')
 			c = (unsigned char)(c - 'A' + 'a');
 		if (!memchr(members, c, *n)) {
-			if (*n == MAX_RUNS)
+			if (*n == MAX_MEMBERS)
 				return 0;
 			members[(*n)++] = (char)c;
 		}
@@ -208,7 +238,103 @@ static group_kind group_at(const char *p, size_t i, size_t len, size_t *inner)
 	return GROUP;
 }
 
-static void parse_alternation(parser *ps);
+/* The words a match may start with so far, each still going on with what
+ * the pattern holds next. */
+typedef struct open_words {
+	uint64_t w[MAX_OPEN]; /* byte k of a word in bits 8k..8k+7 */
+	uint8_t n[MAX_OPEN];
+	size_t count;         /* 0: every word has ended (or none is usable) */
+} open_words;
+
+/* What extends each open word by one piece: a byte, or one of a class's
+ * members, or a character's forms in both cases. */
+typedef struct piece {
+	char s[MAX_MEMBERS][4];
+	uint8_t n[MAX_MEMBERS];
+	size_t count;
+} piece;
+
+static void open_copy(open_words *to, const open_words *from)
+{
+	memcpy(to->w, from->w, from->count * sizeof(*to->w));
+	memcpy(to->n, from->n, from->count);
+	to->count = from->count;
+}
+
+/* Word w of n bytes followed by s[0..len), cut to MAX_WORD. */
+static uint64_t append(uint64_t w, size_t *n, const char *s, size_t len)
+{
+	for (size_t k = 0; k < len && *n < MAX_WORD; k++, (*n)++)
+		w |= (uint64_t)(unsigned char)s[k] << (8 * *n);
+	return w;
+}
+
+/* Add a word; false when o is full. Not looked for first: the
+ * alternatives of a group are nearly always distinct, and a word twice
+ * costs a place; the leading words are distinct (add_word). */
+static bool open_add(open_words *o, uint64_t w, size_t n)
+{
+	if (o->count == MAX_OPEN)
+		return false;
+	o->w[o->count] = w;
+	o->n[o->count++] = (uint8_t)n;
+	return true;
+}
+
+static bool open_union(open_words *o, const open_words *more)
+{
+	for (size_t k = 0; k < more->count; k++)
+		if (!open_add(o, more->w[k], more->n[k]))
+			return false;
+	return true;
+}
+
+/* Each word followed by each of the piece's strings, and as it was too
+ * when the piece is optional. False, o unchanged, when they are too many. */
+static bool open_cross(open_words *o, const piece *pc, bool optional)
+{
+	if (pc->count == 1 && !optional) {
+		/* A plain byte or character, the common case: each word in place. */
+		for (size_t k = 0; k < o->count; k++) {
+			size_t n = o->n[k];
+			o->w[k] = append(o->w[k], &n, pc->s[0], pc->n[0]);
+			o->n[k] = (uint8_t)n;
+		}
+		return true;
+	}
+	open_words r;
+	r.count = 0;
+	for (size_t k = 0; k < o->count; k++) {
+		if (optional && !open_add(&r, o->w[k], o->n[k]))
+			return false;
+		for (size_t m = 0; m < pc->count; m++) {
+			size_t n = o->n[k];
+			uint64_t w = append(o->w[k], &n, pc->s[m], pc->n[m]);
+			if (!open_add(&r, w, n))
+				return false;
+		}
+	}
+	open_copy(o, &r);
+	return true;
+}
+
+/* The words end here: each is a leading word, and one too short to be
+ * worth it leaves the pattern without any. */
+static void close_all(parser *ps, open_words *o)
+{
+	for (size_t k = 0; k < o->count && !ps->fail; k++) {
+		char w[MAX_WORD];
+		for (size_t b = 0; b < o->n[k]; b++)
+			w[b] = (char)(o->w[k] >> (8 * b));
+		if (o->n[k] < PREFIX_MIN_LEN)
+			ps->fail = true;
+		else
+			add_word(ps, w, o->n[k]);
+	}
+	o->count = 0;
+}
+
+static void parse_alternation(parser *ps, const open_words *in, open_words *out);
 
 /* If p[i] starts a quantifier that allows zero repetitions ("?", "*",
  * "{0,n}", with a lazy or possessive mark), the offset past it; i itself
@@ -255,56 +381,68 @@ static void skip_group(parser *ps, size_t inner)
 		ps->i++;
 }
 
-/* The words so far (nr runs of n bytes) followed by a group at ps->i that
- * must occur: add each run joined to each of the group's leading words and
- * move past the alternative. False, with nothing added, when the group is
- * optional, of another kind, or has no usable leading words. */
-static bool extend_with_group(parser *ps, char runs[][MAX_WORD], size_t nr, size_t n)
+/* A group at ps->i == '(' after the words o: o becomes the words that go
+ * on past it. False when the pattern is not modelled (ps->fail). */
+static bool parse_group(parser *ps, open_words *o)
 {
 	const char *p = ps->p;
 	size_t inner = 0;
-	if (group_at(p, ps->i, ps->len, &inner) != GROUP || ps->depth + 1 > MAX_DEPTH)
+	group_kind kind = group_at(p, ps->i, ps->len, &inner);
+	if (kind == UNKNOWN || ps->depth + 1 > MAX_DEPTH) {
+		ps->fail = true;
 		return false;
-	size_t close = skip_alternative(p, inner, ps->len);
-	while (close < ps->len && p[close] == '|')
-		close = skip_alternative(p, close + 1, ps->len);
-	if (close >= ps->len)
+	}
+	if (kind == ZERO_WIDTH) {
+		skip_group(ps, inner);
+		return !ps->fail;
+	}
+	open_words sub;
+	ps->depth++;
+	ps->i = inner;
+	parse_alternation(ps, o, &sub);
+	ps->depth--;
+	if (ps->fail || ps->i >= ps->len || p[ps->i] != ')') {
+		ps->fail = true;
 		return false;
-	size_t after = optional_quantifier(p, close + 1, ps->len);
-	if (after != close + 1)
-		return false; /* it may be absent, or the quantifier is not understood */
-	words sub = { .a = ps->out->a };
-	parser sp = { .p = p, .len = ps->len, .i = inner, .out = &sub, .depth = ps->depth + 1, .min_len = 1 };
-	parse_alternation(&sp);
-	bool ok = !sp.fail && sp.i == close && sub.count && nr * sub.count <= PREFIX_MAX_WORDS;
-	if (sp.nomem)
-		ps->nomem = ps->fail = true;
-	for (size_t r = 0; ok && r < nr; r++)
-		for (size_t k = 0; ok && k < sub.count; k++) {
-			char word[2 * MAX_WORD];
-			memcpy(word, runs[r], n);
-			memcpy(word + n, sub.str[k], sub.len[k]);
-			add_word(ps, word, n + sub.len[k] < MAX_WORD ? n + sub.len[k] : MAX_WORD);
-			ok = !ps->fail;
-		}
-	free(sub.str);
-	free(sub.len);
-	if (ok)
-		ps->i = skip_alternative(p, close + 1, ps->len);
-	return ok;
+	}
+	ps->i++;
+	size_t after = optional_quantifier(p, ps->i, ps->len);
+	unsigned char q = ps->i < ps->len ? (unsigned char)p[ps->i] : 0;
+	if (after == SIZE_MAX) {
+		ps->fail = true;
+		return false;
+	}
+	if (after > ps->i) {
+		/* It may be absent: the words go on without it. Once at most
+		 * ("?"), also through it; "(?:re)?impos" leads with reimpos and
+		 * impos, not re. Repeated, its words end there. */
+		ps->i = after;
+		if (q != '?' || !open_union(o, &sub))
+			close_all(ps, &sub);
+		return !ps->fail;
+	}
+	if (q == '+' || q == '{') {
+		/* Once or more: what follows may be the group again. */
+		close_all(ps, &sub);
+		o->count = 0;
+		return !ps->fail;
+	}
+	open_copy(o, &sub);
+	return true;
 }
 
-/* One alternative: its leading word, or the leading words of the group it
- * starts with. */
-static void parse_sequence(parser *ps)
+/* One alternative, after the words o: o becomes the words that are whole
+ * at its end; those that end before it are added to the leading words. */
+static void parse_sequence(parser *ps, open_words *o)
 {
 	const char *p = ps->p;
-	char runs[MAX_RUNS][MAX_WORD]; /* the words so far, all n bytes long */
-	size_t nr = 1, n = 0;
 
-	while (!ps->fail && ps->i < ps->len && p[ps->i] != '|' && p[ps->i] != ')') {
-		unsigned char c = (unsigned char)p[ps->i], lit;
-		size_t adv;
+	while (!ps->fail && o->count && ps->i < ps->len && p[ps->i] != '|' && p[ps->i] != ')') {
+		unsigned char c = (unsigned char)p[ps->i];
+		piece pc; /* only what is used is set: this runs for every byte */
+		size_t adv = 1;
+		pc.count = 1;
+		pc.n[0] = 1;
 		if (c == '\\') {
 			if (ps->i + 1 >= ps->len) {
 				ps->fail = true;
@@ -315,135 +453,95 @@ static void parse_sequence(parser *ps)
 				ps->i += 2; /* zero width */
 				continue;
 			}
-			if (e == 's') {
-				/* Whitespace: the automaton walks every whitespace byte
-				 * as a space (acmatch_int.h), so a space stands for it. */
-				lit = ' ';
-			} else if (e >= 0x80 || is_alnum(e)) {
+			if (e >= 0x80 || (is_alnum(e) && e != 's'))
 				goto stop; /* a class, a code, a reference: not a plain byte */
-			} else {
-				lit = e;
-			}
+			/* \s: the automaton walks every whitespace byte as a space
+			 * (acmatch_int.h), so a space stands for it. */
+			pc.s[0][0] = e == 's' ? ' ' : (char)e;
 			adv = 2;
 		} else if (c == '(') {
-			size_t inner = 0;
-			if (n) {
-				/* "re(?:turn|lease)" leads with return and release, not
-				 * re, which starts a place in nearly every sentence. */
-				if (extend_with_group(ps, runs, nr, n))
-					return;
-				goto stop;
-			}
-			group_kind kind = group_at(p, ps->i, ps->len, &inner);
-			if (kind == UNKNOWN) {
-				ps->fail = true;
+			if (!parse_group(ps, o))
 				return;
-			}
-			if (kind == ZERO_WIDTH) {
-				skip_group(ps, inner);
-				continue;
-			}
-			if (++ps->depth > MAX_DEPTH) {
-				ps->fail = true;
-				return;
-			}
-			ps->i = inner;
-			parse_alternation(ps);
-			ps->depth--;
-			if (ps->fail)
-				return;
-			if (ps->i >= ps->len || p[ps->i] != ')') {
-				ps->fail = true;
-				return;
-			}
-			ps->i++;
-			size_t after = optional_quantifier(p, ps->i, ps->len);
-			if (after == SIZE_MAX) {
-				ps->fail = true;
-				return;
-			}
-			if (after > ps->i) {
-				/* The group may be absent: what follows it leads too. */
-				ps->i = after;
-				continue;
-			}
-			ps->i = skip_alternative(p, ps->i, ps->len);
-			return;
+			continue;
 		} else if (c == '^' || c == '$') {
 			ps->i++; /* zero width */
 			continue;
 		} else if (c == '[') {
-			/* A class of plain letters and digits multiplies the words. */
-			char members[MAX_RUNS];
+			/* A class of plain members multiplies the words. */
+			char members[MAX_MEMBERS];
 			size_t nm = 0, end = simple_class(p, ps->i, ps->len, members, &nm);
-			unsigned char q = end < ps->len ? (unsigned char)p[end] : 0;
-			if (!end || q == '?' || q == '*' || q == '{' || n == MAX_WORD || nr * nm > MAX_RUNS)
+			if (!end)
 				goto stop;
-			for (size_t m = 1; m < nm; m++)
-				for (size_t r = 0; r < nr; r++) {
-					memcpy(runs[m * nr + r], runs[r], n);
-					runs[m * nr + r][n] = members[m];
-				}
-			for (size_t r = 0; r < nr; r++)
-				runs[r][n] = members[0];
-			nr *= nm;
-			n++;
-			ps->i = end;
-			if (q == '+')
-				goto stop;
-			continue;
-		} else if (c == 0xC3 && caseless_latin1_pair(p, ps->i, ps->len) && n + 2 <= MAX_WORD && nr * 2 <= MAX_RUNS) {
+			for (size_t m = 0; m < nm; m++) {
+				pc.s[m][0] = members[m];
+				pc.n[m] = 1;
+			}
+			pc.count = nm;
+			adv = end - ps->i;
+		} else if (c == 0xC3 && caseless_latin1_pair(p, ps->i, ps->len)) {
 			/* A Latin-1 letter (é in Médecins): caseless matching takes it
 			 * and its other case, so the words take both. */
-			unsigned char lo = (unsigned char)p[ps->i + 1], q = ps->i + 2 < ps->len ? (unsigned char)p[ps->i + 2] : 0;
-			if (q == '?' || q == '*' || q == '{')
-				goto stop;
-			for (size_t r = 0; r < nr; r++) {
-				memcpy(runs[nr + r], runs[r], n);
-				runs[r][n] = runs[nr + r][n] = (char)0xC3;
-				runs[r][n + 1] = (char)lo;
-				runs[nr + r][n + 1] = (char)(lo < 0xA0 ? lo + 0x20 : lo - 0x20);
-			}
-			nr *= 2;
-			n += 2;
-			ps->i += 2;
-			if (q == '+')
-				goto stop;
-			continue;
+			unsigned char lo = (unsigned char)p[ps->i + 1];
+			pc.s[0][0] = pc.s[1][0] = (char)0xC3;
+			pc.s[0][1] = (char)lo;
+			pc.s[1][1] = (char)(lo < 0xA0 ? lo + 0x20 : lo - 0x20);
+			pc.n[0] = pc.n[1] = 2;
+			pc.count = 2;
+			adv = 2;
+		} else if (c == 0xE2 && ps->i + 2 < ps->len && ((unsigned char)p[ps->i + 1] & 0xFE) == 0x80 &&
+		           ((unsigned char)p[ps->i + 2] & 0xC0) == 0x80) {
+			/* General punctuation (U+2000-U+207F: the curly quotes and
+			 * dashes) has no case: its bytes are plain. */
+			memcpy(pc.s[0], p + ps->i, 3);
+			pc.n[0] = 3;
+			adv = 3;
 		} else if (c == '.' || c == '*' || c == '+' || c == '?' || c == '{' || c >= 0x80) {
 			goto stop;
 		} else {
-			lit = c;
-			adv = 1;
+			pc.s[0][0] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
 		}
-		/* A literal byte: in the word unless a quantifier may drop it. */
+		/* A quantifier: "?" keeps the words with and without the piece,
+		 * "+" ends them after it; others end them before. */
 		unsigned char q = ps->i + adv < ps->len ? (unsigned char)p[ps->i + adv] : 0;
-		if (q == '?' || q == '*' || q == '{' || n == MAX_WORD)
+		if (q == '*' || q == '{')
 			goto stop;
-		for (size_t r = 0; r < nr; r++)
-			runs[r][n] = (char)(lit >= 'A' && lit <= 'Z' ? lit - 'A' + 'a' : lit);
-		n++;
+		if (!open_cross(o, &pc, q == '?'))
+			goto stop;
 		ps->i += adv;
 		if (q == '+')
 			goto stop;
+		if (q == '?') {
+			ps->i++;
+			if (ps->i < ps->len && (p[ps->i] == '?' || p[ps->i] == '+'))
+				ps->i++;
+		}
 	}
-	goto done;
+	if (!o->count && !ps->fail)
+		ps->i = skip_alternative(p, ps->i, ps->len);
+	return;
 stop:
+	close_all(ps, o);
 	ps->i = skip_alternative(p, ps->i, ps->len);
-done:
-	if (n < ps->min_len) {
-		ps->fail = true;
-		return;
-	}
-	for (size_t r = 0; r < nr; r++)
-		add_word(ps, runs[r], n);
 }
 
-/* Alternatives up to the ')' that closes them (not consumed) or the end. */
-static void parse_alternation(parser *ps)
+/* Alternatives up to the ')' that closes them (not consumed) or the end,
+ * each after the words in: out, the words whole at their ends. */
+static void parse_alternation(parser *ps, const open_words *in, open_words *out)
 {
+	bool full = false;
+	out->count = 0;
 	for (;;) {
-		parse_sequence(ps);
+		open_words alt;
+		open_copy(&alt, in);
+		parse_sequence(ps, &alt);
+		if (ps->fail)
+			return;
+		if (full || !open_union(out, &alt)) {
+			/* Too many to go on with: they end here. */
+			close_all(ps, out);
+			close_all(ps, &alt);
+			full = true;
+		}
 		if (ps->fail || ps->i >= ps->len || ps->p[ps->i] != '|')
 			return;
 		ps->i++;
@@ -466,25 +564,61 @@ static bool unmodelled(const char *p, size_t len)
 	return false;
 }
 
+/* Is w[0..n) among the words? */
+static bool has_word(const words *o, const char *w, size_t n)
+{
+	size_t mask = 2 * o->cap - 1;
+	for (size_t at = (size_t)hash_bytes(w, n) & mask; o->seen[at]; at = (at + 1) & mask) {
+		size_t k = o->seen[at] - 1;
+		if (o->len[k] == n && !memcmp(o->str[k], w, n))
+			return true;
+	}
+	return false;
+}
+
+/* Drop each word that starts with another: "gaza" leads wherever "gaza
+ * strip" does, and the automaton would note both at every "Gaza Strip".
+ * Words are at most MAX_WORD bytes: a few starts each to look up. */
+static void drop_extensions(words *w)
+{
+	bool *drop = calloc(w->count, sizeof(*drop));
+	if (!drop)
+		return; /* they only cost a little: keep them all */
+	for (size_t k = 0; k < w->count; k++)
+		for (size_t m = PREFIX_MIN_LEN; m < w->len[k] && !drop[k]; m++)
+			drop[k] = has_word(w, w->str[k], m);
+	size_t n = 0;
+	for (size_t k = 0; k < w->count; k++)
+		if (!drop[k]) {
+			w->str[n] = w->str[k];
+			w->len[n++] = w->len[k];
+		}
+	w->count = n;
+	free(drop);
+}
+
 ps_status prefix_words(prefix_set *out, arena *a, const char *pattern, size_t len)
 {
 	ps_status st = PS_OK;
 	words w = { .a = a };
-	parser ps = { .p = pattern, .len = len, .out = &w, .min_len = PREFIX_MIN_LEN };
+	parser ps = { .p = pattern, .len = len, .out = &w };
+	open_words start = { .count = 1 }, whole;
 
 	memset(out, 0, sizeof(*out));
 	if (unmodelled(pattern, len))
 		goto out;
-	parse_alternation(&ps);
+	parse_alternation(&ps, &start, &whole);
 	/* A ')' with nothing open: not a pattern PCRE2 compiled. */
 	if (ps.i < len)
 		ps.fail = true;
+	close_all(&ps, &whole);
 	if (ps.nomem) {
 		st = PS_ERR_NOMEM;
 		goto out;
 	}
 	if (ps.fail || !w.count)
 		goto out;
+	drop_extensions(&w);
 	out->str = arena_alloc(a, w.count * sizeof(*out->str));
 	out->len = arena_alloc(a, w.count * sizeof(*out->len));
 	if (!out->str || !out->len) {
@@ -499,5 +633,6 @@ out:
 		memset(out, 0, sizeof(*out));
 	free(w.str);
 	free(w.len);
+	free(w.seen);
 	return st;
 }
