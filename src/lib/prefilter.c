@@ -387,6 +387,32 @@ static ps_status build_sets(prefilter *pf, const builder *b)
 			uint32_t l = sorted[k];
 			pf->lit_set_ids[pf->lit_set_start[l] + fill[l]++] = d;
 		}
+	/* The sets of each literal in words: its ids are ascending, so those
+	 * in one word are neighbours. */
+	pf->lit_held_start = calloc(b->n_lits + 1, sizeof(*pf->lit_held_start));
+	size_t n_held = 0;
+	for (uint32_t l = 0; pf->lit_held_start && l < b->n_lits; l++)
+		for (uint32_t k = pf->lit_set_start[l]; k < pf->lit_set_start[l + 1]; k++)
+			n_held += k == pf->lit_set_start[l] || pf->lit_set_ids[k] / 64 != pf->lit_set_ids[k - 1] / 64;
+	pf->held_word = malloc((n_held ? n_held : 1) * sizeof(*pf->held_word));
+	pf->held_bits = malloc((n_held ? n_held : 1) * sizeof(*pf->held_bits));
+	if (!pf->lit_held_start || !pf->held_word || !pf->held_bits) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	n_held = 0;
+	for (uint32_t l = 0; l < b->n_lits; l++) {
+		pf->lit_held_start[l] = (uint32_t)n_held;
+		for (uint32_t k = pf->lit_set_start[l]; k < pf->lit_set_start[l + 1]; k++) {
+			uint32_t id = pf->lit_set_ids[k];
+			if (k == pf->lit_set_start[l] || id / 64 != pf->lit_set_ids[k - 1] / 64) {
+				pf->held_word[n_held] = id / 64;
+				pf->held_bits[n_held++] = 0;
+			}
+			pf->held_bits[n_held - 1] |= UINT64_C(1) << (id % 64);
+		}
+	}
+	pf->lit_held_start[b->n_lits] = (uint32_t)n_held;
 	for (uint32_t s = 0; s < b->n_sets; s++)
 		pf->owner_set_start[b->set_owner[s] + 1]++;
 	for (uint32_t o = 0; o < b->n_owners; o++)
@@ -722,14 +748,14 @@ static ps_status build_outs(lit_out **out, const prefilter *pf, const acm *m, co
 		return PS_ERR_NOMEM;
 	for (uint32_t k = 0; k < n; k++) {
 		uint32_t lit = ids ? ids[m->out_ids[k]] : m->out_ids[k];
-		uint32_t n_sets = pf->lit_set_start[lit + 1] - pf->lit_set_start[lit];
-		if (n_sets > UINT16_MAX || pf->lit_len[lit] > UINT16_MAX)
+		uint32_t n_held = pf->lit_held_start[lit + 1] - pf->lit_held_start[lit];
+		if (n_held > UINT16_MAX || pf->lit_len[lit] > UINT16_MAX)
 			return PS_ERR_LIMIT;
 		bool exotic = lit == pf->exotic[0] || lit == pf->exotic[1];
 		(*out)[k] = (lit_out){
 			.lit = lit,
-			.sets = pf->lit_set_start[lit],
-			.n_sets = (uint16_t)n_sets,
+			.held = pf->lit_held_start[lit],
+			.n_held = (uint16_t)n_held,
 			.len = (uint16_t)pf->lit_len[lit],
 			.flags = pf->lit_flags[lit] | (exotic ? LIT_EXOTIC : 0u),
 		};
@@ -899,6 +925,9 @@ void prefilter_free(prefilter *pf)
 	free(pf->lit_len);
 	free(pf->lit_set_start);
 	free(pf->lit_set_ids);
+	free(pf->lit_held_start);
+	free(pf->held_word);
+	free(pf->held_bits);
 	free(pf->ac_out);
 	free(pf->gate_out);
 	free(pf->first_of);
@@ -918,7 +947,8 @@ ps_status prefilter_state_init(prefilter_state *ps, const prefilter *pf)
 		prefilter_state_free(ps);
 		return PS_ERR_NOMEM;
 	}
-	ps->set_ids = pf->lit_set_ids;
+	ps->held_word = pf->held_word;
+	ps->held_bits = pf->held_bits;
 	ps->dirty = true; /* prefilter_begin() sets the bit that is always held */
 	return PS_OK;
 }
@@ -945,10 +975,9 @@ static void hit(prefilter_state *ps, const lit_out *o)
 		ps->exotic = true;
 	/* Owners are counted when asked (prefilter_candidate): most are never
 	 * asked about a sentence, and many literals are in many sets. */
-	const uint32_t *id = ps->set_ids + o->sets, *end = id + o->n_sets;
 	uint64_t *held = ps->set_held;
-	for (; id < end; id++)
-		held[*id / 64] |= UINT64_C(1) << (*id % 64);
+	for (uint32_t k = o->held; k < o->held + o->n_held; k++)
+		held[ps->held_word[k]] |= ps->held_bits[k];
 }
 
 void prefilter_begin(prefilter_state *ps, const prefilter *pf)

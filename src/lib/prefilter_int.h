@@ -23,8 +23,8 @@
  * chain of five loads from as many tables when they were apart. */
 typedef struct lit_out {
 	uint32_t lit;              /* its id */
-	uint32_t sets;             /* its first set in lit_set_ids */
-	uint16_t n_sets;           /* how many */
+	uint32_t held;             /* its first word of sets in held_word, held_bits */
+	uint16_t n_held;           /* how many */
 	uint16_t len;              /* bytes, as the automaton holds it */
 	uint32_t flags;            /* LIT_* */
 } lit_out;
@@ -35,6 +35,13 @@ typedef struct prefilter {
 	uint32_t *lit_set_start;   /* CSR: literal -> the distinct sets holding it */
 	uint32_t *lit_set_ids;
 	uint32_t n_sets;
+	/* The same as words of set bits: per literal (CSR), each word of
+	 * set_held that its sets fall in and their bits there. "Gaza" is in
+	 * 32 sets, which fall in 12 words: a found literal marks them a word
+	 * at a time. */
+	uint32_t *lit_held_start;
+	uint32_t *held_word;
+	uint64_t *held_bits;
 	uint32_t *owner_set_start; /* CSR: owner -> its sets; none: always a candidate */
 	uint32_t *owner_set_ids;
 	/* Per owner, its first set, or n_sets (a bit always set) for an
@@ -100,7 +107,8 @@ typedef struct prefilter_state {
 	 * a few sets, and the two rows (half a kilobyte for the shipped pack)
 	 * stay in the L1 cache next to the automaton's table. */
 	uint64_t *lit_found, *set_held;
-	const uint32_t *set_ids;   /* the prefilter's lit_set_ids */
+	const uint32_t *held_word; /* the prefilter's */
+	const uint64_t *held_bits;
 	bool dirty;                /* a pass ran since the rows were cleared */
 	bool exotic;               /* every owner is a candidate for this sentence */
 	bool gate_ran, rest_ran;   /* which passes ran on this sentence */
