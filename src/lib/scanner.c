@@ -242,34 +242,41 @@ static void problem(ps_scanner *s, uint64_t line, uint64_t col, const char *id, 
 
 /* The line feeds in t[0..n): how many, and the offset of the last (when
  * there are any). False, with nothing set, where a CR occurs. Sixteen
- * bytes at a time: a memchr call per line end cost 3% of a scan. */
+ * bytes a step, the feeds summed in byte lanes and the CRs or'd, tested
+ * every 255 steps (a lane's most): a memchr call per line end cost 3% of
+ * a scan, and a count and a test per step still 2.6%. */
 static bool count_feeds(const char *t, size_t n, uint64_t *count, size_t *last)
 {
 	uint64_t c = 0;
-	size_t i = 0, at = 0;
+	size_t i = 0;
 #ifdef __SSE2__
-	const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
-	for (; i + 16 <= n; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
-		if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, cr)))
-			return false;
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf));
-		if (m) {
-			c += (uint64_t)__builtin_popcount(m);
-			at = i + 31 - (size_t)__builtin_clz(m);
+	const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'), zero = _mm_setzero_si128();
+	while (i + 16 <= n) {
+		__m128i sum = zero, crs = zero;
+		for (size_t k = 0; k < 255 && i + 16 <= n; k++, i += 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+			crs = _mm_or_si128(crs, _mm_cmpeq_epi8(v, cr));
+			sum = _mm_sub_epi8(sum, _mm_cmpeq_epi8(v, lf)); /* a match is -1 */
 		}
+		if (_mm_movemask_epi8(crs))
+			return false;
+		__m128i halves = _mm_sad_epu8(sum, zero);
+		c += (uint64_t)_mm_cvtsi128_si32(halves) + (uint64_t)_mm_extract_epi16(halves, 4);
 	}
 #endif
-	for (; i < n; i++) {
-		if (t[i] == '\r')
+	for (size_t k = i; k < n; k++) {
+		if (t[k] == '\r')
 			return false;
-		if (t[i] == '\n') {
-			c++;
-			at = i;
-		}
+		c += t[k] == '\n';
 	}
 	*count = c;
-	*last = at;
+	*last = 0;
+	/* The last one, from the end: a line is rarely long. */
+	for (size_t k = n; c && k-- > 0;)
+		if (t[k] == '\n') {
+			*last = k;
+			break;
+		}
 	return true;
 }
 
