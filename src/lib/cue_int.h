@@ -41,6 +41,10 @@ typedef struct matcher {
 	pcre2_match_context *mc;
 	uint32_t options;             /* for pcre2_match: PCRE2_NO_JIT under valgrind */
 	bool limit_hit;
+	/* Set by a matcher_find() that found a match: no other can start at
+	 * or after its end (the prefilter saw no leading word there), so a
+	 * search for the next would find none. */
+	bool last;
 	const prefilter *pf;          /* NULL: run every pattern */
 	const prefilter_state *pfs;
 } matcher;
@@ -54,7 +58,7 @@ static inline bool matcher_possible(const matcher *m, const ps_pattern *p)
 /* pattern_match() from offset from, with the search kept to where the
  * prefilter saw the pattern's leading words: the same result, found
  * without trying the places no match can start. shape is the pattern's
- * shape in m->pf, or UINT32_MAX. */
+ * shape in m->pf, or UINT32_MAX. Sets m->last. */
 int matcher_find(matcher *m, const ps_pattern *p, uint32_t shape, const char *s, size_t len, size_t from, size_t *ms,
                  size_t *me);
 

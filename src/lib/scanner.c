@@ -387,6 +387,7 @@ static int matches(ps_scanner *s, const sentence *sn, const ps_pattern *p, size_
 		}
 		m->start[m->n] = ms;
 		m->end[m->n++] = me;
+		m->done = s->m.last;
 		if (me > ms) {
 			m->next = me;
 		} else {

@@ -143,7 +143,7 @@ typedef struct soundness {
 	pcre2_match_data *md;
 	prefix_set *leads;    /* per pattern */
 	matcher m;            /* searches as the scanner makes them */
-	size_t checks, probed;
+	size_t checks, probed, lasts;
 } soundness;
 
 static void check_sentence(const char *s, size_t n, void *userdata)
@@ -183,6 +183,12 @@ static void check_sentence(const char *s, size_t n, void *userdata)
 			ck_assert_int_eq(matcher_find(&c->m, p, pf->shape[p->index], s, n, from, &fs, &fe), 1);
 			ck_assert_msg(fs == ms && fe == me, "pattern %s:%zu:%zu: the scanner's search found %zu..%zu, not %zu..%zu",
 			              p->file, p->line, p->col, fs, fe, ms, me);
+			/* Told it was the last, a plain search past it finds none. */
+			size_t ns, ne, next = me > ms ? me : me + 1;
+			ck_assert_msg(!c->m.last || next > n || pattern_match(p, c->md, NULL, 0, s, n, next, &ns, &ne) == 0,
+			              "pattern %s:%zu:%zu: the search at %zu said it was the last in \"%.*s\", but one starts at %zu",
+			              p->file, p->line, p->col, ms, (int)n, s, ns);
+			c->lasts += c->m.last;
 			c->checks++;
 			from = me > ms ? me : me + 1;
 		}
@@ -234,6 +240,7 @@ START_TEST(the_shipped_pack_is_sound_on_the_corpus)
 	ck_assert_uint_gt(each_sentence_in(PS_SOURCE_ROOT "/corpus", check_sentence, &c), 400);
 	ck_assert_uint_gt(c.checks, 1000);
 	ck_assert_uint_gt(c.probed, c.checks / 4);
+	ck_assert_uint_gt(c.lasts, c.checks / 4); /* most matches are a sentence's last */
 	/* The same sentences wrapped: every space a line end or a tab, which
 	 * \s matches and the walk reads as the space a leading word holds. */
 	size_t plain_checks = c.checks;
