@@ -20,42 +20,36 @@ enum { K_BYTE, K_FOLD, K_LATIN1, K_WS, K_WSPLUS, K_AHEAD, K_NOT_AHEAD, K_BOUND }
  * non-word, as for PCRE2's \b. */
 enum { ANY, NON_WORD, WORD };
 
-/* The strings as a trie of tokens. A node's strings are those that end
- * there, by priority (their place in PCRE2's order); min_pri, the lowest
- * priority of any string below it, stops a walk that cannot do better.
- * A chain of nodes with one child and no string is one edge: its first
- * token in tok, the others in rest ("Gaza Strip" is two nodes, not ten,
- * and a walk touches that many cache lines fewer). */
-typedef struct xnode {
-	uint32_t child;            /* its children: node[child..child + n_child) */
-	uint32_t acc;              /* its strings: acc[acc..acc + n_acc) */
-	uint32_t rest;             /* its edge's tokens after the first: rest[rest..rest + n_rest) */
-	uint16_t n_child;
-	uint16_t n_acc;
-	uint16_t min_pri;
-	uint16_t n_rest;
-} xnode;
-
 typedef struct xacc {
 	uint16_t pri;
 	uint8_t before, after;     /* ANY, NON_WORD or WORD */
 } xacc;
 
+/* The strings as a trie of tokens, laid out depth first in one array of
+ * 16-bit words, a record a node: a walk down a path reads forward, and a
+ * node's strings and its children's edges share a cache line or two. (A
+ * node, its tokens, its edge's tokens and its strings in four arrays cost
+ * a miss each: the matchers of a sentence in the setting are cold.)
+ *
+ *   record: n_acc, n_acc x (pri, before | after << 8), n_child, edges
+ *   edge:   token, n_rest, min_pri, child (low, high), n_rest tokens
+ *
+ * A node's strings are those that end there, by priority (their place in
+ * PCRE2's order); min_pri, the lowest priority of any string at or below
+ * the edge's child, stops a walk that cannot do better. A chain of nodes
+ * with one child and no string is one edge: its first token, then the
+ * rest ("Gaza Strip" is two records, not ten). */
+enum { E_TOK, E_NREST, E_MINPRI, E_LO, E_HI, E_REST };
+
 struct exact {
 	uint32_t n_str;            /* 0 for a pattern this does not model */
-	/* The root's children whose token can match a byte, by the byte folded
-	 * to lower case: ids[bucket[b]..bucket[b + 1]). */
+	/* The root's edges whose token can match a byte, by the byte folded
+	 * to lower case: their offsets in code are ids[bucket[b]..bucket[b + 1]). */
 	uint16_t *bucket;          /* 257 entries; NULL where the root has few children (ROOT_SCAN) */
 	uint32_t *ids;
-	xnode *node;               /* node[0] is the root */
+	uint16_t *code;            /* the root's record at 0 */
 	struct exact **ahead;      /* the lookaheads' matchers */
 	size_t n_ahead;
-	/* The first token on the edge into each node, apart: a walk reads a
-	 * node's children's tokens side by side and only the node that
-	 * matches. */
-	uint16_t *tok;
-	uint16_t *rest;
-	xacc *acc;
 };
 
 /* ---- building ---------------------------------------------------------- */
@@ -608,20 +602,121 @@ static size_t align8(size_t n)
 	return (n + 7) & ~(size_t)7;
 }
 
-/* The built trie laid out breadth first, each node's children together, in
- * one block with the matcher itself: a search touches the root's children
- * (or its bucket) and a few nodes, and separate allocations cost a cache
- * miss each. */
+/* The built node where the edge into child c ends, and its tokens after
+ * the first. */
+static uint32_t edge_end(const builder *b, uint32_t c, size_t *n_rest)
+{
+	*n_rest = 0;
+	while (b->node[c].first && b->node[c].first == b->node[c].last && !b->node[c].acc_first) {
+		c = b->node[c].first;
+		(*n_rest)++;
+	}
+	return c;
+}
+
+typedef struct layout {
+	const builder *b;
+	uint32_t *off;             /* per built node: its record's offset */
+	uint16_t *min_pri;         /* per built node: the lowest priority at or below it */
+	size_t n;                  /* words placed */
+	uint16_t *code;
+	bool too_deep;
+} layout;
+
+/* Place node r's record and those below it, depth first; their min_pri. */
+static uint16_t place(layout *L, uint32_t r, int depth)
+{
+	const builder *b = L->b;
+	const bnode *bn = &b->node[r];
+	unsigned m = UINT16_MAX;
+	size_t size = 2;
+	if (depth > EXACT_MAX_TOKENS) {
+		L->too_deep = true;
+		return 0;
+	}
+	L->off[r] = (uint32_t)L->n;
+	for (uint32_t a = bn->acc_first; a; a = b->acc[a - 1].next) {
+		size += 2;
+		if (b->acc[a - 1].a.pri < m)
+			m = b->acc[a - 1].a.pri;
+	}
+	for (uint32_t c = bn->first; c; c = b->node[c].next) {
+		size_t n_rest;
+		edge_end(b, c, &n_rest);
+		size += E_REST + n_rest;
+	}
+	L->n += size;
+	for (uint32_t c = bn->first; c; c = b->node[c].next) {
+		size_t n_rest;
+		uint32_t e = edge_end(b, c, &n_rest);
+		uint16_t below = place(L, e, depth + 1);
+		L->min_pri[e] = below;
+		if (below < m)
+			m = below;
+	}
+	return (uint16_t)m;
+}
+
+/* Write node r's record and those below it, where place() put them. */
+static void fill(layout *L, uint32_t r)
+{
+	const builder *b = L->b;
+	const bnode *bn = &b->node[r];
+	uint16_t *w = L->code + L->off[r], *n_acc = w++;
+	*n_acc = 0;
+	for (uint32_t a = bn->acc_first; a; a = b->acc[a - 1].next) {
+		const xacc *x = &b->acc[a - 1].a;
+		*w++ = x->pri;
+		*w++ = (uint16_t)(x->before | x->after << 8);
+		(*n_acc)++;
+	}
+	uint16_t *n_child = w++;
+	*n_child = 0;
+	for (uint32_t c = bn->first; c; c = b->node[c].next) {
+		size_t n_rest;
+		uint32_t e = edge_end(b, c, &n_rest);
+		w[E_TOK] = b->node[c].tok;
+		w[E_NREST] = (uint16_t)n_rest;
+		w[E_MINPRI] = L->min_pri[e];
+		w[E_LO] = (uint16_t)(L->off[e] & 0xFFFF);
+		w[E_HI] = (uint16_t)(L->off[e] >> 16);
+		uint16_t *rest = w + E_REST;
+		for (uint32_t k = c; k != e;) {
+			k = b->node[k].first;
+			*rest++ = b->node[k].tok;
+		}
+		w = rest;
+		(*n_child)++;
+	}
+	for (uint32_t c = bn->first; c; c = b->node[c].next) {
+		size_t n_rest;
+		fill(L, edge_end(b, c, &n_rest));
+	}
+}
+
+/* The built trie as records (see struct exact), in one block with the
+ * matcher and the root's buckets: separate allocations cost a miss each. */
 static ps_status flatten(exact **out, const builder *b, uint32_t n_str)
 {
 	ps_status st = PS_OK;
-	uint32_t *order = malloc(b->n_node * sizeof(*order)); /* new number -> built node */
 	uint32_t count[256] = { 0 };
 	unsigned char bk[sizeof(space_bytes)];
 	size_t n_ids = 0;
-	exact *x = NULL;
+	layout L = { .b = b };
 
 	*out = NULL;
+	L.off = malloc(b->n_node * sizeof(*L.off));
+	L.min_pri = malloc(b->n_node * sizeof(*L.min_pri));
+	if (!L.off || !L.min_pri) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	place(&L, 0, 0);
+	/* Offsets are 32-bit; the strings' tokens bound the depth. */
+	if (L.too_deep || L.n > UINT32_MAX) {
+		st = PS_ERR_LIMIT;
+		goto out;
+	}
 	size_t n_root = 0;
 	for (uint32_t c = b->node[0].first; c; c = b->node[c].next)
 		n_root++;
@@ -632,15 +727,12 @@ static ps_status flatten(exact **out, const builder *b, uint32_t n_str)
 			count[bk[j]]++;
 		n_ids += nb;
 	}
+	exact *x;
 	size_t at_bucket = align8(sizeof(*x)), at_ids = at_bucket + (buckets ? align8(257 * sizeof(uint16_t)) : 0);
-	size_t at_tok = at_ids + align8(n_ids * sizeof(uint32_t));
-	size_t at_node = at_tok + align8(b->n_node * sizeof(uint16_t));
-	size_t at_rest = at_node + align8(b->n_node * sizeof(xnode));
-	size_t at_acc = at_rest + align8(b->n_node * sizeof(uint16_t));
-	size_t size = at_acc + align8((b->n_acc ? b->n_acc : 1) * sizeof(xacc));
+	size_t at_code = at_ids + align8(n_ids * sizeof(uint32_t));
+	size_t size = at_code + align8(L.n * sizeof(uint16_t));
 	char *mem = calloc(1, size);
-	if (!order || !mem) {
-		free(mem);
+	if (!mem) {
 		st = PS_ERR_NOMEM;
 		goto out;
 	}
@@ -648,55 +740,27 @@ static ps_status flatten(exact **out, const builder *b, uint32_t n_str)
 	x->n_str = n_str;
 	x->bucket = buckets ? (uint16_t *)(void *)(mem + at_bucket) : NULL;
 	x->ids = (uint32_t *)(void *)(mem + at_ids);
-	x->tok = (uint16_t *)(void *)(mem + at_tok);
-	x->node = (xnode *)(void *)(mem + at_node);
-	x->rest = (uint16_t *)(void *)(mem + at_rest);
-	x->acc = (xacc *)(void *)(mem + at_acc);
-	size_t n = 1, n_acc = 0, n_rest = 0;
-	order[0] = 0;
-	for (size_t k = 0; k < n; k++) {
-		const bnode *bn = &b->node[order[k]];
-		xnode *xn = &x->node[k];
-		xn->child = (uint32_t)n;
-		for (uint32_t c = bn->first; c; c = b->node[c].next) {
-			/* The edge runs on through nodes with one child and no string. */
-			uint32_t end = c;
-			x->tok[n] = b->node[c].tok;
-			x->node[n].rest = (uint32_t)n_rest;
-			while (b->node[end].first && b->node[end].first == b->node[end].last && !b->node[end].acc_first) {
-				end = b->node[end].first;
-				x->rest[n_rest++] = b->node[end].tok;
-			}
-			x->node[n].n_rest = (uint16_t)(n_rest - x->node[n].rest);
-			order[n++] = end;
+	x->code = (uint16_t *)(void *)(mem + at_code);
+	L.code = x->code;
+	fill(&L, 0);
+	if (buckets) {
+		for (unsigned c = 0; c < 256; c++)
+			x->bucket[c + 1] = (uint16_t)(x->bucket[c] + count[c]);
+		memset(count, 0, sizeof(count));
+		const uint16_t *root = x->code;
+		uint32_t e = 1 + 2 * (uint32_t)root[0];
+		uint16_t n_child = root[e++];
+		for (uint16_t k = 0; k < n_child; k++) {
+			size_t nb = first_buckets(x->code[e + E_TOK], bk);
+			for (size_t j = 0; j < nb; j++)
+				x->ids[x->bucket[bk[j]] + count[bk[j]]++] = e;
+			e += E_REST + x->code[e + E_NREST];
 		}
-		xn->n_child = (uint16_t)(n - xn->child);
-		xn->acc = (uint32_t)n_acc;
-		for (uint32_t a = bn->acc_first; a; a = b->acc[a - 1].next)
-			x->acc[n_acc++] = b->acc[a - 1].a;
-		xn->n_acc = (uint16_t)(n_acc - xn->acc);
-	}
-	/* Children come after their parent: one pass backwards fills min_pri. */
-	for (size_t k = n; k-- > 0;) {
-		xnode *xn = &x->node[k];
-		unsigned m = xn->n_acc ? x->acc[xn->acc].pri : UINT16_MAX;
-		for (uint32_t c = xn->child; c < xn->child + xn->n_child; c++)
-			if (x->node[c].min_pri < m)
-				m = x->node[c].min_pri;
-		xn->min_pri = (uint16_t)m;
-	}
-	for (unsigned c = 0; buckets && c < 256; c++)
-		x->bucket[c + 1] = (uint16_t)(x->bucket[c] + count[c]);
-	memset(count, 0, sizeof(count));
-	const xnode *root = &x->node[0];
-	for (uint32_t c = root->child; buckets && c < root->child + root->n_child; c++) {
-		size_t nb = first_buckets(x->tok[c], bk);
-		for (size_t j = 0; j < nb; j++)
-			x->ids[x->bucket[bk[j]] + count[bk[j]]++] = c;
 	}
 	*out = x;
 out:
-	free(order);
+	free(L.off);
+	free(L.min_pri);
 	return st;
 }
 
@@ -896,18 +960,8 @@ static inline size_t step(const exact *x, uint16_t tok, const unsigned char *t, 
 	}
 }
 
-/* Past the rest of node n's edge, from t[i], or SIZE_MAX. */
-static inline size_t step_rest(const exact *x, const xnode *n, const unsigned char *t, size_t i, size_t len,
-                               bool *lost)
-{
-	const uint16_t *r = x->rest + n->rest;
-	for (uint32_t k = 0; k < n->n_rest && i != SIZE_MAX; k++)
-		i = step(x, r[k], t, i, len, lost);
-	return i;
-}
-
 /* A byte matches a few tokens among a node's children (itself, its folded
- * letter; or itself, \s and \s+) and any of its lookaheads: a walk's
+ * letter; or itself, \\s and \\s+) and any of its lookaheads: a walk's
  * stack holds a few entries a level, far fewer than this. */
 #define STACK (4 * EXACT_MAX_TOKENS)
 
@@ -916,8 +970,9 @@ static inline size_t step_rest(const exact *x, const xnode *n, const unsigned ch
 static int trie_walk(const exact *x, const unsigned char *t, size_t len, size_t at, size_t *end)
 {
 	struct {
-		uint32_t node;
+		uint32_t off;
 		uint32_t i;
+		unsigned min_pri;
 	} stack[STACK];
 	size_t sp = 0;
 	unsigned best = UINT16_MAX;
@@ -928,41 +983,52 @@ static int trie_walk(const exact *x, const unsigned char *t, size_t len, size_t 
 		return 0;
 	bool prev_word = at > 0 && is_word(t[at - 1]);
 	unsigned b = fold[t[at]];
-	stack[sp].node = 0;
+	stack[sp].off = 0;
+	stack[sp].min_pri = 0;
 	stack[sp++].i = (uint32_t)at;
 	/* Every path through the trie that the text follows; the string of
 	 * lowest priority whose neighbours fit is the one PCRE2 returns. */
 	while (sp && !lost) {
 		sp--;
-		uint32_t id = stack[sp].node;
-		const xnode *n = &x->node[id];
+		uint32_t off = stack[sp].off;
 		size_t i = stack[sp].i;
-		if (n->min_pri >= best)
+		if (stack[sp].min_pri >= best)
 			continue;
-		for (uint32_t a = n->acc; a < n->acc + n->n_acc && x->acc[a].pri < best; a++) {
-			const xacc *c = &x->acc[a];
-			if (c->before != ANY && (c->before == WORD) != prev_word)
+		const uint16_t *r = x->code + off;
+		unsigned n_acc = r[0];
+		const uint16_t *acc = r + 1;
+		for (unsigned a = 0; a < n_acc && acc[2 * a] < best; a++) {
+			unsigned before = acc[2 * a + 1] & 0xFF, after = acc[2 * a + 1] >> 8;
+			if (before != ANY && (before == WORD) != prev_word)
 				continue;
-			if (c->after != ANY && (c->after == WORD) != (i < len && is_word(t[i])))
+			if (after != ANY && (after == WORD) != (i < len && is_word(t[i])))
 				continue;
-			best = c->pri;
+			best = acc[2 * a];
 			best_end = i;
 			break;
 		}
-		/* The children; a large root's, only those its bucket has for the
-		 * first byte. */
-		bool bucket = id == 0 && x->bucket;
-		uint32_t lo = bucket ? x->bucket[b] : n->child, hi = bucket ? x->bucket[b + 1] : n->child + n->n_child;
-		for (uint32_t k = lo; k < hi; k++) {
-			uint32_t c = bucket ? x->ids[k] : k;
-			size_t j = step(x, x->tok[c], t, i, len, &lost);
-			if (j == SIZE_MAX || x->node[c].min_pri >= best)
+		/* The children's edges; a large root's, only those its bucket
+		 * has for the first byte. */
+		const uint16_t *e = acc + 2 * n_acc;
+		bool bucket = off == 0 && x->bucket;
+		uint32_t k = bucket ? x->bucket[b] : 0, hi = bucket ? x->bucket[b + 1] : e[0];
+		e++;
+		for (; k < hi; k++) {
+			if (bucket)
+				e = x->code + x->ids[k];
+			const uint16_t *edge = e;
+			e += E_REST + edge[E_NREST];
+			size_t j = step(x, edge[E_TOK], t, i, len, &lost);
+			if (j == SIZE_MAX || edge[E_MINPRI] >= best)
 				continue;
-			if ((j = step_rest(x, &x->node[c], t, j, len, &lost)) == SIZE_MAX)
+			for (unsigned q = 0; q < edge[E_NREST] && j != SIZE_MAX; q++)
+				j = step(x, edge[E_REST + q], t, j, len, &lost);
+			if (j == SIZE_MAX)
 				continue;
 			if (sp == STACK)
 				return -1;
-			stack[sp].node = c;
+			stack[sp].off = edge[E_LO] | (uint32_t)edge[E_HI] << 16;
+			stack[sp].min_pri = edge[E_MINPRI];
 			stack[sp++].i = (uint32_t)j;
 		}
 	}
