@@ -323,6 +323,12 @@ static int cmp_u32(const void *a, const void *b)
  * that require the same literals (a lexicon in many patterns) share one
  * set, so a literal found marks each distinct set once: "Israeli" is in
  * ~100 requirements but far fewer distinct sets. */
+/* Does literal l's k-th set id start a new word of set bits? */
+static bool new_held_word(const prefilter *pf, uint32_t l, uint32_t k)
+{
+	return k == pf->lit_set_start[l] || pf->lit_set_ids[k] / 64 != pf->lit_set_ids[k - 1] / 64;
+}
+
 static ps_status build_sets(prefilter *pf, const builder *b)
 {
 	ps_status st = PS_OK;
@@ -393,7 +399,7 @@ static ps_status build_sets(prefilter *pf, const builder *b)
 	size_t n_held = 0;
 	for (uint32_t l = 0; pf->lit_held_start && l < b->n_lits; l++)
 		for (uint32_t k = pf->lit_set_start[l]; k < pf->lit_set_start[l + 1]; k++)
-			n_held += k == pf->lit_set_start[l] || pf->lit_set_ids[k] / 64 != pf->lit_set_ids[k - 1] / 64;
+			n_held += new_held_word(pf, l, k);
 	pf->held_word = malloc((n_held ? n_held : 1) * sizeof(*pf->held_word));
 	pf->held_bits = malloc((n_held ? n_held : 1) * sizeof(*pf->held_bits));
 	if (!pf->lit_held_start || !pf->held_word || !pf->held_bits) {
@@ -405,7 +411,7 @@ static ps_status build_sets(prefilter *pf, const builder *b)
 		pf->lit_held_start[l] = (uint32_t)n_held;
 		for (uint32_t k = pf->lit_set_start[l]; k < pf->lit_set_start[l + 1]; k++) {
 			uint32_t id = pf->lit_set_ids[k];
-			if (k == pf->lit_set_start[l] || id / 64 != pf->lit_set_ids[k - 1] / 64) {
+			if (new_held_word(pf, l, k)) {
 				pf->held_word[n_held] = id / 64;
 				pf->held_bits[n_held++] = 0;
 			}

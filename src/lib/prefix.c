@@ -51,15 +51,24 @@ static bool is_alnum(unsigned char c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* The slot of o->seen where w[0..n) is, or, when it is not there, the
+ * empty one it would take. o->cap must not be 0. */
+static size_t slot_of(const words *o, const char *w, size_t n)
+{
+	size_t mask = 2 * o->cap - 1, at = (size_t)hash_bytes(w, n) & mask;
+	for (; o->seen[at]; at = (at + 1) & mask) {
+		size_t k = o->seen[at] - 1;
+		if (o->len[k] == n && !memcmp(o->str[k], w, n))
+			break;
+	}
+	return at;
+}
+
 static void add_word(parser *ps, const char *w, size_t n)
 {
 	words *o = ps->out;
-	size_t mask = 2 * o->cap - 1, at = o->cap ? (size_t)hash_bytes(w, n) & mask : 0;
-	for (; o->cap && o->seen[at]; at = (at + 1) & mask) {
-		size_t k = o->seen[at] - 1;
-		if (o->len[k] == n && !memcmp(o->str[k], w, n))
-			return;
-	}
+	if (o->cap && o->seen[slot_of(o, w, n)])
+		return;
 	if (o->count == PREFIX_MAX_WORDS) {
 		ps->fail = true;
 		return;
@@ -81,21 +90,15 @@ static void add_word(parser *ps, const char *w, size_t n)
 		free(o->seen);
 		o->seen = seen;
 		o->cap = cap;
-		for (size_t k = 0; k < o->count; k++) {
-			size_t h = (size_t)hash_bytes(o->str[k], o->len[k]) & (2 * cap - 1);
-			while (seen[h])
-				h = (h + 1) & (2 * cap - 1);
-			seen[h] = (uint32_t)k + 1;
-		}
-		for (at = (size_t)hash_bytes(w, n) & (2 * cap - 1); seen[at]; at = (at + 1) & (2 * cap - 1))
-			;
+		for (size_t k = 0; k < o->count; k++)
+			seen[slot_of(o, o->str[k], o->len[k])] = (uint32_t)k + 1;
 	}
 	const char *copy = arena_strndup(o->a, w, n);
 	if (!copy) {
 		ps->nomem = ps->fail = true;
 		return;
 	}
-	o->seen[at] = (uint32_t)o->count + 1;
+	o->seen[slot_of(o, w, n)] = (uint32_t)o->count + 1;
 	o->str[o->count] = copy;
 	o->len[o->count++] = n;
 }
@@ -564,18 +567,6 @@ static bool unmodelled(const char *p, size_t len)
 	return false;
 }
 
-/* Is w[0..n) among the words? */
-static bool has_word(const words *o, const char *w, size_t n)
-{
-	size_t mask = 2 * o->cap - 1;
-	for (size_t at = (size_t)hash_bytes(w, n) & mask; o->seen[at]; at = (at + 1) & mask) {
-		size_t k = o->seen[at] - 1;
-		if (o->len[k] == n && !memcmp(o->str[k], w, n))
-			return true;
-	}
-	return false;
-}
-
 /* Drop each word that starts with another: "gaza" leads wherever "gaza
  * strip" does, and the automaton would note both at every "Gaza Strip".
  * Words are at most MAX_WORD bytes: a few starts each to look up. */
@@ -586,7 +577,7 @@ static void drop_extensions(words *w)
 		return; /* they only cost a little: keep them all */
 	for (size_t k = 0; k < w->count; k++)
 		for (size_t m = PREFIX_MIN_LEN; m < w->len[k] && !drop[k]; m++)
-			drop[k] = has_word(w, w->str[k], m);
+			drop[k] = w->seen[slot_of(w, w->str[k], m)] != 0;
 	size_t n = 0;
 	for (size_t k = 0; k < w->count; k++)
 		if (!drop[k]) {
