@@ -1,18 +1,35 @@
 /* --format csv: RFC 4180, a header row and one row per finding, CRLF line
  * ends; a field holding a comma, quote, CR or LF is quoted, quotes doubled.
  * Invalid UTF-8 becomes U+FFFD. Documents' metadata takes the doc_ columns;
- * "source" is the attributed source phrase, as in jsonl. */
+ * "source" is the attributed source phrase, as in jsonl. A text field that
+ * a spreadsheet would take for a formula gets a leading apostrophe. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "reporter.h"
 
+/* The first bytes that make a spreadsheet read a cell as a formula (OWASP's
+ * CSV injection list): the sentences and titles come from news pages, and
+ * "=HYPERLINK(...)" in one must stay text when an analyst opens the file.
+ * An apostrophe before it is what spreadsheets take for "this is text",
+ * and they do not show it. */
+static bool formula_like(const char *s, size_t len)
+{
+	static const char lead[] = { '=', '+', '-', '@', '\t', '\r' };
+	return len && memchr(lead, s[0], sizeof(lead));
+}
+
 static void put_field(FILE *out, const char *s, size_t len, bool last)
 {
 	size_t clean_len = 0;
 	char *clean = s ? utf8_clean(s, len, &clean_len) : NULL;
-	if (clean && strpbrk(clean, ",\"\r\n")) {
+	/* utf8_clean leaves no NUL byte: strpbrk sees the whole field. */
+	bool quote = clean && strpbrk(clean, ",\"\r\n");
+	if (quote)
 		fputc('"', out);
+	if (clean && formula_like(clean, clean_len))
+		fputc('\'', out);
+	if (quote) {
 		for (size_t i = 0; i < clean_len; i++) {
 			if (clean[i] == '"')
 				fputc('"', out);
