@@ -13,7 +13,10 @@ About --setting-share of the sentences are about the peace plan's setting.
 They are drawn from the bundled corpus (corpus/*.txt, front matter stripped,
 reports about other conflicts left out) and varied: numbers, weekdays,
 months, Gaza place names and actors are swapped and attributions ("officials
-said") added or removed, so they are not verbatim repeats. The rest is other
+said") added or removed, so a source sentence comes out in many forms. Many
+sentences still recur word for word (at 200 MB about 70% of all sentences,
+the fixed filler lines most), which a scan's speed does not depend on: ten
+copies of a 2 MB sample scan at the speed of 20 MB as written. The rest is other
 news (economy, sports, weather, elections, courts, health, other conflicts
 and their look-alikes: prisoner swaps in Ukraine, a withdrawal in Sudan, a
 man disarmed by police, a company withdrawing its bid) made from templates
