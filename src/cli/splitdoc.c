@@ -9,6 +9,10 @@
 #include "frontmatter.h"
 
 #define CHUNK 65536
+/* A piece is cut at the last place in this many bytes past SPLIT_PIECE
+ * where every segmentation starts a sentence; the bytes read past the cut
+ * are all that is copied to the next piece's buffer. */
+#define CUT_WINDOW (16u * 1024u)
 #define MAX_FRONT_MATTER (1024u * 1024u)
 /* Context is searched for within this many bytes before a cut; a cut with
  * too few sentences before it in that span is not used. */
@@ -16,12 +20,17 @@
 /* With no usable cut in this much text, the rest becomes one piece. */
 #define MAX_BUFFER (64u * 1024u * 1024u)
 
+/* The buffer holds the next piece's context, then the piece as far as it
+ * has been read: a piece is handed out in the buffer it was read into, and
+ * a new one starts with the next piece's context and the few bytes read
+ * past the cut. Reading into a buffer and copying each piece out of it
+ * (and the rest down) was three copies of every byte on the thread that
+ * feeds all the workers. */
 typedef struct splitter {
 	char *buf;                 /* document bytes from offset base */
 	size_t len, cap;
 	uint64_t base;
-	size_t piece_start;        /* in buf: where the next piece starts */
-	size_t piece_ctx;          /* in buf: where that piece's context starts */
+	size_t piece_start;        /* in buf: where the next piece starts (its context starts at 0) */
 	bool handed_off;           /* a worker reads the rest of the document */
 	uint64_t line;             /* line of buf[piece_start] ... counted up to counted */
 	size_t counted;            /* in buf: lines are counted up to here */
@@ -56,38 +65,61 @@ static void count_lines(splitter *sp, size_t upto)
 	sp->counted = upto;
 }
 
-/* Hand out buf[piece_start..end) after its context buf[piece_ctx..), with
- * the descriptor to read the rest from when fd >= 0. */
-static void emit_piece(splitter *sp, size_t end, int fd)
+/* Hand out buf[piece_start..end) after its context buf[0..piece_start),
+ * with the descriptor to read the rest from when fd >= 0; the piece takes
+ * the buffer. Unless that was the last, a new buffer holds buf[next..len):
+ * the next piece's context and what was read past end. */
+static void emit_piece(splitter *sp, size_t end, size_t next, int fd, bool last)
 {
 	/* Lines from the context's start to the piece's, to give its first line. */
 	uint64_t ctx_line = sp->line;
 	bool cr = false;
-	for (size_t i = sp->piece_ctx; i < sp->piece_start; i++) {
+	for (size_t i = 0; i < sp->piece_start; i++) {
 		char c = sp->buf[i];
 		if (c == '\r' || (c == '\n' && !cr))
 			ctx_line--;
 		cr = c == '\r';
 	}
 	piece p = {
-		.len = end - sp->piece_ctx,
+		.len = end,
 		.fd = fd,
-		.origin = { .offset = sp->base + sp->piece_ctx, .line = ctx_line, .column = 1,
+		.origin = { .offset = sp->base, .line = ctx_line, .column = 1,
 		            .report_from = sp->base + sp->piece_start },
 	};
-	p.text = malloc(p.len ? p.len : 1);
+	char *rest = NULL;
+	size_t rest_len = last ? 0 : sp->len - next, rest_cap = SPLIT_PIECE + CUT_WINDOW + CHUNK;
+	while (rest_cap < rest_len + CHUNK)
+		rest_cap *= 2;
+	if (!last && !(rest = malloc(rest_cap))) {
+		if (fd >= 0)
+			close(fd);
+		sp->nomem = sp->stop = true;
+		return;
+	}
+	if (rest_len)
+		memcpy(rest, sp->buf + next, rest_len);
+	/* Lines are counted before the buffer leaves: a worker frees it. */
+	count_lines(sp, end);
+	/* An empty or unreadable input has no buffer: the piece gets one. */
+	p.text = sp->buf ? sp->buf : malloc(1);
+	sp->buf = rest;
 	if (!p.text) {
 		if (fd >= 0)
 			close(fd);
 		sp->nomem = sp->stop = true;
 		return;
 	}
-	if (p.len)                 /* nothing read (an empty or unreadable input): buf may be NULL */
-		memcpy(p.text, sp->buf + sp->piece_ctx, p.len);
 	if (sp->emit(&p, sp->userdata) != 0)
 		sp->stop = true;
-	count_lines(sp, end);
-	sp->piece_start = end;
+	if (last) {
+		sp->len = sp->cap = 0;
+		return;
+	}
+	sp->cap = rest_cap;
+	sp->len = rest_len;
+	sp->base += next;
+	sp->piece_start = end - next;
+	sp->counted = end - next;
 }
 
 /* Where a piece starting at pos must start reading: enough cuts back that it
@@ -109,22 +141,30 @@ static bool context_for(const splitter *sp, size_t pos, size_t *out)
 	return true;
 }
 
+/* Where to cut the piece that starts at piece_start, at or after limit,
+ * with the next piece's context start in *next: first within CUT_WINDOW
+ * bytes of limit, else (a long paragraph) anywhere after it once two
+ * pieces' worth is read. 0 for no usable cut yet. */
+static size_t find_cut(const splitter *sp, size_t limit, size_t *next)
+{
+	size_t ahead = sp->len - limit;
+	size_t c = ps_segment_last_cut(sp->buf + limit, ahead < CUT_WINDOW ? ahead : CUT_WINDOW);
+	if ((!c || !context_for(sp, limit + c, next)) && sp->len - sp->piece_start >= 2 * SPLIT_PIECE)
+		c = ps_segment_last_cut(sp->buf + limit, ahead);
+	return c && context_for(sp, limit + c, next) ? limit + c : 0;
+}
+
 /* Cut pieces from what has been read; at the end, hand out the rest. */
 static void cut(splitter *sp, bool final, int fd)
 {
-	while (!sp->stop && sp->len - sp->piece_start >= 2 * SPLIT_PIECE) {
-		size_t limit = sp->piece_start + SPLIT_PIECE;
-		size_t c = ps_segment_last_cut(sp->buf + limit, sp->len - limit), next_ctx;
-		/* A cut is used only where the next piece can have its context. */
-		if (!c || !context_for(sp, limit + c, &next_ctx))
-			break;
-		emit_piece(sp, limit + c, -1);
-		sp->piece_ctx = next_ctx;
-	}
+	size_t end, next;
+	while (!sp->stop && sp->len - sp->piece_start >= SPLIT_PIECE + CUT_WINDOW &&
+	       (end = find_cut(sp, sp->piece_start + SPLIT_PIECE, &next)) != 0)
+		emit_piece(sp, end, next, -1, false);
 	if (sp->stop)
 		return;
 	if (final) {
-		emit_piece(sp, sp->len, -1);
+		emit_piece(sp, sp->len, 0, -1, true);
 		return;
 	}
 	if (sp->len - sp->piece_start >= MAX_BUFFER) {
@@ -135,26 +175,16 @@ static void cut(splitter *sp, bool final, int fd)
 			sp->stop = true;
 			return;
 		}
-		emit_piece(sp, sp->len, rest);
+		emit_piece(sp, sp->len, 0, rest, true);
 		sp->stop = sp->handed_off = true;
-		return;
-	}
-	/* Drop what no later piece needs as context. */
-	size_t keep_from = sp->piece_ctx;
-	if (keep_from > 0) {
-		memmove(sp->buf, sp->buf + keep_from, sp->len - keep_from);
-		sp->len -= keep_from;
-		sp->base += keep_from;
-		sp->piece_start -= keep_from;
-		sp->piece_ctx = 0;
-		sp->counted -= keep_from;
 	}
 }
 
-static int append(splitter *sp, const char *data, size_t n)
+/* Room for n more bytes at buf + len. */
+static int reserve(splitter *sp, size_t n)
 {
 	if (sp->len + n > sp->cap) {
-		size_t cap = sp->cap ? sp->cap : 4 * SPLIT_PIECE;
+		size_t cap = sp->cap ? sp->cap : SPLIT_PIECE + CUT_WINDOW + CHUNK;
 		while (cap < sp->len + n)
 			cap *= 2;
 		char *grown = realloc(sp->buf, cap);
@@ -163,8 +193,6 @@ static int append(splitter *sp, const char *data, size_t n)
 		sp->buf = grown;
 		sp->cap = cap;
 	}
-	memcpy(sp->buf + sp->len, data, n);
-	sp->len += n;
 	return 0;
 }
 
@@ -194,18 +222,24 @@ static void read_meta(doc_result *doc, const char *front, size_t len)
 void split_document(doc_result *doc, int fd, size_t context, piece_fn emit, void *userdata)
 {
 	splitter sp = { .line = 1, .context = context, .emit = emit, .userdata = userdata };
-	char *chunk = malloc(CHUNK), *front = NULL;
+	char *front = NULL;
 	size_t front_len = 0;
 	bool first = true, capture = false;
 	frontmatter fm;
 
 	frontmatter_init(&fm);
-	if (!chunk) {
-		doc->nomem = true;
-		return;
-	}
 	while (!sp.stop) {
-		ssize_t got = read(fd, chunk, CHUNK);
+		/* Straight into the piece's buffer; near where the next cut is
+		 * looked for, only as far as that, so little is read past it. */
+		size_t want = CHUNK, target = sp.piece_start + SPLIT_PIECE + CUT_WINDOW;
+		if (!capture && sp.len < target && target - sp.len < want)
+			want = target - sp.len;
+		if (reserve(&sp, want) != 0) {
+			sp.nomem = true;
+			break;
+		}
+		char *chunk = sp.buf + sp.len;
+		ssize_t got = read(fd, chunk, want);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
@@ -244,10 +278,7 @@ void split_document(doc_result *doc, int fd, size_t context, piece_fn emit, void
 			read_meta(doc, front, front_len);
 			capture = false;
 		}
-		if (append(&sp, chunk, n) != 0) {
-			sp.nomem = true;
-			break;
-		}
+		sp.len += n;
 		/* Pieces carry the document's metadata: none is cut while the
 		 * front matter is still being read (MAX_FRONT_MATTER at most). */
 		if (!capture)
@@ -263,7 +294,6 @@ void split_document(doc_result *doc, int fd, size_t context, piece_fn emit, void
 	}
 out:
 	free(front);
-	free(chunk);
 	free(sp.buf);
 }
 

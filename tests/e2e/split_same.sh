@@ -2,7 +2,8 @@
 # One large document scanned in pieces on several threads reports exactly
 # what one thread reports: the corpus's reports run together into one
 # document of several megabytes, read from a file and from standard input,
-# in three formats; and a document with no place to cut at all.
+# in three formats; one of paragraphs longer than the window a cut is first
+# looked for in; and a document with no place to cut at all.
 set -u
 pactscan=$1 corpus=$2
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -22,6 +23,13 @@ done
 check "stdin, jsonl: -j 2 = -j 1"
 n=$(grep -c '"type":"finding"' "$tmp/a")
 [ "$n" -gt 1000 ] && { passed=$((passed+1)); echo "ok   $n findings compared"; } || { failed=$((failed+1)); echo "FAIL only $n findings"; }
+# Paragraphs of about 35 KB, a blank line after each: often no cut within
+# the first window past a piece's length, so the cut is looked for further
+# on.
+awk '{ printf "%s ", $0 } NR % 600 == 0 { print "\n" }' "$tmp/big.txt" > "$tmp/long.txt"
+"$pactscan" -j 1 --format jsonl "$tmp/long.txt" > "$tmp/a" 2>&1
+"$pactscan" -j 2 --format jsonl "$tmp/long.txt" > "$tmp/b" 2>&1
+check "long paragraphs, jsonl: -j 2 = -j 1"
 # No line ends at all: nowhere to cut, so one worker reads it through.
 { yes 'markets rose, and the talks went on. ' | head -c 80000000 | tr -d '\n'
   printf 'In Gaza, Israeli troops withdrew from the city.'; } > "$tmp/flat.txt"
