@@ -149,8 +149,11 @@ static size_t find_cut(const splitter *sp, size_t limit, size_t *next)
 {
 	size_t ahead = sp->len - limit;
 	size_t c = ps_segment_last_cut(sp->buf + limit, ahead < CUT_WINDOW ? ahead : CUT_WINDOW);
-	if ((!c || !context_for(sp, limit + c, next)) && sp->len - sp->piece_start >= 2 * SPLIT_PIECE)
-		c = ps_segment_last_cut(sp->buf + limit, ahead);
+	if (c && context_for(sp, limit + c, next))
+		return limit + c;
+	if (sp->len - sp->piece_start < 2 * SPLIT_PIECE)
+		return 0;
+	c = ps_segment_last_cut(sp->buf + limit, ahead);
 	return c && context_for(sp, limit + c, next) ? limit + c : 0;
 }
 
