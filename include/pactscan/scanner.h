@@ -5,7 +5,8 @@
  * A scanner holds the per-thread state (PCRE2 match data, JIT stack, the
  * carried tail of a streamed document); create one per thread and share the
  * ruleset. A document is scanned with ps_scanner_scan() or, in pieces, with
- * ps_scanner_begin(), ps_scanner_feed() and ps_scanner_end(). Findings are
+ * ps_scanner_begin(), ps_scanner_feed() and ps_scanner_end() (or
+ * ps_scanner_feed_last() for the last piece). Findings are
  * delivered to a callback as each sentence completes.
  */
 #ifndef PACTSCAN_SCANNER_H
@@ -174,7 +175,18 @@ PS_API ps_status ps_scanner_feed(ps_scanner *scanner, const char *data, size_t l
 PS_API ps_status ps_scanner_end(ps_scanner *scanner);
 
 /**
- * Scan one whole document held in memory: begin, feed, end.
+ * Feed the last bytes of the document and end it: ps_scanner_feed() then
+ * ps_scanner_end(), in one call. When nothing is held back from earlier
+ * calls (the whole document, or a piece, is in data), data is scanned
+ * where it is, in one pass, without being copied: the cheaper way to scan
+ * a document held in memory.
+ * @return as ps_scanner_end(), or PS_ERR_INVALID
+ */
+PS_API ps_status ps_scanner_feed_last(ps_scanner *scanner, const char *data, size_t len);
+
+/**
+ * Scan one whole document held in memory: ps_scanner_begin(), then
+ * ps_scanner_feed_last().
  * @return as ps_scanner_end()
  */
 PS_API ps_status ps_scanner_scan(ps_scanner *scanner, const char *data, size_t len,

@@ -55,8 +55,11 @@ struct ps_scanner {
 	pcre2_jit_stack *jit_stack;
 	ps_scan_callbacks cb;
 	char *buf;            /* unconsumed bytes of the document */
-	size_t len, cap;
-	uint64_t base;        /* document offset of buf[0] */
+	/* What process() reads: buf, or the caller's last bytes, scanned
+	 * where they are (ps_scanner_feed_last). */
+	const char *text;
+	size_t len, cap;      /* bytes at text; buf's room */
+	uint64_t base;        /* document offset of text[0] */
 	uint64_t line;        /* line of the byte at line_pos */
 	uint64_t line_start;  /* document offset where that line starts */
 	uint64_t line_pos;    /* lines are counted up to here */
@@ -121,6 +124,7 @@ ps_status ps_scanner_new(ps_scanner **out, const ps_ruleset *rules, const ps_sca
 		s->limits.max_limit_hits = 100;
 	s->cap = s->limits.max_sentence + READ_CHUNK;
 	s->buf = malloc(s->cap);
+	s->text = s->buf;
 	s->m.md = pcre2_match_data_create(32, NULL);
 	s->m.mc = pcre2_match_context_create(NULL);
 	s->jit_stack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
@@ -196,6 +200,7 @@ ps_status ps_scanner_begin(ps_scanner *s, const ps_scan_callbacks *callbacks)
 		s->cb = *callbacks;
 	else
 		memset(&s->cb, 0, sizeof(s->cb));
+	s->text = s->buf;
 	s->len = 0;
 	s->base = 0;
 	s->line = 1;
@@ -285,7 +290,7 @@ static void advance_lines(ps_scanner *s, uint64_t off)
 {
 	if (off <= s->line_pos)
 		return;
-	const char *t = s->buf + (s->line_pos - s->base);
+	const char *t = s->text + (s->line_pos - s->base);
 	size_t n = (size_t)(off - s->line_pos);
 	/* The LF of a CRLF split across two calls ends no further line. */
 	size_t skip = s->last_cr && t[0] == '\n' ? 1 : 0;
@@ -304,7 +309,7 @@ static void advance_lines(ps_scanner *s, uint64_t off)
 		return;
 	}
 	for (uint64_t p = s->line_pos; p < off; p++) {
-		char c = s->buf[p - s->base];
+		char c = s->text[p - s->base];
 		if (c == '\n') {
 			if (!s->last_cr)
 				s->line++;
@@ -675,7 +680,7 @@ static void scan_gate(ps_scanner *s, size_t pos)
 			s->ghits = h;
 			s->cap_ghits = want;
 		}
-		size_t n = prefilter_gate_scan(pf, s->buf + pos, len, s->ghits, s->cap_ghits);
+		size_t n = prefilter_gate_scan(pf, s->text + pos, len, s->ghits, s->cap_ghits);
 		if (n != SIZE_MAX) {
 			s->n_ghits = n;
 			s->ghits_valid = true;
@@ -692,7 +697,7 @@ static bool gate_possible(ps_scanner *s, const sentence *sn)
 {
 	if (!s->ghits_valid)
 		return prefilter_gate_possible(&s->rules->pf, sn->text, sn->len);
-	size_t a = (size_t)(sn->text - s->buf) - s->ghit_base, b = a + sn->len;
+	size_t a = (size_t)(sn->text - s->text) - s->ghit_base, b = a + sn->len;
 	while (s->ghit_next < s->n_ghits && s->ghits[s->ghit_next].end <= a)
 		s->ghit_next++;
 	for (size_t k = s->ghit_next; k < s->n_ghits && s->ghits[k].end <= b; k++)
@@ -841,10 +846,10 @@ static void process(ps_scanner *s, bool final)
 
 	if (!s->bom_checked && (s->len >= 3 || final)) {
 		s->bom_checked = true;
-		if (s->len >= 3 && !memcmp(s->buf, "\xEF\xBB\xBF", 3)) {
+		if (s->len >= 3 && !memcmp(s->text, "\xEF\xBB\xBF", 3)) {
 			pos = 3;
 			s->line_start = s->line_pos = 3;
-		} else if (s->len >= 2 && (!memcmp(s->buf, "\xFF\xFE", 2) || !memcmp(s->buf, "\xFE\xFF", 2))) {
+		} else if (s->len >= 2 && (!memcmp(s->text, "\xFF\xFE", 2) || !memcmp(s->text, "\xFE\xFF", 2))) {
 			problem(s, 1, 1, NULL, "the text is UTF-16; convert it to UTF-8 (iconv -f UTF-16 -t UTF-8) and scan again");
 			s->skipping = true;
 		}
@@ -864,9 +869,9 @@ static void process(ps_scanner *s, bool final)
 	if (s->prefilter && s->rules->has_setting && s->rules->pf.gate.delta && !s->dense.on)
 		scan_gate(s, pos);
 	while (!s->stopped && pos < s->len &&
-	       ps_segment_next(&seg, s->buf + pos, s->len - pos, final, s->limits.max_sentence)) {
+	       ps_segment_next(&seg, s->text + pos, s->len - pos, final, s->limits.max_sentence)) {
 		sentence sn = {
-			.text = s->buf + pos + seg.start,
+			.text = s->text + pos + seg.start,
 			.len = seg.end - seg.start,
 			.off = s->base + pos + seg.start,
 			.cues = &s->cues,
@@ -884,25 +889,33 @@ static void process(ps_scanner *s, bool final)
 		 * a sentence's start: drop the space, or feeding would find no room
 		 * and never end. */
 		ps_segment first;
-		pos = ps_segment_next(&first, s->buf, s->len, true, s->limits.max_sentence) ? first.start : s->len;
+		pos = ps_segment_next(&first, s->text, s->len, true, s->limits.max_sentence) ? first.start : s->len;
 	}
 	/* Lines must be counted before the bytes leave the buffer. */
 	advance_lines(s, s->base + pos);
 	if (pos) {
-		memmove(s->buf, s->buf + pos, s->len - pos);
+		/* The tail of a final pass is empty: text need not be buf. */
+		if (s->len > pos)
+			memmove(s->buf, s->text + pos, s->len - pos);
 		s->len -= pos;
 		s->base += pos;
 	}
+}
+
+/* Count len more bytes fed; those fed as context before report_from are
+ * not counted. */
+static void count_fed(ps_scanner *s, size_t len)
+{
+	s->fed_end += len;
+	uint64_t from = s->report_from > s->origin ? s->report_from : s->origin;
+	s->stats.bytes = s->fed_end > from ? s->fed_end - from : 0;
 }
 
 ps_status ps_scanner_feed(ps_scanner *s, const char *data, size_t len)
 {
 	if (!s || (!data && len) || !s->started)
 		return PS_ERR_INVALID;
-	/* Bytes fed as context before report_from are not counted. */
-	s->fed_end += len;
-	uint64_t from = s->report_from > s->origin ? s->report_from : s->origin;
-	s->stats.bytes = s->fed_end > from ? s->fed_end - from : 0;
+	count_fed(s, len);
 	while (len && !s->stopped) {
 		size_t room = s->cap - s->len;
 		size_t n = len < room ? len : room;
@@ -927,16 +940,38 @@ ps_status ps_scanner_end(ps_scanner *s)
 	return s->incomplete ? PS_ERR_INCOMPLETE : PS_OK;
 }
 
+ps_status ps_scanner_feed_last(ps_scanner *s, const char *data, size_t len)
+{
+	if (!s || (!data && len) || !s->started)
+		return PS_ERR_INVALID;
+	if (s->len || s->stopped) {
+		/* A tail is held back: it and these bytes are one text. */
+		ps_status st = ps_scanner_feed(s, data, len);
+		if (st == PS_OK)
+			return ps_scanner_end(s);
+		s->started = false;
+		return st;
+	}
+	/* Nothing held back: the last bytes are scanned where they are, in
+	 * the final pass alone. Copied into the buffer and scanned once as
+	 * far as the last sentence and again at the end, a small document
+	 * (a JSON Lines record) cost both passes' set-up and a copy. */
+	count_fed(s, len);
+	s->text = data;
+	s->len = len;
+	process(s, true);
+	s->text = s->buf;
+	s->len = 0;
+	s->started = false;
+	if (s->stopped)
+		return PS_ERR_STOPPED;
+	return s->incomplete ? PS_ERR_INCOMPLETE : PS_OK;
+}
+
 ps_status ps_scanner_scan(ps_scanner *s, const char *data, size_t len, const ps_scan_callbacks *callbacks)
 {
 	ps_status st = ps_scanner_begin(s, callbacks);
-	if (st == PS_OK)
-		st = ps_scanner_feed(s, data, len);
-	if (st == PS_OK)
-		return ps_scanner_end(s);
-	if (s)
-		s->started = false;
-	return st;
+	return st == PS_OK ? ps_scanner_feed_last(s, data, len) : st;
 }
 
 ps_status ps_scanner_scan_fd(ps_scanner *s, int fd, const ps_scan_callbacks *callbacks)
