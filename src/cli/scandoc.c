@@ -208,21 +208,14 @@ static void on_problem(const ps_diag *d, void *userdata)
 	doc_message(ds->doc, "%s:%zu:%zu: warning: %s\n", ds->doc->name, d->line, d->column, d->message);
 }
 
-/* Where the bytes come from: a descriptor, or a document in memory. */
+/* Where the bytes come from: a descriptor (a document in memory is read
+ * where it is: doc_scan_text). */
 typedef struct source {
 	int fd;
-	const char *text;
-	size_t len, pos;
 } source;
 
 static ssize_t next_chunk(source *src, char *buf, size_t cap)
 {
-	if (src->text) {
-		size_t n = src->len - src->pos < cap ? src->len - src->pos : cap;
-		memcpy(buf, src->text + src->pos, n);
-		src->pos += n;
-		return (ssize_t)n;
-	}
 	for (;;) {
 		ssize_t n = read(src->fd, buf, cap);
 		if (n >= 0 || errno != EINTR)
@@ -270,11 +263,9 @@ static void skip_doc(doc_result *doc, skip_kind kind, const char *why)
 }
 
 /* End the document: its counts, and what made it incomplete. */
-static void end_scan(doc_scanner *ds, doc_result *doc, ps_status st)
+/* The document's scan is over (st: how it went; the scanner has ended). */
+static void scan_ended(doc_scanner *ds, doc_result *doc, ps_status st)
 {
-	ps_status end = ps_scanner_end(ds->scanner);
-	if (st == PS_OK)
-		st = end;
 	doc->stats = *ps_scanner_stats(ds->scanner);
 	/* Flush the formatted output here, on the thread that wrote it. */
 	if (batch_seal(&doc->found) != 0)
@@ -286,6 +277,12 @@ static void end_scan(doc_scanner *ds, doc_result *doc, ps_status st)
 		doc->incomplete = true;
 	}
 	ds->doc = NULL;
+}
+
+static void end_scan(doc_scanner *ds, doc_result *doc, ps_status st)
+{
+	ps_status end = ps_scanner_end(ds->scanner);
+	scan_ended(ds, doc, st == PS_OK ? end : st);
 }
 
 static void scan_source(doc_scanner *ds, doc_result *doc, source *src)
@@ -372,8 +369,61 @@ void doc_scan_file(doc_scanner *ds, doc_result *doc, bool is_stdin)
 
 void doc_scan_text(doc_scanner *ds, doc_result *doc, char *text, size_t len)
 {
-	source src = { .fd = -1, .text = text, .len = len };
-	scan_source(ds, doc, &src);
+	/* The text is in memory already: it is checked and its front matter
+	 * blanked where it is, and the scanner reads it there. A JSON Lines
+	 * record went through a chunk, the column window and the scanner's
+	 * buffer (three copies), and two passes of the scanner. */
+	ps_scan_callbacks cb = { on_finding, on_problem, ds };
+	char *front = NULL;
+	size_t front_len = 0;
+	frontmatter fm;
+
+	frontmatter_init(&fm);
+	colmap_reset(&ds->cols);
+	ds->doc = doc;
+	ps_status st = ps_scanner_begin(ds->scanner, &cb);
+	if (st != PS_OK) {
+		end_scan(ds, doc, st);
+		return;
+	}
+	size_t head = len < CHUNK ? len : CHUNK;
+	if (len >= 2 && (!memcmp(text, "\xFF\xFE", 2) || !memcmp(text, "\xFE\xFF", 2))) {
+		skip_doc(doc, SKIP_UTF16, "UTF-16 text; convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)");
+		end_scan(ds, doc, st);
+		return;
+	}
+	/* As for a file: a NUL byte in the first chunk marks a binary document. */
+	if (memchr(text, '\0', head)) {
+		skip_doc(doc, SKIP_BINARY, "binary file (holds NUL bytes)");
+		end_scan(ds, doc, st);
+		return;
+	}
+	/* Front matter, chunk by chunk as a file's is read: the raw chunks are
+	 * kept (MAX_FRONT_MATTER at most) until it ends, then blanked. */
+	bool capture = len && text[0] == '-';
+	for (size_t at = 0; at < len && (capture || fm.phase != 2); at += CHUNK) {
+		size_t n = len - at < CHUNK ? len - at : CHUNK;
+		if (capture) {
+			char *grown = front_len + n <= MAX_FRONT_MATTER ? realloc(front, front_len + n) : NULL;
+			if (grown) {
+				memcpy(grown + front_len, text + at, n);
+				front = grown;
+				front_len += n;
+			} else {
+				capture = false;
+			}
+		}
+		frontmatter_blank(&fm, text + at, n);
+		if (capture && fm.phase == 2) {
+			read_meta(ds, doc, front, front_len);
+			capture = false;
+		}
+	}
+	if (capture && front)
+		read_meta(ds, doc, front, front_len);
+	free(front);
+	colmap_view(&ds->cols, text, len);
+	scan_ended(ds, doc, ps_scanner_feed_last(ds->scanner, text, len));
 }
 
 void doc_scan_piece(doc_scanner *ds, doc_result *doc, const char *text, size_t len, const ps_scan_origin *origin,
@@ -385,22 +435,24 @@ void doc_scan_piece(doc_scanner *ds, doc_result *doc, const char *text, size_t l
 	ds->cols.pos = ds->cols.fed = origin->offset;
 	ds->doc = doc;
 	ps_status st = ps_scanner_begin_at(ds->scanner, &cb, origin);
+	if (st == PS_OK && rest < 0) {
+		/* All of the piece is here: read where it is. */
+		colmap_view(&ds->cols, text, len);
+		scan_ended(ds, doc, ps_scanner_feed_last(ds->scanner, text, len));
+		return;
+	}
+	/* A document with no place to cut: this worker reads the rest. */
 	const char *data = text;
 	size_t n = len;
 	source more = { .fd = rest };
 	while (st == PS_OK) {
-		if (rest < 0) {
-			colmap_view(&ds->cols, data, n);
-		} else if (colmap_append(&ds->cols, data, n) != 0) {
+		if (colmap_append(&ds->cols, data, n) != 0) {
 			doc->nomem = true;
 			break;
 		}
 		st = ps_scanner_feed(ds->scanner, data, n);
 		if (ds->cols.fed - origin->offset > COLUMN_WINDOW)
 			colmap_step(&ds->cols, ds->cols.fed - COLUMN_WINDOW);
-		/* A document with no place to cut: this worker reads the rest. */
-		if (rest < 0)
-			break;
 		ssize_t got = read_chunk(ds, doc, &more);
 		if (got <= 0)
 			break;
