@@ -225,13 +225,16 @@ START_TEST(lines_are_counted_right_across_many_line_ends)
 }
 END_TEST
 
+/* Three findings in a dateline, an abbreviation, CRLF and a blank line. */
+static const char short_news[] = "Gaza, Oct. 13 (Reuters). Hamas released 20 hostages on Monday.\r\n"
+                                 "Mr. Smith said Israeli troops withdrew from Rafah. The IDF did not withdraw "
+                                 "from Gaza City, however.\n\nRain fell.";
+
 START_TEST(streaming_matches_a_whole_scan)
 {
 	ps_diags *diags = NULL;
 	ps_ruleset *rules = load_yaml(test_pack, &diags);
-	const char *text = "Gaza, Oct. 13 (Reuters). Hamas released 20 hostages on Monday.\r\n"
-	                   "Mr. Smith said Israeli troops withdrew from Rafah. The IDF did not withdraw "
-	                   "from Gaza City, however.\n\nRain fell.";
+	const char *text = short_news;
 	seen s;
 	for (size_t piece = 1; piece <= 17; piece += 4)
 		feed_in_pieces(&s, rules, text, strlen(text), piece);
@@ -517,9 +520,7 @@ START_TEST(the_last_bytes_end_the_document)
 {
 	ps_diags *diags = NULL;
 	ps_ruleset *rules = load_yaml(test_pack, &diags);
-	const char *text = "Gaza, Oct. 13 (Reuters). Hamas released 20 hostages on Monday.\r\n"
-	                   "Mr. Smith said Israeli troops withdrew from Rafah. The IDF did not withdraw "
-	                   "from Gaza City, however.\n\nRain fell.";
+	const char *text = short_news;
 	size_t len = strlen(text);
 	seen whole;
 	scan_with(&whole, rules, text, len);
