@@ -957,7 +957,7 @@ ps_status ps_scanner_feed_last(ps_scanner *s, const char *data, size_t len)
 	 * far as the last sentence and again at the end, a small document
 	 * (a JSON Lines record) cost both passes' set-up and a copy. */
 	count_fed(s, len);
-	s->text = data;
+	s->text = data ? data : s->buf; /* no arithmetic on a null pointer, even + 0 */
 	s->len = len;
 	process(s, true);
 	s->text = s->buf;
