@@ -285,15 +285,83 @@ static void end_scan(doc_scanner *ds, doc_result *doc, ps_status st)
 	scan_ended(ds, doc, st == PS_OK ? end : st);
 }
 
+/* Is the document, by its first chunk, one to skip (UTF-16, or binary:
+ * like grep, a NUL byte in the first chunk)? Marks it skipped if so. */
+static bool skip_by_head(doc_result *doc, const char *head, size_t n)
+{
+	if (n >= 2 && (!memcmp(head, "\xFF\xFE", 2) || !memcmp(head, "\xFE\xFF", 2))) {
+		skip_doc(doc, SKIP_UTF16, "UTF-16 text; convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)");
+		return true;
+	}
+	if (memchr(head, '\0', n)) {
+		skip_doc(doc, SKIP_BINARY, "binary file (holds NUL bytes)");
+		return true;
+	}
+	return false;
+}
+
+/* Front matter as the chunks of a document come: while it may be front
+ * matter (the document starts with '-'), the raw chunks are kept, at most
+ * MAX_FRONT_MATTER, and its metadata read once it ends; every chunk is
+ * blanked where it is. */
+typedef struct front_reader {
+	frontmatter fm;
+	char *raw;
+	size_t len;
+	bool capture;
+} front_reader;
+
+static void front_start(front_reader *f, const char *first, size_t n)
+{
+	frontmatter_init(&f->fm);
+	f->raw = NULL;
+	f->len = 0;
+	f->capture = n && first[0] == '-';
+}
+
+/* Is there anything left for front_take to do? */
+static bool front_open(const front_reader *f)
+{
+	return f->capture || f->fm.phase != 2;
+}
+
+static void front_take(doc_scanner *ds, doc_result *doc, front_reader *f, char *chunk, size_t n)
+{
+	if (f->capture) {
+		char *grown = f->len + n <= MAX_FRONT_MATTER ? realloc(f->raw, f->len + n) : NULL;
+		if (grown) {
+			memcpy(grown + f->len, chunk, n);
+			f->raw = grown;
+			f->len += n;
+		} else {
+			f->capture = false;
+			free(f->raw);
+			f->raw = NULL;
+			f->len = 0;
+		}
+	}
+	frontmatter_blank(&f->fm, chunk, n);
+	if (f->capture && f->fm.phase == 2) {
+		read_meta(ds, doc, f->raw, f->len);
+		f->capture = false;
+	}
+}
+
+/* The document ended: front matter still open is read as it is. */
+static void front_end(doc_scanner *ds, doc_result *doc, front_reader *f)
+{
+	if (f->capture && f->raw)
+		read_meta(ds, doc, f->raw, f->len);
+	free(f->raw);
+	f->raw = NULL;
+}
+
 static void scan_source(doc_scanner *ds, doc_result *doc, source *src)
 {
 	ps_scan_callbacks cb = { on_finding, on_problem, ds };
-	char *front = NULL;        /* the raw first bytes, while they may be front matter */
-	size_t front_len = 0;
-	bool first = true, capture = false;
-	frontmatter fm;
+	bool first = true;
+	front_reader front = { .raw = NULL };
 
-	frontmatter_init(&fm);
 	colmap_reset(&ds->cols);
 	ds->doc = doc;
 	ps_status st = ps_scanner_begin(ds->scanner, &cb);
@@ -302,36 +370,13 @@ static void scan_source(doc_scanner *ds, doc_result *doc, source *src)
 		if (got <= 0)
 			break;
 		size_t n = (size_t)got;
-		if (first && n >= 2 && (!memcmp(ds->chunk, "\xFF\xFE", 2) || !memcmp(ds->chunk, "\xFE\xFF", 2))) {
-			skip_doc(doc, SKIP_UTF16, "UTF-16 text; convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)");
-			break;
+		if (first) {
+			if (skip_by_head(doc, ds->chunk, n))
+				break;
+			front_start(&front, ds->chunk, n);
+			first = false;
 		}
-		/* Like grep, a NUL byte in the first chunk marks a binary file. */
-		if (first && memchr(ds->chunk, '\0', n)) {
-			skip_doc(doc, SKIP_BINARY, "binary file (holds NUL bytes)");
-			break;
-		}
-		if (first)
-			capture = ds->chunk[0] == '-';
-		first = false;
-		if (capture) {
-			char *grown = front_len + n <= MAX_FRONT_MATTER ? realloc(front, front_len + n) : NULL;
-			if (grown) {
-				memcpy(grown + front_len, ds->chunk, n);
-				front = grown;
-				front_len += n;
-			} else {
-				capture = false;
-				free(front);
-				front = NULL;
-				front_len = 0;
-			}
-		}
-		frontmatter_blank(&fm, ds->chunk, n);
-		if (capture && fm.phase == 2) {
-			read_meta(ds, doc, front, front_len);
-			capture = false;
-		}
+		front_take(ds, doc, &front, ds->chunk, n);
 		if (colmap_append(&ds->cols, ds->chunk, n) != 0) {
 			doc->nomem = true;
 			break;
@@ -340,9 +385,7 @@ static void scan_source(doc_scanner *ds, doc_result *doc, source *src)
 		if (ds->cols.fed > COLUMN_WINDOW)
 			colmap_step(&ds->cols, ds->cols.fed - COLUMN_WINDOW);
 	}
-	if (capture && front)
-		read_meta(ds, doc, front, front_len);
-	free(front);
+	front_end(ds, doc, &front);
 	end_scan(ds, doc, st);
 }
 
@@ -374,54 +417,20 @@ void doc_scan_text(doc_scanner *ds, doc_result *doc, char *text, size_t len)
 	 * record went through a chunk, the column window and the scanner's
 	 * buffer (three copies), and two passes of the scanner. */
 	ps_scan_callbacks cb = { on_finding, on_problem, ds };
-	char *front = NULL;
-	size_t front_len = 0;
-	frontmatter fm;
+	front_reader front;
 
-	frontmatter_init(&fm);
 	colmap_reset(&ds->cols);
 	ds->doc = doc;
 	ps_status st = ps_scanner_begin(ds->scanner, &cb);
-	if (st != PS_OK) {
+	if (st != PS_OK || skip_by_head(doc, text, len < CHUNK ? len : CHUNK)) {
 		end_scan(ds, doc, st);
 		return;
 	}
-	size_t head = len < CHUNK ? len : CHUNK;
-	if (len >= 2 && (!memcmp(text, "\xFF\xFE", 2) || !memcmp(text, "\xFE\xFF", 2))) {
-		skip_doc(doc, SKIP_UTF16, "UTF-16 text; convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)");
-		end_scan(ds, doc, st);
-		return;
-	}
-	/* As for a file: a NUL byte in the first chunk marks a binary document. */
-	if (memchr(text, '\0', head)) {
-		skip_doc(doc, SKIP_BINARY, "binary file (holds NUL bytes)");
-		end_scan(ds, doc, st);
-		return;
-	}
-	/* Front matter, chunk by chunk as a file's is read: the raw chunks are
-	 * kept (MAX_FRONT_MATTER at most) until it ends, then blanked. */
-	bool capture = len && text[0] == '-';
-	for (size_t at = 0; at < len && (capture || fm.phase != 2); at += CHUNK) {
-		size_t n = len - at < CHUNK ? len - at : CHUNK;
-		if (capture) {
-			char *grown = front_len + n <= MAX_FRONT_MATTER ? realloc(front, front_len + n) : NULL;
-			if (grown) {
-				memcpy(grown + front_len, text + at, n);
-				front = grown;
-				front_len += n;
-			} else {
-				capture = false;
-			}
-		}
-		frontmatter_blank(&fm, text + at, n);
-		if (capture && fm.phase == 2) {
-			read_meta(ds, doc, front, front_len);
-			capture = false;
-		}
-	}
-	if (capture && front)
-		read_meta(ds, doc, front, front_len);
-	free(front);
+	/* Chunk by chunk, as a file's is read. */
+	front_start(&front, text, len);
+	for (size_t at = 0; at < len && front_open(&front); at += CHUNK)
+		front_take(ds, doc, &front, text + at, len - at < CHUNK ? len - at : CHUNK);
+	front_end(ds, doc, &front);
 	colmap_view(&ds->cols, text, len);
 	scan_ended(ds, doc, ps_scanner_feed_last(ds->scanner, text, len));
 }
