@@ -7,9 +7,10 @@
  *
  * The page opens with what is only known at the end (the counts), and
  * groups findings by clause while documents arrive in document order; so
- * each clause's findings are written to memory streams as documents are
- * reported and copied out at the end. The page is for reading, which bounds
- * its useful size well before memory does.
+ * each clause's findings are written to spools (spool.h) as documents are
+ * reported and copied out at the end. A spool keeps 64 KiB in memory and
+ * the rest in a temporary file: a month of news makes a page too long to
+ * read, but not a run that memory cannot hold.
  *
  * Every piece of document text, metadata, file name and rule text goes
  * through put_esc(): invalid UTF-8 becomes U+FFFD, control characters and
@@ -17,17 +18,18 @@
  * same function serves text and (double-quoted) attribute values. Each
  * finding element carries data-doc, data-clause, data-stance, data-line and
  * data-column so that tests (and other tools) can read the findings back. */
+#define _GNU_SOURCE        /* fopencookie */
 #include <stdlib.h>
 #include <string.h>
 
 #include "reporter.h"
+#include "spool.h"
 
 enum { LIST_CONFLICT, LIST_SUPPORT, LIST_HEDGED, LISTS };
 
 typedef struct html_list {
-	FILE *f;                   /* open_memstream, NULL until the first finding */
-	char *buf;
-	size_t len;
+	FILE *f;                   /* writes to sp; NULL until the first finding */
+	spool sp;
 } html_list;
 
 typedef struct html_state {
@@ -88,12 +90,23 @@ static const char *plural(size_t n, const char *one, const char *many)
 	return n == 1 ? one : many;
 }
 
+static ssize_t list_write(void *cookie, const char *data, size_t size)
+{
+	return spool_write(cookie, data, size) == 0 ? (ssize_t)size : -1;
+}
+
+/* The list's stream, opened the first time; NULL without memory. */
+static FILE *list_open(html_list *l)
+{
+	if (!l->f)
+		l->f = fopencookie(&l->sp, "w", (cookie_io_functions_t){ .write = list_write });
+	return l->f;
+}
+
 static html_list *clause_list(html_state *st, size_t clause, int kind)
 {
 	html_list *l = &st->lists[clause * LISTS + (size_t)kind];
-	if (!l->f)
-		l->f = open_memstream(&l->buf, &l->len);
-	return l->f ? l : NULL;
+	return list_open(l) ? l : NULL;
 }
 
 /* Close a list's stream and copy what it holds to out. */
@@ -104,17 +117,22 @@ static int list_copy(FILE *out, html_list *l)
 	bool failed = ferror(l->f) != 0;
 	failed |= fclose(l->f) != 0;
 	l->f = NULL;
-	if (failed)
-		return -1;
-	return fwrite(l->buf, 1, l->len, out) == l->len ? 0 : -1;
+	failed |= spool_copy(&l->sp, out) != 0;
+	return failed ? -1 : 0;
+}
+
+static void list_init(html_list *l)
+{
+	l->f = NULL;
+	spool_init(&l->sp);
 }
 
 static void list_free(html_list *l)
 {
 	if (l->f)
 		fclose(l->f);
-	free(l->buf);
-	memset(l, 0, sizeof(*l));
+	spool_free(&l->sp);
+	list_init(l);
 }
 
 /* A clause as the page names it: "Point 3" or "Added". */
@@ -328,7 +346,7 @@ static int html_document(reporter *r, const doc_result *doc, const doc_tally *t)
 	html_state *st = r->state;
 	int rc = 0;
 	/* The documents table's row. */
-	if (!st->docs.f && !(st->docs.f = open_memstream(&st->docs.buf, &st->docs.len)))
+	if (!list_open(&st->docs))
 		return -1;
 	FILE *out = st->docs.f;
 	fputs("<tr><th scope=\"row\"><code>", out);
@@ -820,6 +838,9 @@ int reporter_html(reporter *r)
 		free(st);
 		return -1;
 	}
+	for (size_t i = 0; i < st->n_clauses * LISTS; i++)
+		list_init(&st->lists[i]);
+	list_init(&st->docs);
 	r->state = st;
 	r->finding = html_finding;
 	r->document = html_document;
