@@ -89,9 +89,14 @@ static int take_file(walk *w, const char *path, const char *rel, const char *bas
 	return w->cb->file(path, false, w->cb->userdata);
 }
 
-static int visit_entry(walk *w, const char *path, const char *rel, const char *base)
+static int visit_entry(walk *w, const char *path, const char *rel, const char *base, unsigned char type)
 {
 	struct stat lsb, sb;
+	/* The directory says what most entries are: a regular file needs no
+	 * lstat (a path lookup of its own, as long as opening it), and one that
+	 * is gone by now is reported when it is opened. */
+	if (type == DT_REG)
+		return take_file(w, path, rel, base);
 	if (lstat(path, &lsb) != 0) {
 		w->cb->skip(path, SKIP_UNREADABLE, strerror(errno), w->cb->userdata);
 		return 0;
@@ -144,7 +149,7 @@ static int visit_dir(walk *w, const char *dir, const char *rel)
 		if (!path || !relpath)
 			w->cb->skip(dir, SKIP_OTHER, "out of memory", w->cb->userdata);
 		else
-			rc = visit_entry(w, path, relpath, base);
+			rc = visit_entry(w, path, relpath, base, names[i]->d_type);
 		free(path);
 		free(relpath);
 		if (!path || !relpath)

@@ -1,18 +1,29 @@
 #!/usr/bin/env bash
 # -j 1 and -j 4 write byte-identical output, on stdout and on stderr, with
-# the same exit status, in every format: on the bundled corpus, and on the
+# the same exit status, in every format: on the bundled corpus, on the
 # fixtures (skipped files, a link loop with --follow, JSON Lines input with
-# malformed records).
+# malformed records), and on a directory of 300 short files with a dangling
+# link among them (short files go to the workers in batches of up to 64).
 #
 # usage: jobs_agree.sh PACTSCAN SOURCE_ROOT
 set -u
 pactscan=$(realpath "$1") root=$(realpath "$2")
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0
+mkdir "$tmp/many"
+for i in $(seq -w 1 300); do
+  case $((10#$i % 3)) in
+    0) echo "Report $i. Israeli troops withdrew from Gaza City on Tuesday." ;;
+    1) echo "Report $i. Hamas said it would not disarm." ;;
+    2) echo "Report $i. The markets were calm." ;;
+  esac > "$tmp/many/r$i.txt"
+done
+ln -s no-such-file "$tmp/many/r150b.txt"
 runs=(
   "corpus|--rules $root/rules --include *.txt corpus"
   "fixtures|--rules $root/tests/data/packs/mini --follow tests/data/docs tests/data/tree tests/data/columns.txt"
   "jsonl|--rules $root/tests/data/packs/mini --input jsonl tests/data/jsonl/docs.jsonl"
+  "many|--rules $root/rules $tmp/many"
 )
 cd "$root" || exit 1
 for run in "${runs[@]}"; do
