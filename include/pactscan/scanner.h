@@ -194,7 +194,9 @@ PS_API ps_status ps_scanner_scan(ps_scanner *scanner, const char *data, size_t l
 
 /**
  * Scan a document read from a file descriptor in chunks, so memory stays
- * bounded whatever the input's size. The descriptor is not closed.
+ * bounded whatever the input's size. The descriptor is not closed. One set
+ * non-blocking (a pipe shared with a parent that set O_NONBLOCK) is waited
+ * on with poll() when it has nothing to read yet.
  * @return as ps_scanner_end(), or PS_ERR_IO when a read fails
  */
 PS_API ps_status ps_scanner_scan_fd(ps_scanner *scanner, int fd,

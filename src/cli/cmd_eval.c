@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "docmeta.h"
+#include "fdread.h"
 #include "frontmatter.h"
 #include "inputs.h"
 #include "outfile.h"
@@ -192,9 +193,7 @@ static int read_all(int fd, char **out, size_t *out_len)
 			buf = grown;
 			cap *= 2;
 		}
-		ssize_t n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
+		ssize_t n = fd_read(fd, buf + len, cap - len);
 		if (n < 0) {
 			free(buf);
 			return -1;

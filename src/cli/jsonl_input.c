@@ -1,5 +1,6 @@
 #include "jsonl_input.h"
 
+#include "fdread.h"
 #include "jsonrec.h"
 
 #include <errno.h>
@@ -227,9 +228,7 @@ static int next_line(line_reader *lr, char **line, size_t *len, void (*on_wait)(
 			if (poll(&pfd, 1, 0) == 0)
 				on_wait(userdata);
 		}
-		ssize_t got = read(lr->fd, lr->buf + lr->end, lr->cap - lr->end);
-		if (got < 0 && errno == EINTR)
-			continue;
+		ssize_t got = fd_read(lr->fd, lr->buf + lr->end, lr->cap - lr->end);
 		if (got < 0) {
 			lr->err = errno;
 			return -1;

@@ -2,12 +2,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "docmeta.h"
+#include "fdread.h"
 #include "frontmatter.h"
 
 #define CHUNK 65536
@@ -215,27 +215,11 @@ typedef struct source {
 	int fd;
 } source;
 
-static ssize_t next_chunk(source *src, char *buf, size_t cap)
-{
-	for (;;) {
-		ssize_t n = read(src->fd, buf, cap);
-		if (n >= 0 || (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK))
-			return n;
-		/* A file opened without blocking (doc_scan_file) that is a pipe
-		 * after all: wait for its writer, as a blocking read would. */
-		if (errno != EINTR) {
-			struct pollfd pfd = { .fd = src->fd, .events = POLLIN };
-			if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
-				return -1;
-		}
-	}
-}
-
 /* The next chunk into ds->chunk: its length, 0 at the end, or -1 after a
  * read error, which marks the document incomplete with a message. */
 static ssize_t read_chunk(doc_scanner *ds, doc_result *doc, source *src)
 {
-	ssize_t got = next_chunk(src, ds->chunk, CHUNK);
+	ssize_t got = fd_read(src->fd, ds->chunk, CHUNK);
 	if (got < 0) {
 		char why[128];
 		doc_message(doc, "pactscan: %s: read error: %s\n", doc->name, error_text(errno, why, sizeof why));
@@ -404,7 +388,7 @@ void doc_scan_file(doc_scanner *ds, doc_result *doc, bool is_stdin)
 		/* Without O_NONBLOCK a file swapped for a FIFO since the walk
 		 * looked at it would block the open. The flag stays: it changes
 		 * nothing for a regular file, and a pipe's reads wait in
-		 * next_chunk. Two fcntl calls to clear it were a fifth of the
+		 * fd_read. Two fcntl calls to clear it were a fifth of the
 		 * system calls for a directory of short articles. */
 		src.fd = open(doc->name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		if (src.fd < 0) {

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "docmeta.h"
+#include "fdread.h"
 #include "frontmatter.h"
 
 #define CHUNK 65536
@@ -242,9 +243,7 @@ void split_document(doc_result *doc, int fd, size_t context, piece_fn emit, void
 			break;
 		}
 		char *chunk = sp.buf + sp.len;
-		ssize_t got = read(fd, chunk, want);
-		if (got < 0 && errno == EINTR)
-			continue;
+		ssize_t got = fd_read(fd, chunk, want);
 		if (got < 0) {
 			doc_message(doc, "pactscan: %s: read error: %s\n", doc->name, strerror(errno));
 			doc->incomplete = true;

@@ -2,6 +2,7 @@
 #include "pactscan/segment.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -987,6 +988,12 @@ ps_status ps_scanner_scan_fd(ps_scanner *s, int fd, const ps_scan_callbacks *cal
 		ssize_t n = read(fd, s->chunk, READ_CHUNK);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			/* A pipe its writer made non-blocking: wait, as a read would. */
+			struct pollfd pfd = { .fd = fd, .events = POLLIN };
+			if (poll(&pfd, 1, -1) >= 0 || errno == EINTR)
+				continue;
+		}
 		if (n < 0) {
 			st = PS_ERR_IO;
 			break;

@@ -1,8 +1,11 @@
 /* Scanning: stance, negation, certainty, restatement, the setting gate,
  * positions, streaming and limits. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "helpers.h"
 
@@ -549,6 +552,57 @@ START_TEST(the_last_bytes_end_the_document)
 }
 END_TEST
 
+/* A writer that hands its text to a pipe a few bytes at a time. */
+typedef struct slow_writer {
+	int fd;
+	const char *text;
+	size_t len;
+} slow_writer;
+
+static void *write_slowly(void *arg)
+{
+	slow_writer *w = arg;
+	const struct timespec pause = { 0, 2 * 1000 * 1000 };
+	for (size_t at = 0; at < w->len; at += 9) {
+		size_t n = w->len - at < 9 ? w->len - at : 9;
+		ck_assert_int_eq(write(w->fd, w->text + at, n), (ssize_t)n);
+		nanosleep(&pause, NULL);
+	}
+	close(w->fd);
+	return NULL;
+}
+
+/* A pipe whose writer set it non-blocking (a wrapper in Node.js or Python
+ * may): reading it finds nothing yet (EAGAIN) between the writer's
+ * pieces, which is waited out, not an error. */
+START_TEST(a_non_blocking_pipe_is_read_to_its_end)
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(test_pack, &diags);
+	seen whole;
+	scan_with(&whole, rules, short_news, strlen(short_news));
+	int fds[2];
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_int_ne(fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK), -1);
+	slow_writer w = { fds[1], short_news, strlen(short_news) };
+	pthread_t writer;
+	ck_assert_int_eq(pthread_create(&writer, NULL, write_slowly, &w), 0);
+	ps_scanner *scanner = NULL;
+	ps_scan_limits limits = test_limits();
+	ck_assert_int_eq(ps_scanner_new(&scanner, rules, &limits), PS_OK);
+	ck_assert_int_eq(ps_scanner_scan_fd(scanner, fds[0], NULL), PS_OK);
+	pthread_join(writer, NULL);
+	const ps_scan_stats *st = ps_scanner_stats(scanner);
+	ck_assert_uint_eq(st->bytes, strlen(short_news));
+	ck_assert_uint_eq(st->findings, whole.stats.findings);
+	ck_assert_uint_eq(st->sentences, whole.stats.sentences);
+	close(fds[0]);
+	ps_scanner_free(scanner);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
 /* The shortcut for sentences far from the setting must decide exactly as
  * the plain path: context across the skipped sentences, line ends of every
  * kind, and characters that caseless matching folds to ASCII letters. */
@@ -765,6 +819,7 @@ int main(void)
 	tcase_add_test(tc, every_attribution_verb_of_the_shipped_pack);
 	tcase_add_test(tc, pieces_scanned_apart_find_what_one_scan_finds);
 	tcase_add_test(tc, the_last_bytes_end_the_document);
+	tcase_add_test(tc, a_non_blocking_pipe_is_read_to_its_end);
 	tcase_add_test(tc, the_gate_shortcut_agrees_with_the_plain_path);
 	tcase_add_test(tc, a_setting_word_is_seen_anywhere_in_a_long_sentence);
 	tcase_add_test(tc, a_flood_of_space_before_the_text_ends);

@@ -1,0 +1,17 @@
+/* read() for input that may be a pipe someone else made non-blocking: a
+ * parent that shares its pipe with pactscan (a Node.js or Python wrapper,
+ * a CI runner) may have set O_NONBLOCK on it, and then a read with nothing
+ * to read yet fails with EAGAIN, which is not an error of the input. */
+#ifndef PS_FDREAD_H
+#define PS_FDREAD_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Read up to len bytes into buf, as read() does, but retried when a
+ * signal interrupts it and waited for (poll) when the descriptor is
+ * non-blocking and empty. Returns the bytes read, 0 at the end, or -1 with
+ * errno set. */
+ssize_t fd_read(int fd, void *buf, size_t len);
+
+#endif
