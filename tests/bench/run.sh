@@ -24,7 +24,9 @@ on each, in one invocation and on the same file:
 each --runs times (default 5; --rg-runs for rg --count-matches, default
 the same), taking the median wall time; rg -c, the one-thread and the
 all-cores runs take turns, and their ratios (pactscan over rg, the
-speedup) are the medians of the rounds' ratios. Then: peak memory of pactscan reading a 1 GiB stream
+speedup) are the medians of the rounds' ratios. The same three, with cat
+as the floor, on a directory of short articles (one file a document, N MiB
+or 20, whichever is less, of the 3% kind): the archive case. Then: peak memory of pactscan reading a 1 GiB stream
 on stdin, the time to load the whole rule pack (median of 20 in-process
 loads), and whether --no-prefilter gives the same JSON Lines on a 5 MiB
 sample of each corpus. Prints a table; exits 1 if that check fails.
@@ -127,6 +129,30 @@ help=$("$PS" --help 2>&1 || true) # (not piped into grep -q: pipefail and EPIPE)
 grep -Eq -- '(^|[ ,])-j([ ,=]|$)|--jobs' <<<"$help" && has_j=1
 grep -Eq -- '--input[ =]' <<<"$help" && has_input=1
 sample=$((size < 5 ? size : 5))
+# A directory of short articles, one file a document with its front
+# matter: what a researcher's archive looks like, where a run's cost is
+# per file (opening and reading it, and handing it to a thread) more than
+# per byte.
+articles_mb=$((size < 20 ? size : 20))
+articles=$BENCH/articles-s$seed-${articles_mb}mb-share0.03-$key
+if [ -d "$articles" ]; then
+	say "== reusing $articles"
+else
+	say "== generating $articles"
+	python3 tests/bench/gen.py --seed "$seed" --size-mb "$articles_mb" --setting-share 0.03 --format jsonl \
+		--out "$TMP/articles.jsonl"
+	mkdir "$articles.tmp"
+	python3 - "$TMP/articles.jsonl" "$articles.tmp" <<'PY'
+import json, os, sys
+with open(sys.argv[1], encoding='utf-8') as f:
+    for n, line in enumerate(f):
+        r = json.loads(line)
+        front = ''.join(f'{k}: {json.dumps(r[k])}\n' for k in ('title', 'date', 'source') if r.get(k))
+        with open(os.path.join(sys.argv[2], f'{n:06d}.txt'), 'w', encoding='utf-8') as out:
+            out.write(f'---\n{front}---\n{r["text"]}\n')
+PY
+	mv "$articles.tmp" "$articles"
+fi
 for share in 0.03 0.30; do
 	make_corpus "$size" "$share"
 	# the same seed gives the same documents, so this is the big file's start
@@ -301,6 +327,28 @@ for share in 0.03 0.30; do
 	fi
 done
 
+# ---------------------------------------------------------------- (d) articles
+n_articles=$(find "$articles" -type f | wc -l)
+articles_bytes=$(find "$articles" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
+say "== timing on $articles ($n_articles files)"
+bench "cat" "$runs" /dev/null find "$articles" -type f -exec cat {} +
+T[dir,cat]=$MED R[dir,cat]=$MAXRSS
+# What rg spends on its patterns alone, which weighs more here than on the big files.
+bench "rg on no input" "$runs" "$TMP/rg.out" rg "${RGFLAGS[@]}" --no-unicode -i -c -f "$RGPAT" /dev/null
+rg_setup=$MED
+# shellcheck disable=SC2034 # bench_turns reads CMD_k through ${!cmd}
+CMD_1=(rg "${RGFLAGS[@]}" --no-unicode -i -c -f "$RGPAT" "$articles")
+# shellcheck disable=SC2034
+CMD_2=("$PS" -j 1 --rules "$RULES" --format jsonl "$articles")
+# shellcheck disable=SC2034
+CMD_3=("$PS" -j "$NPROC" --rules "$RULES" --format jsonl "$articles")
+if [ $has_j = 1 ]; then
+	bench_turns "$runs" "rg -c" "pactscan -j 1" "pactscan -j $NPROC"
+	T[dir,rg]=${TURN_MED[1]} R[dir,rg]=${TURN_PEAK[1]} Q[dir]=${TURN_RATIO[1]}
+	T[dir,ps1]=${TURN_MED[2]} R[dir,ps1]=${TURN_PEAK[2]} S[dir,ps]=${TURN_RATIO[2]}
+	T[dir,psN]=${TURN_MED[3]} R[dir,psN]=${TURN_PEAK[3]}
+fi
+
 # ---------------------------------------------------------------- (e) stream
 f=$(corpus_file "$size" 0.03)
 reps=$(((1000 + size - 1) / size)) # 5 x 200 MiB
@@ -409,6 +457,15 @@ for share in 0.03 0.30; do
 		printf "$fmt" "" "  speedup, $NPROC cores over 1 thread **" "$(ratio "${S[$share,jl]}" 1)x" "" "" "" "" ""
 	fi
 done
+if [ $has_j = 1 ]; then
+	rgr=$(mbs "$articles_bytes" "${T[dir,rg]}") rgmr='' catr=$(mbs "$articles_bytes" "${T[dir,cat]}")
+	row "dir" "cat, $n_articles files (floor)" "${T[dir,cat]}" "$catr" "${R[dir,cat]}"
+	row "" "rg ${RGFLAGS[*]:+${RGFLAGS[*]} }--no-unicode -i -c -f" "${T[dir,rg]}" "$rgr" "${R[dir,rg]}"
+	row "" "pactscan -j 1 --format jsonl" "${T[dir,ps1]}" "$(mbs "$articles_bytes" "${T[dir,ps1]}")" "${R[dir,ps1]}"
+	printf "$fmt" "" "  over rg -c, run by turns ***" "$(ratio "${Q[dir]}" 1)x" "" "" "" "" ""
+	row "" "pactscan -j $NPROC --format jsonl" "${T[dir,psN]}" "$(mbs "$articles_bytes" "${T[dir,psN]}")" "${R[dir,psN]}"
+	printf "$fmt" "" "  speedup, $NPROC cores over 1 thread **" "$(ratio "${S[dir,ps]}" 1)x" "" "" "" "" ""
+fi
 rgr='' rgmr='' catr=''
 row "stream" "pactscan < $((stream_bytes / 1048576)) MiB on stdin" "$stream_wall" "$(mbs "$stream_bytes" "$stream_wall")" "$stream_rss"
 echo
@@ -417,6 +474,7 @@ echo
 [ $has_j = 1 ] && echo "** one thread and every core run by turns; the speedup is the median over the rounds of the one-thread time over the all-cores time"
 [ $has_j = 1 ] && echo "*** rg -c and pactscan -j 1 run by turns (with -j $NPROC): the median over the rounds of rg's time over pactscan's, robust to a machine whose speed drifts"
 [ $has_j = 1 ] && echo "The text rows are one big document; the JSON Lines rows scan the same kind of corpus (same generator and seed) as many small ones, one a line, with --input jsonl; their ratios compare with the text file's rg and cat"
+[ $has_j = 1 ] && echo "dir: $n_articles files of $((articles_bytes / 1000000)) MB, a record of the 3% corpus each with front matter; rg's time includes $rg_setup s for its patterns alone (rg on /dev/null), a larger share than on the big files"
 echo "pack load: $load_ms ms ($load_how)"
 echo "prefilter check, 3% sample: ${G[0.03]}"
 echo "prefilter check, 30% sample: ${G[0.30]}"
