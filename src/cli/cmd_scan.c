@@ -231,8 +231,10 @@ static void submit_batch(scan_ctx *ctx)
 	ctx->n_pending = ctx->pending_bytes = 0;
 }
 
-/* Queue a job; it takes doc's contents and text. Non-zero stops the walk. */
-static int submit(scan_ctx *ctx, job_kind kind, doc_result *doc, char *text, size_t len)
+/* Queue a job; it takes doc's contents and text. may_wait: its reads may
+ * wait for a writer (a FIFO, a device, standard input). Non-zero stops
+ * the walk. */
+static int submit_as(scan_ctx *ctx, job_kind kind, doc_result *doc, char *text, size_t len, bool may_wait)
 {
 	/* Whatever came before goes first. */
 	submit_batch(ctx);
@@ -247,8 +249,35 @@ static int submit(scan_ctx *ctx, job_kind kind, doc_result *doc, char *text, siz
 	job->doc = *doc;
 	job->text = text;
 	job->len = len;
+	job->may_wait = may_wait;
+	ctx->waiting += may_wait;
 	memset(doc, 0, sizeof(*doc));
 	pool_submit(ctx->pool, job, len);
+	return ctx->run.write_failed ? 1 : 0;
+}
+
+static int submit(scan_ctx *ctx, job_kind kind, doc_result *doc, char *text, size_t len)
+{
+	return submit_as(ctx, kind, doc, text, len, false);
+}
+
+/* The next place in the pending batch (with two threads or more); NULL
+ * without memory. */
+static batch_doc *pending_slot(scan_ctx *ctx)
+{
+	if (!ctx->pending && !(ctx->pending = malloc(BATCH_DOCS * sizeof(*ctx->pending))))
+		return NULL;
+	return &ctx->pending[ctx->n_pending];
+}
+
+/* The slot is filled, with bytes of text to scan: queue the batch once it
+ * is full. */
+static int pending_added(scan_ctx *ctx, size_t bytes)
+{
+	ctx->n_pending++;
+	ctx->pending_bytes += bytes;
+	if (ctx->n_pending == BATCH_DOCS || ctx->pending_bytes >= BATCH_BYTES)
+		submit_batch(ctx);
 	return ctx->run.write_failed ? 1 : 0;
 }
 
@@ -269,46 +298,39 @@ static int on_jsonl_doc(doc_result *doc, char *text, size_t len, void *userdata)
 		free(doc);
 		return rc;
 	}
-	if (!ctx->pending && !(ctx->pending = malloc(BATCH_DOCS * sizeof(*ctx->pending)))) {
+	batch_doc *slot = pending_slot(ctx);
+	if (!slot) {
 		doc_free(doc);
 		free(doc);
 		free(text);
 		ctx->nomem = true;
 		return 1;
 	}
-	ctx->pending[ctx->n_pending++] = (batch_doc){ .doc = *doc, .text = text, .len = len };
-	ctx->pending_bytes += len;
+	*slot = (batch_doc){ .doc = *doc, .text = text, .len = len };
 	free(doc);
-	if (ctx->n_pending == BATCH_DOCS || ctx->pending_bytes >= BATCH_BYTES)
-		submit_batch(ctx);
-	return ctx->run.write_failed ? 1 : 0;
+	return pending_added(ctx, len);
 }
 
 /* A short file for the workers to read, size bytes long (with two threads
  * or more). */
 static int on_short_file(scan_ctx *ctx, const char *name, size_t size)
 {
-	if (!ctx->pending)
-		ctx->pending = malloc(BATCH_DOCS * sizeof(*ctx->pending));
+	batch_doc *slot = pending_slot(ctx);
 	char *copy = strdup(name);
-	if (!ctx->pending || !copy) {
+	if (!slot || !copy) {
 		free(copy);
 		ctx->nomem = true;
 		return 1;
 	}
-	ctx->pending[ctx->n_pending++] = (batch_doc){ .doc = { .name = copy }, .file = true };
-	ctx->pending_bytes += size;
-	if (ctx->n_pending == BATCH_DOCS || ctx->pending_bytes >= BATCH_BYTES)
-		submit_batch(ctx);
-	return ctx->run.write_failed ? 1 : 0;
+	*slot = (batch_doc){ .doc = { .name = copy }, .file = true };
+	return pending_added(ctx, size);
 }
 
 /* A line for the workers to parse (with two threads or more). */
 static int on_jsonl_line(const char *line, size_t len, size_t lineno, void *userdata)
 {
 	scan_ctx *ctx = userdata;
-	if (!ctx->pending)
-		ctx->pending = malloc(BATCH_DOCS * sizeof(*ctx->pending));
+	batch_doc *slot = pending_slot(ctx);
 	if (!ctx->pending_source)
 		ctx->pending_source = strdup(ctx->jsonl_name);
 	if (ctx->lines_len + len > ctx->lines_cap) {
@@ -321,18 +343,14 @@ static int on_jsonl_line(const char *line, size_t len, size_t lineno, void *user
 			ctx->lines_cap = cap;
 		}
 	}
-	if (!ctx->pending || !ctx->pending_source || ctx->lines_len + len > ctx->lines_cap) {
+	if (!slot || !ctx->pending_source || ctx->lines_len + len > ctx->lines_cap) {
 		ctx->nomem = true;
 		return 1;
 	}
 	memcpy(ctx->pending_lines + ctx->lines_len, line, len);
-	ctx->pending[ctx->n_pending++] =
-		(batch_doc){ .at = ctx->lines_len, .len = len, .lineno = lineno, .raw = true };
+	*slot = (batch_doc){ .at = ctx->lines_len, .len = len, .lineno = lineno, .raw = true };
 	ctx->lines_len += len;
-	ctx->pending_bytes += len;
-	if (ctx->n_pending == BATCH_DOCS || ctx->pending_bytes >= BATCH_BYTES)
-		submit_batch(ctx);
-	return ctx->run.write_failed ? 1 : 0;
+	return pending_added(ctx, len);
 }
 
 static int on_piece(piece *p, void *userdata)
@@ -396,25 +414,6 @@ static int scan_split(scan_ctx *ctx, const char *name, bool is_stdin)
 	return submit(ctx, JOB_JOINED, &doc, NULL, 0);
 }
 
-/* A FIFO, a device or standard input, not split: its job may wait. */
-static int submit_waiting(scan_ctx *ctx, const char *name, bool is_stdin)
-{
-	doc_result doc = { .name = strdup(name) };
-	scan_job *job = calloc(1, sizeof(*job));
-	if (!doc.name || !job) {
-		free(doc.name);
-		free(job);
-		ctx->nomem = true;
-		return 1;
-	}
-	job->kind = is_stdin ? JOB_STDIN : JOB_FILE;
-	job->doc = doc;
-	job->may_wait = true;
-	ctx->waiting++;
-	pool_submit(ctx->pool, job, 0);
-	return ctx->run.write_failed ? 1 : 0;
-}
-
 static int on_file(const char *name, bool is_stdin, void *userdata)
 {
 	scan_ctx *ctx = userdata;
@@ -426,15 +425,16 @@ static int on_file(const char *name, bool is_stdin, void *userdata)
 		ctx->jsonl_name = NULL;
 		return rc;
 	}
+	bool may_wait = false;
 	if (ctx->n_workers >= 2) {
 		/* A short regular file (nearly every one) goes to a worker in a
 		 * batch, unopened: opening it here too, to learn its size, cost
 		 * two more system calls a file. */
 		struct stat sb;
-		bool regular = !is_stdin && stat(name, &sb) == 0 && S_ISREG(sb.st_mode);
-		if (regular && (uint64_t)sb.st_size < 2 * SPLIT_PIECE)
+		may_wait = is_stdin || stat(name, &sb) != 0 || !S_ISREG(sb.st_mode);
+		if (!may_wait && (uint64_t)sb.st_size < 2 * SPLIT_PIECE)
 			return on_short_file(ctx, name, (size_t)sb.st_size);
-		if (!regular) {
+		if (may_wait) {
 			/* Opening a FIFO waits for its writer (here, to learn whether
 			 * to split it), and a pipe's reads for its text: what came
 			 * before is reported first, unless a job before it waits too
@@ -446,15 +446,13 @@ static int on_file(const char *name, bool is_stdin, void *userdata)
 		int rc = scan_split(ctx, name, is_stdin);
 		if (rc >= 0)
 			return rc;
-		if (!regular)
-			return submit_waiting(ctx, name, is_stdin);
 	}
 	doc_result doc = { .name = strdup(name) };
 	if (!doc.name) {
 		ctx->nomem = true;
 		return 1;
 	}
-	return submit(ctx, is_stdin ? JOB_STDIN : JOB_FILE, &doc, NULL, 0);
+	return submit_as(ctx, is_stdin ? JOB_STDIN : JOB_FILE, &doc, NULL, 0, may_wait);
 }
 
 static void on_skip(const char *name, skip_kind kind, const char *why, void *userdata)
