@@ -7,6 +7,7 @@
 #include <yaml.h>
 
 #include "cli.h"
+#include "fmfast.h"
 
 typedef struct fm_parser {
 	yaml_parser_t p;
@@ -271,6 +272,22 @@ int docmeta_parse(docmeta *m, const char *path, const char *buf, size_t len, FIL
 	if (!m->body) {
 		fprintf(err, "%s:1:1: error: front matter opened with '---' is never closed; end it with a '---' line\n", path);
 		return 1;
+	}
+	/* Most front matter is a few "key: value" lines. */
+	fmfast_fields f;
+	switch (fmfast_parse(&f, buf + first_end, yaml_end - first_end)) {
+	case FMFAST_OK:
+		m->title = f.title;
+		m->date = f.date;
+		m->source = f.source;
+		m->url = f.url;
+		m->id = f.id;
+		return 0;
+	case FMFAST_NOMEM:
+		fprintf(err, "%s: error: out of memory\n", path);
+		return 1;
+	case FMFAST_UNSURE:
+		break;
 	}
 	if (!yaml_parser_initialize(&fp.p)) {
 		fprintf(err, "%s: error: out of memory\n", path);
