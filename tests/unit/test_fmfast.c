@@ -1,94 +1,11 @@
 /* The fast front matter reader (src/cli/fmfast.c): it takes the common
  * front matter, and whatever it takes, libyaml reads the same way. */
+#include <stdio.h>
 #include <stdlib.h>
-#include <yaml.h>
 
 #include "fmfast.h"
+#include "fmref.h"
 #include "helpers.h"
-
-/* libyaml's reading, as docmeta_parse uses it: 1 when text[0..len) is one
- * document holding a mapping of plain keys to scalars, with *ref holding
- * the last value of each known key (an unknown key's value may be a
- * scalar too); 0 otherwise. */
-static int reference(fmfast_fields *ref, const char *text, size_t len)
-{
-	yaml_parser_t p;
-	yaml_event_t ev;
-	int ok = 0, depth = 0;
-	char *key = NULL;
-	memset(ref, 0, sizeof(*ref));
-	ck_assert(yaml_parser_initialize(&p));
-	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
-	for (int i = 0; i < 2; i++) {
-		if (!yaml_parser_parse(&p, &ev))
-			goto out;
-		yaml_event_delete(&ev);
-	}
-	if (!yaml_parser_parse(&p, &ev))
-		goto out;
-	bool mapping = ev.type == YAML_MAPPING_START_EVENT;
-	yaml_event_delete(&ev);
-	if (!mapping)
-		goto out;
-	for (;;) {
-		if (!yaml_parser_parse(&p, &ev))
-			goto out;
-		if (ev.type == YAML_MAPPING_END_EVENT && depth == 0) {
-			yaml_event_delete(&ev);
-			break;
-		}
-		if (ev.type != YAML_SCALAR_EVENT) {
-			yaml_event_delete(&ev);
-			goto out; /* nesting, or an alias: not a flat mapping */
-		}
-		char *s = strndup((const char *)ev.data.scalar.value, ev.data.scalar.length);
-		bool has_nul = strlen(s) != ev.data.scalar.length;
-		yaml_event_delete(&ev);
-		if (has_nul) {
-			free(s);
-			goto out;
-		}
-		if (!key) {
-			key = s;
-			continue;
-		}
-		char **field = !strcmp(key, "title") ? &ref->title : !strcmp(key, "date") ? &ref->date
-		             : !strcmp(key, "source") ? &ref->source : !strcmp(key, "url") ? &ref->url
-		             : !strcmp(key, "id") ? &ref->id : NULL;
-		if (field) {
-			free(*field);
-			*field = s;
-		} else {
-			free(s);
-		}
-		free(key);
-		key = NULL;
-	}
-	/* The rest of the stream: document end, stream end. */
-	for (int i = 0; i < 2; i++) {
-		if (!yaml_parser_parse(&p, &ev))
-			goto out;
-		yaml_event_delete(&ev);
-	}
-	ok = 1;
-out:
-	free(key);
-	yaml_parser_delete(&p);
-	if (!ok)
-		fmfast_clear(ref);
-	return ok;
-}
-
-static int same_field(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && !strcmp(a, b));
-}
-
-static int same(const fmfast_fields *a, const fmfast_fields *b)
-{
-	return same_field(a->title, b->title) && same_field(a->date, b->date) && same_field(a->source, b->source) &&
-	       same_field(a->url, b->url) && same_field(a->id, b->id);
-}
 
 /* Whatever the fast reader takes, libyaml reads alike. */
 static void agrees(const char *text, size_t len)
@@ -98,10 +15,10 @@ static void agrees(const char *text, size_t len)
 	ck_assert_int_ne(st, FMFAST_NOMEM);
 	if (st != FMFAST_OK)
 		return;
-	if (!reference(&ref, text, len))
+	if (fmref_read(&ref, text, len) != 1)
 		ck_abort_msg("the fast reader took front matter libyaml does not read as a flat mapping: [%.*s]",
 		             (int)len, text);
-	if (!same(&fast, &ref))
+	if (!fmref_same(&fast, &ref))
 		ck_abort_msg("the readings differ on [%.*s]: title [%s] [%s]", (int)len, text,
 		             fast.title ? fast.title : "(none)", ref.title ? ref.title : "(none)");
 	fmfast_clear(&fast);
