@@ -1,4 +1,5 @@
 #include "fmfast.h"
+#include "utf8.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -11,34 +12,11 @@
  * U+FEFF, surrogates, U+FFFE or U+FFFF. */
 static size_t printable(const unsigned char *p, const unsigned char *end)
 {
-	unsigned char b = p[0];
-	if (b >= 0x20 && b < 0x7F)
-		return 1;
-	size_t n;
 	uint32_t cp;
-	if (b >= 0xC2 && b <= 0xDF) {
-		n = 2;
-		cp = b & 0x1Fu;
-	} else if (b >= 0xE0 && b <= 0xEF) {
-		n = 3;
-		cp = b & 0x0Fu;
-	} else if (b >= 0xF0 && b <= 0xF4) {
-		n = 4;
-		cp = b & 0x07u;
-	} else {
+	size_t n = utf8_decode(p, 0, (size_t)(end - p), &cp);
+	if (!n || (cp < 0xA0 && (cp < 0x20 || cp >= 0x7F)))
 		return 0;
-	}
-	if ((size_t)(end - p) < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3Fu);
-	}
-	if (cp < 0xA0 || (n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-		return 0;
-	if (cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE ||
-	    cp == 0xFFFF)
+	if (cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF || cp == 0xFFFE || cp == 0xFFFF)
 		return 0;
 	return n;
 }

@@ -1,4 +1,5 @@
 #include "jsonrec.h"
+#include "utf8.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -37,37 +38,6 @@ static int hex4(const unsigned char *p)
 		v = v * 16 + d;
 	}
 	return v;
-}
-
-/* Length of the well-formed UTF-8 sequence at p (first byte >= 0x80), or
- * 0: overlong forms, surrogates and code points past U+10FFFF are not. */
-static size_t utf8_valid(const unsigned char *p, const unsigned char *end)
-{
-	unsigned char b = p[0];
-	size_t n;
-	uint32_t cp;
-	if (b >= 0xC2 && b <= 0xDF) {
-		n = 2;
-		cp = b & 0x1Fu;
-	} else if (b >= 0xE0 && b <= 0xEF) {
-		n = 3;
-		cp = b & 0x0Fu;
-	} else if (b >= 0xF0 && b <= 0xF4) {
-		n = 4;
-		cp = b & 0x07u;
-	} else {
-		return 0;
-	}
-	if ((size_t)(end - p) < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3Fu);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return n;
 }
 
 static unsigned char *put_utf8(unsigned char *o, uint32_t cp)
@@ -151,7 +121,7 @@ static bool string(cursor *c, unsigned char *out, size_t *out_len)
 			return true;
 		}
 		if (*p >= 0x80) {
-			size_t n = utf8_valid(p, end);
+			size_t n = utf8_seq(p, 0, (size_t)(end - p));
 			if (!n)
 				return false;
 			if (o) {

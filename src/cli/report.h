@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "utf8.h"
 
 typedef struct cli_cue {
 	ps_cue_kind kind;
@@ -189,9 +190,6 @@ const char *skip_kind_name(skip_kind k);
 /* "negation", "hedge" or "attribution". */
 const char *cue_kind_name(ps_cue_kind k);
 
-/* Length of the valid UTF-8 sequence at s[i] (i < len), or 0; a NUL byte
- * counts as valid, 1. */
-size_t utf8_seq(const unsigned char *s, size_t i, size_t len);
 /* A copy of s[0..len) with invalid UTF-8 replaced by U+FFFD and NUL bytes by
  * spaces; NULL on ENOMEM. */
 char *utf8_clean(const char *s, size_t len, size_t *out_len);
