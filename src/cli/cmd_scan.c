@@ -356,6 +356,9 @@ static int on_jsonl_line(const char *line, size_t len, size_t lineno, void *user
 static int on_piece(piece *p, void *userdata)
 {
 	scan_ctx *ctx = userdata;
+	/* Whatever came before goes first: short files batched ahead of this
+	 * document are queued before its pieces. */
+	submit_batch(ctx);
 	scan_job *job = calloc(1, sizeof(*job));
 	char *name = strdup(ctx->whole->name);
 	doc_meta meta = { 0 };

@@ -3,7 +3,8 @@
 # the same exit status, in every format: on the bundled corpus, on the
 # fixtures (skipped files, a link loop with --follow, JSON Lines input with
 # malformed records), and on a directory of 300 short files with a dangling
-# link among them (short files go to the workers in batches of up to 64).
+# link and a file of 600 KB among them (short files go to the workers in
+# batches of up to 64; the large one is read in pieces).
 #
 # usage: jobs_agree.sh PACTSCAN SOURCE_ROOT
 set -u
@@ -19,6 +20,7 @@ for i in $(seq -w 1 300); do
   esac > "$tmp/many/r$i.txt"
 done
 ln -s no-such-file "$tmp/many/r150b.txt"
+for i in $(seq 1 6000); do echo "Paragraph $i. Israeli troops withdrew from Rafah, officials said, and aid trucks crossed."; done > "$tmp/many/r200b.txt"
 runs=(
   "corpus|--rules $root/rules --include *.txt corpus"
   "fixtures|--rules $root/tests/data/packs/mini --follow tests/data/docs tests/data/tree tests/data/columns.txt"
