@@ -434,21 +434,27 @@ static int on_file(const char *name, bool is_stdin, void *userdata)
 		 * batch, unopened: opening it here too, to learn its size, cost
 		 * two more system calls a file. */
 		struct stat sb;
-		may_wait = is_stdin || stat(name, &sb) != 0 || !S_ISREG(sb.st_mode);
-		if (!may_wait && (uint64_t)sb.st_size < 2 * SPLIT_PIECE)
+		bool regular = !is_stdin && stat(name, &sb) == 0 && S_ISREG(sb.st_mode);
+		if (regular && (uint64_t)sb.st_size < 2 * SPLIT_PIECE)
 			return on_short_file(ctx, name, (size_t)sb.st_size);
-		if (may_wait) {
-			/* Opening a FIFO waits for its writer (here, to learn whether
-			 * to split it), and a pipe's reads for its text: what came
-			 * before is reported first, unless a job before it waits too
-			 * (FIFOs whose writers take turns with this walk). */
+		/* Anything else but a regular file (a FIFO, a device, a file gone
+		 * since the walk) is opened and read by a worker, and may wait
+		 * there for its writer: opened here to be split, and closed, a
+		 * FIFO lost what its writer wrote before the worker opened it. */
+		may_wait = !regular;
+		if (is_stdin) {
+			/* Standard input is read here, in pieces, and may wait for its
+			 * text: what came before is reported first, unless a job
+			 * before it waits too (FIFOs whose writers take turns). */
 			submit_batch(ctx);
 			if (!ctx->waiting)
 				pool_drain(ctx->pool);
 		}
-		int rc = scan_split(ctx, name, is_stdin);
-		if (rc >= 0)
-			return rc;
+		if (regular || is_stdin) {
+			int rc = scan_split(ctx, name, is_stdin);
+			if (rc >= 0)
+				return rc;
+		}
 	}
 	doc_result doc = { .name = strdup(name) };
 	if (!doc.name) {

@@ -20,3 +20,15 @@ ssize_t fd_read(int fd, void *buf, size_t len)
 			return -1;
 	}
 }
+
+ssize_t fd_read_first(int fd, void *buf, size_t len)
+{
+	ssize_t n = fd_read(fd, buf, len);
+	if (n != 0)
+		return n;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	while (poll(&pfd, 1, -1) < 0)
+		if (errno != EINTR)
+			return -1;
+	return fd_read(fd, buf, len);
+}

@@ -14,4 +14,10 @@
  * errno set. */
 ssize_t fd_read(int fd, void *buf, size_t len);
 
+/* fd_read for the first read of a descriptor opened with O_NONBLOCK: a
+ * FIFO reads as ended (0) until a writer has opened it, so an end is
+ * taken only once poll() says the writer has come and gone (it returns at
+ * once for anything else). */
+ssize_t fd_read_first(int fd, void *buf, size_t len);
+
 #endif

@@ -216,10 +216,11 @@ typedef struct source {
 } source;
 
 /* The next chunk into ds->chunk: its length, 0 at the end, or -1 after a
- * read error, which marks the document incomplete with a message. */
-static ssize_t read_chunk(doc_scanner *ds, doc_result *doc, source *src)
+ * read error, which marks the document incomplete with a message. first:
+ * the document's first read, which may have to wait for a FIFO's writer. */
+static ssize_t read_chunk(doc_scanner *ds, doc_result *doc, source *src, bool first)
 {
-	ssize_t got = fd_read(src->fd, ds->chunk, CHUNK);
+	ssize_t got = first ? fd_read_first(src->fd, ds->chunk, CHUNK) : fd_read(src->fd, ds->chunk, CHUNK);
 	if (got < 0) {
 		char why[128];
 		doc_message(doc, "pactscan: %s: read error: %s\n", doc->name, error_text(errno, why, sizeof why));
@@ -358,7 +359,7 @@ static void scan_source(doc_scanner *ds, doc_result *doc, source *src)
 	ds->doc = doc;
 	ps_status st = ps_scanner_begin(ds->scanner, &cb);
 	while (st == PS_OK) {
-		ssize_t got = read_chunk(ds, doc, src);
+		ssize_t got = read_chunk(ds, doc, src, first);
 		if (got <= 0)
 			break;
 		size_t n = (size_t)got;
@@ -454,7 +455,7 @@ void doc_scan_piece(doc_scanner *ds, doc_result *doc, const char *text, size_t l
 		st = ps_scanner_feed(ds->scanner, data, n);
 		if (ds->cols.fed - origin->offset > COLUMN_WINDOW)
 			colmap_step(&ds->cols, ds->cols.fed - COLUMN_WINDOW);
-		ssize_t got = read_chunk(ds, doc, &more);
+		ssize_t got = read_chunk(ds, doc, &more, false);
 		if (got <= 0)
 			break;
 		data = ds->chunk;

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Standard input that its writer made non-blocking is read to its end.
+"""Pipes are read to their end, whoever opened them and however.
 
 A wrapper that shares its pipe with pactscan (Node.js's child_process,
 some CI runners) may set O_NONBLOCK on it; a read that finds the pipe
@@ -9,6 +9,10 @@ the bundled corpus, and a JSON Lines file, are written into such a pipe
 a few KiB at a time, with pauses, for -j 1 and -j 2 (where standard
 input is read in pieces): stdout, stderr and the exit status must be
 what the same bytes give from a file.
+
+And a FIFO named on the command line whose writer comes after pactscan
+has opened it: with -j 1 (which opens files without blocking) it read as
+empty; it must read as the same bytes in a file of that name do.
 
 usage: nonblocking_stdin.py PACTSCAN SOURCE_ROOT
 """
@@ -79,6 +83,43 @@ for name, extra, data, chunk, pause in cases:
         check(f'{name} -j {jobs}: the same messages', got[2] == want[2])
         if got[2] != want[2]:
             print('#', got[2].decode(errors='replace')[:200])
+
+small = open(os.path.join(root, 'tests', 'data', 'docs', 'gaza.txt'), 'rb').read()
+with tempfile.TemporaryDirectory() as tmp:
+    feed = os.path.join(tmp, 'feed.txt')
+    for jobs in ('1', '2'):
+        args = [pactscan, '--rules', rules, '-j', jobs, '--format', 'jsonl', 'feed.txt']
+        with open(feed, 'wb') as f:
+            f.write(small)
+        want = subprocess.run(args, cwd=tmp, capture_output=True, timeout=60)
+        os.unlink(feed)
+        os.mkfifo(feed)
+
+        def write_later():
+            # Half a second after pactscan starts; then as soon as a reader
+            # has the FIFO open, for ten seconds (a run that read it as
+            # empty and ended leaves none, and the test must not hang).
+            time.sleep(0.5)
+            deadline = time.time() + 10
+            while True:
+                try:
+                    w = os.open(feed, os.O_WRONLY | os.O_NONBLOCK)
+                    break
+                except OSError:
+                    if time.time() > deadline:
+                        return
+                    time.sleep(0.05)
+            os.write(w, small)
+            os.close(w)
+
+        writer = threading.Thread(target=write_later)
+        writer.start()
+        got = subprocess.run(args, cwd=tmp, capture_output=True, timeout=60)
+        writer.join()
+        os.unlink(feed)
+        check(f'FIFO, writer later, -j {jobs}: something is reported', len(want.stdout) > 0)
+        check(f'FIFO, writer later, -j {jobs}: what the file gives',
+              (got.returncode, got.stdout, got.stderr) == (want.returncode, want.stdout, want.stderr))
 
 print(f'{sum(results)} passed, {len(results) - sum(results)} failed')
 sys.exit(0 if all(results) else 1)
