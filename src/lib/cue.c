@@ -43,7 +43,7 @@ int matcher_find(matcher *m, const ps_pattern *p, uint32_t shape, const char *s,
 	 * as @gaza_places costs ~100 cycles a place. The places are all there
 	 * are: after a match, none at or past its end means no next one (a
 	 * third of the searches in the setting were for that next one). */
-	size_t n = prefilter_lead_positions(m->pf, m->pfs, shape, from, at, x ? EXACT_PROBES : PROBES);
+	size_t n = prefilter_lead_positions(m->pf, m->pfs, shape, s, from, at, x ? EXACT_PROBES : PROBES);
 	int rc = 0;
 	if (n != SIZE_MAX && x) {
 		size_t i = 0;
@@ -70,7 +70,7 @@ int matcher_find(matcher *m, const ps_pattern *p, uint32_t shape, const char *s,
 		m->last = rc == 1 && at[n - 1] < *me;
 		return rc;
 	}
-	if (!prefilter_starts(m->pf, m->pfs, shape, from, &first, &last))
+	if (!prefilter_starts(m->pf, m->pfs, shape, s, from, &first, &last))
 		return pattern_match(p, m->md, m->mc, m->options, s, len, from, ms, me);
 	if (first > len)
 		return 0;

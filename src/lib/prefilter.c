@@ -470,6 +470,7 @@ static ps_status build_sink(prefilter *pf)
 typedef struct lead_table {
 	uint32_t *start;      /* n_patterns + 1 */
 	uint32_t *lits;
+	bool *word_start;     /* per entry of lits: prefix_set's */
 } lead_table;
 
 /* The pattern's required and leading literals (numbered already). */
@@ -499,7 +500,8 @@ static ps_status collect_leads(lead_table *lt, builder *b, arena *a, const struc
 	uint32_t *first = calloc(pf->n_shapes ? pf->n_shapes : 1, sizeof(*first)); /* per shape: pattern + 1 */
 	lt->start = malloc((rs->n_patterns + 1) * sizeof(*lt->start));
 	lt->lits = malloc(cap * sizeof(*lt->lits));
-	if (!first || !lt->start || !lt->lits) {
+	lt->word_start = malloc(cap * sizeof(*lt->word_start));
+	if (!first || !lt->start || !lt->lits || !lt->word_start) {
 		st = PS_ERR_NOMEM;
 		goto out;
 	}
@@ -522,17 +524,25 @@ static ps_status collect_leads(lead_table *lt, builder *b, arena *a, const struc
 			while (n + count > cap)
 				cap *= 2;
 			uint32_t *grown = realloc(lt->lits, cap * sizeof(*grown));
-			if (!grown) {
+			if (grown)
+				lt->lits = grown;
+			bool *ws_grown = realloc(lt->word_start, cap * sizeof(*ws_grown));
+			if (ws_grown)
+				lt->word_start = ws_grown;
+			if (!grown || !ws_grown) {
 				st = PS_ERR_NOMEM;
 				goto out;
 			}
-			lt->lits = grown;
 		}
-		if (twin)
+		if (twin) {
 			memcpy(lt->lits + n, lt->lits + lt->start[twin - 1], count * sizeof(*lt->lits));
-		else
-			for (size_t k = 0; k < count; k++)
+			memcpy(lt->word_start + n, lt->word_start + lt->start[twin - 1], count * sizeof(*lt->word_start));
+		} else {
+			for (size_t k = 0; k < count; k++) {
 				lt->lits[n + k] = literal_id(b, ws.str[k], ws.len[k], false);
+				lt->word_start[n + k] = ws.word_start[k];
+			}
+		}
 		n += count;
 	}
 	lt->start[rs->n_patterns] = (uint32_t)n;
@@ -562,12 +572,17 @@ static ps_status build_leads(prefilter *pf, const lead_table *lt, const struct p
 		for (uint32_t k = lt->start[i]; k < lt->start[i + 1]; k++) {
 			uint32_t id = lt->lits[k];
 			row[id / 64] |= 1ull << (id % 64);
-			pf->lit_flags[id] |= LIT_LEADS;
+			pf->lit_flags[id] |= LIT_LEADS | (lt->word_start[k] ? 0 : LIT_LEADS_ANYWHERE);
 			in_gate = in_gate && (pf->lit_flags[id] & LIT_IN_GATE);
 		}
 		pf->shape_leads[sh] = true;
 		pf->shape_in_gate[sh] = in_gate;
 	}
+	/* A word that leads only after a \b leads nowhere inside a word:
+	 * "aid" is in every "said", "un" in every "fund", "a " ends "Gaza ". */
+	for (uint32_t id = 0; id < pf->n_lits; id++)
+		if ((pf->lit_flags[id] & (LIT_LEADS | LIT_LEADS_ANYWHERE)) == LIT_LEADS)
+			pf->lit_flags[id] |= LIT_WORD_START;
 	/* The rows again as lists, for shapes with few leading words. */
 	size_t total = 0;
 	for (uint32_t sh = 0; sh < pf->n_shapes; sh++)
@@ -901,6 +916,7 @@ out:
 	free(b.need);
 	free(lt.start);
 	free(lt.lits);
+	free(lt.word_start);
 	arena_release(&words);
 	if (st != PS_OK)
 		prefilter_free(pf);
@@ -1025,6 +1041,14 @@ static void record(prefilter_state *ps, uint32_t lit, uint32_t start)
 	/* Before hit(): a literal already found has occurred before. */
 	ps->occ_next[ps->n_occ] = prefilter_found(ps, lit) ? ps->lit_last[lit] : UINT32_MAX;
 	ps->lit_last[lit] = ps->n_occ++;
+}
+
+/* An ASCII letter, digit or underscore: PCRE2's \w without UCP, where
+ * no character past ASCII is one. */
+static inline bool word_byte(unsigned char c)
+{
+	unsigned char l = c | 0x20;
+	return (l >= 'a' && l <= 'z') || (c >= '0' && c <= '9') || c == '_';
 }
 
 /* The literals ending at the automaton's state number state, after byte i. */
@@ -1202,8 +1226,15 @@ void prefilter_run_rest(const prefilter *pf, prefilter_state *ps, const char *te
 	ps->rest_ran = true;
 }
 
-bool prefilter_starts(const prefilter *pf, const prefilter_state *ps, uint32_t shape, size_t from, size_t *first,
-                      size_t *last)
+/* Can a match led by literal lit start at text[at]? Not inside a word,
+ * if every pattern it leads has a \b there. */
+static inline bool may_start(const prefilter *pf, uint32_t lit, const char *text, size_t at)
+{
+	return !(pf->lit_flags[lit] & LIT_WORD_START) || at == 0 || !word_byte((unsigned char)text[at - 1]);
+}
+
+bool prefilter_starts(const prefilter *pf, const prefilter_state *ps, uint32_t shape, const char *text,
+                      size_t from, size_t *first, size_t *last)
 {
 	if (shape >= pf->n_shapes || !pf->shape_leads[shape] || ps->exotic || ps->occ_lost)
 		return false;
@@ -1213,7 +1244,7 @@ bool prefilter_starts(const prefilter *pf, const prefilter_state *ps, uint32_t s
 	size_t lo = SIZE_MAX, hi = 0;
 	for (uint32_t k = 0; k < ps->n_occ; k++) {
 		uint32_t lit = ps->occ_lit[k], at = ps->occ_start[k];
-		if (at >= from && (row[lit / 64] >> (lit % 64) & 1)) {
+		if (at >= from && (row[lit / 64] >> (lit % 64) & 1) && may_start(pf, lit, text, at)) {
 			if (at < lo)
 				lo = at;
 			if (at > hi)
@@ -1262,8 +1293,8 @@ static bool add_position(size_t *pos, size_t *n, size_t max, size_t at)
 	return true;
 }
 
-size_t prefilter_lead_positions(const prefilter *pf, const prefilter_state *ps, uint32_t shape, size_t from,
-                                size_t *pos, size_t max)
+size_t prefilter_lead_positions(const prefilter *pf, const prefilter_state *ps, uint32_t shape, const char *text,
+                                size_t from, size_t *pos, size_t max)
 {
 	if (shape >= pf->n_shapes || !pf->shape_leads[shape] || ps->exotic || ps->occ_lost)
 		return SIZE_MAX;
@@ -1279,7 +1310,8 @@ size_t prefilter_lead_positions(const prefilter *pf, const prefilter_state *ps, 
 			if (!prefilter_found(ps, lead[w]))
 				continue;
 			for (uint32_t k = ps->lit_last[lead[w]]; k != UINT32_MAX; k = ps->occ_next[k])
-				if (ps->occ_start[k] >= from && !add_position(pos, &n, max, ps->occ_start[k]))
+				if (ps->occ_start[k] >= from && may_start(pf, lead[w], text, ps->occ_start[k]) &&
+				    !add_position(pos, &n, max, ps->occ_start[k]))
 					return SIZE_MAX;
 		}
 		return n;
@@ -1287,7 +1319,7 @@ size_t prefilter_lead_positions(const prefilter *pf, const prefilter_state *ps, 
 	for (uint32_t k = 0; k < ps->n_occ; k++) {
 		uint32_t lit = ps->occ_lit[k];
 		if (ps->occ_start[k] >= from && (row[lit / 64] >> (lit % 64) & 1) &&
-		    !add_position(pos, &n, max, ps->occ_start[k]))
+		    may_start(pf, lit, text, ps->occ_start[k]) && !add_position(pos, &n, max, ps->occ_start[k]))
 			return SIZE_MAX;
 	}
 	return n;

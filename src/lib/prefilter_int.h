@@ -100,6 +100,8 @@ typedef struct prefilter {
 #define LIT_LEADS 1u                /* leads some pattern: where it occurs is kept */
 #define LIT_IN_GATE 2u              /* the gate pass finds it */
 #define LIT_EXOTIC 4u               /* U+212A or U+017F: every owner is a candidate */
+#define LIT_LEADS_ANYWHERE 8u       /* leads some pattern without a \b before it */
+#define LIT_WORD_START 16u          /* leads, and only after a \b: no match it leads starts inside a word */
 
 typedef struct prefilter_state {
 	/* A bit per literal found in this sentence and per set satisfied (bit
@@ -163,12 +165,12 @@ void prefilter_run_gate(const prefilter *pf, prefilter_state *ps, const char *te
 /* Find every literal in the sentence, adding to what the gate pass found. */
 void prefilter_run_rest(const prefilter *pf, prefilter_state *ps, const char *text, size_t len);
 
-/* After the passes: where, at or after from, a match of a pattern of this
- * shape can start. Returns false when the prefilter cannot tell; else
- * *first and *last are the first and last such offsets, or *first is
- * SIZE_MAX when there is none. */
-bool prefilter_starts(const prefilter *pf, const prefilter_state *ps, uint32_t shape, size_t from, size_t *first,
-                      size_t *last);
+/* After the passes over text: where, at or after from, a match of a
+ * pattern of this shape can start. Returns false when the prefilter cannot
+ * tell; else *first and *last are the first and last such offsets, or
+ * *first is SIZE_MAX when there is none. */
+bool prefilter_starts(const prefilter *pf, const prefilter_state *ps, uint32_t shape, const char *text,
+                      size_t from, size_t *first, size_t *last);
 
 /* The exact matcher of shape, whose text is text[0..len), built by the
  * first scanner (on any thread) that asks; NULL where the shape has none
@@ -176,12 +178,13 @@ bool prefilter_starts(const prefilter *pf, const prefilter_state *ps, uint32_t s
  * that is read. */
 const exact *prefilter_exact(const prefilter *pf, uint32_t shape, const char *text, size_t len);
 
-/* After the passes: the distinct offsets, at or after from and in
- * increasing order, where a leading word of a pattern of this shape starts
- * (where its matches can start), at most max of them in pos. Returns their
+/* After the passes over text: the distinct offsets, at or after from and
+ * in increasing order, where a leading word of a pattern of this shape
+ * starts (where its matches can start; not inside a word for a word the
+ * pattern has a \b before), at most max of them in pos. Returns their
  * number, or SIZE_MAX when the prefilter cannot tell or there are more. */
-size_t prefilter_lead_positions(const prefilter *pf, const prefilter_state *ps, uint32_t shape, size_t from,
-                                size_t *pos, size_t max);
+size_t prefilter_lead_positions(const prefilter *pf, const prefilter_state *ps, uint32_t shape, const char *text,
+                                size_t from, size_t *pos, size_t max);
 
 /* After the passes: was literal lit found in this sentence? */
 static inline bool prefilter_found(const prefilter_state *ps, uint32_t lit)

@@ -14,6 +14,7 @@
 typedef struct words {
 	const char **str;
 	size_t *len;
+	bool *word_start;     /* see prefix_set */
 	size_t count, cap;
 	/* Which words are there, by hash: open addressing over index + 1,
 	 * twice the room of the lists. A lexicon of hundreds of words
@@ -64,11 +65,20 @@ static size_t slot_of(const words *o, const char *w, size_t n)
 	return at;
 }
 
-static void add_word(parser *ps, const char *w, size_t n)
+static bool is_word_byte(unsigned char c)
+{
+	return is_alnum(c) || c == '_';
+}
+
+/* Add w[0..n); word_start when the match it leads starts at a \b. */
+static void add_word(parser *ps, const char *w, size_t n, bool word_start)
 {
 	words *o = ps->out;
-	if (o->cap && o->seen[slot_of(o, w, n)])
+	if (o->cap && o->seen[slot_of(o, w, n)]) {
+		/* Led to from elsewhere without a \b, it may start anywhere. */
+		o->word_start[o->seen[slot_of(o, w, n)] - 1] &= word_start;
 		return;
+	}
 	if (o->count == PREFIX_MAX_WORDS) {
 		ps->fail = true;
 		return;
@@ -81,8 +91,11 @@ static void add_word(parser *ps, const char *w, size_t n)
 		size_t *len = realloc(o->len, cap * sizeof(*len));
 		if (len)
 			o->len = len;
+		bool *ws = realloc(o->word_start, cap * sizeof(*ws));
+		if (ws)
+			o->word_start = ws;
 		uint32_t *seen = calloc(2 * cap, sizeof(*seen));
-		if (!str || !len || !seen) {
+		if (!str || !len || !ws || !seen) {
 			free(seen);
 			ps->nomem = ps->fail = true;
 			return;
@@ -100,6 +113,7 @@ static void add_word(parser *ps, const char *w, size_t n)
 	}
 	o->seen[slot_of(o, w, n)] = (uint32_t)o->count + 1;
 	o->str[o->count] = copy;
+	o->word_start[o->count] = word_start;
 	o->len[o->count++] = n;
 }
 
@@ -246,6 +260,7 @@ static group_kind group_at(const char *p, size_t i, size_t len, size_t *inner)
 typedef struct open_words {
 	uint64_t w[MAX_OPEN]; /* byte k of a word in bits 8k..8k+7 */
 	uint8_t n[MAX_OPEN];
+	bool b[MAX_OPEN];     /* a \b stands before the word's first byte */
 	size_t count;         /* 0: every word has ended (or none is usable) */
 } open_words;
 
@@ -261,6 +276,7 @@ static void open_copy(open_words *to, const open_words *from)
 {
 	memcpy(to->w, from->w, from->count * sizeof(*to->w));
 	memcpy(to->n, from->n, from->count);
+	memcpy(to->b, from->b, from->count * sizeof(*to->b));
 	to->count = from->count;
 }
 
@@ -275,11 +291,12 @@ static uint64_t append(uint64_t w, size_t *n, const char *s, size_t len)
 /* Add a word; false when o is full. Not looked for first: the
  * alternatives of a group are nearly always distinct, and a word twice
  * costs a place; the leading words are distinct (add_word). */
-static bool open_add(open_words *o, uint64_t w, size_t n)
+static bool open_add(open_words *o, uint64_t w, size_t n, bool b)
 {
 	if (o->count == MAX_OPEN)
 		return false;
 	o->w[o->count] = w;
+	o->b[o->count] = b;
 	o->n[o->count++] = (uint8_t)n;
 	return true;
 }
@@ -287,7 +304,7 @@ static bool open_add(open_words *o, uint64_t w, size_t n)
 static bool open_union(open_words *o, const open_words *more)
 {
 	for (size_t k = 0; k < more->count; k++)
-		if (!open_add(o, more->w[k], more->n[k]))
+		if (!open_add(o, more->w[k], more->n[k], more->b[k]))
 			return false;
 	return true;
 }
@@ -308,12 +325,12 @@ static bool open_cross(open_words *o, const piece *pc, bool optional)
 	open_words r;
 	r.count = 0;
 	for (size_t k = 0; k < o->count; k++) {
-		if (optional && !open_add(&r, o->w[k], o->n[k]))
+		if (optional && !open_add(&r, o->w[k], o->n[k], o->b[k]))
 			return false;
 		for (size_t m = 0; m < pc->count; m++) {
 			size_t n = o->n[k];
 			uint64_t w = append(o->w[k], &n, pc->s[m], pc->n[m]);
-			if (!open_add(&r, w, n))
+			if (!open_add(&r, w, n, o->b[k]))
 				return false;
 		}
 	}
@@ -332,7 +349,7 @@ static void close_all(parser *ps, open_words *o)
 		if (o->n[k] < PREFIX_MIN_LEN)
 			ps->fail = true;
 		else
-			add_word(ps, w, o->n[k]);
+			add_word(ps, w, o->n[k], o->b[k] && is_word_byte((unsigned char)w[0]));
 	}
 	o->count = 0;
 }
@@ -453,7 +470,11 @@ static void parse_sequence(parser *ps, open_words *o)
 			}
 			unsigned char e = (unsigned char)p[ps->i + 1];
 			if (e == 'b' || e == 'B') {
-				ps->i += 2; /* zero width */
+				/* Zero width; a \b before a word's first byte, if that
+				 * is a word character, puts a non-word one before it. */
+				for (size_t k = 0; k < o->count && e == 'b'; k++)
+					o->b[k] = o->b[k] || o->n[k] == 0;
+				ps->i += 2;
 				continue;
 			}
 			if (e >= 0x80 || (is_alnum(e) && e != 's'))
@@ -576,12 +597,18 @@ static void drop_extensions(words *w)
 	if (!drop)
 		return; /* they only cost a little: keep them all */
 	for (size_t k = 0; k < w->count; k++)
-		for (size_t m = PREFIX_MIN_LEN; m < w->len[k] && !drop[k]; m++)
-			drop[k] = w->seen[slot_of(w, w->str[k], m)] != 0;
+		for (size_t m = PREFIX_MIN_LEN; m < w->len[k] && !drop[k]; m++) {
+			uint32_t at = w->seen[slot_of(w, w->str[k], m)];
+			drop[k] = at != 0;
+			/* The shortest such word stays, and leads where this did. */
+			if (at)
+				w->word_start[at - 1] &= w->word_start[k];
+		}
 	size_t n = 0;
 	for (size_t k = 0; k < w->count; k++)
 		if (!drop[k]) {
 			w->str[n] = w->str[k];
+			w->word_start[n] = w->word_start[k];
 			w->len[n++] = w->len[k];
 		}
 	w->count = n;
@@ -612,18 +639,21 @@ ps_status prefix_words(prefix_set *out, arena *a, const char *pattern, size_t le
 	drop_extensions(&w);
 	out->str = arena_alloc(a, w.count * sizeof(*out->str));
 	out->len = arena_alloc(a, w.count * sizeof(*out->len));
-	if (!out->str || !out->len) {
+	out->word_start = arena_alloc(a, w.count * sizeof(*out->word_start));
+	if (!out->str || !out->len || !out->word_start) {
 		st = PS_ERR_NOMEM;
 		goto out;
 	}
 	memcpy(out->str, w.str, w.count * sizeof(*out->str));
 	memcpy(out->len, w.len, w.count * sizeof(*out->len));
+	memcpy(out->word_start, w.word_start, w.count * sizeof(*out->word_start));
 	out->count = w.count;
 out:
 	if (st != PS_OK)
 		memset(out, 0, sizeof(*out));
 	free(w.str);
 	free(w.len);
+	free(w.word_start);
 	free(w.seen);
 	return st;
 }

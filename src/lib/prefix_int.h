@@ -6,6 +6,7 @@
 #ifndef PS_PREFIX_INT_H
 #define PS_PREFIX_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "pactscan/status.h"
@@ -20,6 +21,10 @@
 typedef struct prefix_set {
 	const char **str;
 	size_t *len;
+	/* Per word: every match that starts with it starts where the byte
+	 * before (if any) is not an ASCII letter, digit or underscore, as the
+	 * pattern's \b there requires ("\baid\b" never starts in "said"). */
+	bool *word_start;
 	size_t count;         /* 0: the pattern has no usable leading words */
 } prefix_set;
 

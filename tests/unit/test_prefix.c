@@ -1,6 +1,8 @@
 /* Leading words: where a search for a pattern may start. Every match must
  * start with one of them (soundness); where the syntax is not modelled,
  * there are none. */
+#include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,8 +16,9 @@
 #include "prefix_int.h"
 #include "ruleset_int.h"
 
-/* The leading words of a pattern, "a,b,c" in the order found; "-" for none. */
-static const char *words_of(const char *pattern)
+/* The leading words of a pattern, "a,b,c" in the order found; "-" for
+ * none. With marks, a word that only starts after a \b is "^word". */
+static const char *words_marked(const char *pattern, bool marks)
 {
 	static char out[4096];
 	arena a;
@@ -26,13 +29,21 @@ static const char *words_of(const char *pattern)
 	for (size_t k = 0; k < ws.count; k++) {
 		if (k)
 			strcat(out, ",");
+		if (marks && ws.word_start[k])
+			strcat(out, "^");
 		strncat(out, ws.str[k], ws.len[k]);
 	}
 	arena_release(&a);
 	return out;
 }
 
+static const char *words_of(const char *pattern)
+{
+	return words_marked(pattern, false);
+}
+
 #define assert_words(pattern, expected) ck_assert_str_eq(words_of(pattern), (expected))
+#define assert_starts(pattern, expected) ck_assert_str_eq(words_marked(pattern, true), (expected))
 
 START_TEST(leading_words_of_plain_patterns)
 {
@@ -103,6 +114,32 @@ START_TEST(leading_words_of_plain_patterns)
 }
 END_TEST
 
+/* A word that every match it leads starts at a \b before a word
+ * character: the prefilter then notes it only at word starts ("aid" is
+ * in every "said"). */
+START_TEST(words_after_a_word_boundary)
+{
+	assert_starts("\\baid\\b", "^aid");
+	assert_starts("aid\\b", "aid");
+	assert_starts("\\Baid", "aid");                      /* \B is no word start */
+	assert_starts("\\b(?:un|U\\.N\\.)\\b", "^un,^u.n.");
+	assert_starts("(?:\\bun|mun)ition", "^unition,munition");
+	/* Through optional and alternative groups, from the \b on. */
+	assert_starts("\\b(?:a\\s+)?red\\s+line\\b", "^a ,^red ");
+	assert_starts("(?:the )?\\bred", "^red,the red");
+	assert_starts("(?:\\bthe )?red", "red,^the red");
+	/* A \b before a non-word character asks for a word character before it. */
+	assert_starts("\\b-day", "-day");
+	/* The same word led to with and without one: anywhere. */
+	assert_starts("\\bgaza|xgaza", "^gaza,xgaza");
+	assert_starts("(?:\\bgaza|gaza)", "gaza");
+	/* A longer word dropped for a shorter one it starts with leaves its
+	 * own: "gaza" must be noted where "gaza strip" could start. */
+	assert_starts("\\bgaza\\b|gaza strip", "gaza");
+	assert_starts("\\bgaza\\b|\\bgaza strip", "^gaza");
+}
+END_TEST
+
 START_TEST(no_leading_words_where_unsure)
 {
 	assert_words("\\w*n't", "-");          /* a class first */
@@ -156,24 +193,38 @@ static void check_sentence(const char *s, size_t n, void *userdata)
 		const prefix_set *lead = &c->leads[i];
 		size_t from = 0, ms, me;
 		while (from <= n && pattern_match(p, c->md, NULL, 0, s, n, from, &ms, &me) == 1) {
-			bool led = lead->count == 0;
+			bool led = lead->count == 0, word_start = ms == 0 || !(isalnum((unsigned char)s[ms - 1]) || s[ms - 1] == '_');
 			for (size_t k = 0; k < lead->count && !led; k++)
-				led = ms + lead->len[k] <= n && starts_with_word(s + ms, lead->str[k], lead->len[k]);
+				led = ms + lead->len[k] <= n && starts_with_word(s + ms, lead->str[k], lead->len[k]) &&
+				      (word_start || !lead->word_start[k]);
 			ck_assert_msg(led, "pattern %s:%zu:%zu matches at %zu of \"%.*s\" without a leading word", p->file,
 			              p->line, p->col, ms, (int)n, s);
 			size_t first = 0, last = SIZE_MAX;
-			prefilter_starts(pf, &c->pfs, pf->shape[p->index], from, &first, &last);
+			prefilter_starts(pf, &c->pfs, pf->shape[p->index], s, from, &first, &last);
 			ck_assert_msg(first <= ms && ms <= last,
 			              "pattern %s:%zu:%zu matches at %zu of \"%.*s\" but the search covers %zu..%zu", p->file,
 			              p->line, p->col, ms, (int)n, s, first, last);
 			/* The places tried one by one: sorted, distinct, from on, and
 			 * the match's start among them. */
-			size_t at[8], np = prefilter_lead_positions(pf, &c->pfs, pf->shape[p->index], from, at, 8);
+			size_t at[8], np = prefilter_lead_positions(pf, &c->pfs, pf->shape[p->index], s, from, at, 8);
 			bool listed = np == SIZE_MAX;
 			for (size_t k = 0; np != SIZE_MAX && k < np; k++) {
 				ck_assert_uint_ge(at[k], from);
 				ck_assert(k == 0 || at[k - 1] < at[k]);
 				listed = listed || at[k] == ms;
+				/* A place is where one of the shape's leading words was
+				 * seen, and not inside a word for one that only leads
+				 * after a \b (in every pattern it leads). */
+				bool inside = at[k] > 0 && (isalnum((unsigned char)s[at[k] - 1]) || s[at[k] - 1] == '_'), may = false;
+				uint32_t sh = pf->shape[p->index];
+				for (uint32_t o = 0; o < c->pfs.n_occ && !may; o++) {
+					uint32_t lit = c->pfs.occ_lit[o];
+					may = c->pfs.occ_start[o] == at[k] &&
+					      (pf->lead_bits[(size_t)sh * pf->lead_words + lit / 64] >> (lit % 64) & 1) &&
+					      !(inside && (pf->lit_flags[lit] & LIT_WORD_START));
+				}
+				ck_assert_msg(may, "pattern %s:%zu:%zu: place %zu of \"%.*s\" is no leading word's", p->file, p->line,
+				              p->col, at[k], (int)n, s);
 			}
 			ck_assert_msg(listed, "pattern %s:%zu:%zu matches at %zu of \"%.*s\", not among the %zu places tried",
 			              p->file, p->line, p->col, ms, (int)n, s, np);
@@ -263,6 +314,7 @@ int main(void)
 	TCase *tc = tcase_create("prefix");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, leading_words_of_plain_patterns);
+	tcase_add_test(tc, words_after_a_word_boundary);
 	tcase_add_test(tc, no_leading_words_where_unsure);
 	tcase_add_test(tc, the_shipped_pack_is_sound_on_the_corpus);
 	suite_add_tcase(s, tc);
