@@ -71,7 +71,7 @@ int matcher_find(matcher *m, const ps_pattern *p, uint32_t shape, const char *s,
 		return rc;
 	}
 	if (!prefilter_starts(m->pf, m->pfs, shape, s, from, &first, &last))
-		return pattern_match(p, m->md, m->mc, m->options, s, len, from, ms, me);
+		return pattern_match_tail_first(p, m->md, m->mc, m->options, s, len, from, ms, me);
 	if (first > len)
 		return 0;
 	/* No match starts between the leading words, nor after the last. */
@@ -162,7 +162,8 @@ void cue_need(cue_matches *cm, unsigned want, const ps_ruleset *rs, matcher *m, 
 		size_t ms, me;
 		if (!matcher_possible(m, p))
 			continue;
-		int rc = pattern_match(p, m->md, m->mc, m->options, s, len, 0, &ms, &me);
+		uint32_t shape = m->pf && p->index < m->pf->n_patterns ? m->pf->shape[p->index] : UINT32_MAX;
+		int rc = matcher_find(m, p, shape, s, len, 0, &ms, &me);
 		if (rc < 0)
 			m->limit_hit = true;
 		if (rc != 1)

@@ -904,6 +904,48 @@ out:
 	return st;
 }
 
+/* Where p is a run of words before a tail (tailfirst_int.h), the tail's
+ * own program. One that does not compile leaves p without: the tail is
+ * only a quicker way to the same matches. */
+static ps_status compile_tail(ps_pattern *p, pattern_ctx *ctx)
+{
+	tailfirst_form form;
+	ps_status st = PS_OK;
+	char *text = NULL;
+	pcre2_code *code = NULL;
+	pattern_tail *tail = NULL;
+	if (!tailfirst_parse(&form, p->expanded, p->expanded_len))
+		goto out;
+	size_t len = form.tail_len + 6;
+	text = malloc(len);
+	if (!text) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	memcpy(text, "\\s(?:", 5);
+	memcpy(text + 5, p->expanded + form.tail_off, form.tail_len);
+	text[len - 1] = ')';
+	int err = 0;
+	PCRE2_SIZE erroff = 0;
+	code = pcre2_compile((PCRE2_SPTR)text, len, compile_options, &err, &erroff, ctx->cctx);
+	if (!code)
+		goto out;
+	tail = arena_alloc(ctx->a, sizeof(*tail));
+	if (!tail) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	tail->form = form;
+	st = new_prog(&tail->prog, ctx, code);
+	code = NULL; /* the program's now, or freed */
+	if (st == PS_OK)
+		p->tail = tail;
+out:
+	pcre2_code_free(code);
+	free(text);
+	return st;
+}
+
 /* Compile the expansion in b into p, which the first pattern of that
  * expansion becomes. */
 static ps_status compile_first(ps_pattern *p, pattern_ctx *ctx, const char *file, const ynode *scalar,
@@ -927,7 +969,9 @@ static ps_status compile_first(ps_pattern *p, pattern_ctx *ctx, const char *file
 		goto out;
 	}
 	find_source_groups(p);
-	st = require_literals(p, ctx, b);
+	st = compile_tail(p, ctx);
+	if (st == PS_OK)
+		st = require_literals(p, ctx, b);
 	if (st == PS_OK)
 		st = remember_expansion(ctx, hash, p);
 out:
@@ -991,6 +1035,7 @@ ps_status pattern_compile(ps_pattern **out, pattern_ctx *ctx, const char *file, 
 		memcpy(p->source_groups, twin->source_groups, sizeof(p->source_groups));
 		p->n_source_groups = twin->n_source_groups;
 		p->req = twin->req;
+		p->tail = twin->tail;
 	} else {
 		st = compile_first(p, ctx, file, scalar, &b, hash);
 		if (st != PS_OK)
@@ -1003,41 +1048,64 @@ out:
 	return st;
 }
 
-int pattern_match(const ps_pattern *p, pcre2_match_data *md, pcre2_match_context *mc, uint32_t options,
-                  const char *subject, size_t len, size_t start, size_t *ms, size_t *me)
+/* One search of prog from start: 1 with the match in md, 0, -1 for a
+ * limit, -2 for another error. */
+static int prog_match(pattern_prog *prog, pcre2_match_data *md, pcre2_match_context *mc, uint32_t options,
+                      const char *subject, size_t len, size_t start)
 {
-	if (start > len)
-		return 0;
-	int state = options & PCRE2_NO_JIT ? atomic_load_explicit(&p->prog->jit, memory_order_acquire)
-	                                   : pattern_prog_jit(p->prog);
+	int state = options & PCRE2_NO_JIT ? atomic_load_explicit(&prog->jit, memory_order_acquire)
+	                                   : pattern_prog_jit(prog);
 	/* pcre2_match looks for JIT code even when told not to run it, so while
 	 * another thread may still be compiling it, the interpreter holds that
 	 * off. Should the lock fail, the interpreter runs all the same. */
-	bool shared = state == PROG_JIT_PENDING && pthread_rwlock_rdlock(&p->prog->lock) == 0;
+	bool shared = state == PROG_JIT_PENDING && pthread_rwlock_rdlock(&prog->lock) == 0;
 	if (state != PROG_JIT_READY)
 		options |= PCRE2_NO_JIT;
 	/* The JIT's own entry skips pcre2_match's checks of its arguments,
 	 * ~100 instructions of a search that often costs a few hundred. */
-	int rc = !(options & PCRE2_NO_JIT) ? pcre2_jit_match(p->code, (PCRE2_SPTR)subject, len, start, options, md, mc)
-	                                 : pcre2_match(p->code, (PCRE2_SPTR)subject, len, start, options, md, mc);
+	int rc = !(options & PCRE2_NO_JIT) ? pcre2_jit_match(prog->code, (PCRE2_SPTR)subject, len, start, options, md, mc)
+	                                 : pcre2_match(prog->code, (PCRE2_SPTR)subject, len, start, options, md, mc);
 	/* The JIT stack is sized for news sentences; a subject that needs more
 	 * gets PCRE2's interpreter, which keeps its frames on the heap under the
 	 * match and depth limits. */
 	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
-		rc = pcre2_match(p->code, (PCRE2_SPTR)subject, len, start, options | PCRE2_NO_JIT, md, mc);
+		rc = pcre2_match(prog->code, (PCRE2_SPTR)subject, len, start, options | PCRE2_NO_JIT, md, mc);
 	if (shared)
-		pthread_rwlock_unlock(&p->prog->lock);
+		pthread_rwlock_unlock(&prog->lock);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT ||
 	    rc == PCRE2_ERROR_JIT_STACKLIMIT)
 		return -1;
-	if (rc < 0)
-		return -2;
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-	*ms = ov[0];
-	*me = ov[1];
-	return 1;
+	return rc < 0 ? -2 : 1;
+}
+
+int pattern_match(const ps_pattern *p, pcre2_match_data *md, pcre2_match_context *mc, uint32_t options,
+                  const char *subject, size_t len, size_t start, size_t *ms, size_t *me)
+{
+	if (start > len)
+		return 0;
+	int rc = prog_match(p->prog, md, mc, options, subject, len, start);
+	if (rc == 1) {
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+		*ms = ov[0];
+		*me = ov[1];
+	}
+	return rc;
+}
+
+int pattern_match_tail_first(const ps_pattern *p, pcre2_match_data *md, pcre2_match_context *mc, uint32_t options,
+                             const char *subject, size_t len, size_t start, size_t *ms, size_t *me)
+{
+	if (!p->tail || start > len)
+		return pattern_match(p, md, mc, options, subject, len, start, ms, me);
+	int rc = prog_match(p->tail->prog, md, mc, options, subject, len, start);
+	/* No tail: no match. A limit in the tail's search: the plain one decides. */
+	if (rc == 0)
+		return 0;
+	if (rc == 1)
+		start = tailfirst_start(&p->tail->form, subject, start, pcre2_get_ovector_pointer(md)[0]);
+	return pattern_match(p, md, mc, options, subject, len, start, ms, me);
 }
 
 int pattern_find_all(const ps_pattern *p, pcre2_match_data *md, pcre2_match_context *mc, uint32_t options,

@@ -14,6 +14,7 @@
 #include "pactscan/diag.h"
 #include "arena_int.h"
 #include "literal_int.h"
+#include "tailfirst_int.h"
 #include "yamltree_int.h"
 
 /* What a program's JIT code is: not compiled yet, ready, or not to be had
@@ -33,6 +34,12 @@ typedef struct pattern_prog {
 	                             interpreter running it while still pending */
 } pattern_prog;
 
+/* A pattern's tail and the program that finds it (tailfirst_int.h). */
+typedef struct pattern_tail {
+	tailfirst_form form;
+	pattern_prog *prog;       /* "\s(?:TAIL)" */
+} pattern_tail;
+
 typedef struct ps_pattern {
 	pcre2_code *code;         /* prog->code */
 	pattern_prog *prog;
@@ -44,6 +51,7 @@ typedef struct ps_pattern {
 	size_t line, col;
 	int source_groups[4];     /* numbers of groups named "source" */
 	litreq req;               /* what every match contains, for the prefilter */
+	const pattern_tail *tail; /* NULL unless its tail can be searched for first */
 	uint32_t index;           /* in the ruleset's pattern list; UINT32_MAX if not in it */
 	int n_source_groups;
 } ps_pattern;
@@ -103,6 +111,12 @@ ps_status pattern_compile(ps_pattern **out, pattern_ctx *ctx, const char *file,
  * match, unless options hold PCRE2_NO_JIT. */
 int pattern_match(const ps_pattern *p, pcre2_match_data *md, pcre2_match_context *mc, uint32_t options,
                   const char *subject, size_t len, size_t start, size_t *ms, size_t *me);
+
+/* pattern_match, the same answer found sooner for a pattern with a tail
+ * (p->tail): the tail first, then the pattern from where its words can
+ * start. */
+int pattern_match_tail_first(const ps_pattern *p, pcre2_match_data *md, pcre2_match_context *mc, uint32_t options,
+                             const char *subject, size_t len, size_t start, size_t *ms, size_t *me);
 
 /* Up to max non-overlapping matches in subject, as [starts[i], ends[i]).
  * An empty match advances one character. Returns the count, or -1 when a
