@@ -7,6 +7,7 @@
 
 #include "caseless_int.h"
 #include "hash_int.h"
+#include "retext_int.h"
 
 /* Words are collected here while parsing; their bytes go to the arena at
  * once (a pattern that turns out to have no usable words leaves some
@@ -115,55 +116,6 @@ static void add_word(parser *ps, const char *w, size_t n, bool word_start)
 	o->str[o->count] = copy;
 	o->word_start[o->count] = word_start;
 	o->len[o->count++] = n;
-}
-
-/* Past a character class opening at p[i] == '['. */
-static size_t skip_class(const char *p, size_t i, size_t len)
-{
-	i++;
-	if (i < len && p[i] == '^')
-		i++;
-	if (i < len && p[i] == ']')
-		i++; /* a leading ']' is a member */
-	while (i < len && p[i] != ']') {
-		if (p[i] == '\\')
-			i++;
-		else if (p[i] == '[' && i + 1 < len && p[i + 1] == ':') {
-			const char *end = memchr(p + i + 2, ']', len - i - 2);
-			if (end)
-				i = (size_t)(end - p);
-		}
-		i++;
-	}
-	return i < len ? i + 1 : len;
-}
-
-/* Past the rest of the current alternative: to the '|' or ')' that ends
- * it at this depth, or the end. */
-static size_t skip_alternative(const char *p, size_t i, size_t len)
-{
-	int depth = 0;
-	while (i < len) {
-		char c = p[i];
-		if (c == '\\') {
-			i += 2;
-			continue;
-		}
-		if (c == '[') {
-			i = skip_class(p, i, len);
-			continue;
-		}
-		if (c == '(')
-			depth++;
-		else if (c == ')') {
-			if (depth == 0)
-				return i;
-			depth--;
-		} else if (c == '|' && depth == 0)
-			return i;
-		i++;
-	}
-	return len;
 }
 
 /* A class at p[i] == '[' of ASCII letters, digits and spaces, and a
@@ -392,9 +344,9 @@ static size_t optional_quantifier(const char *p, size_t i, size_t len)
 static void skip_group(parser *ps, size_t inner)
 {
 	ps->i = inner;
-	ps->i = skip_alternative(ps->p, ps->i, ps->len);
+	ps->i = retext_alternative_end(ps->p, ps->i, ps->len);
 	while (ps->i < ps->len && ps->p[ps->i] == '|')
-		ps->i = skip_alternative(ps->p, ps->i + 1, ps->len);
+		ps->i = retext_alternative_end(ps->p, ps->i + 1, ps->len);
 	if (ps->i >= ps->len)
 		ps->fail = true;
 	else
@@ -541,11 +493,11 @@ static void parse_sequence(parser *ps, open_words *o)
 		}
 	}
 	if (!o->count && !ps->fail)
-		ps->i = skip_alternative(p, ps->i, ps->len);
+		ps->i = retext_alternative_end(p, ps->i, ps->len);
 	return;
 stop:
 	close_all(ps, o);
-	ps->i = skip_alternative(p, ps->i, ps->len);
+	ps->i = retext_alternative_end(p, ps->i, ps->len);
 }
 
 /* Alternatives up to the ')' that closes them (not consumed) or the end,

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "retext_int.h"
+
 /* PCRE2's \s without UCP: these six, and nothing past ASCII. */
 static bool is_space(unsigned char c)
 {
@@ -19,55 +21,18 @@ static bool starts_with(const char *p, size_t len, size_t i, const char *s)
 	return i + n <= len && !memcmp(p + i, s, n);
 }
 
-/* Past the character class opening at p[i] == '[', or 0 if it does not end. */
-static size_t class_end(const char *p, size_t len, size_t i)
-{
-	i++;
-	if (i < len && p[i] == '^')
-		i++;
-	if (i < len && p[i] == ']')
-		i++;
-	for (; i < len; i++) {
-		if (p[i] == '\\')
-			i++;
-		else if (p[i] == '[' && i + 1 < len && p[i + 1] == ':') {
-			const char *end = memchr(p + i + 2, ']', len - i - 2);
-			if (!end)
-				return 0;
-			i = (size_t)(end - p);
-		} else if (p[i] == ']')
-			return i + 1;
-	}
-	return 0;
-}
-
 /* The offset of the ')' closing the group that opens at p[i] == '(', or 0.
  * With top_bar, also 0 when an alternative bar stands at the group's own
  * level. */
 static size_t group_end(const char *p, size_t len, size_t i, bool top_bar)
 {
-	int depth = 0;
-	while (i < len) {
-		char c = p[i];
-		if (c == '\\') {
-			i += 2;
-			continue;
-		}
-		if (c == '[') {
-			i = class_end(p, len, i);
-			if (!i)
-				return 0;
-			continue;
-		}
-		if (c == '(')
-			depth++;
-		else if (c == ')' && --depth == 0)
-			return i;
-		else if (c == '|' && depth == 1 && top_bar)
+	for (i++;; i++) {
+		i = retext_alternative_end(p, i, len);
+		if (i >= len || (p[i] == '|' && top_bar))
 			return 0;
-		i++;
+		if (p[i] == ')')
+			return i;
 	}
-	return 0;
 }
 
 /* A class "[^\s...]" at p[i] whose other members are ASCII punctuation
@@ -177,10 +142,7 @@ bool tailfirst_parse(tailfirst_form *out, const char *p, size_t len)
 		if (p[j] == '\\') {
 			j++;
 		} else if (p[j] == '[') {
-			size_t c = class_end(p, end, j);
-			if (!c)
-				return false;
-			j = c - 1;
+			j = retext_class_end(p, j, end) - 1;
 		} else if (p[j] == '(') {
 			depth++;
 		} else if (p[j] == ')') {
