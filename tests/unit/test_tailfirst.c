@@ -104,12 +104,18 @@ START_TEST(matches_start_no_more_runs_before_the_tail)
 }
 END_TEST
 
+static uint32_t no_jit(void)
+{
+	return getenv("PACTSCAN_TEST_NO_JIT") ? PCRE2_NO_JIT : 0;
+}
+
 /* Every search a scan could make for p in s: from its start and from a few
  * places on, the tail first and plainly, the same answer. */
 typedef struct agreement {
 	const ps_pattern *const *with_tail;
 	size_t n_with_tail;
 	pcre2_match_data *md;
+	uint32_t options;     /* PCRE2_NO_JIT under valgrind (PACTSCAN_TEST_NO_JIT) */
 	size_t searches, matches;
 } agreement;
 
@@ -118,9 +124,9 @@ static void assert_agree(agreement *g, const ps_pattern *p, const char *s, size_
 	size_t froms[] = { 0, 1, n / 3, n / 2, n };
 	for (size_t k = 0; k < sizeof froms / sizeof *froms; k++) {
 		size_t ms = 0, me = 0, ts = 0, te = 0, ss = 0, se = 0, tss = 0, tse = 0;
-		int rc = pattern_match(p, g->md, NULL, 0, s, n, froms[k], &ms, &me);
+		int rc = pattern_match(p, g->md, NULL, g->options, s, n, froms[k], &ms, &me);
 		bool src = rc == 1 && pattern_source(p, g->md, &ss, &se);
-		int trc = pattern_match_tail_first(p, g->md, NULL, 0, s, n, froms[k], &ts, &te);
+		int trc = pattern_match_tail_first(p, g->md, NULL, g->options, s, n, froms[k], &ts, &te);
 		bool tsrc = trc == 1 && pattern_source(p, g->md, &tss, &tse);
 		ck_assert_msg(rc == trc && ms == ts && me == te && src == tsrc && ss == tss && se == tse,
 		              "%s from %zu in \"%.*s\": plainly %d %zu..%zu (source %zu..%zu), tail first %d %zu..%zu "
@@ -186,7 +192,7 @@ START_TEST(tail_first_finds_what_a_plain_search_finds)
 {
 	ps_ruleset *rules = load_pack(PS_SOURCE_ROOT "/rules");
 	const ps_pattern *with_tail[16];
-	agreement g = { .with_tail = with_tail, .md = pcre2_match_data_create(32, NULL) };
+	agreement g = { .with_tail = with_tail, .md = pcre2_match_data_create(32, NULL), .options = no_jit() };
 	for (size_t i = 0; i < rules->n_patterns && g.n_with_tail < 16; i++) {
 		const ps_pattern *p = rules->patterns[i].pattern;
 		if (p->tail && (g.n_with_tail == 0 || with_tail[g.n_with_tail - 1]->prog != p->prog))
@@ -231,7 +237,7 @@ START_TEST(other_forms_agree_too)
 	ps_ruleset *rules = load_yaml(yaml, &diags);
 	ck_assert_ptr_nonnull(rules);
 	const ps_pattern *with_tail[8];
-	agreement g = { .with_tail = with_tail, .md = pcre2_match_data_create(32, NULL) };
+	agreement g = { .with_tail = with_tail, .md = pcre2_match_data_create(32, NULL), .options = no_jit() };
 	for (size_t i = 0; i < rules->n_patterns; i++)
 		if (rules->patterns[i].pattern->tail && g.n_with_tail < 8)
 			with_tail[g.n_with_tail++] = rules->patterns[i].pattern;
