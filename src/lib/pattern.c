@@ -7,6 +7,7 @@
 
 #include "pactscan/ruleset.h"
 #include "hash_int.h"
+#include "retext_int.h"
 
 /* PCRE2_USE_OFFSET_LIMIT: the scanner bounds where a search may start by
  * where the prefilter saw a pattern's leading words. */
@@ -470,13 +471,12 @@ static bool jit_safe_classes(char **out, size_t *out_len, const char *p, size_t 
 				o[w++] = p[++i];
 			continue;
 		}
-		if (in_class && c == '[' && i + 1 < len && p[i + 1] == ':') {
+		size_t posix = in_class && c == '[' ? retext_posix_end(p, i, len) : 0;
+		if (posix) {
 			/* A POSIX class [:alpha:] inside: its ']' ends nothing. */
-			const char *end = memchr(p + i + 2, ']', len - i - 2);
-			size_t stop = end ? (size_t)(end - p) : i;
-			memcpy(o + w, p + i, stop - i + 1);
-			w += stop - i + 1;
-			i = stop;
+			memcpy(o + w, p + i, posix - i + 1);
+			w += posix - i + 1;
+			i = posix;
 			continue;
 		}
 		if (in_class && c == ']')
@@ -927,7 +927,16 @@ static ps_status compile_tail(ps_pattern *p, pattern_ctx *ctx)
 	text[len - 1] = ')';
 	int err = 0;
 	PCRE2_SIZE erroff = 0;
-	code = pcre2_compile((PCRE2_SPTR)text, len, compile_options, &err, &erroff, ctx->cctx);
+	/* Rewritten as the pattern is (jit_safe_classes), or the JIT would
+	 * fail \S on a character of several bytes where the pattern does not. */
+	char *safe = NULL;
+	size_t safe_len = 0;
+	if (jit_safe_classes(&safe, &safe_len, text, len)) {
+		code = pcre2_compile((PCRE2_SPTR)safe, safe_len, compile_options, &err, &erroff, ctx->cctx);
+		free(safe);
+	} else {
+		code = pcre2_compile((PCRE2_SPTR)text, len, compile_options, &err, &erroff, ctx->cctx);
+	}
 	if (!code)
 		goto out;
 	tail = arena_alloc(ctx->a, sizeof(*tail));

@@ -528,6 +528,10 @@ static void parse_alternation(parser *ps, const open_words *in, open_words *out)
  * anywhere in the pattern. */
 static bool unmodelled(const char *p, size_t len)
 {
+	/* Quoting, comments and extended mode, which the skips over lookarounds
+	 * would misread. */
+	if (!retext_plain(p, len))
+		return true;
 	for (size_t i = 0; i + 1 < len; i++) {
 		if (p[i] == '\\') {
 			if (p[i + 1] == 'K' || p[i + 1] == 'Q' || p[i + 1] == 'G' || p[i + 1] == 'C')

@@ -99,6 +99,8 @@ bool tailfirst_parse(tailfirst_form *out, const char *p, size_t len)
 	uint8_t again[32];
 	size_t i = 0, end = len;
 	memset(&f, 0, sizeof(f));
+	if (!retext_plain(p, len))
+		return false;
 	/* The expansion's own group around the whole, with one alternative. */
 	if (starts_with(p, len, 0, "(?:") && group_end(p, len, 0, true) == len - 1) {
 		i = 3;
@@ -128,13 +130,15 @@ bool tailfirst_parse(tailfirst_form *out, const char *p, size_t len)
 	if (!starts_with(p, end, i, "){0,"))
 		return false;
 	uint32_t k = 0;
+	size_t digits = i + 4;
 	for (i += 4; i < end && p[i] >= '0' && p[i] <= '9' && k < 1000; i++)
 		k = k * 10 + (uint32_t)(p[i] - '0');
-	if (!starts_with(p, end, i, "}") || k >= 1000 || i + 1 != group_close)
+	/* "{0,}" has no bound. */
+	if (i == digits || !starts_with(p, end, i, "}") || k >= 1000 || i + 1 != group_close)
 		return false;
 	i = group_close + 1;
-	/* \s+ TAIL */
-	if (!(i = spaces(p, end, i)) || i >= end)
+	/* \s+ TAIL; not a lazy "\s+?" */
+	if (!(i = spaces(p, end, i)) || i >= end || p[i] == '?')
 		return false;
 	/* No alternative bar at the top: "(?:TAIL)" must be the whole tail. */
 	int depth = 0;

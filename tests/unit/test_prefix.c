@@ -137,6 +137,11 @@ START_TEST(words_after_a_word_boundary)
 	 * own: "gaza" must be noted where "gaza strip" could start. */
 	assert_starts("\\bgaza\\b|gaza strip", "gaza");
 	assert_starts("\\bgaza\\b|\\bgaza strip", "^gaza");
+	/* "[[:)]" is a class of '[', ':' and ')', not the start of a POSIX
+	 * class: read as one, it hid the first alternative (no \\b). */
+	assert_starts("(?![[:)])foo|(?:x])\\bfoo", "foo,x]foo");
+	/* Comments and quoting are not read: no words at all. */
+	assert_starts("(?!(?#()|x)\\bfoo", "-");
 }
 END_TEST
 
