@@ -492,6 +492,24 @@ static bool jit_safe_classes(char **out, size_t *out_len, const char *p, size_t 
 	return true;
 }
 
+/* Compile p[0..len) with \S, \W and \D rewritten (jit_safe_classes);
+ * NULL, with PCRE2's error and offset, if it does not compile. */
+static pcre2_code *compile_safe(pattern_ctx *ctx, const char *p, size_t len, int *err, PCRE2_SIZE *erroff)
+{
+	char *safe = NULL;
+	size_t safe_len = 0;
+	pcre2_code *code = NULL;
+	if (jit_safe_classes(&safe, &safe_len, p, len)) {
+		code = pcre2_compile((PCRE2_SPTR)safe, safe_len, compile_options, err, erroff, ctx->cctx);
+		free(safe);
+	}
+	/* An error is reported from the text as written, where its offset
+	 * points. */
+	if (!code)
+		code = pcre2_compile((PCRE2_SPTR)p, len, compile_options, err, erroff, ctx->cctx);
+	return code;
+}
+
 /* Compile expanded text; on error report at the mapped source position. */
 static ps_status compile_expanded(pcre2_code **code, pattern_ctx *ctx, const char *file,
                                   const ynode *scalar, const sbuf *b)
@@ -499,18 +517,7 @@ static ps_status compile_expanded(pcre2_code **code, pattern_ctx *ctx, const cha
 	int err = 0;
 	PCRE2_SIZE erroff = 0;
 	char msg[400];
-	char *safe = NULL;
-	size_t safe_len = 0;
-	if (jit_safe_classes(&safe, &safe_len, b->p, b->len)) {
-		*code = pcre2_compile((PCRE2_SPTR)safe, safe_len, compile_options, &err, &erroff, ctx->cctx);
-		free(safe);
-		/* An error is reported from the text as written, where its
-		 * offset points. */
-		if (!*code)
-			*code = pcre2_compile((PCRE2_SPTR)b->p, b->len, compile_options, &err, &erroff, ctx->cctx);
-	} else {
-		*code = pcre2_compile((PCRE2_SPTR)b->p, b->len, compile_options, &err, &erroff, ctx->cctx);
-	}
+	*code = compile_safe(ctx, b->p, b->len, &err, &erroff);
 	if (!*code) {
 		PCRE2_UCHAR text[256];
 		if (pcre2_get_error_message(err, text, sizeof text) < 0)
@@ -927,16 +934,9 @@ static ps_status compile_tail(ps_pattern *p, pattern_ctx *ctx)
 	text[len - 1] = ')';
 	int err = 0;
 	PCRE2_SIZE erroff = 0;
-	/* Rewritten as the pattern is (jit_safe_classes), or the JIT would
-	 * fail \S on a character of several bytes where the pattern does not. */
-	char *safe = NULL;
-	size_t safe_len = 0;
-	if (jit_safe_classes(&safe, &safe_len, text, len)) {
-		code = pcre2_compile((PCRE2_SPTR)safe, safe_len, compile_options, &err, &erroff, ctx->cctx);
-		free(safe);
-	} else {
-		code = pcre2_compile((PCRE2_SPTR)text, len, compile_options, &err, &erroff, ctx->cctx);
-	}
+	/* Rewritten as the pattern is, or the JIT would fail \S on a
+	 * character of several bytes where the pattern does not. */
+	code = compile_safe(ctx, text, len, &err, &erroff);
 	if (!code)
 		goto out;
 	tail = arena_alloc(ctx->a, sizeof(*tail));
