@@ -163,6 +163,9 @@ void cue_need(cue_matches *cm, unsigned want, const ps_ruleset *rs, matcher *m, 
 		if (!matcher_possible(m, p))
 			continue;
 		uint32_t shape = m->pf && p->index < m->pf->n_patterns ? m->pf->shape[p->index] : UINT32_MAX;
+		/* m->md holds the match for pattern_source below: matcher_find
+		 * answers from an exact matcher (which fills no match data) only
+		 * for patterns without a source group. */
 		int rc = matcher_find(m, p, shape, s, len, 0, &ms, &me);
 		if (rc < 0)
 			m->limit_hit = true;
