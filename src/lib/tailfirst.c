@@ -140,23 +140,9 @@ bool tailfirst_parse(tailfirst_form *out, const char *p, size_t len)
 	/* \s+ TAIL; not a lazy "\s+?" */
 	if (!(i = spaces(p, end, i)) || i >= end || p[i] == '?')
 		return false;
-	/* No alternative bar at the top: "(?:TAIL)" must be the whole tail. */
-	int depth = 0;
-	for (size_t j = i; j < end; j++) {
-		if (p[j] == '\\') {
-			j++;
-		} else if (p[j] == '[') {
-			j = retext_class_end(p, j, end) - 1;
-		} else if (p[j] == '(') {
-			depth++;
-		} else if (p[j] == ')') {
-			if (--depth < 0)
-				return false;
-		} else if (p[j] == '|' && depth == 0) {
-			return false;
-		}
-	}
-	if (depth != 0 || !self_contained(p + i, end - i))
+	/* No alternative bar (nor a stray ')') at the top: "(?:TAIL)" must be
+	 * the whole tail. */
+	if (retext_alternative_end(p, i, end) != end || !self_contained(p + i, end - i))
 		return false;
 	f.tail_off = i;
 	f.tail_len = end - i;
