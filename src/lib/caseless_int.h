@@ -1,6 +1,7 @@
 /* What PCRE2's caseless UTF matching (no UCP) takes as one letter in
- * either case, for the modules that compare bytes in its place: the
- * leading words (prefix.c) and the exact matchers (exact.c). */
+ * either case, and as \w and \s, for the modules that compare bytes in
+ * its place: the leading words (prefix.c), the prefilter, the exact
+ * matchers (exact.c), tail-first search and the cues' word counts. */
 #ifndef PS_CASELESS_INT_H
 #define PS_CASELESS_INT_H
 
@@ -17,6 +18,21 @@ static inline bool caseless_latin1_pair(const char *p, size_t i, size_t len)
 		return false;
 	unsigned char lo = (unsigned char)p[i + 1];
 	return lo >= 0x80 && lo <= 0xBE && lo != 0x85 && lo != 0x97 && lo != 0x9F && lo != 0xA5 && lo != 0xB7;
+}
+
+/* PCRE2's \w without UCP: an ASCII letter, digit or underscore; no
+ * character past ASCII is one. */
+static inline bool caseless_word_byte(unsigned char c)
+{
+	unsigned char l = c | 0x20;
+	return (l >= 'a' && l <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* PCRE2's \s without UCP: space, tab, line feed, vertical tab, form feed
+ * and carriage return; nothing past ASCII. */
+static inline bool caseless_space_byte(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
 #endif

@@ -2,17 +2,14 @@
 
 #include <string.h>
 
-static bool is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
+#include "caseless_int.h"
 
 size_t cue_words(const char *s, size_t a, size_t b)
 {
 	size_t n = 0;
 	bool in_word = false;
 	for (size_t i = a; i < b; i++) {
-		bool sp = is_space((unsigned char)s[i]);
+		bool sp = caseless_space_byte((unsigned char)s[i]);
 		if (!sp && !in_word)
 			n++;
 		in_word = !sp;

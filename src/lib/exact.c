@@ -154,15 +154,6 @@ static bool is_ascii_alnum(unsigned char c)
 	return is_ascii_alpha(c) || (c >= '0' && c <= '9');
 }
 
-static bool is_space(unsigned char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
-static bool is_word(unsigned char c)
-{
-	return is_ascii_alnum(c) || c == '_';
-}
 
 /* Characters with a meaning of their own outside a class. */
 static bool is_meta(unsigned char c)
@@ -470,12 +461,12 @@ static bool zero_width(uint16_t t)
 
 static bool token_is_word(uint16_t t)
 {
-	return KIND(t) == K_FOLD || (KIND(t) == K_BYTE && is_word(BYTE(t)));
+	return KIND(t) == K_FOLD || (KIND(t) == K_BYTE && caseless_word_byte(BYTE(t)));
 }
 
 static bool token_takes_space(uint16_t t)
 {
-	return KIND(t) == K_WS || KIND(t) == K_WSPLUS || (KIND(t) == K_BYTE && is_space(BYTE(t)));
+	return KIND(t) == K_WS || KIND(t) == K_WSPLUS || (KIND(t) == K_BYTE && caseless_space_byte(BYTE(t)));
 }
 
 /* Resolve string t[0..*n)'s \b in place: between two tokens each holds or
@@ -950,11 +941,11 @@ static inline size_t step(const exact *x, uint16_t tok, const unsigned char *t, 
 	case K_LATIN1:
 		return (t[i] | 0x20) == v ? i + 1 : SIZE_MAX;
 	case K_WS:
-		return is_space(t[i]) ? i + 1 : SIZE_MAX;
+		return caseless_space_byte(t[i]) ? i + 1 : SIZE_MAX;
 	default: /* K_WSPLUS */
-		if (!is_space(t[i]))
+		if (!caseless_space_byte(t[i]))
 			return SIZE_MAX;
-		while (i < len && is_space(t[i]))
+		while (i < len && caseless_space_byte(t[i]))
 			i++;
 		return i;
 	}
@@ -981,7 +972,7 @@ static int trie_walk(const exact *x, const unsigned char *t, size_t len, size_t 
 
 	if (at >= len)
 		return 0;
-	bool prev_word = at > 0 && is_word(t[at - 1]);
+	bool prev_word = at > 0 && caseless_word_byte(t[at - 1]);
 	unsigned b = fold[t[at]];
 	stack[sp].off = 0;
 	stack[sp].min_pri = 0;
@@ -1001,7 +992,7 @@ static int trie_walk(const exact *x, const unsigned char *t, size_t len, size_t 
 			unsigned before = acc[2 * a + 1] & 0xFF, after = acc[2 * a + 1] >> 8;
 			if (before != ANY && (before == WORD) != prev_word)
 				continue;
-			if (after != ANY && (after == WORD) != (i < len && is_word(t[i])))
+			if (after != ANY && (after == WORD) != (i < len && caseless_word_byte(t[i])))
 				continue;
 			best = acc[2 * a];
 			best_end = i;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caseless_int.h"
 #include "hash_int.h"
 #include "prefix_int.h"
 #include "ruleset_int.h"
@@ -1043,13 +1044,6 @@ static void record(prefilter_state *ps, uint32_t lit, uint32_t start)
 	ps->lit_last[lit] = ps->n_occ++;
 }
 
-/* An ASCII letter, digit or underscore: PCRE2's \w without UCP, where
- * no character past ASCII is one. */
-static inline bool word_byte(unsigned char c)
-{
-	unsigned char l = c | 0x20;
-	return (l >= 'a' && l <= 'z') || (c >= '0' && c <= '9') || c == '_';
-}
 
 /* The literals ending at the automaton's state number state, after byte i. */
 static void outputs_of(prefilter_state *ps, const acm *m, const lit_out *outs, uint32_t skip, uint32_t state,
@@ -1241,7 +1235,7 @@ void prefilter_run_rest(const prefilter *pf, prefilter_state *ps, const char *te
  * if every pattern it leads has a \b there. */
 static inline bool may_start(const prefilter *pf, uint32_t lit, const char *text, size_t at)
 {
-	return !(pf->lit_flags[lit] & LIT_WORD_START) || at == 0 || !word_byte((unsigned char)text[at - 1]);
+	return !(pf->lit_flags[lit] & LIT_WORD_START) || at == 0 || !caseless_word_byte((unsigned char)text[at - 1]);
 }
 
 bool prefilter_starts(const prefilter *pf, const prefilter_state *ps, uint32_t shape, const char *text,

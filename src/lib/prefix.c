@@ -66,11 +66,6 @@ static size_t slot_of(const words *o, const char *w, size_t n)
 	return at;
 }
 
-static bool is_word_byte(unsigned char c)
-{
-	return is_alnum(c) || c == '_';
-}
-
 /* Add w[0..n); word_start when the match it leads starts at a \b. */
 static void add_word(parser *ps, const char *w, size_t n, bool word_start)
 {
@@ -301,7 +296,7 @@ static void close_all(parser *ps, open_words *o)
 		if (o->n[k] < PREFIX_MIN_LEN)
 			ps->fail = true;
 		else
-			add_word(ps, w, o->n[k], o->b[k] && is_word_byte((unsigned char)w[0]));
+			add_word(ps, w, o->n[k], o->b[k] && caseless_word_byte((unsigned char)w[0]));
 	}
 	o->count = 0;
 }

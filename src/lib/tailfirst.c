@@ -2,13 +2,8 @@
 
 #include <string.h>
 
+#include "caseless_int.h"
 #include "retext_int.h"
-
-/* PCRE2's \s without UCP: these six, and nothing past ASCII. */
-static bool is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
 
 static bool stops(const tailfirst_form *f, unsigned char c)
 {
@@ -44,7 +39,7 @@ static size_t word_class(const char *p, size_t len, size_t i, uint8_t stop[32])
 		return 0;
 	memset(stop, 0, 32);
 	for (unsigned c = 0; c < 128; c++)
-		if (is_space((unsigned char)c))
+		if (caseless_space_byte((unsigned char)c))
 			stop[c / 8] |= (uint8_t)(1u << (c % 8));
 	for (i += 4; i < len && p[i] != ']'; i++) {
 		unsigned char c = (unsigned char)p[i];
@@ -156,7 +151,7 @@ size_t tailfirst_start(const tailfirst_form *f, const char *s, size_t from, size
 	size_t at = v;
 	for (uint32_t k = 0; k < f->max_runs; k++) {
 		size_t q = at;
-		while (q > from && is_space((unsigned char)s[q - 1]))
+		while (q > from && caseless_space_byte((unsigned char)s[q - 1]))
 			q--;
 		size_t r = q;
 		while (r > from && !stops(f, (unsigned char)s[r - 1]))
