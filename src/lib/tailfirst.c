@@ -88,13 +88,32 @@ static bool self_contained(const char *p, size_t len)
 	return true;
 }
 
+/* Does p open, after the expansion's "(?:" if any, with a group and a
+ * class "[^\s"? Nearly every pattern does not, and is turned away here
+ * without reading the whole of it. */
+static bool opens_like_one(const char *p, size_t len)
+{
+	for (size_t q = 0; q <= 3; q += 3) {
+		if (q == 3 && !starts_with(p, len, 0, "(?:"))
+			break;
+		if (starts_with(p, len, q, "(?:") && starts_with(p, len, q + 3, "[^\\s"))
+			return true;
+		if (starts_with(p, len, q, "(?<")) {
+			const char *gt = memchr(p + q, '>', len - q);
+			if (gt && starts_with(p, len, (size_t)(gt - p) + 1, "[^\\s"))
+				return true;
+		}
+	}
+	return false;
+}
+
 bool tailfirst_parse(tailfirst_form *out, const char *p, size_t len)
 {
 	tailfirst_form f;
 	uint8_t again[32];
 	size_t i = 0, end = len;
 	memset(&f, 0, sizeof(f));
-	if (!retext_plain(p, len))
+	if (!opens_like_one(p, len) || !retext_plain(p, len))
 		return false;
 	/* The expansion's own group around the whole, with one alternative. */
 	if (starts_with(p, len, 0, "(?:") && group_end(p, len, 0, true) == len - 1) {
