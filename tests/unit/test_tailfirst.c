@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caseless_int.h"
 #include "helpers.h"
 #include "pattern_int.h"
 #include "retext_int.h"
@@ -83,6 +84,30 @@ START_TEST(other_patterns_are_not_taken_for_one)
 		ck_assert_msg(!parse(&f, not_one[i]), "%s taken for a run of words before a tail", not_one[i]);
 	/* A POSIX class is one part of its class; "[[:" that is none is not. */
 	ck_assert(parse(&f, "(?<s>[^\\s,;]++(?:\\s++[^\\s,;]++){0,4})\\s++said[[:alpha:]]"));
+}
+END_TEST
+
+/* The bytes the walk back, the prefilter and the exact matchers take for
+ * \s and \w are PCRE2's, with pactscan's options: one byte at a time. */
+START_TEST(word_and_space_bytes_are_pcre2s)
+{
+	static const char *const classes[2] = { "^\\w$", "^\\s$" };
+	for (int k = 0; k < 2; k++) {
+		int err;
+		PCRE2_SIZE off;
+		pcre2_code *re = pcre2_compile((PCRE2_SPTR)classes[k], PCRE2_ZERO_TERMINATED,
+		                               PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err, &off, NULL);
+		pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+		ck_assert_ptr_nonnull(re);
+		for (unsigned c = 0; c < 256; c++) {
+			unsigned char byte = (unsigned char)c;
+			bool pcre2 = pcre2_match(re, &byte, 1, 0, 0, md, NULL) == 1;
+			bool ours = k == 0 ? caseless_word_byte(byte) : caseless_space_byte(byte);
+			ck_assert_msg(pcre2 == ours, "byte 0x%02X: PCRE2 says %s %d, pactscan %d", c, classes[k], pcre2, ours);
+		}
+		pcre2_match_data_free(md);
+		pcre2_code_free(re);
+	}
 }
 END_TEST
 
@@ -299,6 +324,7 @@ int main(void)
 	tcase_add_test(tc, other_patterns_are_not_taken_for_one);
 	tcase_add_test(tc, matches_start_no_more_runs_before_the_tail);
 	tcase_add_test(tc, classes_end_where_pcre2_ends_them);
+	tcase_add_test(tc, word_and_space_bytes_are_pcre2s);
 	tcase_add_test(tc, tail_first_finds_what_a_plain_search_finds);
 	tcase_add_test(tc, other_forms_agree_too);
 	suite_add_tcase(s, tc);
