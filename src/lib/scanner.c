@@ -892,8 +892,11 @@ static void process(ps_scanner *s, bool final)
 		ps_segment first;
 		pos = ps_segment_next(&first, s->text, s->len, true, s->limits.max_sentence) ? first.start : s->len;
 	}
-	/* Lines must be counted before the bytes leave the buffer. */
-	advance_lines(s, s->base + pos);
+	/* Lines must be counted before the bytes leave the buffer, but not
+	 * after the final pass, when nothing more is located: a JSON Lines
+	 * record with no finding was counted to its end for nothing. */
+	if (!final)
+		advance_lines(s, s->base + pos);
 	if (pos) {
 		/* The tail of a final pass is empty: text need not be buf. */
 		if (s->len > pos)
