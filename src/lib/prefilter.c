@@ -987,13 +987,13 @@ void prefilter_state_free(prefilter_state *ps)
 	memset(ps, 0, sizeof(*ps));
 }
 
-/* The first time a sentence meets literal o->lit: mark its sets. */
+/* A sentence meets literal o->lit: mark it and its sets. Every time, not
+ * only the first: marking again changes nothing, and the test whether it
+ * was the first, taken or not at no pattern a predictor learns, cost the
+ * full pass more (5% of it, by rdtsc, on sentences in the setting). */
 static void hit(prefilter_state *ps, const lit_out *o)
 {
-	uint64_t *found = ps->lit_found + o->lit / 64, bit = UINT64_C(1) << (o->lit % 64);
-	if (*found & bit)
-		return;
-	*found |= bit;
+	ps->lit_found[o->lit / 64] |= UINT64_C(1) << (o->lit % 64);
 	if (o->flags & LIT_EXOTIC)
 		ps->exotic = true;
 	/* Owners are counted when asked (prefilter_candidate): most are never
