@@ -134,8 +134,8 @@ void jbuf_cstr(jbuf *b, const char *s)
 
 void jbuf_int(jbuf *b, int64_t v)
 {
-	/* Two digits a step from a table, written in place: a finding has ten
-	 * numbers, and a digit a division cost 130 instructions a number. */
+	/* Two digits a step, from a table: a finding has ten numbers, and a
+	 * digit a division cost 130 instructions a number. */
 	static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 	                            "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	                            "8081828384858687888990919293949596979899";
