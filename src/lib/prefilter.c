@@ -1142,7 +1142,7 @@ static inline uint32_t step16(const uint16_t *table, uint32_t mul, const uint8_t
 }
 
 /* walk16 in four lanes side by side. A step waits on the table load of the
- * step before (the full pack's table is as large as the core's L2 cache),
+ * step before (the full pack's table, 1.1 MB, is larger than an L2 cache),
  * so one walk leaves the core idle; four independent walks keep four loads
  * in flight. Each lane starts at the root a word's length before its part:
  * an automaton's outputs at a byte depend only on the longest word's worth
