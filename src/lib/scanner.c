@@ -486,6 +486,18 @@ static bool eval_signal(ps_scanner *s, sentence *sn, const ps_signal *sig, candi
 	act.count = any.count = 0;
 	size_t n_all = sig->all.count < 8 ? sig->all.count : 8;
 
+	/* Words that rule the signal out, looked for first: they are seldom
+	 * all there (the prefilter says so without a search), and where they
+	 * are, the act's and the other parts' searches are saved. */
+	for (size_t i = 0; i < sig->none.count; i++) {
+		if (!matcher_possible(&s->m, sig->none.items[i]))
+			continue;
+		int rc = matches_once(s, sn, sig->none.items[i]);
+		if (rc < 0)
+			s->m.limit_hit = true;
+		if (rc == 1)
+			return false;
+	}
 	for (size_t i = 0; i < sig->act.count && act.count < MAX_OCCURRENCES; i++)
 		find(s, sn, sig->act.items[i], &act);
 	if (!act.count)
@@ -500,16 +512,6 @@ static bool eval_signal(ps_scanner *s, sentence *sn, const ps_signal *sig, candi
 		find(s, sn, sig->any.items[i], &any);
 	if (sig->any.count && !any.count)
 		return false;
-	/* Words that rule the signal out, looked for once the rest is there. */
-	for (size_t i = 0; i < sig->none.count; i++) {
-		if (!matcher_possible(&s->m, sig->none.items[i]))
-			continue;
-		int rc = matches_once(s, sn, sig->none.items[i]);
-		if (rc < 0)
-			s->m.limit_hit = true;
-		if (rc == 1)
-			return false;
-	}
 	cue_matches *cm = sn->cues;
 
 	for (size_t k = 0; k < act.count; k++) {
