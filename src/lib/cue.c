@@ -114,8 +114,13 @@ static int find_all(matcher *m, const ps_pattern *p, const char *s, size_t len, 
 
 static void collect(cue_hits *h, const patlist *pl, matcher *m, const char *s, size_t len)
 {
+	/* Most of a list's patterns fail on their first set, which the list
+	 * holds in a row: their own records are not read. */
+	const uint32_t *first = m->pf && !m->pfs->exotic ? pl->first : NULL;
 	for (size_t i = 0; i < pl->count && h->count < CUE_MAX_HITS; i++) {
 		size_t found = 0;
+		if (first && !prefilter_held(m->pfs, first[i]))
+			continue;
 		if (!matcher_possible(m, pl->items[i]))
 			continue;
 		if (find_all(m, pl->items[i], s, len, h->start + h->count, h->end + h->count, CUE_MAX_HITS - h->count,

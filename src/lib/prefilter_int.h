@@ -219,6 +219,15 @@ void prefilter_signal_firsts(const prefilter *pf, const prefilter_state *ps, uin
  * the prefilter, where every signal may match. */
 void prefilter_all_signals(const prefilter *pf, uint64_t *bits);
 
+/* The set that prefilter_pattern_possible() asks first for the pattern
+ * with this index: where it does not hold, the pattern cannot match (unless
+ * the sentence is exotic). n_sets, which always holds, for a pattern
+ * outside the list or with no requirement. */
+static inline uint32_t prefilter_first_set(const prefilter *pf, uint32_t index)
+{
+	return index < pf->n_patterns ? pf->owner_first[pf->pattern_owner + index] : pf->n_sets;
+}
+
 /* After prefilter_run: can the pattern with this index match the sentence?
  * True for a pattern with no requirement, or outside the pattern list. */
 static inline bool prefilter_pattern_possible(const prefilter *pf, const prefilter_state *ps, uint32_t index)

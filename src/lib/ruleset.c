@@ -227,6 +227,34 @@ static ps_status remember_pattern(loader *L, ps_pattern *p, const char *key)
 	return PS_OK;
 }
 
+/* Each cue list's first sets (patlist.first): a sentence that needs its
+ * cues asks the prefilter about every pattern of every list, some 150,
+ * and reading each pattern's index, then its owner's first set, was the
+ * most of what collecting the cues cost. */
+static ps_status first_sets(ps_ruleset *rs, patlist *pl)
+{
+	if (!pl->count)
+		return PS_OK;
+	pl->first = arena_alloc(&rs->a, pl->count * sizeof(*pl->first));
+	if (!pl->first)
+		return PS_ERR_NOMEM;
+	for (size_t i = 0; i < pl->count; i++)
+		pl->first[i] = prefilter_first_set(&rs->pf, (uint32_t)pl->items[i]->index);
+	return PS_OK;
+}
+
+static ps_status cue_first_sets(ps_ruleset *rs)
+{
+	cue_rules *kinds[] = { &rs->negation, &rs->hedge, &rs->attribution, &rs->restatement };
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+		patlist *lists[] = { &kinds[k]->terms, &kinds[k]->after, &kinds[k]->pseudo, &kinds[k]->stop };
+		for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+			if (first_sets(rs, lists[i]) != PS_OK)
+				return PS_ERR_NOMEM;
+	}
+	return PS_OK;
+}
+
 /* A pattern or a list of patterns. */
 static ps_status get_patterns(loader *L, const char *file, const ynode *map, const char *key, bool required,
                               patlist *out)
@@ -239,6 +267,7 @@ static ps_status get_patterns(loader *L, const char *file, const ynode *map, con
 
 	out->items = NULL;
 	out->count = 0;
+	out->first = NULL;
 	if (!v || ynode_is_null(v)) {
 		if (!required)
 			return PS_OK;
@@ -937,6 +966,8 @@ static ps_status build(loader *L)
 		st = bad(L, L->docs[0].file, NULL, "the rules define no clause; a pack needs at least one 'clause:' with signals");
 	if (st == PS_OK)
 		st = prefilter_build(&L->rs->pf, L->rs);
+	if (st == PS_OK)
+		st = cue_first_sets(L->rs);
 	/* A signal the prefilter cannot narrow runs its patterns on every sentence. */
 	for (size_t ci = 0; st == PS_OK && ci < L->rs->n_clauses; ci++) {
 		const ps_clause *c = L->rs->clauses[ci];

@@ -10,6 +10,9 @@
 typedef struct patlist {
 	ps_pattern **items;
 	size_t count;
+	/* A cue list's: per item, the prefilter set its requirements are asked
+	 * first (prefilter_first_set), or NULL. */
+	uint32_t *first;
 } patlist;
 
 typedef struct ps_signal {

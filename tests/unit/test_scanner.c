@@ -603,6 +603,22 @@ START_TEST(a_non_blocking_pipe_is_read_to_its_end)
 }
 END_TEST
 
+/* U+017F (long s) folds to 's' in caseless matching, so "refuſed to" is a
+ * negation and "Hamas ſaid" an attribution. The prefilter's automaton does
+ * not see those words; a sentence with such a character must still have its
+ * cues looked for, however the cue lists are narrowed. */
+START_TEST(cues_spelled_with_folding_characters_count)
+{
+	assert_stance(test_pack, "Israeli troops refu\xC5\xBF" "ed to withdraw from the town.", "withdrawal", CONFLICT);
+	ck_assert_int_eq(certainty_of(test_pack, "Israeli troops withdrew from the town, Hamas \xC5\xBF" "aid.", "withdrawal"),
+	                 PS_CERTAINTY_ATTRIBUTED);
+	/* And written plainly, the same. */
+	assert_stance(test_pack, "Israeli troops refused to withdraw from the town.", "withdrawal", CONFLICT);
+	ck_assert_int_eq(certainty_of(test_pack, "Israeli troops withdrew from the town, Hamas said.", "withdrawal"),
+	                 PS_CERTAINTY_ATTRIBUTED);
+}
+END_TEST
+
 /* The shortcut for sentences far from the setting must decide exactly as
  * the plain path: context across the skipped sentences, line ends of every
  * kind, and characters that caseless matching folds to ASCII letters. */
@@ -820,6 +836,7 @@ int main(void)
 	tcase_add_test(tc, pieces_scanned_apart_find_what_one_scan_finds);
 	tcase_add_test(tc, the_last_bytes_end_the_document);
 	tcase_add_test(tc, a_non_blocking_pipe_is_read_to_its_end);
+	tcase_add_test(tc, cues_spelled_with_folding_characters_count);
 	tcase_add_test(tc, the_gate_shortcut_agrees_with_the_plain_path);
 	tcase_add_test(tc, a_setting_word_is_seen_anywhere_in_a_long_sentence);
 	tcase_add_test(tc, a_flood_of_space_before_the_text_ends);
