@@ -97,6 +97,7 @@ struct ps_scanner {
 	 * OWNER_FIRST_SIGNAL, and how many it has; and a bit per signal whose
 	 * first set holds in the sentence (one word more than they fill). */
 	uint32_t *clause_sig0, *clause_nsig;
+	uint32_t *sig_clause;  /* per signal number, its clause: a clause's signals are numbered in a row, clause after clause */
 	uint64_t *first_bits;
 };
 
@@ -141,7 +142,8 @@ ps_status ps_scanner_new(ps_scanner **out, const ps_ruleset *rules, const ps_sca
 	s->clause_sig0 = calloc(rules->n_clauses + 1, sizeof(*s->clause_sig0));
 	s->clause_nsig = calloc(rules->n_clauses + 1, sizeof(*s->clause_nsig));
 	s->first_bits = calloc(rules->n_signals / 64 + 2, sizeof(*s->first_bits));
-	if (!s->clause_sig0 || !s->clause_nsig || !s->first_bits) {
+	s->sig_clause = calloc(rules->n_signals + 1, sizeof(*s->sig_clause));
+	if (!s->clause_sig0 || !s->clause_nsig || !s->first_bits || !s->sig_clause) {
 		st = PS_ERR_NOMEM;
 		goto out;
 	}
@@ -149,6 +151,8 @@ ps_status ps_scanner_new(ps_scanner **out, const ps_ruleset *rules, const ps_sca
 		const ps_clause *c = rules->clauses[ci];
 		s->clause_nsig[ci] = (uint32_t)c->n_signals;
 		s->clause_sig0[ci] = c->n_signals ? c->signals[0].owner - OWNER_FIRST_SIGNAL : 0;
+		for (size_t k = 0; k < c->n_signals; k++)
+			s->sig_clause[s->clause_sig0[ci] + k] = (uint32_t)ci;
 	}
 	if (s->limits.flags & PS_SCAN_NO_JIT)
 		s->m.options = PCRE2_NO_JIT;
@@ -184,6 +188,7 @@ void ps_scanner_free(ps_scanner *s)
 	free(s->clause_sig0);
 	free(s->clause_nsig);
 	free(s->first_bits);
+	free(s->sig_clause);
 	prefilter_state_free(&s->pfs);
 	free(s);
 }
@@ -719,6 +724,21 @@ static inline uint64_t signal_bits(const uint64_t *bits, size_t at, uint32_t n)
 	return n == 64 ? v : v & ((UINT64_C(1) << n) - 1);
 }
 
+/* The first signal at or after from, below n, whose bit is set in bits;
+ * n if none. */
+static inline size_t next_signal(const uint64_t *bits, size_t from, size_t n)
+{
+	while (from < n) {
+		uint64_t w = bits[from / 64] >> (from % 64);
+		if (w) {
+			size_t at = from + (size_t)__builtin_ctzll(w);
+			return at < n ? at : n;
+		}
+		from = (from / 64 + 1) * 64;
+	}
+	return n;
+}
+
 static void scan_sentence(ps_scanner *s, sentence *sn)
 {
 	const ps_ruleset *rs = s->rules;
@@ -798,14 +818,19 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 		prefilter_signal_firsts(&rs->pf, &s->pfs, s->first_bits);
 	else
 		prefilter_all_signals(&rs->pf, s->first_bits);
-	for (size_t ci = 0; ci < rs->n_clauses && !s->stopped; ci++) {
+	/* From one signal whose first set holds to the next: its clause, then
+	 * on past that clause's signals. Asking each clause whether it had one
+	 * cost as much as the rest of the loop. */
+	for (size_t next = next_signal(s->first_bits, 0, rs->n_signals); next < rs->n_signals && !s->stopped;) {
+		size_t ci = s->sig_clause[next];
 		uint32_t sig0 = s->clause_sig0[ci], nsig = s->clause_nsig[ci];
-		if (!nsig || (nsig <= 64 && !signal_bits(s->first_bits, sig0, nsig)))
-			continue;
+		next = next_signal(s->first_bits, (size_t)sig0 + nsig, rs->n_signals);
 		const ps_clause *clause = rs->clauses[ci];
-		candidate best[2], cur;
+		/* The best candidate of each stance and the one being tried, by
+		 * pointer: a new best takes the place of the old, not a copy. */
+		candidate cand[3], *best[2] = { NULL, NULL }, *cur = &cand[0];
+		size_t used = 1;
 		double weight[2] = { 0, 0 };
-		bool have[2] = { false, false };
 		uint32_t owner = OWNER_FIRST_SIGNAL + sig0;
 		for (uint32_t base = 0; base < nsig; base += 64) {
 			uint32_t n = nsig - base < 64 ? nsig - base : 64;
@@ -815,21 +840,22 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 				if (s->prefilter && !prefilter_candidate(&rs->pf, &s->pfs, owner + (uint32_t)si))
 					continue;
 				const ps_signal *sig = &clause->signals[si];
-				if (!eval_signal(s, sn, sig, &cur))
+				if (!eval_signal(s, sn, sig, cur))
 					continue;
-				int k = cur.stance == PS_STANCE_CONFLICT ? 1 : 0;
+				int k = cur->stance == PS_STANCE_CONFLICT ? 1 : 0;
 				weight[k] += sig->weight;
-				if (!have[k] || sig->weight > best[k].signal->weight) {
+				if (!best[k] || sig->weight > best[k]->signal->weight) {
+					candidate *old = best[k];
 					best[k] = cur;
-					have[k] = true;
+					cur = old ? old : &cand[used++];
 				}
 			}
 		}
-		if (!have[0] && !have[1])
+		if (!best[0] && !best[1])
 			continue;
 		/* One finding per clause and sentence: the heavier stance, conflict on a tie. */
-		int k = have[1] && weight[1] >= weight[0] ? 1 : 0;
-		if (deliver(s, sn, clause, &best[k], weight[k]) != 0)
+		int k = best[1] && weight[1] >= weight[0] ? 1 : 0;
+		if (deliver(s, sn, clause, best[k], weight[k]) != 0)
 			break;
 	}
 out:
