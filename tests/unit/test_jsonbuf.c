@@ -240,6 +240,23 @@ START_TEST(integers_as_jansson)
 		assert_integer_as_jansson(v - 1);
 		assert_integer_as_jansson(0 - v);
 	}
+	/* Where the digit count changes (the writer counts digits before it
+	 * writes them), both signs. */
+	for (uint64_t v = 1;; v *= 10) {
+		assert_integer_as_jansson(v);
+		assert_integer_as_jansson(v - 1);
+		assert_integer_as_jansson(v + 1);
+		assert_integer_as_jansson(0 - v);
+		assert_integer_as_jansson(0 - (v - 1));
+		if (v > UINT64_MAX / 10)
+			break;
+	}
+	/* And numbers of every size, with random digits. */
+	uint64_t state = 0x9E3779B97F4A7C15u;
+	for (int i = 0; i < 2000; i++) {
+		uint64_t r = next_random(&state);
+		assert_integer_as_jansson(r >> (i % 64));
+	}
 }
 END_TEST
 
