@@ -955,6 +955,20 @@ out:
 	return st;
 }
 
+/* The byte a pattern text "X" or "(?:X)" is, for X one ASCII punctuation
+ * byte that PCRE2 reads as itself (no metacharacter, no letter to fold);
+ * else -1. */
+static int lone_byte(const char *t, size_t n)
+{
+	if (n == 5 && !memcmp(t, "(?:", 3) && t[4] == ')') {
+		t += 3;
+		n = 1;
+	}
+	if (n != 1)
+		return -1;
+	return strchr(",;:!\"'%&/<=>@#~`-}]", t[0]) && t[0] ? (unsigned char)t[0] : -1;
+}
+
 /* Compile the expansion in b into p, which the first pattern of that
  * expansion becomes. */
 static ps_status compile_first(ps_pattern *p, pattern_ctx *ctx, const char *file, const ynode *scalar,
@@ -977,6 +991,7 @@ static ps_status compile_first(ps_pattern *p, pattern_ctx *ctx, const char *file
 		st = PS_ERR_NOMEM;
 		goto out;
 	}
+	p->lone_byte = lone_byte(p->expanded, p->expanded_len);
 	find_source_groups(p);
 	st = compile_tail(p, ctx);
 	if (st == PS_OK)
@@ -1027,6 +1042,7 @@ ps_status pattern_compile(ps_pattern **out, pattern_ctx *ctx, const char *file, 
 		goto out;
 	}
 	p->index = UINT32_MAX;
+	p->lone_byte = -1;
 	p->text = scalar->str;
 	p->text_len = scalar->len;
 	p->file = file;
@@ -1045,6 +1061,7 @@ ps_status pattern_compile(ps_pattern **out, pattern_ctx *ctx, const char *file, 
 		p->n_source_groups = twin->n_source_groups;
 		p->req = twin->req;
 		p->tail = twin->tail;
+		p->lone_byte = twin->lone_byte;
 	} else {
 		st = compile_first(p, ctx, file, scalar, &b, hash);
 		if (st != PS_OK)

@@ -53,6 +53,9 @@ typedef struct ps_pattern {
 	litreq req;               /* what every match contains, for the prefilter */
 	const pattern_tail *tail; /* NULL unless its tail can be searched for first */
 	uint32_t index;           /* in the ruleset's pattern list; UINT32_MAX if not in it */
+	/* The one ASCII punctuation byte that is the whole pattern (a stop
+	 * such as ","), which memchr finds as PCRE2 would; -1 if not that. */
+	int lone_byte;
 	int n_source_groups;
 } ps_pattern;
 

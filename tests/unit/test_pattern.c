@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "cue_int.h"
 #include "helpers.h"
 #include "pattern_int.h"
 #include "ruleset_int.h"
@@ -126,6 +127,79 @@ START_TEST(jit_all_compiles_every_pattern)
 		ck_assert_int_eq(match(freed, 0, "They released them.", &ms, &me), 1);
 		ck_assert_uint_eq(ms, 5);
 	}
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
+/* A stop that is one punctuation byte (",") is found by memchr on the
+ * prefilter's path: only where PCRE2 reads the byte as itself, and there
+ * it finds what PCRE2 finds from every offset, twins included. */
+START_TEST(lone_punctuation_bytes_are_found_as_pcre2_finds_them)
+{
+	static const char yaml[] =
+		"pactscan: 1\n"
+		"cues:\n"
+		"  negation:\n"
+		"    before: [not]\n"
+		"    stop: [',', ';', ':', '-', '.', 'a', '\\,', '\xE2\x80\x93', ', and', '(?:;)']\n"
+		"    scope: 4\n"
+		"clause:\n"
+		"  id: c1\n"
+		"  point: 1\n"
+		"  title: T\n"
+		"  summary: S\n"
+		"signals:\n"
+		"  - id: s1\n"
+		"    stance: support\n"
+		"    act: withdrew\n";
+	static const struct {
+		const char *text;
+		int byte;
+	} want[] = {
+		{ ",", ',' }, { ";", ';' }, { ":", ':' }, { "-", '-' },
+		/* A metacharacter, a letter (caseless), an escape, a character of
+		 * three bytes, two words, a group: PCRE2's. */
+		{ ".", -1 }, { "a", -1 }, { "\\,", -1 }, { "\xE2\x80\x93", -1 }, { ", and", -1 }, { "(?:;)", -1 },
+	};
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(yaml, &diags);
+	ck_assert_ptr_nonnull(rules);
+	static const char subject[] = "Not now, he said; then: a re-run - \xE2\x80\x93 fine, and done;";
+	size_t len = sizeof subject - 1;
+	pcre2_match_data *md = pcre2_match_data_create(32, NULL);
+	ck_assert_ptr_nonnull(md);
+	/* The scanner's matcher, with the prefilter's pass over the subject. */
+	prefilter_state ps;
+	ck_assert_int_eq(prefilter_state_init(&ps, &rules->pf), PS_OK);
+	prefilter_begin(&ps, &rules->pf);
+	prefilter_run(&rules->pf, &ps, subject, len);
+	matcher m = { .md = md, .options = PCRE2_NO_JIT, .pf = &rules->pf, .pfs = &ps };
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		const ps_pattern *p = pattern_written(rules, want[i].text);
+		ck_assert_msg(p->lone_byte == want[i].byte, "'%s': lone byte %d, not %d", want[i].text, p->lone_byte,
+		              want[i].byte);
+		if (p->lone_byte < 0)
+			continue;
+		for (size_t from = 0; from <= len; from++) {
+			size_t ms = 0, me = 0;
+			int rc = pattern_match(p, md, NULL, PCRE2_NO_JIT, subject, len, from, &ms, &me);
+			const char *hit = from < len ? memchr(subject + from, p->lone_byte, len - from) : NULL;
+			ck_assert_int_eq(rc, hit != NULL);
+			if (hit) {
+				ck_assert_uint_eq(ms, (size_t)(hit - subject));
+				ck_assert_uint_eq(me, ms + 1);
+			}
+			size_t fs = 0, fe = 0;
+			ck_assert_int_eq(matcher_find(&m, p, rules->pf.shape[p->index], subject, len, from, &fs, &fe), rc);
+			if (rc == 1) {
+				ck_assert_uint_eq(fs, ms);
+				ck_assert_uint_eq(fe, me);
+			}
+		}
+	}
+	prefilter_state_free(&ps);
+	pcre2_match_data_free(md);
 	ps_ruleset_free(rules);
 	ps_diags_free(diags);
 }
@@ -441,6 +515,7 @@ int main(void)
 	tcase_add_test(tc, identical_expansions_share_one_program);
 	tcase_add_test(tc, each_of_identical_bad_patterns_is_reported);
 	tcase_add_test(tc, terms_sure_to_compile_do);
+	tcase_add_test(tc, lone_punctuation_bytes_are_found_as_pcre2_finds_them);
 	tcase_add_test(tc, jit_and_interpreter_agree_on_multibyte_characters);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
