@@ -966,7 +966,7 @@ static int lone_byte(const char *t, size_t n)
 	}
 	if (n != 1)
 		return -1;
-	return strchr(",;:!\"'%&/<=>@#~`-}]", t[0]) && t[0] ? (unsigned char)t[0] : -1;
+	return t[0] && strchr(",;:!\"'%&/<=>@#~`-}]", t[0]) ? (unsigned char)t[0] : -1;
 }
 
 /* Compile the expansion in b into p, which the first pattern of that
