@@ -97,12 +97,23 @@ int outfile_open(outfile *o, const char *path)
 		fprintf(stderr, "pactscan: -o %s: the name is too long\n", path);
 		goto fail;
 	}
+	/* The signals wait while the file is made and its name handed to the
+	 * handler: one that came in between ended the run by default and left
+	 * the file behind (a test that signals as soon as the file shows saw
+	 * it now and then). No other thread runs yet to take them. */
+	sigset_t block, old;
+	sigemptyset(&block);
+	for (int i = 0; i < 3; i++)
+		sigaddset(&block, caught[i]);
+	sigprocmask(SIG_BLOCK, &block, &old);
 	int fd = mkstemp(o->tmp);
+	if (fd >= 0)
+		watch_signals(o->tmp);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (fd < 0) {
 		fprintf(stderr, "pactscan: cannot write %s: %s\n", path, strerror(errno));
 		goto fail;
 	}
-	watch_signals(o->tmp);
 	/* mkstemp makes it 0600; give the report the mode a new file (or the
 	 * file it replaces) would have. */
 	mode_t mask = umask(0);
