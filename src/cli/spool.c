@@ -1,3 +1,4 @@
+#define _GNU_SOURCE        /* O_TMPFILE */
 #include "spool.h"
 
 #include <errno.h>
@@ -23,6 +24,15 @@ static int open_file(void)
 	const char *dir = getenv("TMPDIR");
 	if (!dir || !*dir)
 		dir = "/tmp";
+#ifdef O_TMPFILE
+	/* A file that never has a name: a signal between a named file's
+	 * creation and its unlink left it behind (threads run by now, so
+	 * blocking the signals here would not hold them off). File systems
+	 * without it fall back to the named file. */
+	int tfd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (tfd >= 0)
+		return tfd;
+#endif
 	size_t n = strlen(dir) + sizeof "/pactscan-XXXXXX";
 	char *path = malloc(n);
 	if (!path)
