@@ -97,7 +97,9 @@ struct ps_scanner {
 	 * OWNER_FIRST_SIGNAL, and how many it has; and a bit per signal whose
 	 * first set holds in the sentence (one word more than they fill). */
 	uint32_t *clause_sig0, *clause_nsig;
-	uint32_t *sig_clause;  /* per signal number, its clause: a clause's signals are numbered in a row, clause after clause */
+	/* Per signal number, its clause (a clause's signals are numbered in a
+	 * row, clause after clause). */
+	uint32_t *sig_clause;
 	uint64_t *first_bits;
 };
 
