@@ -71,6 +71,11 @@ typedef struct ps_example {
 /**
  * Load a rule pack.
  *
+ * With more than one core online, a pack of 16 patterns or more compiles
+ * its patterns on one helper thread while the load goes on; the thread
+ * blocks every signal and has ended before this returns. Diagnostics and
+ * the ruleset are the same either way.
+ *
  * @param[out] out the ruleset; NULL on failure
  * @param path a pack directory (holding pack.yaml), a pack.yaml, or a single
  *        rule file holding everything

@@ -1,4 +1,4 @@
-#include "pactscan/diag.h"
+#include "diag_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -105,5 +105,17 @@ ps_status ps_diags_add(ps_diags *diags, ps_severity severity, const char *file,
 	diags->items[diags->count++] = d;
 	if (severity == PS_SEVERITY_ERROR)
 		diags->errors++;
+	return PS_OK;
+}
+
+ps_status diags_insert(ps_diags *diags, size_t at, ps_severity severity, const char *file, size_t line,
+                       size_t column, const char *id, const char *message)
+{
+	ps_status st = ps_diags_add(diags, severity, file, line, column, id, message);
+	if (st != PS_OK || at >= diags->count - 1)
+		return st;
+	diag_item d = diags->items[diags->count - 1];
+	memmove(&diags->items[at + 1], &diags->items[at], (diags->count - 1 - at) * sizeof(*diags->items));
+	diags->items[at] = d;
 	return PS_OK;
 }

@@ -1,11 +1,14 @@
 #include "pattern_int.h"
 
 #include <ctype.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pactscan/ruleset.h"
+#include "diag_int.h"
 #include "hash_int.h"
 #include "retext_int.h"
 
@@ -27,11 +30,28 @@ ps_status pattern_ctx_init(pattern_ctx *ctx, arena *a, ps_diags *diags)
 	pcre2_set_max_pattern_length(ctx->cctx, PS_MAX_PATTERN_LEN);
 	pcre2_config(PCRE2_CONFIG_JIT, &jit);
 	ctx->jit_available = jit != 0;
+	if (pthread_mutex_init(&ctx->jobs_lock, NULL) != 0)
+		return PS_ERR_NOMEM;
+	if (pthread_cond_init(&ctx->jobs_wake, NULL) != 0) {
+		pthread_mutex_destroy(&ctx->jobs_lock);
+		return PS_ERR_NOMEM;
+	}
+	ctx->jobs_sync = true;
 	return PS_OK;
 }
 
+static void stop_helper(pattern_ctx *ctx);
+static void free_jobs(pattern_ctx *ctx);
+
 void pattern_ctx_done(pattern_ctx *ctx)
 {
+	if (ctx->jobs_sync) {
+		stop_helper(ctx);
+		free_jobs(ctx);
+		pthread_cond_destroy(&ctx->jobs_wake);
+		pthread_mutex_destroy(&ctx->jobs_lock);
+		ctx->jobs_sync = false;
+	}
 	pcre2_compile_context_free(ctx->cctx);
 	ctx->cctx = NULL;
 	free(ctx->by_expansion);
@@ -494,7 +514,7 @@ static bool jit_safe_classes(char **out, size_t *out_len, const char *p, size_t 
 
 /* Compile p[0..len) with \S, \W and \D rewritten (jit_safe_classes);
  * NULL, with PCRE2's error and offset, if it does not compile. */
-static pcre2_code *compile_safe(pattern_ctx *ctx, const char *p, size_t len, int *err, PCRE2_SIZE *erroff)
+static pcre2_code *compile_safe(const pattern_ctx *ctx, const char *p, size_t len, int *err, PCRE2_SIZE *erroff)
 {
 	char *safe = NULL;
 	size_t safe_len = 0;
@@ -818,6 +838,7 @@ out:
 struct expansion_slot {
 	uint64_t hash;
 	const ps_pattern *pattern;  /* NULL: empty */
+	struct compile_job *job;    /* the compile that gives pattern its program */
 };
 
 /* The slot of the pattern that expanded to text, or the empty slot where it
@@ -833,12 +854,14 @@ static struct expansion_slot *expansion_slot(const pattern_ctx *ctx, uint64_t ha
 	}
 }
 
-static const ps_pattern *find_expansion(const pattern_ctx *ctx, uint64_t hash, const char *text, size_t len)
+static const struct expansion_slot *find_expansion(const pattern_ctx *ctx, uint64_t hash, const char *text,
+                                                   size_t len)
 {
-	return ctx->cap_by_expansion ? expansion_slot(ctx, hash, text, len)->pattern : NULL;
+	const struct expansion_slot *e = ctx->cap_by_expansion ? expansion_slot(ctx, hash, text, len) : NULL;
+	return e && e->pattern ? e : NULL;
 }
 
-static ps_status remember_expansion(pattern_ctx *ctx, uint64_t hash, const ps_pattern *p)
+static ps_status remember_expansion(pattern_ctx *ctx, uint64_t hash, const ps_pattern *p, struct compile_job *job)
 {
 	/* Kept at most half full, so probes stay short. */
 	if (2 * (ctx->n_by_expansion + 1) > ctx->cap_by_expansion) {
@@ -861,7 +884,7 @@ static ps_status remember_expansion(pattern_ctx *ctx, uint64_t hash, const ps_pa
 		ctx->by_expansion = grown.by_expansion;
 		ctx->cap_by_expansion = grown.cap_by_expansion;
 	}
-	*expansion_slot(ctx, hash, p->expanded, p->expanded_len) = (struct expansion_slot){ hash, p };
+	*expansion_slot(ctx, hash, p->expanded, p->expanded_len) = (struct expansion_slot){ hash, p, job };
 	ctx->n_by_expansion++;
 	return PS_OK;
 }
@@ -911,50 +934,6 @@ out:
 	return st;
 }
 
-/* Where p is a run of words before a tail (tailfirst_int.h), the tail's
- * own program. One that does not compile leaves p without: the tail is
- * only a quicker way to the same matches. */
-static ps_status compile_tail(ps_pattern *p, pattern_ctx *ctx)
-{
-	tailfirst_form form;
-	ps_status st = PS_OK;
-	char *text = NULL;
-	pcre2_code *code = NULL;
-	pattern_tail *tail = NULL;
-	if (!tailfirst_parse(&form, p->expanded, p->expanded_len))
-		goto out;
-	size_t len = form.tail_len + 6;
-	text = malloc(len);
-	if (!text) {
-		st = PS_ERR_NOMEM;
-		goto out;
-	}
-	memcpy(text, "\\s(?:", 5);
-	memcpy(text + 5, p->expanded + form.tail_off, form.tail_len);
-	text[len - 1] = ')';
-	int err = 0;
-	PCRE2_SIZE erroff = 0;
-	/* Rewritten as the pattern is, or the JIT would fail \S on a
-	 * character of several bytes where the pattern does not. */
-	code = compile_safe(ctx, text, len, &err, &erroff);
-	if (!code)
-		goto out;
-	tail = arena_alloc(ctx->a, sizeof(*tail));
-	if (!tail) {
-		st = PS_ERR_NOMEM;
-		goto out;
-	}
-	tail->form = form;
-	st = new_prog(&tail->prog, ctx, code);
-	code = NULL; /* the program's now, or freed */
-	if (st == PS_OK)
-		p->tail = tail;
-out:
-	pcre2_code_free(code);
-	free(text);
-	return st;
-}
-
 /* The byte a pattern text "X" or "(?:X)" is, for X one ASCII punctuation
  * byte that PCRE2 reads as itself (no metacharacter, no letter to fold);
  * else -1. */
@@ -969,21 +948,283 @@ static int lone_byte(const char *t, size_t n)
 	return t[0] && strchr(",;:!\"'%&/<=>@#~`-}]", t[0]) ? (unsigned char)t[0] : -1;
 }
 
-/* Compile the expansion in b into p, which the first pattern of that
- * expansion becomes. */
+/* ---- compile jobs ---------------------------------------------------------
+ *
+ * pcre2_compile is a third of a load, and the rest of the load (expanding,
+ * the literal analysis, the prefilter) needs only a pattern's text. So a
+ * pattern's compile is queued as a job, a helper thread works through the
+ * queue while the load goes on, and pattern_ctx_join waits for it, then
+ * hands out the programs and reports each error at the place among the
+ * diagnostics that a compile in order would have given it. A twin (the
+ * same expansion as an earlier pattern) is a job too, which takes its
+ * first's program, or repeats its error at its own position. */
+
+/* Fewer jobs than this compile on the loader's thread at the join: a small
+ * pack is not worth a thread. */
+enum { HELPER_AFTER_JOBS = 16 };
+
+typedef struct compile_job {
+	ps_pattern *p;
+	const struct compile_job *first; /* a twin's; NULL: this job compiles */
+	const char *text;                /* p->expanded */
+	size_t len;
+	const char *file;
+	ynode scalar;                    /* a copy: the caller's may be on its stack */
+	seg *segs;                       /* the expansion's map, for an error's position */
+	size_t nsegs;
+	size_t diag_at;                  /* the diagnostics' count when queued */
+	/* What the compile gave, written by whichever thread ran it. */
+	pcre2_code *code;
+	int err;
+	PCRE2_SIZE erroff;
+	bool callouts, nomem;
+	pcre2_code *tail_code;           /* "\s(?:TAIL)" where the pattern has a tail */
+	tailfirst_form form;
+} compile_job;
+
+/* Run on either thread: reads the job and ctx->cctx, writes the job. */
+static void run_job(const pattern_ctx *ctx, compile_job *j)
+{
+	j->code = compile_safe(ctx, j->text, j->len, &j->err, &j->erroff);
+	if (!j->code)
+		return;
+	/* Every callout is written "(?C"; without one, walking the code for
+	 * callouts would find none. */
+	int callouts = 0;
+	if (may_hold_callout(j->text, j->len))
+		pcre2_callout_enumerate(j->code, count_callout, &callouts);
+	j->callouts = callouts > 0;
+	if (j->callouts || !tailfirst_parse(&j->form, j->text, j->len))
+		return;
+	/* The tail is only a quicker way to the same matches: one that does
+	 * not compile leaves the pattern without. Rewritten as the pattern is,
+	 * or the JIT would fail \S on a character of several bytes where the
+	 * pattern does not. */
+	size_t len = j->form.tail_len + 6;
+	char *text = malloc(len);
+	if (!text) {
+		j->nomem = true;
+		return;
+	}
+	memcpy(text, "\\s(?:", 5);
+	memcpy(text + 5, j->text + j->form.tail_off, j->form.tail_len);
+	text[len - 1] = ')';
+	int err = 0;
+	PCRE2_SIZE erroff = 0;
+	j->tail_code = compile_safe(ctx, text, len, &err, &erroff);
+	free(text);
+}
+
+/* The next job to compile, or NULL when none is queued; with wait, the
+ * helper sleeps until there is one or the join closes the queue. */
+static compile_job *take_job(pattern_ctx *ctx, bool wait)
+{
+	compile_job *j = NULL;
+	pthread_mutex_lock(&ctx->jobs_lock);
+	for (;;) {
+		while (ctx->jobs_taken < ctx->n_jobs && ctx->jobs[ctx->jobs_taken]->first)
+			ctx->jobs_taken++;
+		if (ctx->jobs_taken < ctx->n_jobs) {
+			j = ctx->jobs[ctx->jobs_taken++];
+			break;
+		}
+		if (!wait || ctx->jobs_closed)
+			break;
+		pthread_cond_wait(&ctx->jobs_wake, &ctx->jobs_lock);
+	}
+	pthread_mutex_unlock(&ctx->jobs_lock);
+	return j;
+}
+
+static void *compile_helper(void *arg)
+{
+	pattern_ctx *ctx = arg;
+	compile_job *j;
+	while ((j = take_job(ctx, true)))
+		run_job(ctx, j);
+	return NULL;
+}
+
+/* Start the helper with every signal blocked: the caller's handlers are
+ * for its own threads. No helper (one core, or no thread to be had) is no
+ * error; the join compiles what is queued. */
+static void start_helper(pattern_ctx *ctx)
+{
+	sigset_t all, old;
+	ctx->helper_tried = true;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	if (cores < 2)
+		return;
+	sigfillset(&all);
+	if (pthread_sigmask(SIG_SETMASK, &all, &old) != 0)
+		return;
+	ctx->helper_running = pthread_create(&ctx->helper, NULL, compile_helper, ctx) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Queue the compile of p (first == NULL) or p as a twin of first's job. */
+static ps_status queue_job(pattern_ctx *ctx, ps_pattern *p, const compile_job *first, const char *file,
+                           const ynode *scalar, const sbuf *b, compile_job **out)
+{
+	ps_status st = PS_OK;
+	compile_job *j = calloc(1, sizeof(*j));
+	if (!j || (b->nsegs && !(j->segs = malloc(b->nsegs * sizeof(*j->segs))))) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	j->p = p;
+	j->first = first;
+	j->text = p->expanded;
+	j->len = p->expanded_len;
+	j->file = file;
+	j->scalar = *scalar;
+	if (b->nsegs)
+		memcpy(j->segs, b->segs, b->nsegs * sizeof(*j->segs));
+	j->nsegs = b->nsegs;
+	j->diag_at = ps_diags_count(ctx->diags);
+	pthread_mutex_lock(&ctx->jobs_lock);
+	if (ctx->n_jobs == ctx->cap_jobs) {
+		size_t cap = ctx->cap_jobs ? 2 * ctx->cap_jobs : 256;
+		compile_job **jobs = realloc(ctx->jobs, cap * sizeof(*jobs));
+		if (!jobs) {
+			pthread_mutex_unlock(&ctx->jobs_lock);
+			st = PS_ERR_NOMEM;
+			goto out;
+		}
+		ctx->jobs = jobs;
+		ctx->cap_jobs = cap;
+	}
+	ctx->jobs[ctx->n_jobs++] = j;
+	if (!first)
+		ctx->n_compiles++;
+	pthread_cond_signal(&ctx->jobs_wake);
+	pthread_mutex_unlock(&ctx->jobs_lock);
+	if (!ctx->helper_tried && ctx->n_compiles >= HELPER_AFTER_JOBS)
+		start_helper(ctx);
+	*out = j;
+	j = NULL;
+out:
+	if (j)
+		free(j->segs);
+	free(j);
+	return st;
+}
+
+/* A job's error, at the diagnostic index the job was queued at (plus those
+ * inserted before it). */
+static ps_status job_error(pattern_ctx *ctx, const compile_job *j, const compile_job *c, size_t *inserted)
+{
+	char msg[400];
+	size_t off = 0;
+	if (!c->callouts) {
+		PCRE2_UCHAR text[256];
+		if (pcre2_get_error_message(c->err, text, sizeof text) < 0)
+			snprintf((char *)text, sizeof text, "error %d", c->err);
+		sbuf map = { .segs = j->segs, .nsegs = j->nsegs };
+		off = j->nsegs ? map_offset(&map, c->erroff) : 0;
+		snprintf(msg, sizeof msg, "pattern does not compile: %s", (const char *)text);
+	} else {
+		snprintf(msg, sizeof msg, "callouts (?C...) are not allowed in patterns; remove them");
+	}
+	size_t line, col;
+	scalar_position(&line, &col, &j->scalar, off);
+	ps_status st = diags_insert(ctx->diags, j->diag_at + *inserted, PS_SEVERITY_ERROR, j->file, line, col, NULL,
+	                            msg);
+	(*inserted)++;
+	return st == PS_OK ? PS_ERR_RULES : st;
+}
+
+/* Hand job j's results to its pattern, in queue order. */
+static ps_status finish_job(pattern_ctx *ctx, compile_job *j, size_t *inserted)
+{
+	ps_pattern *p = j->p;
+	const compile_job *c = j->first ? j->first : j;
+	if (c->nomem)
+		return PS_ERR_NOMEM;
+	/* A twin comes after its first, whose code is its pattern's by now. */
+	if (j->first ? !c->p->code : !c->code || c->callouts)
+		return job_error(ctx, j, c, inserted);
+	if (j->first) {
+		const ps_pattern *f = c->p;
+		p->code = f->code;
+		memcpy(p->source_groups, f->source_groups, sizeof(p->source_groups));
+		p->n_source_groups = f->n_source_groups;
+		p->tail = f->tail;
+		return PS_OK;
+	}
+	p->prog->code = j->code;
+	p->code = j->code;
+	j->code = NULL; /* the program's now */
+	find_source_groups(p);
+	if (!j->tail_code)
+		return PS_OK;
+	pattern_tail *tail = arena_alloc(ctx->a, sizeof(*tail));
+	if (!tail)
+		return PS_ERR_NOMEM;
+	tail->form = j->form;
+	ps_status st = new_prog(&tail->prog, ctx, j->tail_code);
+	j->tail_code = NULL; /* the program's now, or freed */
+	if (st == PS_OK)
+		p->tail = tail;
+	return st;
+}
+
+/* Wait for the helper and drop the queue. */
+static void stop_helper(pattern_ctx *ctx)
+{
+	if (!ctx->helper_running)
+		return;
+	pthread_mutex_lock(&ctx->jobs_lock);
+	ctx->jobs_closed = true;
+	pthread_cond_broadcast(&ctx->jobs_wake);
+	pthread_mutex_unlock(&ctx->jobs_lock);
+	pthread_join(ctx->helper, NULL);
+	ctx->helper_running = false;
+}
+
+static void free_jobs(pattern_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->n_jobs; i++) {
+		pcre2_code_free(ctx->jobs[i]->code);
+		pcre2_code_free(ctx->jobs[i]->tail_code);
+		free(ctx->jobs[i]->segs);
+		free(ctx->jobs[i]);
+	}
+	free(ctx->jobs);
+	ctx->jobs = NULL;
+	ctx->n_jobs = ctx->cap_jobs = ctx->jobs_taken = ctx->n_compiles = 0;
+	ctx->helper_tried = ctx->jobs_closed = false;
+}
+
+ps_status pattern_ctx_join(pattern_ctx *ctx)
+{
+	ps_status st = PS_OK;
+	size_t inserted = 0;
+	compile_job *j;
+	if (!ctx->jobs_sync || !ctx->n_jobs)
+		return PS_OK;
+	/* The loader's thread helps with what is left. */
+	while ((j = take_job(ctx, false)))
+		run_job(ctx, j);
+	stop_helper(ctx);
+	for (size_t i = 0; i < ctx->n_jobs && st != PS_ERR_NOMEM; i++) {
+		ps_status js = finish_job(ctx, ctx->jobs[i], &inserted);
+		if (js != PS_OK && (st == PS_OK || js == PS_ERR_NOMEM))
+			st = js;
+	}
+	free_jobs(ctx);
+	return st;
+}
+
+/* Make p the first pattern of the expansion in b; its compile is queued. */
 static ps_status compile_first(ps_pattern *p, pattern_ctx *ctx, const char *file, const ynode *scalar,
                                const sbuf *b, uint64_t hash)
 {
-	pcre2_code *code = NULL;
 	pattern_prog *prog = NULL;
-	ps_status st = compile_expanded(&code, ctx, file, scalar, b);
+	compile_job *job = NULL;
+	ps_status st = new_prog(&prog, ctx, NULL);
 	if (st != PS_OK)
 		goto out;
-	st = new_prog(&prog, ctx, code);
-	code = NULL; /* the program's now, or freed */
-	if (st != PS_OK)
-		goto out;
-	p->code = prog->code;
 	p->prog = prog;
 	p->expanded = arena_strndup(ctx->a, b->p, b->len);
 	p->expanded_len = b->len;
@@ -992,14 +1233,12 @@ static ps_status compile_first(ps_pattern *p, pattern_ctx *ctx, const char *file
 		goto out;
 	}
 	p->lone_byte = lone_byte(p->expanded, p->expanded_len);
-	find_source_groups(p);
-	st = compile_tail(p, ctx);
+	st = queue_job(ctx, p, NULL, file, scalar, b, &job);
 	if (st == PS_OK)
 		st = require_literals(p, ctx, b);
 	if (st == PS_OK)
-		st = remember_expansion(ctx, hash, p);
+		st = remember_expansion(ctx, hash, p, job);
 out:
-	pcre2_code_free(code);
 	return st;
 }
 
@@ -1049,19 +1288,21 @@ ps_status pattern_compile(ps_pattern **out, pattern_ctx *ctx, const char *file, 
 	p->line = scalar->line;
 	p->col = scalar->col;
 	uint64_t hash = hash_bytes(b.p, b.len);
-	const ps_pattern *twin = find_expansion(ctx, hash, b.p, b.len);
+	const struct expansion_slot *twin = find_expansion(ctx, hash, b.p, b.len);
 	if (twin) {
 		/* The same text compiles the same and requires the same words;
-		 * many patterns are a lexicon alone, so twins are common. */
-		p->code = twin->code;
-		p->prog = twin->prog;
-		p->expanded = twin->expanded;
-		p->expanded_len = twin->expanded_len;
-		memcpy(p->source_groups, twin->source_groups, sizeof(p->source_groups));
-		p->n_source_groups = twin->n_source_groups;
-		p->req = twin->req;
-		p->tail = twin->tail;
-		p->lone_byte = twin->lone_byte;
+		 * many patterns are a lexicon alone, so twins are common. The
+		 * program, and what is read off it, comes at the join. */
+		const ps_pattern *f = twin->pattern;
+		compile_job *job = NULL;
+		p->prog = f->prog;
+		p->expanded = f->expanded;
+		p->expanded_len = f->expanded_len;
+		p->req = f->req;
+		p->lone_byte = f->lone_byte;
+		st = queue_job(ctx, p, twin->job, file, scalar, &b, &job);
+		if (st != PS_OK)
+			goto out;
 	} else {
 		st = compile_first(p, ctx, file, scalar, &b, hash);
 		if (st != PS_OK)

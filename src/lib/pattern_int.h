@@ -87,12 +87,28 @@ typedef struct pattern_ctx {
 	size_t n_by_expansion, cap_by_expansion;
 	arena pieces;             /* the lexicons' litpieces, for the load only */
 	bool jit_available;
+	/* Compiles queued for the helper thread (pattern.c, "compile jobs");
+	 * jobs, n_jobs and jobs_taken under jobs_lock. */
+	struct compile_job **jobs;
+	size_t n_jobs, cap_jobs, jobs_taken, n_compiles;
+	pthread_mutex_t jobs_lock;
+	pthread_cond_t jobs_wake;
+	bool jobs_closed, jobs_sync;  /* sync: the lock and condition exist */
+	pthread_t helper;
+	bool helper_tried, helper_running;
 } pattern_ctx;
 
 ps_status pattern_ctx_init(pattern_ctx *ctx, arena *a, ps_diags *diags);
 /* Frees the compile context, its look-up table and the lexicons' analyses;
- * compiled programs stay with ctx->progs. */
+ * compiled programs stay with ctx->progs. Compiles not joined are dropped. */
 void pattern_ctx_done(pattern_ctx *ctx);
+
+/* Wait for the compiles pattern_compile queued, give each pattern its
+ * program, and report the errors (PS_ERR_RULES), each where a compile in
+ * order would have put it among ctx->diags. Until then a pattern has its
+ * expansion, its required words and its prog, but prog->code is NULL and
+ * its source groups and tail are unknown. May add programs to ctx->progs. */
+ps_status pattern_ctx_join(pattern_ctx *ctx);
 void pattern_free_progs(pattern_prog **progs, size_t n);
 
 /* JIT-compile prog unless that is done or cannot be; returns its PROG_JIT_*
@@ -103,8 +119,9 @@ int pattern_prog_jit(pattern_prog *prog);
  * with pactscan's options whatever it holds; false says nothing. */
 bool pattern_surely_compiles(const char *text, size_t len);
 
-/* Compile the scalar as a pattern. Errors go to ctx->diags with the scalar's
- * position; returns PS_ERR_RULES then. */
+/* Expand the scalar into a pattern and queue its compile (pattern_ctx_join).
+ * Errors go to ctx->diags with the scalar's position; returns PS_ERR_RULES
+ * then. A compile error comes at the join, and *out is set. */
 ps_status pattern_compile(ps_pattern **out, pattern_ctx *ctx, const char *file,
                           const ynode *scalar);
 

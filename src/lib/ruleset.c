@@ -964,10 +964,28 @@ static ps_status build(loader *L)
 	}
 	if (st == PS_OK && L->rs->n_clauses == 0 && L->n_docs)
 		st = bad(L, L->docs[0].file, NULL, "the rules define no clause; a pack needs at least one 'clause:' with signals");
+	/* A lexicon nobody used still has to compile. */
+	for (size_t i = 0; i < L->pc.n_lexicons && st == PS_OK; i++) {
+		const lexicon *lx = &L->pc.lexicons[i];
+		ynode ref = { .kind = YNODE_SCALAR, .line = lx->line, .col = lx->col };
+		/* In the arena: the compile that may report at it is joined later. */
+		char *text = arena_printf(&L->rs->a, "@%.*s", (int)lx->name_len, lx->name);
+		if (!text) {
+			st = PS_ERR_NOMEM;
+			break;
+		}
+		ref.str = text;
+		ref.len = lx->name_len + 1;
+		ps_pattern *p = NULL;
+		st = pattern_compile(&p, &L->pc, lx->file, &ref);
+	}
+	/* The patterns compile on a helper thread meanwhile (pattern_ctx_join);
+	 * the prefilter needs only their text. */
 	if (st == PS_OK)
 		st = prefilter_build(&L->rs->pf, L->rs);
 	if (st == PS_OK)
 		st = cue_first_sets(L->rs);
+	st = worst(st, pattern_ctx_join(&L->pc));
 	/* A signal the prefilter cannot narrow runs its patterns on every sentence. */
 	for (size_t ci = 0; st == PS_OK && ci < L->rs->n_clauses; ci++) {
 		const ps_clause *c = L->rs->clauses[ci];
@@ -982,22 +1000,15 @@ static ps_status build(loader *L)
 			}
 		}
 	}
-	/* A lexicon nobody used still has to compile. */
-	for (size_t i = 0; i < L->pc.n_lexicons && st == PS_OK; i++) {
-		ynode ref = { .kind = YNODE_SCALAR, .line = L->pc.lexicons[i].line, .col = L->pc.lexicons[i].col };
-		char text[80];
-		snprintf(text, sizeof text, "@%s", L->pc.lexicons[i].name);
-		ref.str = text;
-		ref.len = strlen(text);
-		ps_pattern *p = NULL;
-		st = pattern_compile(&p, &L->pc, L->pc.lexicons[i].file, &ref);
-	}
 	return st;
 }
 
 static ps_status finish(ps_ruleset **out, loader *L, ps_status st)
 {
 	ps_ruleset *rs = L->rs;
+	/* Compiles still queued (a load that stopped early) before the
+	 * programs are handed over. */
+	st = worst(st, pattern_ctx_join(&L->pc));
 	if (L->nomem)
 		st = PS_ERR_NOMEM;
 	if (st == PS_OK && ps_diags_errors(L->diags))

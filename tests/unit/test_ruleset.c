@@ -182,6 +182,48 @@ START_TEST(pattern_errors_point_into_the_pattern)
 }
 END_TEST
 
+/* Patterns compile on a helper thread while the load goes on (from the
+ * 16th on); their errors still come where a compile in order puts them,
+ * between the loader's own, and a second pattern of the same text (a twin,
+ * compiled once) gets its own error at its own place. */
+START_TEST(compile_errors_keep_their_place_among_other_errors)
+{
+	size_t cap = 8192, len = 0;
+	char *yaml = malloc(cap);
+	ck_assert_ptr_nonnull(yaml);
+	len += (size_t)snprintf(yaml + len, cap - len, "%s", CLAUSE "signals:\n");
+	for (int i = 0; i < 40; i++) {
+		const char *act = i == 3 || i == 20 ? "'bad('" : i == 30 ? "'x(?C1)y'" : NULL;
+		char word[32];
+		snprintf(word, sizeof word, "'word%d'", i);
+		len += (size_t)snprintf(yaml + len, cap - len, "  - id: s%d\n    stance: %s\n    act: %s\n%s", i,
+		                        i == 5 ? "sideways" : "support", act ? act : word, i == 35 ? "    actt: x\n" : "");
+	}
+	ck_assert_uint_lt(len, cap);
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = NULL;
+	ck_assert_int_eq(ps_diags_new(&diags), PS_OK);
+	ck_assert_int_eq(ps_ruleset_load_string(&rules, "order.yaml", yaml, len, diags), PS_ERR_RULES);
+	ck_assert_ptr_null(rules);
+	const char *want[] = {
+		"19:15: pattern does not compile: missing closing parenthesis",
+		"24:13: 'stance' must be support or conflict, not 'sideways'",
+		"70:15: pattern does not compile: missing closing parenthesis",
+		"100:11: callouts (?C...) are not allowed in patterns; remove them",
+		"116:5: unknown key 'actt' in a signal; did you mean 'act'?",
+	};
+	ck_assert_uint_eq(ps_diags_count(diags), 5);
+	for (size_t i = 0; i < 5; i++) {
+		const ps_diag *d = ps_diags_get(diags, i);
+		char got[200];
+		snprintf(got, sizeof got, "%zu:%zu: %s", d->line, d->column, d->message);
+		ck_assert_str_eq(got, want[i]);
+	}
+	ps_diags_free(diags);
+	free(yaml);
+}
+END_TEST
+
 START_TEST(unsafe_pattern_features_are_refused)
 {
 	assert_error_contains(WITH_ACT("'a\\Cb'"), "using \\C is disabled");
@@ -263,6 +305,7 @@ int main(void)
 	tcase_add_test(tc, deep_nesting_is_capped_quickly);
 	tcase_add_test(tc, pattern_with_nul_is_not_truncated);
 	tcase_add_test(tc, pattern_errors_point_into_the_pattern);
+	tcase_add_test(tc, compile_errors_keep_their_place_among_other_errors);
 	tcase_add_test(tc, unsafe_pattern_features_are_refused);
 	tcase_add_test(tc, lexicon_references);
 	tcase_add_test(tc, huge_patterns_are_capped);
