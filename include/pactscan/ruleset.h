@@ -71,10 +71,11 @@ typedef struct ps_example {
 /**
  * Load a rule pack.
  *
- * With more than one core online, a pack of 16 patterns or more compiles
- * its patterns on one helper thread while the load goes on; the thread
- * blocks every signal and has ended before this returns. Diagnostics and
- * the ruleset are the same either way.
+ * With more than one core online, the load uses one helper thread at a
+ * time: to parse half of the files a glob in 'files' names (four or more),
+ * and to compile the patterns (16 or more) while the rest of the load goes
+ * on. Each blocks every signal and has ended before this returns.
+ * Diagnostics, in their order, and the ruleset are the same either way.
  *
  * @param[out] out the ruleset; NULL on failure
  * @param path a pack directory (holding pack.yaml), a pack.yaml, or a single

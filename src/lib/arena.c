@@ -31,6 +31,23 @@ void arena_release(arena *a)
 	a->head = NULL;
 }
 
+void arena_adopt(arena *into, arena *from)
+{
+	arena_block *last = from->head;
+	if (!last)
+		return;
+	while (last->next)
+		last = last->next;
+	/* Behind into's head, whose free room stays the one used. */
+	if (into->head) {
+		last->next = into->head->next;
+		into->head->next = from->head;
+	} else {
+		into->head = from->head;
+	}
+	from->head = NULL;
+}
+
 void *arena_alloc(arena *a, size_t size)
 {
 	void *p = arena_alloc_uninit(a, size);

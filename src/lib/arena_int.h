@@ -14,6 +14,9 @@ typedef struct arena {
 void arena_init(arena *a, size_t block_size);
 /* Release every block; the arena may be used again. */
 void arena_release(arena *a);
+/* Give every block of from to into, which frees them with its own; from
+ * is left empty. */
+void arena_adopt(arena *into, arena *from);
 /* Zeroed memory aligned for any type, or NULL. */
 void *arena_alloc(arena *a, size_t size);
 /* The same not zeroed, for memory the caller fills at once: small

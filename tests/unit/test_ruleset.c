@@ -289,6 +289,35 @@ START_TEST(load_from_a_pack_directory)
 }
 END_TEST
 
+/* The files of a glob are parsed on two threads (from four files on);
+ * what each says still comes in file order: a parse error, a file that
+ * cannot be read, a check after the parse, and a parse error in the half
+ * the second thread takes. */
+START_TEST(files_of_a_glob_report_in_order)
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = NULL;
+	ck_assert_int_eq(ps_diags_new(&diags), PS_OK);
+	ck_assert_int_eq(ps_ruleset_load(&rules, PS_TEST_DATA "/packs/broken-files", diags), PS_ERR_RULES);
+	ck_assert_ptr_null(rules);
+	const char *want[] = {
+		"c2.yaml:8:1: did not find expected ',' or ']' while parsing a flow sequence (line 7, column 10)",
+		"c4.yaml:0:0: is a directory; name a rule file, or a pack directory holding pack.yaml",
+		"c5.yaml:1:11: unsupported rule format version; this pactscan reads 'pactscan: 1'",
+		"c6.yaml:7:3: duplicate key 'summary' (first at line 6, column 3); remove or rename one of them",
+	};
+	ck_assert_uint_eq(ps_diags_count(diags), 4);
+	for (size_t i = 0; i < 4; i++) {
+		const ps_diag *d = ps_diags_get(diags, i);
+		const char *base = strrchr(d->file, '/');
+		char got[300];
+		snprintf(got, sizeof got, "%s:%zu:%zu: %s", base ? base + 1 : d->file, d->line, d->column, d->message);
+		ck_assert_str_eq(got, want[i]);
+	}
+	ps_diags_free(diags);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("ruleset");
@@ -311,6 +340,7 @@ int main(void)
 	tcase_add_test(tc, huge_patterns_are_capped);
 	tcase_add_test(tc, too_many_clauses_are_refused);
 	tcase_add_test(tc, load_from_a_pack_directory);
+	tcase_add_test(tc, files_of_a_glob_report_in_order);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
