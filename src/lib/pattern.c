@@ -24,6 +24,8 @@ ps_status pattern_ctx_init(pattern_ctx *ctx, arena *a, ps_diags *diags)
 	ctx->a = a;
 	ctx->diags = diags;
 	arena_init(&ctx->pieces, 65536);
+	arena_init(&ctx->lead_arena[0], 16384);
+	arena_init(&ctx->lead_arena[1], 16384);
 	ctx->cctx = pcre2_compile_context_create(NULL);
 	if (!ctx->cctx)
 		return PS_ERR_NOMEM;
@@ -48,6 +50,8 @@ void pattern_ctx_done(pattern_ctx *ctx)
 	if (ctx->jobs_sync) {
 		stop_helper(ctx);
 		free_jobs(ctx);
+		arena_release(&ctx->lead_arena[0]);
+		arena_release(&ctx->lead_arena[1]);
 		pthread_cond_destroy(&ctx->jobs_wake);
 		pthread_mutex_destroy(&ctx->jobs_lock);
 		ctx->jobs_sync = false;
@@ -980,6 +984,10 @@ typedef struct compile_job {
 	bool callouts, nomem;
 	pcre2_code *tail_code;           /* "\s(?:TAIL)" where the pattern has a tail */
 	tailfirst_form form;
+	/* The expansion's leading words, for the prefilter (pattern_leads). */
+	prefix_set lead;
+	ps_status lead_st;
+	bool lead_done;                  /* under jobs_lock */
 } compile_job;
 
 /* Run on either thread: reads the job and ctx->cctx, writes the job. */
@@ -1015,17 +1023,40 @@ static void run_job(const pattern_ctx *ctx, compile_job *j)
 	free(text);
 }
 
-/* The next job to compile, or NULL when none is queued; with wait, the
+/* With jobs_lock held: the next job from *taken on that is not a twin, or
+ * NULL. */
+static compile_job *next_own(pattern_ctx *ctx, size_t *taken)
+{
+	while (*taken < ctx->n_jobs && ctx->jobs[*taken]->first)
+		(*taken)++;
+	return *taken < ctx->n_jobs ? ctx->jobs[(*taken)++] : NULL;
+}
+
+/* A job's leading words, into arena a (one per thread). */
+static void run_lead(pattern_ctx *ctx, compile_job *j, arena *a)
+{
+	j->lead_st = prefix_words(&j->lead, a, j->text, j->len);
+	pthread_mutex_lock(&ctx->jobs_lock);
+	j->lead_done = true;
+	ctx->n_leads_done++;
+	pthread_cond_broadcast(&ctx->jobs_wake);
+	pthread_mutex_unlock(&ctx->jobs_lock);
+}
+
+/* The next task: a job's leading words first (the prefilter waits for
+ * them all), then its compile. NULL when none is queued; with wait, the
  * helper sleeps until there is one or the join closes the queue. */
-static compile_job *take_job(pattern_ctx *ctx, bool wait)
+static compile_job *take_task(pattern_ctx *ctx, bool wait, bool *lead)
 {
 	compile_job *j = NULL;
 	pthread_mutex_lock(&ctx->jobs_lock);
 	for (;;) {
-		while (ctx->jobs_taken < ctx->n_jobs && ctx->jobs[ctx->jobs_taken]->first)
-			ctx->jobs_taken++;
-		if (ctx->jobs_taken < ctx->n_jobs) {
-			j = ctx->jobs[ctx->jobs_taken++];
+		if ((j = next_own(ctx, &ctx->leads_taken))) {
+			*lead = true;
+			break;
+		}
+		if ((j = next_own(ctx, &ctx->jobs_taken))) {
+			*lead = false;
 			break;
 		}
 		if (!wait || ctx->jobs_closed)
@@ -1040,9 +1071,46 @@ static void *compile_helper(void *arg)
 {
 	pattern_ctx *ctx = arg;
 	compile_job *j;
-	while ((j = take_job(ctx, true)))
-		run_job(ctx, j);
+	bool lead;
+	while ((j = take_task(ctx, true, &lead))) {
+		if (lead)
+			run_lead(ctx, j, &ctx->lead_arena[1]);
+		else
+			run_job(ctx, j);
+	}
 	return NULL;
+}
+
+void pattern_ctx_wait_leads(pattern_ctx *ctx)
+{
+	if (!ctx->jobs_sync)
+		return;
+	pthread_mutex_lock(&ctx->jobs_lock);
+	while (ctx->n_leads_done < ctx->n_compiles) {
+		compile_job *j = next_own(ctx, &ctx->leads_taken);
+		if (j) {
+			pthread_mutex_unlock(&ctx->jobs_lock);
+			run_lead(ctx, j, &ctx->lead_arena[0]);
+			pthread_mutex_lock(&ctx->jobs_lock);
+		} else {
+			pthread_cond_wait(&ctx->jobs_wake, &ctx->jobs_lock);
+		}
+	}
+	pthread_mutex_unlock(&ctx->jobs_lock);
+}
+
+ps_status pattern_leads(void *data, const ps_pattern *p, prefix_set *out, arena *a)
+{
+	pattern_ctx *ctx = data;
+	const struct expansion_slot *e = find_expansion(ctx, hash_bytes(p->expanded, p->expanded_len), p->expanded,
+	                                                p->expanded_len);
+	/* After pattern_ctx_wait_leads, every queued expansion has its words;
+	 * any other pattern gets them here. */
+	if (e && e->job && e->job->lead_done) {
+		*out = e->job->lead;
+		return e->job->lead_st;
+	}
+	return prefix_words(out, a, p->expanded, p->expanded_len);
 }
 
 /* Start the helper with every signal blocked: the caller's handlers are
@@ -1193,6 +1261,7 @@ static void free_jobs(pattern_ctx *ctx)
 	free(ctx->jobs);
 	ctx->jobs = NULL;
 	ctx->n_jobs = ctx->cap_jobs = ctx->jobs_taken = ctx->n_compiles = 0;
+	ctx->leads_taken = ctx->n_leads_done = 0;
 	ctx->helper_tried = ctx->jobs_closed = false;
 }
 
@@ -1201,11 +1270,16 @@ ps_status pattern_ctx_join(pattern_ctx *ctx)
 	ps_status st = PS_OK;
 	size_t inserted = 0;
 	compile_job *j;
+	bool lead;
 	if (!ctx->jobs_sync || !ctx->n_jobs)
 		return PS_OK;
 	/* The loader's thread helps with what is left. */
-	while ((j = take_job(ctx, false)))
-		run_job(ctx, j);
+	while ((j = take_task(ctx, false, &lead))) {
+		if (lead)
+			run_lead(ctx, j, &ctx->lead_arena[0]);
+		else
+			run_job(ctx, j);
+	}
 	stop_helper(ctx);
 	for (size_t i = 0; i < ctx->n_jobs && st != PS_ERR_NOMEM; i++) {
 		ps_status js = finish_job(ctx, ctx->jobs[i], &inserted);

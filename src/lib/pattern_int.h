@@ -14,6 +14,7 @@
 #include "pactscan/diag.h"
 #include "arena_int.h"
 #include "literal_int.h"
+#include "prefix_int.h"
 #include "tailfirst_int.h"
 #include "yamltree_int.h"
 
@@ -91,6 +92,8 @@ typedef struct pattern_ctx {
 	 * jobs, n_jobs and jobs_taken under jobs_lock. */
 	struct compile_job **jobs;
 	size_t n_jobs, cap_jobs, jobs_taken, n_compiles;
+	size_t leads_taken, n_leads_done; /* the jobs' leading words, asked first */
+	arena lead_arena[2];      /* their words: the loader's thread's, the helper's */
 	pthread_mutex_t jobs_lock;
 	pthread_cond_t jobs_wake;
 	bool jobs_closed, jobs_sync;  /* sync: the lock and condition exist */
@@ -109,6 +112,15 @@ void pattern_ctx_done(pattern_ctx *ctx);
  * expansion, its required words and its prog, but prog->code is NULL and
  * its source groups and tail are unknown. May add programs to ctx->progs. */
 ps_status pattern_ctx_join(pattern_ctx *ctx);
+
+/* Wait until every queued expansion has its leading words (prefix_words),
+ * which the helper derives before it compiles, helping with those left. */
+void pattern_ctx_wait_leads(pattern_ctx *ctx);
+
+/* A prefilter_leads_fn (data: the pattern_ctx): p's leading words, those
+ * pattern_ctx_wait_leads waited for, or derived here into a. Valid until
+ * pattern_ctx_done. */
+ps_status pattern_leads(void *data, const ps_pattern *p, prefix_set *out, arena *a);
 void pattern_free_progs(pattern_prog **progs, size_t n);
 
 /* JIT-compile prog unless that is done or cannot be; returns its PROG_JIT_*

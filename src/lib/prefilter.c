@@ -494,7 +494,7 @@ static bool take_pattern(bool *take, builder *b, const prefilter *pf, const lead
 /* After build_shapes: a pattern of a shape seen before takes the first
  * one's words, which are the same text's and already have their ids. */
 static ps_status collect_leads(lead_table *lt, builder *b, arena *a, const struct ps_ruleset *rs,
-                               const prefilter *pf)
+                               const prefilter *pf, prefilter_leads_fn leads, void *data)
 {
 	ps_status st = PS_OK;
 	size_t cap = 256, n = 0;
@@ -516,7 +516,7 @@ static ps_status collect_leads(lead_table *lt, builder *b, arena *a, const struc
 			count = lt->start[twin] - lt->start[twin - 1];
 		} else {
 			first[pf->shape[i]] = (uint32_t)i + 1;
-			st = prefix_words(&ws, a, p->expanded, p->expanded_len);
+			st = leads ? leads(data, p, &ws, a) : prefix_words(&ws, a, p->expanded, p->expanded_len);
 			if (st != PS_OK)
 				goto out;
 			count = ws.count;
@@ -785,7 +785,7 @@ static ps_status build_outs(lit_out **out, const prefilter *pf, const acm *m, co
 	return PS_OK;
 }
 
-ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs)
+ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs, prefilter_leads_fn leads, void *data)
 {
 	builder b = { 0 };
 	lead_table lt = { 0 };
@@ -847,7 +847,7 @@ ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs)
 	}
 	st = build_shapes(pf, rs);
 	if (st == PS_OK)
-		st = collect_leads(&lt, &b, &words, rs, pf);
+		st = collect_leads(&lt, &b, &words, rs, pf, leads, data);
 	if (st != PS_OK)
 		goto out;
 	/* Characters that caseless UTF matching folds to ASCII letters make a

@@ -11,7 +11,9 @@
 #include <stdint.h>
 
 #include "acmatch_int.h"
+#include "arena_int.h"
 #include "exact_int.h"
+#include "prefix_int.h"
 
 /* Owners of requirements: the setting gate's two halves, then each signal. */
 #define OWNER_SETTING_ANY 0u
@@ -123,9 +125,17 @@ typedef struct prefilter_state {
 } prefilter_state;
 
 struct ps_ruleset;
+struct ps_pattern;
 
-/* Build from the ruleset's compiled patterns (their literal requirements). */
-ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs);
+/* Where prefilter_build gets a pattern's leading words, prefix_words() of
+ * its expansion, which may live in a. The loader hands over those a helper
+ * thread derived while the load went on. */
+typedef ps_status (*prefilter_leads_fn)(void *data, const struct ps_pattern *p, prefix_set *out, arena *a);
+
+/* Build from the ruleset's patterns (their literal requirements and
+ * expansions; they need not be compiled yet). leads NULL: prefix_words()
+ * here. */
+ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs, prefilter_leads_fn leads, void *data);
 void prefilter_free(prefilter *pf);
 
 ps_status prefilter_state_init(prefilter_state *ps, const prefilter *pf);

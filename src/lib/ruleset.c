@@ -1086,9 +1086,12 @@ static ps_status build(loader *L)
 		st = pattern_compile(&p, &L->pc, lx->file, &ref);
 	}
 	/* The patterns compile on a helper thread meanwhile (pattern_ctx_join);
-	 * the prefilter needs only their text. */
-	if (st == PS_OK)
-		st = prefilter_build(&L->rs->pf, L->rs);
+	 * the prefilter needs only their text, and their leading words, which
+	 * the helper derives first. */
+	if (st == PS_OK) {
+		pattern_ctx_wait_leads(&L->pc);
+		st = prefilter_build(&L->rs->pf, L->rs, pattern_leads, &L->pc);
+	}
 	if (st == PS_OK)
 		st = cue_first_sets(L->rs);
 	st = worst(st, pattern_ctx_join(&L->pc));
