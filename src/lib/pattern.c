@@ -1067,17 +1067,24 @@ static compile_job *take_task(pattern_ctx *ctx, bool wait, bool *lead)
 	return j;
 }
 
-static void *compile_helper(void *arg)
+/* Run tasks until none is queued (wait: until the join closes the queue),
+ * the leading words into a, this thread's arena. */
+static void run_tasks(pattern_ctx *ctx, bool wait, arena *a)
 {
-	pattern_ctx *ctx = arg;
 	compile_job *j;
 	bool lead;
-	while ((j = take_task(ctx, true, &lead))) {
+	while ((j = take_task(ctx, wait, &lead))) {
 		if (lead)
-			run_lead(ctx, j, &ctx->lead_arena[1]);
+			run_lead(ctx, j, a);
 		else
 			run_job(ctx, j);
 	}
+}
+
+static void *compile_helper(void *arg)
+{
+	pattern_ctx *ctx = arg;
+	run_tasks(ctx, true, &ctx->lead_arena[1]);
 	return NULL;
 }
 
@@ -1269,17 +1276,10 @@ ps_status pattern_ctx_join(pattern_ctx *ctx)
 {
 	ps_status st = PS_OK;
 	size_t inserted = 0;
-	compile_job *j;
-	bool lead;
 	if (!ctx->jobs_sync || !ctx->n_jobs)
 		return PS_OK;
 	/* The loader's thread helps with what is left. */
-	while ((j = take_task(ctx, false, &lead))) {
-		if (lead)
-			run_lead(ctx, j, &ctx->lead_arena[0]);
-		else
-			run_job(ctx, j);
-	}
+	run_tasks(ctx, false, &ctx->lead_arena[0]);
 	stop_helper(ctx);
 	for (size_t i = 0; i < ctx->n_jobs && st != PS_ERR_NOMEM; i++) {
 		ps_status js = finish_job(ctx, ctx->jobs[i], &inserted);

@@ -542,7 +542,7 @@ static ps_status load_pack_files(loader *L, const char *pack_file, const ynode *
 				break;
 			}
 			pending_file *pf = &batch[n++];
-			arena_init(&pf->a, 65536);
+			arena_init(&pf->a, 16384); /* a clause file's nodes are a few blocks */
 			pf->name = arena_strndup(&L->rs->a, p, strlen(p));
 			if (!pf->name || ps_diags_new(&pf->diags) != PS_OK) {
 				st = PS_ERR_NOMEM;

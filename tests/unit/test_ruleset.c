@@ -182,6 +182,21 @@ START_TEST(pattern_errors_point_into_the_pattern)
 }
 END_TEST
 
+/* diags holds exactly want[0..n), in order, each "line:col: message",
+ * after the file's base name and a colon when with_file. */
+static void assert_diags(const ps_diags *diags, const char *const *want, size_t n, bool with_file)
+{
+	ck_assert_uint_eq(ps_diags_count(diags), n);
+	for (size_t i = 0; i < n; i++) {
+		const ps_diag *d = ps_diags_get(diags, i);
+		const char *base = d->file ? strrchr(d->file, '/') : NULL;
+		char got[300];
+		snprintf(got, sizeof got, "%s%s%zu:%zu: %s", with_file ? (base ? base + 1 : d->file ? d->file : "") : "",
+		         with_file ? ":" : "", d->line, d->column, d->message);
+		ck_assert_str_eq(got, want[i]);
+	}
+}
+
 /* Patterns compile on a helper thread while the load goes on (from the
  * 16th on); their errors still come where a compile in order puts them,
  * between the loader's own, and a second pattern of the same text (a twin,
@@ -212,13 +227,7 @@ START_TEST(compile_errors_keep_their_place_among_other_errors)
 		"100:11: callouts (?C...) are not allowed in patterns; remove them",
 		"116:5: unknown key 'actt' in a signal; did you mean 'act'?",
 	};
-	ck_assert_uint_eq(ps_diags_count(diags), 5);
-	for (size_t i = 0; i < 5; i++) {
-		const ps_diag *d = ps_diags_get(diags, i);
-		char got[200];
-		snprintf(got, sizeof got, "%zu:%zu: %s", d->line, d->column, d->message);
-		ck_assert_str_eq(got, want[i]);
-	}
+	assert_diags(diags, want, 5, false);
 	ps_diags_free(diags);
 	free(yaml);
 }
@@ -306,14 +315,7 @@ START_TEST(files_of_a_glob_report_in_order)
 		"c5.yaml:1:11: unsupported rule format version; this pactscan reads 'pactscan: 1'",
 		"c6.yaml:7:3: duplicate key 'summary' (first at line 6, column 3); remove or rename one of them",
 	};
-	ck_assert_uint_eq(ps_diags_count(diags), 4);
-	for (size_t i = 0; i < 4; i++) {
-		const ps_diag *d = ps_diags_get(diags, i);
-		const char *base = strrchr(d->file, '/');
-		char got[300];
-		snprintf(got, sizeof got, "%s:%zu:%zu: %s", base ? base + 1 : d->file, d->line, d->column, d->message);
-		ck_assert_str_eq(got, want[i]);
-	}
+	assert_diags(diags, want, 4, true);
 	ps_diags_free(diags);
 }
 END_TEST
