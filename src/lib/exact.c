@@ -54,12 +54,22 @@ struct exact {
 
 /* ---- building ---------------------------------------------------------- */
 
-/* Strings in PCRE2's order of preference. */
+/* Strings in PCRE2's order of preference, their tokens one after another
+ * in one buffer: a build makes hundreds of strings, and a malloc and a
+ * free each were half of its instructions. */
 typedef struct strlist {
-	uint16_t **tok;
-	uint16_t *n;
+	uint16_t *buf;
+	size_t used, cap_buf;      /* tokens in buf, room for */
+	uint32_t *off;             /* per string: where its tokens start in buf */
+	uint16_t *n;               /* per string: how many */
 	size_t count, cap;
 } strlist;
+
+/* String k's tokens; moved by the next push to l. */
+static inline uint16_t *list_str(const strlist *l, size_t k)
+{
+	return l->buf + l->off[k];
+}
 
 /* Most lookaheads in one pattern. */
 #define MAX_AHEAD 16
@@ -81,9 +91,8 @@ typedef struct xparser {
 
 static void list_free(strlist *l)
 {
-	for (size_t k = 0; k < l->count; k++)
-		free(l->tok[k]);
-	free(l->tok);
+	free(l->buf);
+	free(l->off);
 	free(l->n);
 	memset(l, 0, sizeof(*l));
 }
@@ -99,35 +108,46 @@ static void list_push(xparser *xp, strlist *l, const uint16_t *a, size_t na, con
 	}
 	if (l->count == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 4;
-		uint16_t **tok = realloc(l->tok, cap * sizeof(*tok));
-		if (tok)
-			l->tok = tok;
+		uint32_t *off = realloc(l->off, cap * sizeof(*off));
+		if (off)
+			l->off = off;
 		uint16_t *n = realloc(l->n, cap * sizeof(*n));
 		if (n)
 			l->n = n;
-		if (!tok || !n) {
+		if (!off || !n) {
 			xp->nomem = xp->fail = true;
 			return;
 		}
 		l->cap = cap;
 	}
-	uint16_t *t = malloc((na + nb ? na + nb : 1) * sizeof(*t));
-	if (!t) {
-		xp->nomem = xp->fail = true;
-		return;
+	/* a and b are never in l's own buffer, which this may move. Even an
+	 * empty string gets a buffer: its tokens are read at buf + 0. */
+	if (!l->buf || l->used + na + nb > l->cap_buf) {
+		size_t cap = l->cap_buf ? l->cap_buf * 2 : 32;
+		while (cap < l->used + na + nb)
+			cap *= 2;
+		uint16_t *buf = realloc(l->buf, cap * sizeof(*buf));
+		if (!buf) {
+			xp->nomem = xp->fail = true;
+			return;
+		}
+		l->buf = buf;
+		l->cap_buf = cap;
 	}
+	uint16_t *t = l->buf + l->used;
 	if (na)
 		memcpy(t, a, na * sizeof(*t));
 	if (nb)
 		memcpy(t + na, b, nb * sizeof(*t));
-	l->tok[l->count] = t;
+	l->off[l->count] = (uint32_t)l->used;
+	l->used += na + nb;
 	l->n[l->count++] = (uint16_t)(na + nb);
 }
 
 static void list_append(xparser *xp, strlist *to, const strlist *from)
 {
 	for (size_t k = 0; k < from->count && !xp->fail; k++)
-		list_push(xp, to, from->tok[k], from->n[k], NULL, 0);
+		list_push(xp, to, list_str(from, k), from->n[k], NULL, 0);
 }
 
 /* *l followed by b: for each string of l in turn, each of b, which is the
@@ -139,7 +159,7 @@ static void list_concat(xparser *xp, strlist *l, const strlist *b)
 		xp->fail = true;
 	for (size_t i = 0; i < l->count && !xp->fail; i++)
 		for (size_t k = 0; k < b->count && !xp->fail; k++)
-			list_push(xp, &out, l->tok[i], l->n[i], b->tok[k], b->n[k]);
+			list_push(xp, &out, list_str(l, i), l->n[i], list_str(b, k), b->n[k]);
 	list_free(l);
 	*l = out;
 }
@@ -403,8 +423,8 @@ static void parse_sequence(xparser *xp, bool caseless, strlist *out)
 	while (!xp->fail && xp->i < xp->len && p[xp->i] != '|' && p[xp->i] != ')') {
 		strlist atom = { 0 };
 		parse_atom(xp, caseless, &atom);
-		if (!xp->fail && atom.count == 1 && atom.n[0] == 1 && KIND(atom.tok[0][0]) >= K_AHEAD &&
-		    KIND(atom.tok[0][0]) <= K_NOT_AHEAD && quantified(xp, xp->i))
+		if (!xp->fail && atom.count == 1 && atom.n[0] == 1 && KIND(list_str(&atom, 0)[0]) >= K_AHEAD &&
+		    KIND(list_str(&atom, 0)[0]) <= K_NOT_AHEAD && quantified(xp, xp->i))
 			xp->fail = true; /* a quantified lookahead */
 		if (!xp->fail && xp->i < xp->len && p[xp->i] == '?') {
 			bool lazy = xp->i + 1 < xp->len && p[xp->i + 1] == '?';
@@ -425,9 +445,9 @@ static void parse_sequence(xparser *xp, bool caseless, strlist *out)
 		} else if (!xp->fail && xp->i < xp->len && p[xp->i] == '+') {
 			/* \s+ alone: a run of whitespace, taken whole (checked later
 			 * that nothing after it could take some back). */
-			if (atom.count == 1 && atom.n[0] == 1 && atom.tok[0][0] == TOK(K_WS, 0) &&
+			if (atom.count == 1 && atom.n[0] == 1 && list_str(&atom, 0)[0] == TOK(K_WS, 0) &&
 			    !(xp->i + 1 < xp->len && p[xp->i + 1] == '?')) {
-				atom.tok[0][0] = TOK(K_WSPLUS, 0);
+				list_str(&atom, 0)[0] = TOK(K_WSPLUS, 0);
 				xp->i += xp->i + 1 < xp->len && p[xp->i + 1] == '+' ? 2 : 1;
 			} else {
 				xp->fail = true;
@@ -776,7 +796,7 @@ static ps_status assemble(exact **out, const strlist *l, const uint8_t *before, 
 		if (!keep[k])
 			continue;
 		xacc a = { .pri = (uint16_t)n_str++, .before = before[k], .after = after[k] };
-		if (!insert(&b, l->tok[k], l->n[k], a)) {
+		if (!insert(&b, list_str(l, k), l->n[k], a)) {
 			st = PS_ERR_NOMEM;
 			goto out;
 		}
@@ -822,13 +842,13 @@ static ps_status finish(exact **out, strlist *l)
 		goto out;
 	}
 	for (size_t k = 0; k < l->count; k++) {
-		int r = resolve_bounds(l->tok[k], &l->n[k], &before[k], &after[k]);
+		int r = resolve_bounds(list_str(l, k), &l->n[k], &before[k], &after[k]);
 		if (r < 0)
 			goto out;
 		keep[k] = r == 1;
 		if (!keep[k])
 			continue;
-		if (!deterministic(l->tok[k], l->n[k]))
+		if (!deterministic(list_str(l, k), l->n[k]))
 			goto out;
 		kept++;
 	}
