@@ -961,7 +961,9 @@ static int lone_byte(const char *t, size_t n)
  * hands out the programs and reports each error at the place among the
  * diagnostics that a compile in order would have given it. A twin (the
  * same expansion as an earlier pattern) is a job too, which takes its
- * first's program, or repeats its error at its own position. */
+ * first's program, or repeats its error at its own position. Before any
+ * compile, the helper derives each expansion's leading words, which the
+ * prefilter waits for (pattern_ctx_wait_leads). */
 
 /* Fewer jobs than this compile on the loader's thread at the join: a small
  * pack is not worth a thread. */
