@@ -68,6 +68,17 @@ static int select_clauses(report_run *run, const cli_options *o)
 	return 0;
 }
 
+/* The report's first failed write. The run goes on (counting, writing
+ * nothing more), and run_close names the cause as errno said it then: by
+ * the end, other calls have changed errno (a sanitizer's own calls made an
+ * ignored SIGPIPE's EPIPE read as EBADF). */
+static void note_write_failure(report_run *run)
+{
+	if (!run->write_failed)
+		run->write_errno = errno;
+	run->write_failed = true;
+}
+
 int run_open(report_run *run, const cli_options *o, const ps_ruleset *rules)
 {
 	memset(run, 0, sizeof(*run));
@@ -105,7 +116,7 @@ int run_open(report_run *run, const cli_options *o, const ps_ruleset *rules)
 	 * would interleave. */
 	progress_init(&run->prog, isatty(STDERR_FILENO) && !(to_stdout && isatty(STDOUT_FILENO)));
 	if (run->rep.begin && run->rep.begin(&run->rep) != 0)
-		run->write_failed = true;
+		note_write_failure(run);
 	return 0;
 fail:
 	if (run->rep.release)
@@ -144,10 +155,10 @@ static void place_all(report_run *run, const doc_result *doc, const finding_batc
 		run->fail_matched = run->fail_matched || ff->fails;
 		if (ff->len > b->out_len - at) {
 			errno = ENOMEM; /* the stream lost bytes */
-			run->write_failed = true;
+			note_write_failure(run);
 		}
 		if (!run->write_failed && run->rep.place && run->rep.place(&run->rep, doc, ff, b->out + at) != 0)
-			run->write_failed = true;
+			note_write_failure(run);
 		at += ff->len;
 	}
 }
@@ -156,7 +167,7 @@ void run_findings(report_run *run, const doc_result *doc, finding_batch *b)
 {
 	if (batch_seal(b) != 0) {
 		errno = ENOMEM;
-		run->write_failed = true;
+		note_write_failure(run);
 	}
 	place_all(run, doc, b);
 	for (size_t i = 0; i < b->n; i++) {
@@ -168,16 +179,16 @@ void run_findings(report_run *run, const doc_result *doc, finding_batch *b)
 			tally_add(&run->tally, ps_clause_index(f->clause), f->stance, f->certainty, f->is_new, f->fails);
 			run->fail_matched = run->fail_matched || f->fails;
 			if (!run->write_failed && run->rep.finding(&run->rep, doc, f) != 0)
-				run->write_failed = true;
+				note_write_failure(run);
 		} else if (reporter_format(&run->rep, &run->scratch, doc, f) != 0) {
 			errno = ENOMEM;
-			run->write_failed = true;
+			note_write_failure(run);
 		}
 	}
 	if (run->scratch.n_done) {
 		if (batch_seal(&run->scratch) != 0) {
 			errno = ENOMEM;
-			run->write_failed = true;
+			note_write_failure(run);
 		}
 		place_all(run, doc, &run->scratch);
 	}
@@ -192,7 +203,7 @@ void run_deliver(report_run *run, doc_result *doc)
 	if (doc->skipped || doc->incomplete)
 		run->incomplete = true;
 	if (!run->write_failed && run->rep.document(&run->rep, doc, &run->tally) != 0)
-		run->write_failed = true;
+		note_write_failure(run);
 	summary_add(&run->sum, doc, &run->tally);
 	if (run->sum.nomem) {
 		fprintf(stderr, "pactscan: out of memory\n");
@@ -208,11 +219,11 @@ int run_close(report_run *run)
 {
 	int status = EXIT_CLEAN;
 	if (!run->write_failed && !run->aborted && run->rep.finish(&run->rep, &run->sum) != 0)
-		run->write_failed = true;
+		note_write_failure(run);
 	progress_clear(&run->prog);
 	if (run->write_failed || run->aborted) {
-		if (!run->aborted && errno != EPIPE)
-			fprintf(stderr, "pactscan: cannot write the report: %s\n", strerror(errno));
+		if (!run->aborted && run->write_errno != EPIPE)
+			fprintf(stderr, "pactscan: cannot write the report: %s\n", strerror(run->write_errno));
 		if (run->out.f != stdout)
 			outfile_abort(&run->out);
 		status = EXIT_USAGE;

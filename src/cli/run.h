@@ -25,6 +25,7 @@ typedef struct report_run {
 	finding_batch scratch;     /* findings formatted on this thread, until placed */
 	progress prog;
 	bool fail_matched, incomplete, write_failed;
+	int write_errno;           /* errno at the first failed write */
 	bool aborted;              /* give up: no report, exit 2, the message already printed */
 } report_run;
 
