@@ -32,6 +32,12 @@ typedef struct seen {
  * *diags (which the caller frees). */
 ps_ruleset *load_yaml(const char *yaml, ps_diags **diags);
 
+/* For an inline pack: a clause c1 (point 1) and the start of its signal s1
+ * (support); the test writes the signal's act and the rest after it. */
+#define TEST_CLAUSE_S1 \
+	"clause:\n  id: c1\n  point: 1\n  title: T\n  summary: S\n" \
+	"signals:\n  - id: s1\n    stance: support\n"
+
 /* Load the pack at path (the shipped one: PS_SOURCE_ROOT "/rules"); the
  * test fails if it does not load. */
 ps_ruleset *load_pack(const char *path);

@@ -144,14 +144,7 @@ START_TEST(lone_punctuation_bytes_are_found_as_pcre2_finds_them)
 		"    before: [not]\n"
 		"    stop: [',', ';', ':', '-', '.', 'a', '\\,', '\xE2\x80\x93', ', and', '(?:;)']\n"
 		"    scope: 4\n"
-		"clause:\n"
-		"  id: c1\n"
-		"  point: 1\n"
-		"  title: T\n"
-		"  summary: S\n"
-		"signals:\n"
-		"  - id: s1\n"
-		"    stance: support\n"
+		TEST_CLAUSE_S1
 		"    act: withdrew\n";
 	static const struct {
 		const char *text;
@@ -213,14 +206,7 @@ START_TEST(identical_expansions_share_one_program)
 		"  hamas: [Hamas, the militant group]\n"
 		"setting:\n"
 		"  any: ['@hamas', Gaza]\n"
-		"clause:\n"
-		"  id: c1\n"
-		"  point: 1\n"
-		"  title: T\n"
-		"  summary: S\n"
-		"signals:\n"
-		"  - id: s1\n"
-		"    stance: support\n"
+		TEST_CLAUSE_S1
 		"    act: '@hamas'\n"
 		"    all: [Gaza]\n";
 	ps_diags *diags = NULL;
@@ -252,14 +238,7 @@ START_TEST(each_of_identical_bad_patterns_is_reported)
 {
 	static const char yaml[] =
 		"pactscan: 1\n"
-		"clause:\n"
-		"  id: c1\n"
-		"  point: 1\n"
-		"  title: T\n"
-		"  summary: S\n"
-		"signals:\n"
-		"  - id: s1\n"
-		"    stance: support\n"
+		TEST_CLAUSE_S1
 		"    act: 'freed (them'\n"
 		"  - id: s2\n"
 		"    stance: support\n"
@@ -457,14 +436,7 @@ START_TEST(jit_and_interpreter_agree_on_multibyte_characters)
 		"pactscan: 1\n"
 		"setting:\n"
 		"  any: [Gaza]\n"
-		"clause:\n"
-		"  id: c1\n"
-		"  point: 1\n"
-		"  title: T\n"
-		"  summary: S\n"
-		"signals:\n"
-		"  - id: s1\n"
-		"    stance: support\n"
+		TEST_CLAUSE_S1
 		"    act: ['said \\S+ that', 'said \\W that', 'said \\D+ x', 'said [^\\S]\\Q\\S\\E', 'a[\\S]b', "
 		"'said (?:\\S+\\s+){0,2}?that']\n";
 	static const struct {

@@ -284,14 +284,7 @@ START_TEST(other_forms_agree_too)
 		"      - '(?<source>[^\\s,;]++(?:\\s++[^\\s,;]++){0,4})\\s++(?=\\S)(?:said|told)\\s+\\S'\n"
 		"setting:\n"
 		"  any: [Gaza]\n"
-		"clause:\n"
-		"  id: c1\n"
-		"  point: 1\n"
-		"  title: T\n"
-		"  summary: S\n"
-		"signals:\n"
-		"  - id: s1\n"
-		"    stance: support\n"
+		TEST_CLAUSE_S1
 		"    act: Gaza\n";
 	ps_diags *diags = NULL;
 	ps_ruleset *rules = load_yaml(yaml, &diags);
