@@ -15,6 +15,7 @@
 #include "pool.h"
 #include "run.h"
 #include "scandoc.h"
+#include "fdread.h"
 #include "splitdoc.h"
 
 #include <fcntl.h>
@@ -183,6 +184,10 @@ static void deliver(void *job_ptr, void *userdata)
 		run_deliver(&ctx->run, &job->doc);
 	}
 	free(job);
+	/* The report cannot be written: a worker waiting for a FIFO's writer
+	 * stops waiting, or the run would wait for it to the end. */
+	if (ctx->run.write_failed)
+		fd_read_abandon();
 }
 
 /* With one thread the scan runs here, on the reporting thread: its findings

@@ -2,7 +2,32 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <unistd.h>
+
+static atomic_bool abandoned;
+
+void fd_read_abandon(void)
+{
+	atomic_store(&abandoned, true);
+}
+
+/* Wait until fd is readable (or hung up): 1; -1 with errno on an error; 0
+ * when the run has given up. In steps, so that giving up is seen. */
+static int wait_readable(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	for (;;) {
+		if (atomic_load(&abandoned))
+			return 0;
+		int rc = poll(&pfd, 1, 100);
+		if (rc > 0)
+			return 1;
+		if (rc < 0 && errno != EINTR)
+			return -1;
+	}
+}
 
 ssize_t fd_read(int fd, void *buf, size_t len)
 {
@@ -15,9 +40,9 @@ ssize_t fd_read(int fd, void *buf, size_t len)
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
 			return -1;
 		/* POLLHUP and POLLERR end the wait too; the next read tells. */
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
-			return -1;
+		int rc = wait_readable(fd);
+		if (rc <= 0)
+			return rc;
 	}
 }
 
@@ -26,9 +51,8 @@ ssize_t fd_read_first(int fd, void *buf, size_t len)
 	ssize_t n = fd_read(fd, buf, len);
 	if (n != 0)
 		return n;
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	while (poll(&pfd, 1, -1) < 0)
-		if (errno != EINTR)
-			return -1;
+	int rc = wait_readable(fd);
+	if (rc <= 0)
+		return rc;
 	return fd_read(fd, buf, len);
 }

@@ -20,4 +20,10 @@ ssize_t fd_read(int fd, void *buf, size_t len);
  * once for anything else). */
 ssize_t fd_read_first(int fd, void *buf, size_t len);
 
+/* The run has given up (its report cannot be written): from now on, a read
+ * that waits for a writer (a FIFO no one opens, a pipe that stays empty)
+ * stops within a tenth of a second and reads as ended. Without it, a
+ * worker waiting on such a FIFO kept the run from ending. Any thread. */
+void fd_read_abandon(void);
+
 #endif

@@ -63,6 +63,12 @@ for f in text json; do
   check "head -1, SIGPIPE ignored, $f: stops, exit 2 (no hang)" test "$(cat head.status)" = 2
   check "head -1, SIGPIPE ignored, $f: no \"Broken pipe\", nothing on stderr" test ! -s head.err
 done
+# A FIFO no one writes to, queued behind documents whose report then
+# fails: the worker waiting for its writer stops, and the run ends.
+(trap '' PIPE; timeout 20 "$pactscan" "${rules[@]}" -j 2 --format jsonl "$doc" "$doc" "$doc" never.fifo 2> fifo.err | true
+ echo "${PIPESTATUS[0]}" > fifo.status)
+check "reader gone, a FIFO waiting behind, -j 2: exit 2 (no hang)" test "$(cat fifo.status)" = 2
+check "reader gone, a FIFO waiting behind, -j 2: nothing on stderr" test ! -s fifo.err
 # One large document (2 MB on stdin): reported when it is complete, so
 # pactscan stops once it has scanned it, at its first write.
 for j in 1 2; do
