@@ -534,6 +534,28 @@ static pcre2_code *compile_safe(const pattern_ctx *ctx, const char *p, size_t le
 	return code;
 }
 
+static const char callout_message[] = "callouts (?C...) are not allowed in patterns; remove them";
+
+/* "pattern does not compile: " and PCRE2's words for error err. */
+static void compile_error_message(char *msg, size_t n, int err)
+{
+	PCRE2_UCHAR text[256];
+	if (pcre2_get_error_message(err, text, sizeof text) < 0)
+		snprintf((char *)text, sizeof text, "error %d", err);
+	snprintf(msg, n, "pattern does not compile: %s", (const char *)text);
+}
+
+/* Does code, compiled from text[0..len), hold a callout? Every callout is
+ * written "(?C"; without one, walking the code for callouts would find
+ * none. */
+static bool holds_callout(const pcre2_code *code, const char *text, size_t len)
+{
+	int callouts = 0;
+	if (may_hold_callout(text, len))
+		pcre2_callout_enumerate(code, count_callout, &callouts);
+	return callouts > 0;
+}
+
 /* Compile expanded text; on error report at the mapped source position. */
 static ps_status compile_expanded(pcre2_code **code, pattern_ctx *ctx, const char *file,
                                   const ynode *scalar, const sbuf *b)
@@ -543,22 +565,13 @@ static ps_status compile_expanded(pcre2_code **code, pattern_ctx *ctx, const cha
 	char msg[400];
 	*code = compile_safe(ctx, b->p, b->len, &err, &erroff);
 	if (!*code) {
-		PCRE2_UCHAR text[256];
-		if (pcre2_get_error_message(err, text, sizeof text) < 0)
-			snprintf((char *)text, sizeof text, "error %d", err);
-		size_t off = b->nsegs ? map_offset(b, erroff) : 0;
-		snprintf(msg, sizeof msg, "pattern does not compile: %s", (const char *)text);
-		return error_at(ctx, file, scalar, off, msg);
+		compile_error_message(msg, sizeof msg, err);
+		return error_at(ctx, file, scalar, b->nsegs ? map_offset(b, erroff) : 0, msg);
 	}
-	/* Every callout is written "(?C"; without one, walking the code for
-	 * callouts would find none. */
-	int callouts = 0;
-	if (may_hold_callout(b->p, b->len))
-		pcre2_callout_enumerate(*code, count_callout, &callouts);
-	if (callouts) {
+	if (holds_callout(*code, b->p, b->len)) {
 		pcre2_code_free(*code);
 		*code = NULL;
-		return error_at(ctx, file, scalar, 0, "callouts (?C...) are not allowed in patterns; remove them");
+		return error_at(ctx, file, scalar, 0, callout_message);
 	}
 	return PS_OK;
 }
@@ -998,12 +1011,7 @@ static void run_job(const pattern_ctx *ctx, compile_job *j)
 	j->code = compile_safe(ctx, j->text, j->len, &j->err, &j->erroff);
 	if (!j->code)
 		return;
-	/* Every callout is written "(?C"; without one, walking the code for
-	 * callouts would find none. */
-	int callouts = 0;
-	if (may_hold_callout(j->text, j->len))
-		pcre2_callout_enumerate(j->code, count_callout, &callouts);
-	j->callouts = callouts > 0;
+	j->callouts = holds_callout(j->code, j->text, j->len);
 	if (j->callouts || !tailfirst_parse(&j->form, j->text, j->len))
 		return;
 	/* The tail is only a quicker way to the same matches: one that does
@@ -1194,14 +1202,11 @@ static ps_status job_error(pattern_ctx *ctx, const compile_job *j, const compile
 	char msg[400];
 	size_t off = 0;
 	if (!c->callouts) {
-		PCRE2_UCHAR text[256];
-		if (pcre2_get_error_message(c->err, text, sizeof text) < 0)
-			snprintf((char *)text, sizeof text, "error %d", c->err);
 		sbuf map = { .segs = j->segs, .nsegs = j->nsegs };
 		off = j->nsegs ? map_offset(&map, c->erroff) : 0;
-		snprintf(msg, sizeof msg, "pattern does not compile: %s", (const char *)text);
+		compile_error_message(msg, sizeof msg, c->err);
 	} else {
-		snprintf(msg, sizeof msg, "callouts (?C...) are not allowed in patterns; remove them");
+		snprintf(msg, sizeof msg, "%s", callout_message);
 	}
 	size_t line, col;
 	scalar_position(&line, &col, &j->scalar, off);
