@@ -35,6 +35,8 @@ typedef struct memo {
 /* A choice made again every VOTE_ROUND cases: on when at least a given
  * number of the round's were yes. */
 #define VOTE_ROUND 256
+/* Dense: 60% of a round's sentences had context. */
+#define DENSE_NEED 154
 typedef struct vote {
 	uint32_t seen, yes;
 	bool on;
@@ -69,8 +71,9 @@ struct ps_scanner {
 	uint64_t report_from; /* sentences before this offset are context only */
 	uint64_t origin;      /* document offset of the first byte fed */
 	uint64_t fed_end;     /* document offset just past the last byte fed */
-	bool recent[MAX_CONTEXT]; /* which of the last sentences were in the setting */
-	size_t recent_pos;
+	/* Sentences since the last one in the setting (MAX_CONTEXT: none
+	 * yet): one was among the last n exactly when this is below n. */
+	size_t quiet;
 	ps_scan_stats stats;
 	char *chunk;          /* read buffer for ps_scanner_scan_fd */
 	prefilter_state pfs;
@@ -217,8 +220,7 @@ ps_status ps_scanner_begin(ps_scanner *s, const ps_scan_callbacks *callbacks)
 	s->last_cr = false;
 	s->started = true;
 	s->bom_checked = s->skipping = s->stopped = s->incomplete = false;
-	memset(s->recent, 0, sizeof(s->recent));
-	s->recent_pos = 0;
+	s->quiet = MAX_CONTEXT;
 	s->report_from = s->origin = s->fed_end = 0;
 	memset(&s->stats, 0, sizeof(s->stats));
 	return PS_OK;
@@ -626,21 +628,15 @@ static int deliver(ps_scanner *s, sentence *sn, const ps_clause *clause, const c
 static bool setting_context(const ps_scanner *s)
 {
 	size_t n = s->rules->setting_context < MAX_CONTEXT ? s->rules->setting_context : MAX_CONTEXT;
-	bool context = false;
-	for (size_t i = 0; i < n; i++)
-		context = context || s->recent[i];
-	return context;
+	return s->quiet < n;
 }
 
 static void remember(ps_scanner *s, bool here)
 {
-	size_t n = s->rules->setting_context < MAX_CONTEXT ? s->rules->setting_context : MAX_CONTEXT;
-	if (n) {
-		s->recent[s->recent_pos] = here;
-		/* Not %: a division a sentence showed in profiles. */
-		if (++s->recent_pos >= n)
-			s->recent_pos = 0;
-	}
+	if (here)
+		s->quiet = 0;
+	else if (s->quiet < MAX_CONTEXT)
+		s->quiet++;
 }
 
 static bool in_setting(ps_scanner *s, const sentence *sn)
@@ -745,8 +741,19 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 {
 	const ps_ruleset *rs = s->rules;
 	bool report = sn->off >= s->report_from;
-	s->m.limit_hit = false;
 	s->sentence_no++;
+	/* Most news is about something else: a sentence with none of the
+	 * gate's `any` words and no sentence in the setting just before it is
+	 * out of it. What the way below does for it, in a few steps, for the
+	 * 95% of the sentences of a month of world news that it is. */
+	if (report && s->prefilter && rs->has_setting && rs->pf.gate.delta && !setting_context(s) &&
+	    s->stats.limit_hits < s->limits.max_limit_hits && !gate_possible(s, sn)) {
+		vote_add(&s->dense, false, DENSE_NEED);
+		/* quiet is past the context window already: no remember(). */
+		s->stats.sentences++;
+		return;
+	}
+	s->m.limit_hit = false;
 	/* Most news is about something else. A first pass finds only the
 	 * setting gate's words, which decides the gate; a sentence with none
 	 * of the `any` words and no setting sentence just before it is out of
@@ -758,7 +765,7 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 		if (two_pass) {
 			bool context = setting_context(s);
 			if (report)
-				vote_add(&s->dense, context, 154); /* 60% */
+				vote_add(&s->dense, context, DENSE_NEED);
 			if (!context && !gate_possible(s, sn)) {
 				out_of_setting = true;
 			} else {

@@ -349,6 +349,10 @@ START_TEST(a_document_has_a_budget_of_limit_hits)
 	size_t len = 0;
 	for (int i = 0; i < 40; i++)
 		len += (size_t)snprintf(text + len, sizeof text - len, "Israeli aaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\n");
+	/* Sentences out of the setting, most with no context either, are
+	 * left unchecked too. */
+	for (int i = 0; i < 10; i++)
+		len += (size_t)snprintf(text + len, sizeof text - len, "The weather in Oslo was mild.\n");
 	len += (size_t)snprintf(text + len, sizeof text - len, "Israeli troops withdrew.\n");
 	ps_scanner *scanner = NULL;
 	ps_scan_limits limits = test_limits();
@@ -359,8 +363,8 @@ START_TEST(a_document_has_a_budget_of_limit_hits)
 	ck_assert_int_eq(ps_scanner_scan(scanner, text, len, &cb), PS_ERR_INCOMPLETE);
 	const ps_scan_stats *st = ps_scanner_stats(scanner);
 	ck_assert_uint_eq(st->limit_hits, 5);
-	ck_assert_uint_eq(st->unchecked, 36);
-	ck_assert_uint_eq(st->sentences, 41);
+	ck_assert_uint_eq(st->unchecked, 46);
+	ck_assert_uint_eq(st->sentences, 51);
 	/* Each problem names its sentence's line: the five hits, then the
 	 * budget spent at the sixth. */
 	ck_assert_uint_eq(p.n, 6);
@@ -368,6 +372,44 @@ START_TEST(a_document_has_a_budget_of_limit_hits)
 		ck_assert_uint_eq(p.line[i], i + 1);
 		ck_assert_uint_eq(p.column[i], 1);
 	}
+	ps_scanner_free(scanner);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
+/* A budget spent on the setting's own patterns, in sentences out of the
+ * setting, leaves the sentences after it unchecked, those with none of
+ * the gate's words among them. */
+START_TEST(a_budget_spent_out_of_the_setting_leaves_the_rest_unchecked)
+{
+	static const char any[] = "  any: [Gaza, '@hamas', '@idf', Israel\\w*]\n";
+	const char *at = strstr(test_pack, any);
+	ck_assert_ptr_nonnull(at);
+	char yaml[4096];
+	snprintf(yaml, sizeof yaml, "%.*s  any: [Gaza, '@hamas', '@idf', Israel\\w*, 'Oslo (a+)+$']\n%s",
+	         (int)(at - test_pack), test_pack, at + strlen(any));
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(yaml, &diags);
+	static char text[4096];
+	size_t len = 0;
+	for (int i = 0; i < 6; i++)
+		len += (size_t)snprintf(text + len, sizeof text - len, "Oslo aaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\n");
+	for (int i = 0; i < 10; i++)
+		len += (size_t)snprintf(text + len, sizeof text - len, "Markets were calm.\n");
+	ps_scanner *scanner = NULL;
+	ps_scan_limits limits = test_limits();
+	limits.max_limit_hits = 5;
+	ck_assert_int_eq(ps_scanner_new(&scanner, rules, &limits), PS_OK);
+	problem_lines p = { 0 };
+	ps_scan_callbacks cb = { NULL, note_problem_line, &p };
+	ck_assert_int_eq(ps_scanner_scan(scanner, text, len, &cb), PS_ERR_INCOMPLETE);
+	const ps_scan_stats *st = ps_scanner_stats(scanner);
+	ck_assert_uint_eq(st->limit_hits, 5);
+	ck_assert_uint_eq(st->in_setting, 0);
+	ck_assert_uint_eq(st->sentences, 16);
+	ck_assert_uint_eq(st->unchecked, 11);
+	ck_assert_uint_eq(p.n, 6);
 	ps_scanner_free(scanner);
 	ps_ruleset_free(rules);
 	ps_diags_free(diags);
@@ -828,6 +870,7 @@ int main(void)
 	tcase_add_test(tc, whole_words_hold_for_each_alternative);
 	tcase_add_test(tc, jit_stack_exhaustion_falls_back_and_is_reported);
 	tcase_add_test(tc, a_document_has_a_budget_of_limit_hits);
+	tcase_add_test(tc, a_budget_spent_out_of_the_setting_leaves_the_rest_unchecked);
 	tcase_add_test(tc, empty_and_tiny_documents);
 	tcase_add_test(tc, empty_matches_advance);
 	tcase_add_test(tc, long_sentences_are_cut_not_lost);
