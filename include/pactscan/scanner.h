@@ -66,6 +66,11 @@ typedef struct ps_finding {
 	size_t cue_count;
 	const char *source;       /**< the attributed source phrase, or NULL */
 	size_t source_len;
+	/** column in code points (what SARIF and editors count): the bytes of
+	 * the line before the sentence that do not continue a UTF-8 sequence,
+	 * plus one. A piece begun at an origin with column > 1 counts the
+	 * unseen bytes before it one each. */
+	uint64_t char_column;
 } ps_finding;
 
 /** Counters for the current or last document. */

@@ -100,7 +100,7 @@ cli_finding *batch_new_finding(finding_batch *b)
 	return c;
 }
 
-cli_finding *batch_add(finding_batch *b, const ps_finding *f, uint64_t char_column)
+cli_finding *batch_add(finding_batch *b, const ps_finding *f)
 {
 	cli_finding *c = batch_new_finding(b);
 	if (!c)
@@ -116,7 +116,7 @@ cli_finding *batch_add(finding_batch *b, const ps_finding *f, uint64_t char_colu
 	c->end = f->sentence_span.end;
 	c->line = f->line;
 	c->column = f->column;
-	c->char_column = char_column;
+	c->char_column = f->char_column;
 	c->evidence = batch_spans(b, f->evidence_count);
 	if (c->evidence && f->evidence_count)
 		memcpy(c->evidence, f->evidence, f->evidence_count * sizeof(*c->evidence));

@@ -129,9 +129,9 @@ typedef struct doc_tally {
 	size_t new_findings;       /* not in the --baseline */
 } doc_tally;
 
-/* Copy a library finding into the batch; char_column is the column in code
- * points. Returns the copy, or NULL without memory. */
-cli_finding *batch_add(finding_batch *b, const ps_finding *f, uint64_t char_column);
+/* Copy a library finding into the batch. Returns the copy, or NULL without
+ * memory. */
+cli_finding *batch_add(finding_batch *b, const ps_finding *f);
 /* Append an empty finding to fill in by hand (merge); NULL without memory. */
 cli_finding *batch_new_finding(finding_batch *b);
 /* A NUL-terminated copy of s[0..len) that lives as long as the batch's

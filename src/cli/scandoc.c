@@ -13,26 +13,6 @@
 #define CHUNK 65536
 /* Front matter longer than this is still blanked, but its metadata is not read. */
 #define MAX_FRONT_MATTER (1024u * 1024u)
-/* Bytes kept behind the fed end for code-point columns: a finding's sentence
- * starts at most one sentence (capped at 16 KiB by default) before it. */
-#define COLUMN_WINDOW (1024u * 1024u)
-
-/* Code-point columns. The library counts columns in bytes; SARIF wants
- * characters, which only the bytes before the sentence on its line can
- * tell. Findings arrive in document order, so one cursor moves through the
- * document, over a window of the bytes fed; it counts code points only from
- * the last line end before where it stops, found from the back, so that
- * most bytes are never looked at. */
-typedef struct colmap {
-	const char *data;          /* data[head..len) holds the document from pos on: buf, or a piece's text */
-	char *buf;                 /* owned, for text that is not kept elsewhere */
-	size_t head, len, cap;
-	uint64_t pos;              /* document offset of data[head] */
-	uint64_t col;              /* code points from the line start to pos */
-	uint64_t fed;              /* bytes appended so far */
-	bool bom;                  /* the document starts with a UTF-8 BOM, which takes no column */
-} colmap;
-
 /* With one thread, findings are reported in batches of this many while
  * their document is read: memory stays small, and each batch is worth the
  * trip. */
@@ -42,98 +22,9 @@ struct doc_scanner {
 	const scan_settings *settings;
 	ps_scanner *scanner;
 	char *chunk;
-	colmap cols;
 	FILE *sink;                /* front matter messages: scan does not judge labels */
 	doc_result *doc;           /* the document being scanned */
 };
-
-static void colmap_reset(colmap *m)
-{
-	m->data = m->buf;
-	m->head = m->len = 0;
-	m->pos = m->col = m->fed = 0;
-	m->bom = false;
-}
-
-static void colmap_see_bom(colmap *m, const char *data, size_t n)
-{
-	if (m->fed == 0 && n >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
-		m->bom = true;
-}
-
-static int colmap_append(colmap *m, const char *data, size_t n)
-{
-	if (n == 0)                /* an empty piece: buf may still be NULL */
-		return 0;
-	colmap_see_bom(m, data, n);
-	if (m->head && m->len + n > m->cap) {
-		memmove(m->buf, m->buf + m->head, m->len - m->head);
-		m->len -= m->head;
-		m->head = 0;
-	}
-	if (m->len + n > m->cap) {
-		size_t cap = m->cap ? m->cap : CHUNK;
-		while (cap < m->len + n)
-			cap *= 2;
-		char *grown = realloc(m->buf, cap);
-		if (!grown)
-			return -1;
-		m->buf = grown;
-		m->cap = cap;
-	}
-	memcpy(m->buf + m->len, data, n);
-	m->data = m->buf;
-	m->len += n;
-	m->fed += n;
-	return 0;
-}
-
-/* Read text that outlives the scan where it is, rather than a copy. */
-static void colmap_view(colmap *m, const char *text, size_t n)
-{
-	colmap_see_bom(m, text, n);
-	m->data = text;
-	m->head = 0;
-	m->len = n;
-	m->fed += n;
-}
-
-/* Code points in data[from..to), where a BOM at the document's start takes none. */
-static uint64_t count_points(const colmap *m, size_t from, size_t to)
-{
-	uint64_t n = 0;
-	for (size_t i = from; i < to; i++)
-		n += ((unsigned char)m->data[i] & 0xC0) != 0x80;
-	if (m->bom && from < to && m->pos + (from - m->head) == 0)
-		n--;               /* the BOM's lead byte; the others are continuation bytes */
-	return n;
-}
-
-/* Move the cursor to target; lines end at LF, CRLF or a lone CR, as the
- * library counts them, and each starts the column again. */
-static void colmap_step(colmap *m, uint64_t target)
-{
-	if (target <= m->pos)
-		return;
-	size_t to = target - m->pos < m->len - m->head ? m->head + (size_t)(target - m->pos) : m->len;
-	size_t start = to;
-	while (start > m->head && m->data[start - 1] != '\n' && m->data[start - 1] != '\r')
-		start--;
-	if (start > m->head)
-		m->col = count_points(m, start, to);
-	else
-		m->col += count_points(m, m->head, to);
-	m->pos += to - m->head;
-	m->head = to;
-}
-
-static uint64_t colmap_column(colmap *m, uint64_t start, uint64_t byte_column)
-{
-	if (start < m->pos)
-		return byte_column; /* fell out of the window; cannot happen with the library's sentence cap */
-	colmap_step(m, start);
-	return m->pos == start ? m->col + 1 : byte_column;
-}
 
 int doc_scanner_new(doc_scanner **out, const scan_settings *settings)
 {
@@ -160,7 +51,6 @@ void doc_scanner_free(doc_scanner *ds)
 		return;
 	ps_scanner_free(ds->scanner);
 	free(ds->chunk);
-	free(ds->cols.buf);
 	if (ds->sink)
 		fclose(ds->sink);
 	free(ds);
@@ -183,8 +73,7 @@ static int on_finding(const ps_finding *f, void *userdata)
 		return 0;
 	if (s->min_rank >= 0 && certainty_rank(f->certainty) < s->min_rank)
 		return 0;
-	uint64_t char_column = colmap_column(&ds->cols, f->sentence_span.start, f->column);
-	cli_finding *c = batch_add(b, f, char_column);
+	cli_finding *c = batch_add(b, f);
 	if (!c)
 		goto nomem;
 	if (s->writer) {
@@ -355,7 +244,6 @@ static void scan_source(doc_scanner *ds, doc_result *doc, source *src)
 	bool first = true;
 	front_reader front = { .raw = NULL };
 
-	colmap_reset(&ds->cols);
 	ds->doc = doc;
 	ps_status st = ps_scanner_begin(ds->scanner, &cb);
 	while (st == PS_OK) {
@@ -370,13 +258,7 @@ static void scan_source(doc_scanner *ds, doc_result *doc, source *src)
 			first = false;
 		}
 		front_take(ds, doc, &front, ds->chunk, n);
-		if (colmap_append(&ds->cols, ds->chunk, n) != 0) {
-			doc->nomem = true;
-			break;
-		}
 		st = ps_scanner_feed(ds->scanner, ds->chunk, n);
-		if (ds->cols.fed > COLUMN_WINDOW)
-			colmap_step(&ds->cols, ds->cols.fed - COLUMN_WINDOW);
 	}
 	front_end(ds, doc, &front);
 	end_scan(ds, doc, st);
@@ -412,7 +294,6 @@ void doc_scan_text(doc_scanner *ds, doc_result *doc, char *text, size_t len)
 	ps_scan_callbacks cb = { on_finding, on_problem, ds };
 	front_reader front;
 
-	colmap_reset(&ds->cols);
 	ds->doc = doc;
 	ps_status st = ps_scanner_begin(ds->scanner, &cb);
 	if (st != PS_OK || skip_by_head(doc, text, len < CHUNK ? len : CHUNK)) {
@@ -424,7 +305,6 @@ void doc_scan_text(doc_scanner *ds, doc_result *doc, char *text, size_t len)
 	for (size_t at = 0; at < len && front_open(&front); at += CHUNK)
 		front_take(ds, doc, &front, text + at, len - at < CHUNK ? len - at : CHUNK);
 	front_end(ds, doc, &front);
-	colmap_view(&ds->cols, text, len);
 	scan_ended(ds, doc, ps_scanner_feed_last(ds->scanner, text, len));
 }
 
@@ -432,14 +312,10 @@ void doc_scan_piece(doc_scanner *ds, doc_result *doc, const char *text, size_t l
                     int rest)
 {
 	ps_scan_callbacks cb = { on_finding, on_problem, ds };
-	/* Columns are counted from the piece's first byte, a line start. */
-	colmap_reset(&ds->cols);
-	ds->cols.pos = ds->cols.fed = origin->offset;
 	ds->doc = doc;
 	ps_status st = ps_scanner_begin_at(ds->scanner, &cb, origin);
 	if (st == PS_OK && rest < 0) {
 		/* All of the piece is here: read where it is. */
-		colmap_view(&ds->cols, text, len);
 		scan_ended(ds, doc, ps_scanner_feed_last(ds->scanner, text, len));
 		return;
 	}
@@ -448,13 +324,7 @@ void doc_scan_piece(doc_scanner *ds, doc_result *doc, const char *text, size_t l
 	size_t n = len;
 	source more = { .fd = rest };
 	while (st == PS_OK) {
-		if (colmap_append(&ds->cols, data, n) != 0) {
-			doc->nomem = true;
-			break;
-		}
 		st = ps_scanner_feed(ds->scanner, data, n);
-		if (ds->cols.fed - origin->offset > COLUMN_WINDOW)
-			colmap_step(&ds->cols, ds->cols.fed - COLUMN_WINDOW);
 		ssize_t got = read_chunk(ds, doc, &more, false);
 		if (got <= 0)
 			break;

@@ -66,6 +66,7 @@ struct ps_scanner {
 	uint64_t line;        /* line of the byte at line_pos */
 	uint64_t line_start;  /* document offset where that line starts */
 	uint64_t line_pos;    /* lines are counted up to here */
+	uint64_t line_chars;  /* code points from line_start to line_pos */
 	bool last_cr;         /* the byte before line_pos was a lone-so-far CR */
 	bool started, bom_checked, skipping, stopped, incomplete;
 	uint64_t report_from; /* sentences before this offset are context only */
@@ -217,6 +218,7 @@ ps_status ps_scanner_begin(ps_scanner *s, const ps_scan_callbacks *callbacks)
 	s->line = 1;
 	s->line_start = 0;
 	s->line_pos = 0;
+	s->line_chars = 0;
 	s->last_cr = false;
 	s->started = true;
 	s->bom_checked = s->skipping = s->stopped = s->incomplete = false;
@@ -238,6 +240,9 @@ ps_status ps_scanner_begin_at(ps_scanner *s, const ps_scan_callbacks *callbacks,
 	s->base = s->line_pos = origin->offset;
 	s->line = origin->line;
 	s->line_start = origin->offset - (origin->column - 1);
+	/* The bytes before the origin on its line are not seen: one
+	 * character each (a piece cut at a line start has none). */
+	s->line_chars = origin->column - 1;
 	s->report_from = origin->report_from;
 	s->origin = s->fed_end = origin->offset;
 	/* A byte order mark can only open the whole document. */
@@ -295,7 +300,28 @@ static bool count_feeds(const char *t, size_t n, uint64_t *count, size_t *last)
 	return true;
 }
 
-/* Count lines up to document offset off (which is inside the buffer). */
+/* Code points in t[0..n): the bytes that do not continue a UTF-8
+ * sequence (so an invalid byte is one). */
+static uint64_t count_chars(const char *t, size_t n)
+{
+	uint64_t c = 0;
+	size_t i = 0;
+#ifdef __SSE2__
+	/* A text on one line is counted whole: sixteen bytes a step. */
+	const __m128i top = _mm_set1_epi8((char)0xC0), cont = _mm_set1_epi8((char)0x80);
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, top), cont));
+		c += 16 - (uint64_t)__builtin_popcount(m);
+	}
+#endif
+	for (; i < n; i++)
+		c += ((unsigned char)t[i] & 0xC0) != 0x80;
+	return c;
+}
+
+/* Count lines, and the code points of the last, up to document offset off
+ * (which is inside the buffer). */
 static void advance_lines(ps_scanner *s, uint64_t off)
 {
 	if (off <= s->line_pos)
@@ -307,13 +333,18 @@ static void advance_lines(ps_scanner *s, uint64_t off)
 	uint64_t feeds;
 	size_t last;
 	if (count_feeds(t + skip, n - skip, &feeds, &last)) {
-		/* No CR: only line feeds end lines, which is news prose. */
+		/* No CR: only line feeds end lines, which is news prose. (After
+		 * a CR, line_chars is 0 already.) */
 		if (skip)
 			s->line_start = s->line_pos + 1;
 		if (feeds) {
 			s->line += feeds;
 			s->line_start = s->line_pos + skip + last + 1;
+			s->line_chars = 0;
 		}
+		/* From the line's start or where the count stopped, whichever is later. */
+		size_t from = (size_t)(s->line_start > s->line_pos ? s->line_start - s->line_pos : 0);
+		s->line_chars += count_chars(t + from, n - from);
 		s->last_cr = false;
 		s->line_pos = off;
 		return;
@@ -324,12 +355,15 @@ static void advance_lines(ps_scanner *s, uint64_t off)
 			if (!s->last_cr)
 				s->line++;
 			s->line_start = p + 1;
+			s->line_chars = 0;
 			s->last_cr = false;
 		} else if (c == '\r') {
 			s->line++;
 			s->line_start = p + 1;
+			s->line_chars = 0;
 			s->last_cr = true;
 		} else {
+			s->line_chars += ((unsigned char)c & 0xC0) != 0x80;
 			s->last_cr = false;
 		}
 	}
@@ -359,6 +393,7 @@ typedef struct sentence {
 	size_t len;
 	uint64_t off;         /* document offset of text[0] */
 	uint64_t line, col;   /* once located (locate()) */
+	uint64_t chars;       /* col in code points */
 	bool located;
 	cue_matches *cues;    /* the scanner's, filled on first need (cue_need) */
 } sentence;
@@ -583,6 +618,7 @@ static void locate(ps_scanner *s, sentence *sn)
 	advance_lines(s, sn->off);
 	sn->line = s->line;
 	sn->col = sn->off - s->line_start + 1;
+	sn->chars = s->line_chars + 1;
 	sn->located = true;
 }
 
@@ -609,6 +645,7 @@ static int deliver(ps_scanner *s, sentence *sn, const ps_clause *clause, const c
 		.sentence_span = { sn->off, sn->off + sn->len },
 		.line = sn->line,
 		.column = sn->col,
+		.char_column = sn->chars,
 		.evidence = evidence,
 		.evidence_count = n,
 		.cues = c->cues,

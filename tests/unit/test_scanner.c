@@ -110,6 +110,24 @@ START_TEST(within_limits_the_distance)
 }
 END_TEST
 
+/* Where each finding's sentence starts, and its line and columns. */
+typedef struct placed {
+	uint64_t start[64], line[64], column[64], chars[64];
+	size_t n;
+} placed;
+
+static int record_place(const ps_finding *f, void *userdata)
+{
+	placed *p = userdata;
+	if (p->n < 64) {
+		p->start[p->n] = f->sentence_span.start;
+		p->line[p->n] = f->line;
+		p->chars[p->n] = f->char_column;
+		p->column[p->n++] = f->column;
+	}
+	return 0;
+}
+
 START_TEST(positions_in_bytes_lines_and_columns)
 {
 	ps_diags *diags = NULL;
@@ -131,6 +149,28 @@ START_TEST(positions_in_bytes_lines_and_columns)
 	ck_assert_uint_eq(s.count, 1);
 	ck_assert_uint_eq(s.items[0].column, 1);
 	ck_assert_uint_eq(s.items[0].start, 3);
+	/* Columns in code points: "Zoë — " is 6 characters in 9 bytes, and a
+	 * stray continuation byte is one character on its own. */
+	const char wide[] = "Gaza talks.\nZo\xc3\xab \xe2\x80\x94 said. \x80\xff Israeli troops withdrew.";
+	placed p = { .n = 0 };
+	ps_scanner *scanner = NULL;
+	ps_scan_limits limits = test_limits();
+	ps_scan_callbacks cb = { record_place, NULL, &p };
+	ck_assert_int_eq(ps_scanner_new(&scanner, rules, &limits), PS_OK);
+	ck_assert_int_eq(ps_scanner_scan(scanner, wide, sizeof wide - 1, &cb), PS_OK);
+	ck_assert_uint_eq(p.n, 1);
+	ck_assert_uint_eq(p.line[0], 2);
+	ck_assert_uint_eq(p.column[0], 16);
+	ck_assert_uint_eq(p.chars[0], 13);
+	/* A piece begun mid-line counts the unseen bytes before it one each. */
+	ps_scan_origin origin = { .offset = 12, .line = 2, .column = 4, .report_from = 12 };
+	p.n = 0;
+	ck_assert_int_eq(ps_scanner_begin_at(scanner, &cb, &origin), PS_OK);
+	ck_assert_int_eq(ps_scanner_feed_last(scanner, wide + 12, sizeof wide - 13), PS_OK);
+	ck_assert_uint_eq(p.n, 1);
+	ck_assert_uint_eq(p.column[0], 19);
+	ck_assert_uint_eq(p.chars[0], 16);
+	ps_scanner_free(scanner);
 	ps_ruleset_free(rules);
 	ps_diags_free(diags);
 }
@@ -159,33 +199,18 @@ static void feed_in_pieces(seen *out, const ps_ruleset *rules, const char *text,
 	ps_scanner_free(scanner);
 }
 
-/* Where each finding's sentence starts, and its line and column. */
-typedef struct placed {
-	uint64_t start[64], line[64], column[64];
-	size_t n;
-} placed;
-
-static int record_place(const ps_finding *f, void *userdata)
-{
-	placed *p = userdata;
-	if (p->n < 64) {
-		p->start[p->n] = f->sentence_span.start;
-		p->line[p->n] = f->line;
-		p->column[p->n++] = f->column;
-	}
-	return 0;
-}
-
 /* Line ends are counted sixteen bytes at a time: every finding's line and
- * column agree with a count made byte by byte, for LF, CRLF and CR line
- * ends, blank lines and lines of every length, whole and fed in pieces
- * (a CRLF split between two). */
+ * columns (in bytes and in code points) agree with a count made byte by
+ * byte, for LF, CRLF and CR line ends, blank lines and lines of every
+ * length, with characters of two and three bytes before the sentence, some
+ * cut in half, whole and fed in pieces (a CRLF or a character split
+ * between two). */
 START_TEST(lines_are_counted_right_across_many_line_ends)
 {
 	ps_diags *diags = NULL;
 	ps_ruleset *rules = load_yaml(test_pack, &diags);
 	static const char *const ends[] = { "\n", "\r\n", "\r" };
-	static const char filler[] = "Rain fell over the quiet hills all day long and";
+	static const char filler[] = "Rain fell over the hills \xe2\x80\x94 Zo\xc3\xab saw it \xe2\x80\x94 all day";
 	static char text[16384];
 	for (size_t e = 0; e < 3; e++) {
 		size_t len = 0;
@@ -193,8 +218,8 @@ START_TEST(lines_are_counted_right_across_many_line_ends)
 			for (int k = 0; k < i % 6; k++)
 				len += (size_t)snprintf(text + len, sizeof text - len, "%.*s%s", (i * 7 + k * 13) % 48, filler,
 				                        ends[e]);
-			len += (size_t)snprintf(text + len, sizeof text - len, "%*sIsraeli troops withdrew.%s", i % 3, "",
-			                        ends[e]);
+			len += (size_t)snprintf(text + len, sizeof text - len, "%*s%sIsraeli troops withdrew.%s", i % 3, "",
+			                        i % 4 == 1 ? "Zo\xc3\xab went \xe2\x80\x9chome\xe2\x80\x9d. " : "", ends[e]);
 		}
 		for (size_t piece = 1; piece <= len; piece = piece * 3 + 2) {
 			ps_scanner *scanner = NULL;
@@ -209,17 +234,21 @@ START_TEST(lines_are_counted_right_across_many_line_ends)
 			ps_scanner_free(scanner);
 			ck_assert_uint_ge(p.n, 35);
 			for (size_t k = 0; k < p.n; k++) {
-				uint64_t line = 1, line_start = 0;
+				uint64_t line = 1, line_start = 0, chars = 1;
 				for (size_t i = 0; i < p.start[k]; i++) {
 					if (text[i] == '\r' || (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')))
 						line++;
-					if (text[i] == '\r' || text[i] == '\n')
+					chars += ((unsigned char)text[i] & 0xC0) != 0x80;
+					if (text[i] == '\r' || text[i] == '\n') {
 						line_start = i + 1;
+						chars = 1;
+					}
 				}
-				ck_assert_msg(p.line[k] == line && p.column[k] == p.start[k] - line_start + 1,
-				              "line end %zu, pieces of %zu: finding %zu at %llu:%llu, counted %llu:%llu", e, piece, k,
-				              (unsigned long long)p.line[k], (unsigned long long)p.column[k],
-				              (unsigned long long)line, (unsigned long long)(p.start[k] - line_start + 1));
+				ck_assert_msg(p.line[k] == line && p.column[k] == p.start[k] - line_start + 1 && p.chars[k] == chars,
+				              "line end %zu, pieces of %zu: finding %zu at %llu:%llu (%llu), counted %llu:%llu (%llu)",
+				              e, piece, k, (unsigned long long)p.line[k], (unsigned long long)p.column[k],
+				              (unsigned long long)p.chars[k], (unsigned long long)line,
+				              (unsigned long long)(p.start[k] - line_start + 1), (unsigned long long)chars);
 			}
 		}
 	}
@@ -474,9 +503,10 @@ static int record_key(const ps_finding *f, void *userdata)
 	char *out = userdata;
 	size_t used = strlen(out);
 	if (used < 60000)
-		snprintf(out + used, 65536 - used, "%llu:%llu@%llu %s %d %d|", (unsigned long long)f->line,
-		         (unsigned long long)f->column, (unsigned long long)f->sentence_span.start, ps_clause_id(f->clause),
-		         (int)f->stance, (int)f->certainty);
+		snprintf(out + used, 65536 - used, "%llu:%llu(%llu)@%llu %s %d %d|", (unsigned long long)f->line,
+		         (unsigned long long)f->column, (unsigned long long)f->char_column,
+		         (unsigned long long)f->sentence_span.start, ps_clause_id(f->clause), (int)f->stance,
+		         (int)f->certainty);
 	return 0;
 }
 
