@@ -172,6 +172,24 @@ PS_API ps_status ps_scanner_begin_at(ps_scanner *scanner, const ps_scan_callback
 PS_API ps_status ps_scanner_feed(ps_scanner *scanner, const char *data, size_t len);
 
 /**
+ * Where to put the next bytes of the document to feed them without a copy:
+ * read them into out[0..room), then ps_scanner_commit() as many as were
+ * written. The place is the scanner's own buffer, after the tail it keeps;
+ * room is never 0. Any other call on the scanner but ps_scanner_commit()
+ * withdraws the place.
+ * @return PS_OK, or PS_ERR_INVALID outside a document
+ */
+PS_API ps_status ps_scanner_space(char **out, size_t *room, ps_scanner *scanner);
+
+/**
+ * Feed the first len bytes written where ps_scanner_space() said, as
+ * ps_scanner_feed() would feed a copy of them.
+ * @return as ps_scanner_feed(); PS_ERR_INVALID without a place given, or
+ *         for more bytes than its room
+ */
+PS_API ps_status ps_scanner_commit(ps_scanner *scanner, size_t len);
+
+/**
  * End the document: scan the last sentence.
  * @return PS_OK; PS_ERR_INCOMPLETE when a limit made part of the scan
  *         incomplete (each occurrence was passed to on_problem);

@@ -21,7 +21,6 @@
 struct doc_scanner {
 	const scan_settings *settings;
 	ps_scanner *scanner;
-	char *chunk;
 	FILE *sink;                /* front matter messages: scan does not judge labels */
 	doc_result *doc;           /* the document being scanned */
 };
@@ -33,11 +32,10 @@ int doc_scanner_new(doc_scanner **out, const scan_settings *settings)
 	if (!ds)
 		return -1;
 	ds->settings = settings;
-	ds->chunk = malloc(CHUNK);
 	ds->sink = fopen("/dev/null", "w");
 	if (!ds->sink)
 		ds->sink = tmpfile();
-	if (!ds->chunk || !ds->sink || ps_scanner_new(&ds->scanner, settings->rules, &settings->limits) != PS_OK) {
+	if (!ds->sink || ps_scanner_new(&ds->scanner, settings->rules, &settings->limits) != PS_OK) {
 		doc_scanner_free(ds);
 		return -1;
 	}
@@ -50,7 +48,6 @@ void doc_scanner_free(doc_scanner *ds)
 	if (!ds)
 		return;
 	ps_scanner_free(ds->scanner);
-	free(ds->chunk);
 	if (ds->sink)
 		fclose(ds->sink);
 	free(ds);
@@ -104,12 +101,14 @@ typedef struct source {
 	int fd;
 } source;
 
-/* The next chunk into ds->chunk: its length, 0 at the end, or -1 after a
- * read error, which marks the document incomplete with a message. first:
- * the document's first read, which may have to wait for a FIFO's writer. */
-static ssize_t read_chunk(doc_scanner *ds, doc_result *doc, source *src, bool first)
+/* The next chunk, at most CHUNK bytes, into to: its length, 0 at the end,
+ * or -1 after a read error, which marks the document incomplete with a
+ * message. first: the document's first read, which may have to wait for a
+ * FIFO's writer. */
+static ssize_t read_chunk(doc_result *doc, source *src, bool first, char *to, size_t room)
 {
-	ssize_t got = first ? fd_read_first(src->fd, ds->chunk, CHUNK) : fd_read(src->fd, ds->chunk, CHUNK);
+	size_t want = room < CHUNK ? room : CHUNK;
+	ssize_t got = first ? fd_read_first(src->fd, to, want) : fd_read(src->fd, to, want);
 	if (got < 0) {
 		char why[128];
 		doc_message(doc, "pactscan: %s: read error: %s\n", doc->name, error_text(errno, why, sizeof why));
@@ -247,18 +246,24 @@ static void scan_source(doc_scanner *ds, doc_result *doc, source *src)
 	ds->doc = doc;
 	ps_status st = ps_scanner_begin(ds->scanner, &cb);
 	while (st == PS_OK) {
-		ssize_t got = read_chunk(ds, doc, src, first);
+		/* Read into the scanner's buffer, where the scanner reads it. */
+		char *chunk;
+		size_t room;
+		st = ps_scanner_space(&chunk, &room, ds->scanner);
+		if (st != PS_OK)
+			break;
+		ssize_t got = read_chunk(doc, src, first, chunk, room);
 		if (got <= 0)
 			break;
 		size_t n = (size_t)got;
 		if (first) {
-			if (skip_by_head(doc, ds->chunk, n))
+			if (skip_by_head(doc, chunk, n))
 				break;
-			front_start(&front, ds->chunk, n);
+			front_start(&front, chunk, n);
 			first = false;
 		}
-		front_take(ds, doc, &front, ds->chunk, n);
-		st = ps_scanner_feed(ds->scanner, ds->chunk, n);
+		front_take(ds, doc, &front, chunk, n);
+		st = ps_scanner_commit(ds->scanner, n);
 	}
 	front_end(ds, doc, &front);
 	end_scan(ds, doc, st);
@@ -319,17 +324,21 @@ void doc_scan_piece(doc_scanner *ds, doc_result *doc, const char *text, size_t l
 		scan_ended(ds, doc, ps_scanner_feed_last(ds->scanner, text, len));
 		return;
 	}
-	/* A document with no place to cut: this worker reads the rest. */
-	const char *data = text;
-	size_t n = len;
+	/* A document with no place to cut: this worker reads the rest, into
+	 * the scanner's buffer. */
 	source more = { .fd = rest };
+	if (st == PS_OK)
+		st = ps_scanner_feed(ds->scanner, text, len);
 	while (st == PS_OK) {
-		st = ps_scanner_feed(ds->scanner, data, n);
-		ssize_t got = read_chunk(ds, doc, &more, false);
+		char *chunk;
+		size_t room;
+		st = ps_scanner_space(&chunk, &room, ds->scanner);
+		if (st != PS_OK)
+			break;
+		ssize_t got = read_chunk(doc, &more, false, chunk, room);
 		if (got <= 0)
 			break;
-		data = ds->chunk;
-		n = (size_t)got;
+		st = ps_scanner_commit(ds->scanner, (size_t)got);
 	}
 	end_scan(ds, doc, st);
 }

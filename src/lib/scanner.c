@@ -76,7 +76,7 @@ struct ps_scanner {
 	 * yet): one was among the last n exactly when this is below n. */
 	size_t quiet;
 	ps_scan_stats stats;
-	char *chunk;          /* read buffer for ps_scanner_scan_fd */
+	size_t space;         /* room ps_scanner_space() gave at buf + len; 0: none given */
 	prefilter_state pfs;
 	bool prefilter;       /* look for required words before running patterns */
 	/* Of the recent sentences that might be in the setting, how many were:
@@ -188,7 +188,6 @@ void ps_scanner_free(ps_scanner *s)
 	pcre2_match_context_free(s->m.mc);
 	pcre2_jit_stack_free(s->jit_stack);
 	free(s->buf);
-	free(s->chunk);
 	free(s->ghits);
 	free(s->memo);
 	free(s->clause_sig0);
@@ -221,6 +220,7 @@ ps_status ps_scanner_begin(ps_scanner *s, const ps_scan_callbacks *callbacks)
 	s->line_chars = 0;
 	s->last_cr = false;
 	s->started = true;
+	s->space = 0;
 	s->bom_checked = s->skipping = s->stopped = s->incomplete = false;
 	s->quiet = MAX_CONTEXT;
 	s->report_from = s->origin = s->fed_end = 0;
@@ -993,6 +993,7 @@ ps_status ps_scanner_feed(ps_scanner *s, const char *data, size_t len)
 {
 	if (!s || (!data && len) || !s->started)
 		return PS_ERR_INVALID;
+	s->space = 0;
 	count_fed(s, len);
 	while (len && !s->stopped) {
 		size_t room = s->cap - s->len;
@@ -1006,10 +1007,38 @@ ps_status ps_scanner_feed(ps_scanner *s, const char *data, size_t len)
 	return s->stopped ? PS_ERR_STOPPED : PS_OK;
 }
 
+ps_status ps_scanner_space(char **out, size_t *room, ps_scanner *s)
+{
+	if (!out || !room || !s || !s->started)
+		return PS_ERR_INVALID;
+	/* Between calls the text is the buffer, and the tail process() keeps
+	 * is at most a sentence (the cap) of its READ_CHUNK more bytes. */
+	if (s->len >= s->cap)
+		return PS_ERR_INVALID; /* cannot happen: process() always leaves room */
+	s->space = s->cap - s->len;
+	*out = s->buf + s->len;
+	*room = s->space;
+	return PS_OK;
+}
+
+ps_status ps_scanner_commit(ps_scanner *s, size_t len)
+{
+	if (!s || !s->started || !s->space || len > s->space)
+		return PS_ERR_INVALID;
+	s->space = 0;
+	count_fed(s, len);
+	if (len && !s->stopped) {
+		s->len += len;
+		process(s, false);
+	}
+	return s->stopped ? PS_ERR_STOPPED : PS_OK;
+}
+
 ps_status ps_scanner_end(ps_scanner *s)
 {
 	if (!s || !s->started)
 		return PS_ERR_INVALID;
+	s->space = 0;
 	if (!s->stopped)
 		process(s, true);
 	s->started = false;
@@ -1022,6 +1051,7 @@ ps_status ps_scanner_feed_last(ps_scanner *s, const char *data, size_t len)
 {
 	if (!s || (!data && len) || !s->started)
 		return PS_ERR_INVALID;
+	s->space = 0;
 	if (s->len || s->stopped) {
 		/* A tail is held back: it and these bytes are one text. */
 		ps_status st = ps_scanner_feed(s, data, len);
@@ -1057,12 +1087,14 @@ ps_status ps_scanner_scan_fd(ps_scanner *s, int fd, const ps_scan_callbacks *cal
 	ps_status st = ps_scanner_begin(s, callbacks);
 	if (st != PS_OK)
 		return st;
-	if (!s->chunk && !(s->chunk = malloc(READ_CHUNK))) {
-		s->started = false;
-		return PS_ERR_NOMEM;
-	}
 	for (;;) {
-		ssize_t n = read(fd, s->chunk, READ_CHUNK);
+		/* Read into the scanner's buffer: no copy. */
+		char *at;
+		size_t room;
+		st = ps_scanner_space(&at, &room, s);
+		if (st != PS_OK)
+			break;
+		ssize_t n = read(fd, at, room);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -1077,7 +1109,7 @@ ps_status ps_scanner_scan_fd(ps_scanner *s, int fd, const ps_scan_callbacks *cal
 		}
 		if (n == 0)
 			break;
-		st = ps_scanner_feed(s, s->chunk, (size_t)n);
+		st = ps_scanner_commit(s, (size_t)n);
 		if (st != PS_OK)
 			break;
 	}

@@ -588,6 +588,60 @@ START_TEST(pieces_scanned_apart_find_what_one_scan_finds)
 }
 END_TEST
 
+/* Bytes written where ps_scanner_space() says and committed are scanned as
+ * the same bytes fed; a commit without a place, or past its room, is
+ * refused. */
+START_TEST(bytes_read_into_the_scanner_are_scanned_as_fed)
+{
+	static char text[40000], whole[65536], spaced[65536];
+	size_t len = 0;
+	for (int i = 0; len < sizeof text - 200; i++)
+		len += (size_t)snprintf(text + len, sizeof text - len, "%s", i % 3 ? "Israeli troops withdrew. " :
+		                        i % 5 ? "Hamas released two hostages on Monday.\n" : "Markets were calm. ");
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(test_pack, &diags);
+	ps_scanner *scanner = NULL;
+	ps_scan_limits limits = test_limits();
+	ck_assert_int_eq(ps_scanner_new(&scanner, rules, &limits), PS_OK);
+	char *at = NULL;
+	size_t room = 0;
+	ck_assert_int_eq(ps_scanner_space(&at, &room, scanner), PS_ERR_INVALID);
+	whole[0] = '\0';
+	ps_scan_callbacks cw = { record_key, NULL, whole }, cs = { record_key, NULL, spaced };
+	ck_assert_int_eq(ps_scanner_scan(scanner, text, len, &cw), PS_OK);
+	ck_assert_uint_gt(strlen(whole), 1000);
+	for (size_t piece = 1; piece < 70000; piece = piece * 5 + 3) {
+		spaced[0] = '\0';
+		ck_assert_int_eq(ps_scanner_begin(scanner, &cs), PS_OK);
+		ck_assert_int_eq(ps_scanner_commit(scanner, 0), PS_ERR_INVALID);
+		for (size_t i = 0; i < len;) {
+			ck_assert_int_eq(ps_scanner_space(&at, &room, scanner), PS_OK);
+			ck_assert_uint_gt(room, 0);
+			size_t n = len - i < piece ? len - i : piece;
+			n = n < room ? n : room;
+			memcpy(at, text + i, n);
+			ck_assert_int_eq(ps_scanner_commit(scanner, room + 1), PS_ERR_INVALID);
+			ck_assert_int_eq(ps_scanner_commit(scanner, n), PS_OK);
+			/* The place is used up. */
+			ck_assert_int_eq(ps_scanner_commit(scanner, 0), PS_ERR_INVALID);
+			i += n;
+		}
+		ck_assert_int_eq(ps_scanner_end(scanner), PS_OK);
+		ck_assert_str_eq(spaced, whole);
+		ck_assert_uint_eq(ps_scanner_stats(scanner)->bytes, len);
+	}
+	/* A feed withdraws the place. */
+	ck_assert_int_eq(ps_scanner_begin(scanner, NULL), PS_OK);
+	ck_assert_int_eq(ps_scanner_space(&at, &room, scanner), PS_OK);
+	ck_assert_int_eq(ps_scanner_feed(scanner, "Calm.", 5), PS_OK);
+	ck_assert_int_eq(ps_scanner_commit(scanner, 1), PS_ERR_INVALID);
+	ck_assert_int_eq(ps_scanner_end(scanner), PS_OK);
+	ps_scanner_free(scanner);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
 /* ps_scanner_feed_last() after bytes are held back scans them with the
  * last ones, as feed and end would; with none held, it reads the bytes in
  * place. Either way the document is ended, and the scanner says so. */
@@ -907,6 +961,7 @@ int main(void)
 	tcase_add_test(tc, one_ruleset_serves_many_threads);
 	tcase_add_test(tc, every_attribution_verb_of_the_shipped_pack);
 	tcase_add_test(tc, pieces_scanned_apart_find_what_one_scan_finds);
+	tcase_add_test(tc, bytes_read_into_the_scanner_are_scanned_as_fed);
 	tcase_add_test(tc, the_last_bytes_end_the_document);
 	tcase_add_test(tc, a_non_blocking_pipe_is_read_to_its_end);
 	tcase_add_test(tc, cues_spelled_with_folding_characters_count);
