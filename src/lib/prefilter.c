@@ -466,6 +466,50 @@ static ps_status build_sink(prefilter *pf)
 	return PS_OK;
 }
 
+/* gate_scan_delta: the rows of states that end no word just below
+ * GATE_SCAN_OUT, those of states that end one from there on, in state
+ * order; each entry the next state's row. */
+static ps_status build_gate_scan(prefilter *pf, const size_t *lens)
+{
+	const acm *m = &pf->gate_any;
+	ps_status st = PS_OK;
+	uint32_t n_out = 0, nclass = m->nclass;
+	if (!m->delta16)
+		return PS_OK;
+	for (uint32_t q = 0; q < m->nstates; q++)
+		n_out += m->out_start[q + 1] > m->out_start[q];
+	uint32_t n_plain = m->nstates - n_out;
+	if ((size_t)n_plain * nclass > GATE_SCAN_OUT || (size_t)n_out * nclass > UINT16_MAX + 1u - GATE_SCAN_OUT)
+		return PS_OK; /* a gate this large keeps the walk per sentence */
+	uint32_t base = GATE_SCAN_OUT - n_plain * nclass;
+	uint32_t *row = malloc(m->nstates * sizeof(*row));
+	pf->gate_scan_delta = malloc(((size_t)GATE_SCAN_OUT + (size_t)n_out * nclass) * sizeof(uint16_t));
+	pf->gate_scan_shortest = calloc(n_out ? n_out : 1, 1);
+	if (!row || !pf->gate_scan_delta || !pf->gate_scan_shortest) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	for (uint32_t q = 0, plain = 0, out = 0; q < m->nstates; q++) {
+		bool ends = m->out_start[q + 1] > m->out_start[q];
+		row[q] = ends ? GATE_SCAN_OUT + out++ * nclass : base + plain++ * nclass;
+		/* Its shortest word: the outputs are the fail chain's too. */
+		for (uint32_t k = m->out_start[q]; k < m->out_start[q + 1]; k++) {
+			uint8_t l = (uint8_t)(lens[m->out_ids[k]] < UINT8_MAX ? lens[m->out_ids[k]] : UINT8_MAX);
+			uint8_t *at = &pf->gate_scan_shortest[(row[q] - GATE_SCAN_OUT) / nclass];
+			if (!*at || l < *at)
+				*at = l;
+		}
+	}
+	for (uint32_t q = 0; q < m->nstates; q++)
+		for (uint32_t c = 0; c < nclass; c++)
+			pf->gate_scan_delta[row[q] + c] =
+			        (uint16_t)row[(m->delta16[q * nclass + c] & ~ACM16_HAS_OUTPUT) / nclass];
+	pf->gate_scan_root = (uint16_t)row[0];
+out:
+	free(row);
+	return st;
+}
+
 /* Per pattern (by index), the literal ids of its leading words (CSR);
  * none when it has no usable ones. */
 typedef struct lead_table {
@@ -697,21 +741,8 @@ static ps_status build_gate(prefilter *pf, builder *b, const lead_table *lt, con
 	if (st != PS_OK)
 		goto out;
 	st = build_sink(pf);
-	if (st != PS_OK)
-		goto out;
-	/* Per state, its shortest word: the outputs are the fail chain's too. */
-	const acm *m = &pf->gate_any;
-	pf->gate_any_shortest = calloc(m->nstates, 1);
-	if (!pf->gate_any_shortest) {
-		st = PS_ERR_NOMEM;
-		goto out;
-	}
-	for (uint32_t q = 0; q < m->nstates; q++)
-		for (uint32_t k = m->out_start[q]; k < m->out_start[q + 1]; k++) {
-			size_t l = lens[m->out_ids[k]] < UINT8_MAX ? lens[m->out_ids[k]] : UINT8_MAX;
-			if (!pf->gate_any_shortest[q] || l < pf->gate_any_shortest[q])
-				pf->gate_any_shortest[q] = (uint8_t)l;
-		}
+	if (st == PS_OK)
+		st = build_gate_scan(pf, lens);
 out:
 	free(take);
 	free(lits);
@@ -930,7 +961,8 @@ void prefilter_free(prefilter *pf)
 	acm_free(&pf->gate);
 	acm_free(&pf->gate_any);
 	free(pf->gate_sink_delta);
-	free(pf->gate_any_shortest);
+	free(pf->gate_scan_delta);
+	free(pf->gate_scan_shortest);
 	free(pf->gate_ids);
 	free(pf->shape);
 	free(pf->owner_set_start);
@@ -1421,7 +1453,7 @@ typedef struct gate_lane {
 	size_t from;            /* its region, as offsets from t */
 	size_t len;             /* bytes its walk reads */
 	uint32_t base;          /* offset of t in the whole text */
-	uint32_t s;             /* its state, times the class count */
+	uint32_t s;             /* its state's row in gate_scan_delta */
 	gate_hit *hits;
 	size_t n, max;
 	bool over;
@@ -1437,14 +1469,13 @@ static void lane_hit(const prefilter *pf, gate_lane *l, size_t i, uint32_t s)
 		return;
 	}
 	uint32_t end = l->base + (uint32_t)i + 1;
-	l->hits[l->n++] = (gate_hit){ end - pf->gate_any_shortest[s / pf->gate_any.nclass], end };
+	l->hits[l->n++] = (gate_hit){ end - pf->gate_scan_shortest[(s - GATE_SCAN_OUT) / pf->gate_any.nclass], end };
 }
 
 static void lane_step(const prefilter *pf, gate_lane *l, size_t i)
 {
-	uint32_t e = pf->gate_any.delta16[l->s + pf->gate_any.cls[l->t[i]]];
-	l->s = e & ~ACM16_HAS_OUTPUT;
-	if (e & ACM16_HAS_OUTPUT)
+	l->s = pf->gate_scan_delta[l->s + pf->gate_any.cls[l->t[i]]];
+	if (l->s >= GATE_SCAN_OUT)
 		lane_hit(pf, l, i, l->s);
 }
 
@@ -1453,7 +1484,7 @@ static void lane_step(const prefilter *pf, gate_lane *l, size_t i)
 size_t prefilter_gate_scan(const prefilter *pf, const char *text, size_t len, gate_hit *hits, size_t max)
 {
 	const acm *m = &pf->gate_any;
-	if (!m->delta16 || !pf->gate_any_shortest || len > UINT32_MAX - 1 || max < GATE_LANES)
+	if (!pf->gate_scan_delta || len > UINT32_MAX - 1 || max < GATE_LANES)
 		return SIZE_MAX;
 	/* Each lane starts a word's length before its region, at the root: an
 	 * automaton's state depends only on the bytes of its longest word. */
@@ -1469,29 +1500,35 @@ size_t prefilter_gate_scan(const prefilter *pf, const char *text, size_t len, ga
 		if (lane[k].len < common)
 			common = lane[k].len;
 	}
-	const uint16_t *delta = m->delta16;
+	const uint16_t *delta = pf->gate_scan_delta;
 	const uint8_t *cls = m->cls;
-	uint32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+	size_t s0 = pf->gate_scan_root, s1 = s0, s2 = s0, s3 = s0;
 	const unsigned char *t0 = lane[0].t, *t1 = lane[1].t, *t2 = lane[2].t, *t3 = lane[3].t;
 	for (size_t i = 0; i < common; i++) {
-		uint32_t e0 = delta[s0 + cls[t0[i]]], e1 = delta[s1 + cls[t1[i]]];
-		uint32_t e2 = delta[s2 + cls[t2[i]]], e3 = delta[s3 + cls[t3[i]]];
-		s0 = e0 & ~ACM16_HAS_OUTPUT;
-		s1 = e1 & ~ACM16_HAS_OUTPUT;
-		s2 = e2 & ~ACM16_HAS_OUTPUT;
-		s3 = e3 & ~ACM16_HAS_OUTPUT;
-		if ((e0 | e1 | e2 | e3) & ACM16_HAS_OUTPUT) {
-			if (e0 & ACM16_HAS_OUTPUT)
-				lane_hit(pf, &lane[0], i, s0);
-			if (e1 & ACM16_HAS_OUTPUT)
-				lane_hit(pf, &lane[1], i, s1);
-			if (e2 & ACM16_HAS_OUTPUT)
-				lane_hit(pf, &lane[2], i, s2);
-			if (e3 & ACM16_HAS_OUTPUT)
-				lane_hit(pf, &lane[3], i, s3);
+		/* The steps alone, until a lane ends a word: with no call in the
+		 * loop, the lanes' bases stay in registers (two were read from the
+		 * stack each step). Rows are below 0x10000: the or has bit 15 where
+		 * a lane's has. */
+		for (; i < common; i++) {
+			s0 = delta[s0 + cls[t0[i]]];
+			s1 = delta[s1 + cls[t1[i]]];
+			s2 = delta[s2 + cls[t2[i]]];
+			s3 = delta[s3 + cls[t3[i]]];
+			if ((s0 | s1 | s2 | s3) >= GATE_SCAN_OUT)
+				break;
 		}
+		if (i == common)
+			break;
+		if (s0 >= GATE_SCAN_OUT)
+			lane_hit(pf, &lane[0], i, (uint32_t)s0);
+		if (s1 >= GATE_SCAN_OUT)
+			lane_hit(pf, &lane[1], i, (uint32_t)s1);
+		if (s2 >= GATE_SCAN_OUT)
+			lane_hit(pf, &lane[2], i, (uint32_t)s2);
+		if (s3 >= GATE_SCAN_OUT)
+			lane_hit(pf, &lane[3], i, (uint32_t)s3);
 	}
-	lane[0].s = s0, lane[1].s = s1, lane[2].s = s2, lane[3].s = s3;
+	lane[0].s = (uint32_t)s0, lane[1].s = (uint32_t)s1, lane[2].s = (uint32_t)s2, lane[3].s = (uint32_t)s3;
 	size_t n = 0;
 	for (size_t k = 0; k < GATE_LANES; k++) {
 		for (size_t i = common; i < lane[k].len; i++)

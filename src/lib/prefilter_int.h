@@ -68,7 +68,13 @@ typedef struct prefilter {
 	 * per byte. */
 	uint16_t *gate_sink_delta; /* 16 bits, so the table stays in the L1 cache; NULL if too big */
 	uint32_t gate_sink;        /* that state, times the class count */
-	uint8_t *gate_any_shortest; /* per gate_any state: bytes of its shortest word, 0 for none */
+	/* gate_any's table for prefilter_gate_scan, its rows moved so that an
+	 * entry (a row's offset) is GATE_SCAN_OUT or more exactly where a word
+	 * ends: a step needs no mask, and four lanes' ends are one test of
+	 * their entries or'd. NULL where the states do not fit. */
+	uint16_t *gate_scan_delta;
+	uint16_t gate_scan_root;    /* the root's row */
+	uint8_t *gate_scan_shortest; /* per row from GATE_SCAN_OUT on: bytes of its shortest word */
 	/* Per pattern (by its index): the number of its text among the distinct
 	 * expanded texts, so that patterns written alike are matched once per
 	 * sentence. */
@@ -98,6 +104,9 @@ typedef struct prefilter {
 	lit_out *ac_out, *gate_out;
 	uint32_t lit_words, set_words; /* 64-bit words of a bit per literal, per set (and one) */
 } prefilter;
+
+/* Where gate_scan_delta's rows of states that end a word begin. */
+#define GATE_SCAN_OUT 0x8000u
 
 #define LIT_LEADS 1u                /* leads some pattern: where it occurs is kept */
 #define LIT_IN_GATE 2u              /* the gate pass finds it */

@@ -729,7 +729,7 @@ static void scan_gate(ps_scanner *s, size_t pos)
 			s->ghits_valid = true;
 			return;
 		}
-		if (want > len || !pf->gate_any.delta16)
+		if (want > len || !pf->gate_scan_delta)
 			return;
 	}
 }

@@ -469,9 +469,10 @@ START_TEST(the_gate_scan_of_a_buffer_finds_every_word)
 	ck_assert_uint_gt(j.n - with, 10);
 	assert_gate_scan(pf, j.text, 4000);
 	/* A word at every offset around the quarters of texts of many lengths;
-	 * "the Gaza" ends where the shorter "Gaza" does. */
-	static const char *const words[] = { "Gaza", "Hamas", "hostages", "West Bank", "the Gaza" };
-	words_across_quarters(40, 29, 700, 0, words, 5, check_gate_scan, (void *)(uintptr_t)pf);
+	 * "the Gaza" ends where the shorter "Gaza" does, and "by Hamas" (a word
+	 * of the gate's) where "Hamas" does: the place found is the shorter's. */
+	static const char *const words[] = { "Gaza", "Hamas", "hostages", "West Bank", "the Gaza", "taken by Hamas" };
+	words_across_quarters(40, 29, 700, 0, words, 6, check_gate_scan, (void *)(uintptr_t)pf);
 	ps_ruleset_free(rules);
 }
 END_TEST
