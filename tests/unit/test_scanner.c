@@ -367,33 +367,49 @@ static void note_problem_line(const ps_diag *d, void *userdata)
 	}
 }
 
+/* text[len..) gets line, times times; the new length. */
+static size_t append_lines(char *text, size_t cap, size_t len, const char *line, int times)
+{
+	for (int i = 0; i < times; i++)
+		len += (size_t)snprintf(text + len, cap - len, "%s", line);
+	return len;
+}
+
+/* Scan text with the rules of yaml and a budget of 5 limit hits, which it
+ * must spend: the scan's counters, and its problems' places in *p. */
+static ps_scan_stats scan_on_a_budget(const char *yaml, const char *text, size_t len, problem_lines *p)
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(yaml, &diags);
+	ps_scanner *scanner = NULL;
+	ps_scan_limits limits = test_limits();
+	limits.max_limit_hits = 5;
+	ck_assert_int_eq(ps_scanner_new(&scanner, rules, &limits), PS_OK);
+	ps_scan_callbacks cb = { NULL, note_problem_line, p };
+	ck_assert_int_eq(ps_scanner_scan(scanner, text, len, &cb), PS_ERR_INCOMPLETE);
+	ps_scan_stats st = *ps_scanner_stats(scanner);
+	ps_scanner_free(scanner);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+	return st;
+}
+
 START_TEST(a_document_has_a_budget_of_limit_hits)
 {
 	char yaml[4096];
 	snprintf(yaml, sizeof yaml, "%s---\npactscan: 1\nclause: {id: slow, point: 9, title: t, summary: s}\n"
 	         "signals:\n  - {id: s, stance: support, act: '(a+)+$'}\n", test_pack);
-	ps_diags *diags = NULL;
-	ps_ruleset *rules = load_yaml(yaml, &diags);
 	static char text[20000];
-	size_t len = 0;
-	for (int i = 0; i < 40; i++)
-		len += (size_t)snprintf(text + len, sizeof text - len, "Israeli aaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\n");
+	size_t len = append_lines(text, sizeof text, 0, "Israeli aaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\n", 40);
 	/* Sentences out of the setting, most with no context either, are
 	 * left unchecked too. */
-	for (int i = 0; i < 10; i++)
-		len += (size_t)snprintf(text + len, sizeof text - len, "The weather in Oslo was mild.\n");
-	len += (size_t)snprintf(text + len, sizeof text - len, "Israeli troops withdrew.\n");
-	ps_scanner *scanner = NULL;
-	ps_scan_limits limits = test_limits();
-	limits.max_limit_hits = 5;
-	ck_assert_int_eq(ps_scanner_new(&scanner, rules, &limits), PS_OK);
+	len = append_lines(text, sizeof text, len, "The weather in Oslo was mild.\n", 10);
+	len = append_lines(text, sizeof text, len, "Israeli troops withdrew.\n", 1);
 	problem_lines p = { 0 };
-	ps_scan_callbacks cb = { NULL, note_problem_line, &p };
-	ck_assert_int_eq(ps_scanner_scan(scanner, text, len, &cb), PS_ERR_INCOMPLETE);
-	const ps_scan_stats *st = ps_scanner_stats(scanner);
-	ck_assert_uint_eq(st->limit_hits, 5);
-	ck_assert_uint_eq(st->unchecked, 46);
-	ck_assert_uint_eq(st->sentences, 51);
+	ps_scan_stats st = scan_on_a_budget(yaml, text, len, &p);
+	ck_assert_uint_eq(st.limit_hits, 5);
+	ck_assert_uint_eq(st.unchecked, 46);
+	ck_assert_uint_eq(st.sentences, 51);
 	/* Each problem names its sentence's line: the five hits, then the
 	 * budget spent at the sixth. */
 	ck_assert_uint_eq(p.n, 6);
@@ -401,9 +417,6 @@ START_TEST(a_document_has_a_budget_of_limit_hits)
 		ck_assert_uint_eq(p.line[i], i + 1);
 		ck_assert_uint_eq(p.column[i], 1);
 	}
-	ps_scanner_free(scanner);
-	ps_ruleset_free(rules);
-	ps_diags_free(diags);
 }
 END_TEST
 
@@ -418,30 +431,16 @@ START_TEST(a_budget_spent_out_of_the_setting_leaves_the_rest_unchecked)
 	char yaml[4096];
 	snprintf(yaml, sizeof yaml, "%.*s  any: [Gaza, '@hamas', '@idf', Israel\\w*, 'Oslo (a+)+$']\n%s",
 	         (int)(at - test_pack), test_pack, at + strlen(any));
-	ps_diags *diags = NULL;
-	ps_ruleset *rules = load_yaml(yaml, &diags);
 	static char text[4096];
-	size_t len = 0;
-	for (int i = 0; i < 6; i++)
-		len += (size_t)snprintf(text + len, sizeof text - len, "Oslo aaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\n");
-	for (int i = 0; i < 10; i++)
-		len += (size_t)snprintf(text + len, sizeof text - len, "Markets were calm.\n");
-	ps_scanner *scanner = NULL;
-	ps_scan_limits limits = test_limits();
-	limits.max_limit_hits = 5;
-	ck_assert_int_eq(ps_scanner_new(&scanner, rules, &limits), PS_OK);
+	size_t len = append_lines(text, sizeof text, 0, "Oslo aaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\n", 6);
+	len = append_lines(text, sizeof text, len, "Markets were calm.\n", 10);
 	problem_lines p = { 0 };
-	ps_scan_callbacks cb = { NULL, note_problem_line, &p };
-	ck_assert_int_eq(ps_scanner_scan(scanner, text, len, &cb), PS_ERR_INCOMPLETE);
-	const ps_scan_stats *st = ps_scanner_stats(scanner);
-	ck_assert_uint_eq(st->limit_hits, 5);
-	ck_assert_uint_eq(st->in_setting, 0);
-	ck_assert_uint_eq(st->sentences, 16);
-	ck_assert_uint_eq(st->unchecked, 11);
+	ps_scan_stats st = scan_on_a_budget(yaml, text, len, &p);
+	ck_assert_uint_eq(st.limit_hits, 5);
+	ck_assert_uint_eq(st.in_setting, 0);
+	ck_assert_uint_eq(st.sentences, 16);
+	ck_assert_uint_eq(st.unchecked, 11);
 	ck_assert_uint_eq(p.n, 6);
-	ps_scanner_free(scanner);
-	ps_ruleset_free(rules);
-	ps_diags_free(diags);
 }
 END_TEST
 
