@@ -150,9 +150,19 @@ static const char *const number_abbreviations[ABBREVIATION_MAX + 1] = {
 	"", "p", "No" "pp", "Nos" "Vol" "Art" "Fig", "", "", "",
 };
 
+/* The letters the abbreviations of both lists start with. The word before
+ * a sentence's stop is most often none of them ("said", "talks"): one
+ * look, not a compare with each abbreviation of its length. */
+static const bool abbreviation_first[256] = {
+	['A'] = true, ['B'] = true, ['C'] = true, ['D'] = true, ['F'] = true, ['G'] = true, ['H'] = true,
+	['I'] = true, ['J'] = true, ['L'] = true, ['M'] = true, ['N'] = true, ['O'] = true, ['P'] = true,
+	['R'] = true, ['S'] = true, ['U'] = true, ['V'] = true, ['a'] = true, ['c'] = true, ['p'] = true,
+	['v'] = true,
+};
+
 static bool in_list(const char *const *list, const char *w, size_t n)
 {
-	if (n > ABBREVIATION_MAX)
+	if (n > ABBREVIATION_MAX || !abbreviation_first[(unsigned char)w[0]])
 		return false;
 	for (const char *a = list[n]; *a; a += n)
 		if (a[0] == w[0] && !memcmp(a, w, n))
