@@ -47,6 +47,11 @@ struct exact {
 	 * to lower case: their offsets in code are ids[bucket[b]..bucket[b + 1]). */
 	uint16_t *bucket;          /* 257 entries; NULL where the root has few children (ROOT_SCAN) */
 	uint32_t *ids;
+	/* Without buckets, the root's edges' offsets in ids and, per edge, its
+	 * first byte folded (0: a token that may match more, tried always):
+	 * a few bytes in a row tell which of the edges the text can follow,
+	 * without reading their records. */
+	uint8_t *root_key;
 	uint16_t *code;            /* the root's record at 0 */
 	struct exact **ahead;      /* the lookaheads' matchers */
 	size_t n_ahead;
@@ -601,10 +606,10 @@ static size_t first_buckets(uint16_t t, unsigned char *b)
 	return 1;
 }
 
-/* A root with at most this many children is searched by reading them all
- * (a cache line or two); a larger one by the bucket of the first byte. In
- * a text where the setting is rare the matchers are cold, and the 514
- * bytes of a bucket table cost a miss more than they save. */
+/* A root with at most this many children is searched by its edges' first
+ * bytes (a few bytes in a row); a larger one by the bucket of the first
+ * byte. In a text where the setting is rare the matchers are cold, and
+ * the 514 bytes of a bucket table cost a miss more than they save. */
 #define ROOT_SCAN 16
 
 /* Round n up to a multiple of 8, for the arrays that share one block. */
@@ -738,9 +743,12 @@ static ps_status flatten(exact **out, const builder *b, uint32_t n_str)
 			count[bk[j]]++;
 		n_ids += nb;
 	}
+	if (!buckets)
+		n_ids = n_root;
 	exact *x;
 	size_t at_bucket = align8(sizeof(*x)), at_ids = at_bucket + (buckets ? align8(257 * sizeof(uint16_t)) : 0);
-	size_t at_code = at_ids + align8(n_ids * sizeof(uint32_t));
+	size_t at_key = at_ids + align8(n_ids * sizeof(uint32_t));
+	size_t at_code = at_key + (buckets ? 0 : align8(n_root));
 	size_t size = at_code + align8(L.n * sizeof(uint16_t));
 	char *mem = calloc(1, size);
 	if (!mem) {
@@ -751,9 +759,23 @@ static ps_status flatten(exact **out, const builder *b, uint32_t n_str)
 	x->n_str = n_str;
 	x->bucket = buckets ? (uint16_t *)(void *)(mem + at_bucket) : NULL;
 	x->ids = (uint32_t *)(void *)(mem + at_ids);
+	x->root_key = buckets ? NULL : (uint8_t *)(mem + at_key);
 	x->code = (uint16_t *)(void *)(mem + at_code);
 	L.code = x->code;
 	fill(&L, 0);
+	if (!buckets) {
+		const uint16_t *root = x->code;
+		uint32_t e = 1 + 2 * (uint32_t)root[0];
+		uint16_t n_child = root[e++];
+		for (uint16_t k = 0; k < n_child; k++) {
+			uint16_t tok = x->code[e + E_TOK];
+			unsigned char c = BYTE(tok);
+			bool one_byte = KIND(tok) == K_BYTE || KIND(tok) == K_FOLD;
+			x->root_key[k] = one_byte ? (unsigned char)(c >= 'A' && c <= 'Z' ? c | 0x20 : c) : 0;
+			x->ids[k] = e;
+			e += E_REST + x->code[e + E_NREST];
+		}
+	}
 	if (buckets) {
 		for (unsigned c = 0; c < 256; c++)
 			x->bucket[c + 1] = (uint16_t)(x->bucket[c] + count[c]);
@@ -1019,14 +1041,20 @@ static int trie_walk(const exact *x, const unsigned char *t, size_t len, size_t 
 			break;
 		}
 		/* The children's edges; a large root's, only those its bucket
-		 * has for the first byte. */
+		 * has for the first byte; a small one's, those whose first byte
+		 * is the text's (or may match more). */
 		const uint16_t *e = acc + 2 * n_acc;
-		bool bucket = off == 0 && x->bucket;
+		bool bucket = off == 0 && x->bucket, keyed = off == 0 && x->root_key;
 		uint32_t k = bucket ? x->bucket[b] : 0, hi = bucket ? x->bucket[b + 1] : e[0];
 		e++;
 		for (; k < hi; k++) {
-			if (bucket)
+			if (keyed) {
+				if (x->root_key[k] && x->root_key[k] != b)
+					continue;
 				e = x->code + x->ids[k];
+			} else if (bucket) {
+				e = x->code + x->ids[k];
+			}
 			const uint16_t *edge = e;
 			e += E_REST + edge[E_NREST];
 			size_t j = step(x, edge[E_TOK], t, i, len, &lost);
