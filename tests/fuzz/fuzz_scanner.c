@@ -1,6 +1,7 @@
 /* Fuzz the scanner end to end on the shipped pack: positions stay inside
- * the document, streaming in pieces finds what one call finds, and the
- * prefilter finds exactly what the plain path finds. */
+ * the document, streaming in pieces (fed, and written into the scanner's
+ * buffer) finds what one call finds, and the prefilter finds exactly what
+ * the plain path finds. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,14 +19,14 @@ static int on_finding(const ps_finding *f, void *userdata)
 {
 	tally *t = userdata;
 	FUZZ_ASSERT(f->sentence_span.start < f->sentence_span.end && f->sentence_span.end <= t->size);
-	FUZZ_ASSERT(f->line >= 1 && f->column >= 1);
+	FUZZ_ASSERT(f->line >= 1 && f->column >= 1 && f->char_column >= 1 && f->char_column <= f->column);
 	for (size_t i = 0; i < f->evidence_count; i++)
 		FUZZ_ASSERT(f->evidence[i].start <= f->evidence[i].end && f->evidence[i].end <= t->size);
 	for (size_t i = 0; i < f->cue_count; i++)
 		FUZZ_ASSERT(f->cues[i].span.end <= t->size);
 	t->count++;
 	t->hash = t->hash * 1000003u ^ (f->sentence_span.start * 31u + ps_clause_index(f->clause) * 7u + f->stance * 3u +
-	                                f->certainty + f->line * 17u + f->column * 13u);
+	                                f->certainty + f->line * 17u + f->column * 13u + f->char_column * 5u);
 	return 0;
 }
 
@@ -55,12 +56,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ps_scan_callbacks ca = { on_finding, NULL, &a }, cb = { on_finding, NULL, &b }, cc = { on_finding, NULL, &c };
 	ps_status sa = ps_scanner_scan(fast, text, size, &ca);
 	ps_status sb = ps_scanner_scan(plain, text, size, &cb);
-	/* Streamed in two uneven pieces. */
+	/* Streamed in two uneven pieces, the second written where
+	 * ps_scanner_space() says, as much as there is room for each time. */
 	size_t cut = size ? data[0] % (size + 1) : 0;
 	ps_scanner_begin(fast, &cc);
-	ps_scanner_feed(fast, text, cut);
-	ps_scanner_feed(fast, text + cut, size - cut);
-	ps_status sc = ps_scanner_end(fast);
+	ps_status sc = ps_scanner_feed(fast, text, cut);
+	for (size_t at = cut; sc == PS_OK && at < size;) {
+		char *room_at;
+		size_t room;
+		FUZZ_ASSERT(ps_scanner_space(&room_at, &room, fast) == PS_OK && room > 0);
+		size_t n = size - at < room ? size - at : room;
+		memcpy(room_at, text + at, n);
+		sc = ps_scanner_commit(fast, n);
+		at += n;
+	}
+	if (sc == PS_OK)
+		sc = ps_scanner_end(fast);
 	FUZZ_ASSERT(sa == PS_OK || sa == PS_ERR_INCOMPLETE);
 	if (sa == PS_OK && sb == PS_OK) {
 		FUZZ_ASSERT(a.count == b.count && a.hash == b.hash);
