@@ -293,9 +293,9 @@ void doc_scan_file(doc_scanner *ds, doc_result *doc, bool is_stdin)
 void doc_scan_text(doc_scanner *ds, doc_result *doc, char *text, size_t len)
 {
 	/* The text is in memory already: it is checked and its front matter
-	 * blanked where it is, and the scanner reads it there. A JSON Lines
-	 * record went through a chunk, the column window and the scanner's
-	 * buffer (three copies), and two passes of the scanner. */
+	 * blanked where it is, and the scanner reads it there. (A JSON Lines
+	 * record was once copied three times on its way to the scanner, and
+	 * scanned in two passes.) */
 	ps_scan_callbacks cb = { on_finding, on_problem, ds };
 	front_reader front;
 
