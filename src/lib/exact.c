@@ -763,32 +763,29 @@ static ps_status flatten(exact **out, const builder *b, uint32_t n_str)
 	x->code = (uint16_t *)(void *)(mem + at_code);
 	L.code = x->code;
 	fill(&L, 0);
-	if (!buckets) {
-		const uint16_t *root = x->code;
-		uint32_t e = 1 + 2 * (uint32_t)root[0];
-		uint16_t n_child = root[e++];
-		for (uint16_t k = 0; k < n_child; k++) {
-			uint16_t tok = x->code[e + E_TOK];
-			unsigned char c = BYTE(tok);
-			bool one_byte = KIND(tok) == K_BYTE || KIND(tok) == K_FOLD;
-			x->root_key[k] = one_byte ? (unsigned char)(c >= 'A' && c <= 'Z' ? c | 0x20 : c) : 0;
-			x->ids[k] = e;
-			e += E_REST + x->code[e + E_NREST];
-		}
-	}
+	/* The root's edges, by their first bytes: each in the buckets its
+	 * first token can match, or (a small root) its byte, folded, beside
+	 * its offset; a token that may match more than one byte gets 0, tried
+	 * always. */
 	if (buckets) {
 		for (unsigned c = 0; c < 256; c++)
 			x->bucket[c + 1] = (uint16_t)(x->bucket[c] + count[c]);
 		memset(count, 0, sizeof(count));
-		const uint16_t *root = x->code;
-		uint32_t e = 1 + 2 * (uint32_t)root[0];
-		uint16_t n_child = root[e++];
-		for (uint16_t k = 0; k < n_child; k++) {
-			size_t nb = first_buckets(x->code[e + E_TOK], bk);
+	}
+	const uint16_t *root = x->code;
+	uint32_t e = 1 + 2 * (uint32_t)root[0];
+	uint16_t n_child = root[e++];
+	for (uint16_t k = 0; k < n_child; k++) {
+		uint16_t tok = x->code[e + E_TOK];
+		size_t nb = first_buckets(tok, bk);
+		if (buckets) {
 			for (size_t j = 0; j < nb; j++)
 				x->ids[x->bucket[bk[j]] + count[bk[j]]++] = e;
-			e += E_REST + x->code[e + E_NREST];
+		} else {
+			x->root_key[k] = KIND(tok) == K_BYTE || KIND(tok) == K_FOLD ? bk[0] : 0;
+			x->ids[k] = e;
 		}
+		e += E_REST + x->code[e + E_NREST];
 	}
 	*out = x;
 out:
@@ -1048,13 +1045,10 @@ static int trie_walk(const exact *x, const unsigned char *t, size_t len, size_t 
 		uint32_t k = bucket ? x->bucket[b] : 0, hi = bucket ? x->bucket[b + 1] : e[0];
 		e++;
 		for (; k < hi; k++) {
-			if (keyed) {
-				if (x->root_key[k] && x->root_key[k] != b)
-					continue;
+			if (keyed && x->root_key[k] && x->root_key[k] != b)
+				continue;
+			if (bucket || keyed)
 				e = x->code + x->ids[k];
-			} else if (bucket) {
-				e = x->code + x->ids[k];
-			}
 			const uint16_t *edge = e;
 			e += E_REST + edge[E_NREST];
 			size_t j = step(x, edge[E_TOK], t, i, len, &lost);
