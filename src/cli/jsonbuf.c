@@ -60,28 +60,50 @@ static inline bool plain_ascii(unsigned char c)
 	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
 }
 
+#ifdef __SSE2__
+/* A bit per byte of the 16 at u that is not plain_ascii. A signed compare
+ * below 0x20 takes the control bytes and every byte from 0x80. */
+static inline unsigned not_plain16(const unsigned char *u)
+{
+	const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)u);
+	__m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+	                            _mm_cmplt_epi8(v, space));
+	return (unsigned)_mm_movemask_epi8(stop);
+}
+#endif
+
 /* The first byte at or after i, below len, that is not plain_ascii (or
  * len). */
 static size_t plain_run(const unsigned char *u, size_t i, size_t len)
 {
 #ifdef __SSE2__
-	/* Sixteen bytes at a time: a finding's sentence is mostly plain. A
-	 * signed compare below 0x20 takes the control bytes and every byte
-	 * from 0x80. */
-	const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
-	while (len - i >= 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
-		__m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-		                            _mm_cmplt_epi8(v, space));
-		int mask = _mm_movemask_epi8(stop);
+	/* Sixteen bytes at a time: a finding's sentence is mostly plain. */
+	for (; len - i >= 16; i += 16) {
+		unsigned mask = not_plain16(u + i);
 		if (mask)
-			return i + (size_t)__builtin_ctz((unsigned)mask);
-		i += 16;
+			return i + (size_t)__builtin_ctz(mask);
 	}
-#endif
+	if (i == len)
+		return len;
+	/* The last few bytes, a byte at a time, were half of a finding's
+	 * strings' cost (most are short: ids, names, a word of evidence):
+	 * the last sixteen bytes again, or the few copied out among plain
+	 * ones, never a read past the string. */
+	if (len >= 16) {
+		unsigned mask = not_plain16(u + len - 16) >> (16 - (len - i));
+		return mask ? i + (size_t)__builtin_ctz(mask) : len;
+	}
+	unsigned char tail[16];
+	memset(tail, 'a', sizeof tail);
+	memcpy(tail, u + i, len - i);
+	unsigned mask = not_plain16(tail);
+	return mask ? i + (size_t)__builtin_ctz(mask) : len;
+#else
 	while (i < len && plain_ascii(u[i]))
 		i++;
 	return i;
+#endif
 }
 
 /* An ASCII byte that is not plain_ascii, escaped. */
