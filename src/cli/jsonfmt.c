@@ -54,10 +54,18 @@ void point_append(jbuf *b, const ps_clause *c)
 
 void stance_append(jbuf *b, const cli_finding *f)
 {
-	JBUF_LIT(b, "\"stance\":");
-	jbuf_cstr(b, ps_stance_name(f->stance));
-	JBUF_LIT(b, ",\"certainty\":");
-	jbuf_cstr(b, ps_certainty_name(f->certainty));
+	/* ps_stance_name() and ps_certainty_name() as literals: plain ASCII,
+	 * so no length to count and nothing to escape, in every finding. */
+	if (f->stance == PS_STANCE_CONFLICT)
+		JBUF_LIT(b, "\"stance\":\"conflict\",\"certainty\":");
+	else
+		JBUF_LIT(b, "\"stance\":\"support\",\"certainty\":");
+	switch (f->certainty) {
+	case PS_CERTAINTY_HEDGED: JBUF_LIT(b, "\"hedged\""); break;
+	case PS_CERTAINTY_ATTRIBUTED: JBUF_LIT(b, "\"attributed\""); break;
+	case PS_CERTAINTY_ASSERTED:
+	default: JBUF_LIT(b, "\"asserted\""); break;
+	}
 	JBUF_LIT(b, ",\"signal\":");
 	jbuf_cstr(b, f->signal);
 }
