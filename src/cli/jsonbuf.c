@@ -15,6 +15,14 @@ void jbuf_init(jbuf *b)
 	b->failed = false;
 }
 
+void jbuf_adopt(jbuf *b, char *text, size_t len, size_t cap)
+{
+	b->text = text;
+	b->len = len;
+	b->cap = cap;
+	b->failed = false;
+}
+
 void jbuf_free(jbuf *b)
 {
 	if (b->text != b->inline_text)
@@ -34,7 +42,7 @@ bool jbuf_grow(jbuf *b, size_t n)
 	bool ok = false;
 	if (b->failed || n > SIZE_MAX / 2 - b->len)
 		goto out;
-	size_t cap = b->cap * 2;
+	size_t cap = b->cap ? b->cap * 2 : JBUF_INLINE;
 	while (cap - b->len < n)
 		cap *= 2;
 	char *grown = b->text == b->inline_text ? malloc(cap) : realloc(b->text, cap);

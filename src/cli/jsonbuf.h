@@ -23,6 +23,10 @@ typedef struct jbuf {
 } jbuf;
 
 void jbuf_init(jbuf *b);
+/* Write on after text[0..len), a malloc'd block of cap bytes (or NULL and
+ * 0), which b may realloc: the caller takes text, len and cap back, and
+ * does not call jbuf_free(). */
+void jbuf_adopt(jbuf *b, char *text, size_t len, size_t cap);
 /* Release what b holds; it can then be initialized again. */
 void jbuf_free(jbuf *b);
 /* Write the text to out and release b. Returns 0, or -1 when memory ran

@@ -37,12 +37,9 @@ static int json_begin(reporter *r)
 	return rc || ferror(r->out) ? -1 : 0;
 }
 
-static int json_format(const reporter *r, FILE *out, const doc_result *doc, const cli_finding *f, size_t *hole)
+static void json_append(const reporter *r, jbuf *b, const doc_result *doc, const cli_finding *f)
 {
-	jbuf b;
-	jbuf_init(&b);
-	finding_json_append(&b, doc, f, false, r->baseline);
-	return jbuf_emit(&b, out);
+	finding_json_append(b, doc, f, false, r->baseline);
 }
 
 static int json_place(reporter *r, const doc_result *doc, const formatted_finding *ff, const char *bytes)
@@ -103,7 +100,7 @@ int reporter_json(reporter *r)
 	spool_init(&st->findings);
 	r->state = st;
 	r->begin = json_begin;
-	r->format = json_format;
+	r->append = json_append;
 	r->place = json_place;
 	r->document = json_document;
 	r->finish = json_finish;

@@ -6,13 +6,10 @@
 #include "jsonfmt.h"
 #include "reporter.h"
 
-static int jsonl_format(const reporter *r, FILE *out, const doc_result *doc, const cli_finding *f, size_t *hole)
+static void jsonl_append(const reporter *r, jbuf *b, const doc_result *doc, const cli_finding *f)
 {
-	jbuf b;
-	jbuf_init(&b);
-	finding_json_append(&b, doc, f, true, r->baseline);
-	JBUF_LIT(&b, "\n");
-	return jbuf_emit(&b, out);
+	finding_json_append(b, doc, f, true, r->baseline);
+	JBUF_LIT(b, "\n");
 }
 
 static int jsonl_place(reporter *r, const doc_result *doc, const formatted_finding *ff, const char *bytes)
@@ -36,7 +33,7 @@ static int jsonl_finish(reporter *r, const run_summary *sum)
 
 void reporter_jsonl(reporter *r)
 {
-	r->format = jsonl_format;
+	r->append = jsonl_append;
 	r->place = jsonl_place;
 	r->document = jsonl_document;
 	r->finish = jsonl_finish;

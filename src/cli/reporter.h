@@ -5,8 +5,11 @@
  * A finding's output is made in two steps, so that the threads that scan
  * can take the first: format() writes it to a stream, reading nothing that
  * changes during the run; place() then puts those bytes where they belong
- * in the report, on the main thread. A writer that cannot format ahead
- * (html numbers its findings in report order) takes finding() instead. */
+ * in the report, on the main thread. A writer whose output is a jbuf's
+ * (JSON, JSON Lines) takes append() in place of format(), which writes
+ * straight onto the bytes formatted so far. A writer that cannot format
+ * ahead (html numbers its findings in report order) takes finding()
+ * instead. */
 #ifndef PS_REPORTER_H
 #define PS_REPORTER_H
 
@@ -27,6 +30,11 @@ typedef struct reporter {
 	 * written before a number that place() supplies (SARIF's artifact
 	 * index), or leave it. May run on any thread, several at once. */
 	int (*format)(const struct reporter *r, FILE *out, const doc_result *doc, const cli_finding *f, size_t *hole);
+	/* In place of format(): append the finding's output to b, which holds
+	 * what was formatted before it (b->failed says memory ran out). The
+	 * stream, its buffer and a flush a finding cost a sixth of writing
+	 * a finding's JSON Lines. May run on any thread, several at once. */
+	void (*append)(const struct reporter *r, jbuf *b, const doc_result *doc, const cli_finding *f);
 	int (*place)(struct reporter *r, const doc_result *doc, const formatted_finding *ff, const char *bytes);
 	int (*finding)(struct reporter *r, const doc_result *doc, const cli_finding *f);
 	/* The end of a document: t is what its findings added up to. */

@@ -35,7 +35,22 @@ int reporter_format(const reporter *r, finding_batch *b, const doc_result *doc, 
 	formatted_finding *ff = &b->done[b->n_done];
 	*ff = (formatted_finding){ .clause = ps_clause_index(f->clause), .stance = f->stance, .certainty = f->certainty,
 	                           .is_new = f->is_new, .fails = f->fails, .hole = NO_HOLE };
-	if (r->format) {
+	if (r->append) {
+		/* After what the stream holds, if another writer used it. */
+		if (batch_seal(b) != 0)
+			return -1;
+		jbuf j;
+		jbuf_adopt(&j, b->out, b->out_len, b->out_cap);
+		r->append(r, &j, doc, f);
+		/* Grown or not, the bytes are where j says (a failed realloc
+		 * leaves them where they were). */
+		b->out = j.text;
+		b->out_cap = j.cap;
+		if (j.failed)
+			return -1;
+		ff->len = j.len - b->out_len;
+		b->out_len = j.len;
+	} else if (r->format) {
 		/* Flushed after each finding, so out_len tells where it starts and ends. */
 		FILE *out = batch_stream(b);
 		size_t start = b->out_len;
