@@ -36,9 +36,6 @@ int reporter_format(const reporter *r, finding_batch *b, const doc_result *doc, 
 	*ff = (formatted_finding){ .clause = ps_clause_index(f->clause), .stance = f->stance, .certainty = f->certainty,
 	                           .is_new = f->is_new, .fails = f->fails, .hole = NO_HOLE };
 	if (r->append) {
-		/* After what the stream holds, if another writer used it. */
-		if (batch_seal(b) != 0)
-			return -1;
 		jbuf j;
 		jbuf_adopt(&j, b->out, b->out_len, b->out_cap);
 		r->append(r, &j, doc, f);
