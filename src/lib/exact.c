@@ -12,6 +12,16 @@
  * building: each string's are resolved against its own bytes, or become
  * what the byte before or after a match must be. */
 enum { K_BYTE, K_FOLD, K_LATIN1, K_WS, K_WSPLUS, K_AHEAD, K_NOT_AHEAD, K_BOUND };
+/* A gap of up to k words, (?:\S+\s+){0,k}? and its kin: kind K_GAP + the
+ * gap's number in the pattern, byte k | LAZY | its class << 4. Each gap
+ * of a pattern is a token of its own, so that strings through two of
+ * them never share a node: the strings through one gap are tried count
+ * by count, as PCRE2 tries the group after it at each count. */
+#define K_GAP 16u
+#define MAX_GAPS 64
+#define GAP_LAZY 8u
+enum { GAP_NONSPACE, GAP_WORD, GAP_WORD_DASH, GAP_NO_DASH };
+#define IS_GAP(t) (KIND(t) >= K_GAP)
 #define TOK(k, b) ((uint16_t)((unsigned)(k) << 8 | (unsigned)(b)))
 #define KIND(t) ((unsigned)(t) >> 8)
 #define BYTE(t) ((unsigned char)((t)&0xFF))
@@ -86,6 +96,7 @@ typedef struct xparser {
 	strlist ahead[MAX_AHEAD];  /* each lookahead's strings */
 	size_t n_ahead;
 	bool in_ahead;             /* one inside another is not modelled */
+	size_t n_gap;              /* gaps numbered so far */
 	bool fail;                 /* not modelled: the pattern keeps PCRE2 */
 	bool nomem;
 } xparser;
@@ -420,6 +431,55 @@ static void parse_atom(xparser *xp, bool caseless, strlist *atom)
 	atom_of(xp, atom, run, n);
 }
 
+/* A gap of words at xp->i, quantified: (?:C+\s+) with C one of \S, \w,
+ * [\w-] and [^\s—–], then {0,k}?, {0,k}, ?? or ?, k at most 7. Its
+ * token in *tok and true; false, xp as it was, for anything else. */
+static bool parse_gap(xparser *xp, uint16_t *tok)
+{
+	static const struct {
+		const char *text;
+		unsigned cls;
+	} forms[] = {
+		{ "(?:\\S+\\s+)", GAP_NONSPACE },
+		{ "(?:\\w+\\s+)", GAP_WORD },
+		{ "(?:[\\w-]+\\s+)", GAP_WORD_DASH },
+		{ "(?:[^\\s\xE2\x80\x94\xE2\x80\x93]+\\s+)", GAP_NO_DASH },
+		{ "(?:[^\\s\xE2\x80\x93\xE2\x80\x94]+\\s+)", GAP_NO_DASH },
+	};
+	const char *p = xp->p + xp->i;
+	size_t left = xp->len - xp->i;
+	for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++) {
+		size_t n = strlen(forms[f].text);
+		if (left < n || memcmp(p, forms[f].text, n))
+			continue;
+		size_t i = n;
+		unsigned k;
+		bool lazy;
+		if (i + 5 <= left && !memcmp(p + i, "{0,", 3) && p[i + 3] >= '1' && p[i + 3] <= '7' && p[i + 4] == '}') {
+			k = (unsigned)(p[i + 3] - '0');
+			i += 5;
+		} else if (i < left && p[i] == '?') {
+			k = 1;
+			i++;
+		} else {
+			return false;
+		}
+		lazy = i < left && p[i] == '?';
+		i += lazy;
+		/* Possessive, or quantified again: not modelled. */
+		if (i < left && (p[i] == '+' || quantified(xp, xp->i + i)))
+			return false;
+		if (xp->in_ahead || xp->n_gap == MAX_GAPS) {
+			xp->fail = true;
+			return false;
+		}
+		*tok = TOK(K_GAP + xp->n_gap++, k | (lazy ? GAP_LAZY : 0) | forms[f].cls << 4);
+		xp->i += i;
+		return true;
+	}
+	return false;
+}
+
 /* A sequence of quantified atoms, up to '|', ')' or the end. */
 static void parse_sequence(xparser *xp, bool caseless, strlist *out)
 {
@@ -427,6 +487,16 @@ static void parse_sequence(xparser *xp, bool caseless, strlist *out)
 	list_push(xp, out, NULL, 0, NULL, 0);
 	while (!xp->fail && xp->i < xp->len && p[xp->i] != '|' && p[xp->i] != ')') {
 		strlist atom = { 0 };
+		uint16_t gap;
+		if (p[xp->i] == '(' && parse_gap(xp, &gap)) {
+			atom_of(xp, &atom, &gap, 1);
+			if (!xp->fail)
+				list_concat(xp, out, &atom);
+			list_free(&atom);
+			continue;
+		}
+		if (xp->fail)
+			break;
 		parse_atom(xp, caseless, &atom);
 		if (!xp->fail && atom.count == 1 && atom.n[0] == 1 && KIND(list_str(&atom, 0)[0]) >= K_AHEAD &&
 		    KIND(list_str(&atom, 0)[0]) <= K_NOT_AHEAD && quantified(xp, xp->i))
@@ -514,6 +584,9 @@ static int resolve_bounds(uint16_t *t, uint16_t *n, uint8_t *before, uint8_t *af
 		while (r < *n && zero_width(t[r]))
 			r++;
 		if (l == 0 && r == *n)
+			return -1;
+		/* Which side of a gap is a word depends on its count. */
+		if ((l > 0 && IS_GAP(t[l - 1])) || (r < *n && IS_GAP(t[r])))
 			return -1;
 		if (l == 0) {
 			uint8_t want = token_is_word(t[r]) ? NON_WORD : WORD;
@@ -623,7 +696,8 @@ static size_t align8(size_t n)
 static uint32_t edge_end(const builder *b, uint32_t c, size_t *n_rest)
 {
 	*n_rest = 0;
-	while (b->node[c].first && b->node[c].first == b->node[c].last && !b->node[c].acc_first) {
+	while (b->node[c].first && b->node[c].first == b->node[c].last && !b->node[c].acc_first &&
+	       !IS_GAP(b->node[b->node[c].first].tok)) {
 		c = b->node[c].first;
 		(*n_rest)++;
 	}
@@ -830,12 +904,22 @@ out:
 /* Is string t[0..n) one a match can be decided on byte by byte? */
 static bool deterministic(const uint16_t *t, size_t n)
 {
-	/* A lookahead first would need every byte's bucket. */
-	if (n == 0 || zero_width(t[0]))
+	/* A lookahead or a gap first would need every byte's bucket. */
+	if (n == 0 || zero_width(t[0]) || IS_GAP(t[0]))
 		return false;
 	/* A whitespace run must end where the next token starts, or a match
 	 * could give some of it back (to a lookahead after it, too). */
+	size_t gaps = 0;
 	for (size_t j = 0; j < n; j++) {
+		if (IS_GAP(t[j])) {
+			/* A gap ends in a whole whitespace run: what follows must not
+			 * take some back. A gap last is an empty match's tail, and
+			 * more than two deep would nest the walk further. */
+			if (j + 1 == n || token_takes_space(t[j + 1]) || zero_width(t[j + 1]) || IS_GAP(t[j + 1]) ||
+			    ++gaps > 2)
+				return false;
+			continue;
+		}
 		if (KIND(t[j]) != K_WSPLUS)
 			continue;
 		if (j + 1 < n && (token_takes_space(t[j + 1]) || zero_width(t[j + 1])))
@@ -995,9 +1079,123 @@ static inline size_t step(const exact *x, uint16_t tok, const unsigned char *t, 
  * stack holds a few entries a level, far fewer than this. */
 #define STACK (4 * EXACT_MAX_TOKENS)
 
-/* exact_match(), or -1 where it cannot tell (a stack this does not hold).
- * Named apart from the prefilter's walk, for profiles. */
-static int trie_walk(const exact *x, const unsigned char *t, size_t len, size_t at, size_t *end)
+/* Bytes of the well-formed UTF-8 character at t[i] (i < len), or 0 (PCRE2
+ * matches no item on an ill-formed one). */
+static size_t utf8_char(const unsigned char *t, size_t i, size_t len)
+{
+	unsigned char c = t[i];
+	if (c < 0x80)
+		return 1;
+	size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+	if (!n || i + n > len)
+		return 0;
+	unsigned char lo = 0x80, hi = 0xBF;
+	if (c == 0xE0)
+		lo = 0xA0;
+	else if (c == 0xED)
+		hi = 0x9F;
+	else if (c == 0xF0)
+		lo = 0x90;
+	else if (c == 0xF4)
+		hi = 0x8F;
+	if (t[i + 1] < lo || t[i + 1] > hi)
+		return 0;
+	for (size_t k = 2; k < n; k++)
+		if (t[i + k] < 0x80 || t[i + k] > 0xBF)
+			return 0;
+	return n;
+}
+
+/* Past one word of gap token tok's from t[i] (a run of its class, then a
+ * whole whitespace run), or SIZE_MAX where none is; *lost where a byte is
+ * not well-formed UTF-8 (left to PCRE2). */
+static size_t gap_word(uint16_t tok, const unsigned char *t, size_t i, size_t len, bool *lost)
+{
+	unsigned cls = BYTE(tok) >> 4;
+	{
+		size_t j = i;
+		while (j < len) {
+			unsigned char c = t[j];
+			if (cls == GAP_WORD || cls == GAP_WORD_DASH) {
+				if (!caseless_word_byte(c) && !(cls == GAP_WORD_DASH && c == '-'))
+					break;
+				j++;
+				continue;
+			}
+			if (caseless_space_byte(c))
+				break;
+			size_t w = utf8_char(t, j, len);
+			if (!w) {
+				*lost = true;
+				return SIZE_MAX;
+			}
+			if (cls == GAP_NO_DASH && w == 3 && c == 0xE2 && t[j + 1] == 0x80 && (t[j + 2] == 0x93 || t[j + 2] == 0x94))
+				break;
+			j += w;
+		}
+		/* A word, then the whitespace that must follow it. */
+		if (j == i || j == len || !caseless_space_byte(t[j]))
+			return SIZE_MAX;
+		while (j < len && caseless_space_byte(t[j]))
+			j++;
+		return j;
+	}
+}
+
+static int walk_from(const exact *x, const unsigned char *t, size_t len, uint32_t off0, size_t at, bool prev_word,
+                     unsigned *best_pri, size_t *best_at);
+
+/* A gap's edge from t[i]: count by count, in the order the gap's
+ * quantifier takes them, the first count at which a string below it
+ * matches decides (PCRE2 tries the whole group after the gap at one count
+ * before the next). The strings through one gap are consecutive in
+ * priority and those elsewhere are not among them, so any match below
+ * beats *best_pri once the edge's min_pri does. -1 where it cannot tell. */
+static int walk_gap(const exact *x, const uint16_t *edge, const unsigned char *t, size_t i, size_t len,
+                    bool prev_word, unsigned *best_pri, size_t *best_at, bool *lost)
+{
+	uint16_t tok = edge[E_TOK];
+	unsigned k = BYTE(tok) & 7;
+	bool lazy = BYTE(tok) & GAP_LAZY;
+	uint32_t child = edge[E_LO] | (uint32_t)edge[E_HI] << 16;
+	/* Where each count's words end: a greedy gap's all first, to be tried
+	 * from the most; a lazy one's as it goes (most match at count 0). */
+	size_t ends[8];
+	size_t n = 1;
+	ends[0] = i;
+	while (!lazy && n <= k && (ends[n] = gap_word(tok, t, ends[n - 1], len, lost)) != SIZE_MAX)
+		n++;
+	for (size_t q = 0; !*lost; q++) {
+		size_t j = lazy ? ends[q] : ends[n - 1 - q];
+		for (unsigned r = 0; r < edge[E_NREST] && j != SIZE_MAX; r++)
+			j = step(x, edge[E_REST + r], t, j, len, lost);
+		if (j != SIZE_MAX && !*lost) {
+			unsigned pri = *best_pri;
+			size_t end = 0;
+			if (walk_from(x, t, len, child, j, prev_word, &pri, &end) < 0)
+				return -1;
+			if (pri < *best_pri) {
+				*best_pri = pri;
+				*best_at = end;
+				return 0;
+			}
+		}
+		if (!lazy) {
+			if (q + 1 == n)
+				break;
+		} else if (q == k || (ends[q + 1] = gap_word(tok, t, ends[q], len, lost)) == SIZE_MAX) {
+			break;
+		}
+	}
+	return 0;
+}
+
+/* The walk below node off0 from t[at]: every path the text follows; the
+ * string of lowest priority whose neighbours fit, if below *best_pri, is
+ * the one PCRE2 returns (into *best_pri, *best_at). -1 where it cannot
+ * tell (a lookahead, a stack this does not hold). */
+static int walk_from(const exact *x, const unsigned char *t, size_t len, uint32_t off0, size_t at, bool prev_word,
+                     unsigned *best_pri, size_t *best_at)
 {
 	struct {
 		uint32_t off;
@@ -1005,19 +1203,14 @@ static int trie_walk(const exact *x, const unsigned char *t, size_t len, size_t 
 		unsigned min_pri;
 	} stack[STACK];
 	size_t sp = 0;
-	unsigned best = UINT16_MAX;
-	size_t best_end = 0;
+	unsigned best = *best_pri;
+	size_t best_end = *best_at;
 	bool lost = false;
 
-	if (at >= len)
-		return 0;
-	bool prev_word = at > 0 && caseless_word_byte(t[at - 1]);
-	unsigned b = fold[t[at]];
-	stack[sp].off = 0;
+	unsigned b = at < len ? fold[t[at]] : 256;
+	stack[sp].off = off0;
 	stack[sp].min_pri = 0;
 	stack[sp++].i = (uint32_t)at;
-	/* Every path through the trie that the text follows; the string of
-	 * lowest priority whose neighbours fit is the one PCRE2 returns. */
 	while (sp && !lost) {
 		sp--;
 		uint32_t off = stack[sp].off;
@@ -1051,8 +1244,15 @@ static int trie_walk(const exact *x, const unsigned char *t, size_t len, size_t 
 				e = x->code + x->ids[k];
 			const uint16_t *edge = e;
 			e += E_REST + edge[E_NREST];
+			if (edge[E_MINPRI] >= best)
+				continue;
+			if (IS_GAP(edge[E_TOK])) {
+				if (walk_gap(x, edge, t, i, len, prev_word, &best, &best_end, &lost) < 0)
+					return -1;
+				continue;
+			}
 			size_t j = step(x, edge[E_TOK], t, i, len, &lost);
-			if (j == SIZE_MAX || edge[E_MINPRI] >= best)
+			if (j == SIZE_MAX)
 				continue;
 			for (unsigned q = 0; q < edge[E_NREST] && j != SIZE_MAX; q++)
 				j = step(x, edge[E_REST + q], t, j, len, &lost);
@@ -1066,6 +1266,21 @@ static int trie_walk(const exact *x, const unsigned char *t, size_t len, size_t 
 		}
 	}
 	if (lost)
+		return -1;
+	*best_pri = best;
+	*best_at = best_end;
+	return 0;
+}
+
+/* exact_match(), or -1 where it cannot tell. Named apart from the
+ * prefilter's walk, for profiles. */
+static int trie_walk(const exact *x, const unsigned char *t, size_t len, size_t at, size_t *end)
+{
+	if (at >= len)
+		return 0;
+	unsigned best = UINT16_MAX;
+	size_t best_end = 0;
+	if (walk_from(x, t, len, 0, at, at > 0 && caseless_word_byte(t[at - 1]), &best, &best_end) < 0)
 		return -1;
 	if (best == UINT16_MAX)
 		return 0;

@@ -156,6 +156,57 @@ START_TEST(lookaheads_take_no_bytes)
 }
 END_TEST
 
+/* A gap of words, (?:\\S+\\s+){0,k}? and its kin: PCRE2's count order
+ * (lazy from none, greedy from the most), the group after it tried whole
+ * at each count, the gap's class, and the whitespace each word needs. */
+START_TEST(gaps_of_words_count_as_pcre2_counts)
+{
+	/* Lazy: the fewest words; greedy: the most, then fewer. */
+	ck_assert_int_eq(end_at("\\bkill(?:ed|s)?\\s+(?:\\S+\\s+){0,3}?(?:aid|workers)\\b", "killed two aid workers", 0), 14);
+	ck_assert_int_eq(end_at("kill\\s+(?:\\S+\\s+){0,2}?x", "kill a b x", 0), 10);
+	ck_assert_int_eq(end_at("kill\\s+(?:\\S+\\s+){0,2}?x", "kill a b c x", 0), -1);
+	ck_assert_uint_eq(same_as_pcre2("let\\s+(?:\\S+\\s+){0,3}(?:in|into)", "let the aid trucks into Gaza, let them in, let in"), 3);
+	ck_assert_uint_eq(same_as_pcre2("a\\s+(?:\\S+\\s+)?b", "a b, a x b, a x y b"), 2);
+	ck_assert_uint_eq(same_as_pcre2("a\\s+(?:\\S+\\s+)??b", "a b b, a x b"), 2);
+	/* At each count the whole group after the gap, in its order, before
+	 * the next count: "into" at one word loses to "in" at none. */
+	ck_assert_uint_eq(same_as_pcre2("sent\\s+(?:\\S+\\s+){0,5}?in(?:to)?", "sent in trucks into Gaza"), 1);
+	ck_assert_int_eq(end_at("sent\\s+(?:\\S+\\s+){0,5}?in(?:to)?", "sent in trucks into Gaza", 0), 7);
+	/* Two alternatives, each with a gap of its own: the first tried at
+	 * every count before the second. */
+	ck_assert_uint_eq(same_as_pcre2("(?:allow\\s+(?:\\S+\\s+){0,3}?to enter|allow\\s+(?:\\S+\\s+){0,3}?in)",
+	                                "allow aid in to enter, allow in, allow them to enter"), 3);
+	ck_assert_int_eq(end_at("(?:allow\\s+(?:\\S+\\s+){0,3}?to enter|allow\\s+(?:\\S+\\s+){0,3}?in)",
+	                        "allow aid in to enter", 0), 21);
+	/* The classes: \\w stops at punctuation, [\\w-] takes hyphens, and
+	 * [^\\s—–] stops at a dash. */
+	ck_assert_uint_eq(same_as_pcre2("x\\s+(?:\\w+\\s+){0,2}?y", "x a, y x a-b y x ab cd y"), 1);
+	ck_assert_uint_eq(same_as_pcre2("x\\s+(?:[\\w-]+\\s+){0,2}?y", "x a, y x a-b y x ab cd y"), 2);
+	ck_assert_uint_eq(same_as_pcre2("x\\s+(?:[^\\s\xE2\x80\x94\xE2\x80\x93]+\\s+){0,2}?y",
+	                                "x a\xE2\x80\x94" "b y x a\xE2\x80\x93 y x caf\xC3\xA9 y x \xC3\xA9t\xC3\xA9\xE2\x80\x99s y"), 2);
+	/* Any whitespace run between the words, and none at the text's end. */
+	ck_assert_uint_eq(same_as_pcre2("a\\s+(?:\\S+\\s+){0,2}?b", "a\t\tx \n b a x"), 1);
+	ck_assert_int_eq(end_at("a\\s+(?:\\S+\\s+){0,2}?b", "a x", 0), -1);
+	/* A byte that is no UTF-8 inside a word: PCRE2 takes no item there,
+	 * so this cannot tell. */
+	exact *x = build("a\\s+(?:\\S+\\s+){0,2}?b", strlen("a\\s+(?:\\S+\\s+){0,2}?b"));
+	size_t end = 0;
+	ck_assert_int_eq(exact_match(x, "a x\xFFy b", 7, 0, &end), -1);
+	ck_assert_int_eq(exact_match(x, "a \xC3\xA9 b", 6, 0, &end), 1);
+	ck_assert_uint_eq(end, 6);
+	exact_free(x);
+	/* Not modelled: a \\b beside a gap, a gap last, a space after it, a
+	 * possessive or a count past 7, a gap in a lookahead. */
+	const char *refused[] = {
+		"a\\s+(?:\\S+\\s+){0,2}?\\bb", "a\\s+(?:\\S+\\s+){0,2}?", "a\\s+(?:\\S+\\s+){0,2}?\\sb",
+		"a\\s+(?:\\S+\\s+){0,2}+b", "a\\s+(?:\\S+\\s+){0,8}?b", "a(?=\\s+(?:\\S+\\s+){0,2}?b)",
+		"(?:\\S+\\s+){0,2}?b", "a\\s+(?:\\S+\\s+){1,2}?b", "a\\s+(?:\\s+\\S+){0,2}?b",
+	};
+	for (size_t k = 0; k < sizeof refused / sizeof refused[0]; k++)
+		ck_assert_msg(!usable(refused[k]), "%s should not be modelled", refused[k]);
+}
+END_TEST
+
 START_TEST(unmodelled_syntax_is_refused)
 {
 	const char *refused[] = {
@@ -327,6 +378,7 @@ int main(void)
 	tcase_add_test(tc, the_first_alternative_that_matches_wins);
 	tcase_add_test(tc, word_boundaries_case_and_whitespace);
 	tcase_add_test(tc, lookaheads_take_no_bytes);
+	tcase_add_test(tc, gaps_of_words_count_as_pcre2_counts);
 	tcase_add_test(tc, unmodelled_syntax_is_refused);
 	tcase_add_test(tc, the_shipped_pack_answers_as_pcre2);
 	tcase_add_test(tc, threads_building_one_matcher_share_it);
