@@ -11,7 +11,10 @@
  * own strings are a matcher of their own. K_BOUND (\b) lives only while
  * building: each string's are resolved against its own bytes, or become
  * what the byte before or after a match must be. */
-enum { K_BYTE, K_FOLD, K_LATIN1, K_WS, K_WSPLUS, K_AHEAD, K_NOT_AHEAD, K_BOUND };
+enum { K_BYTE, K_FOLD, K_LATIN1, K_WS, K_WSPLUS, K_AHEAD, K_NOT_AHEAD, K_BOUND, K_WORDRUN };
+/* K_WORDRUN is \w* (byte 0) or \w+ (byte 1), taken whole: only where
+ * what follows cannot be a word byte, so that giving some back never
+ * helps. */
 /* A gap of up to k words, (?:\S+\s+){0,k}? and its kin: kind K_GAP + the
  * gap's number in the pattern, byte k | LAZY | its class << 4. Each gap
  * of a pattern is a token of its own, so that strings through two of
@@ -377,6 +380,11 @@ static void parse_atom(xparser *xp, bool caseless, strlist *atom)
 			t = TOK(K_BYTE, '\n');
 		else if (e == 'r')
 			t = TOK(K_BYTE, '\r');
+		else if (e == 'w' && xp->i + 2 < xp->len && (p[xp->i + 2] == '*' || p[xp->i + 2] == '+') &&
+		         !(xp->i + 3 < xp->len && (p[xp->i + 3] == '?' || p[xp->i + 3] == '+'))) {
+			t = TOK(K_WORDRUN, p[xp->i + 2] == '+');
+			xp->i++; /* the quantifier, which the token holds */
+		}
 		else if (e && e < 0x80 && !is_ascii_alnum(e))
 			t = TOK(K_BYTE, e);
 		else {
@@ -585,20 +593,32 @@ static int resolve_bounds(uint16_t *t, uint16_t *n, uint8_t *before, uint8_t *af
 			r++;
 		if (l == 0 && r == *n)
 			return -1;
-		/* Which side of a gap is a word depends on its count. */
-		if ((l > 0 && IS_GAP(t[l - 1])) || (r < *n && IS_GAP(t[r])))
+		/* Which side of a gap is a word depends on its count; of a word
+		 * run, after one, the run's last byte or (\w* empty) the one
+		 * before it. */
+		if ((l > 0 && IS_GAP(t[l - 1])) || (r < *n && (IS_GAP(t[r]) || KIND(t[r]) == K_WORDRUN)))
 			return -1;
+		int left_word = l > 0 ? token_is_word(t[l - 1]) : 0;
+		for (size_t q = l; q > 0 && KIND(t[q - 1]) == K_WORDRUN;) {
+			left_word = 1;
+			if (BYTE(t[q - 1]))
+				break;
+			/* \w*: a word either way only after a word byte. */
+			q--;
+			if (q == 0 || (KIND(t[q - 1]) != K_WORDRUN && !token_is_word(t[q - 1])))
+				return -1;
+		}
 		if (l == 0) {
 			uint8_t want = token_is_word(t[r]) ? NON_WORD : WORD;
 			if (*before != ANY && *before != want)
 				return 0;
 			*before = want;
 		} else if (r == *n) {
-			uint8_t want = token_is_word(t[l - 1]) ? NON_WORD : WORD;
+			uint8_t want = left_word ? NON_WORD : WORD;
 			if (*after != ANY && *after != want)
 				return 0;
 			*after = want;
-		} else if (token_is_word(t[l - 1]) == token_is_word(t[r])) {
+		} else if (left_word == token_is_word(t[r])) {
 			return 0;
 		}
 	}
@@ -904,8 +924,9 @@ out:
 /* Is string t[0..n) one a match can be decided on byte by byte? */
 static bool deterministic(const uint16_t *t, size_t n)
 {
-	/* A lookahead or a gap first would need every byte's bucket. */
-	if (n == 0 || zero_width(t[0]) || IS_GAP(t[0]))
+	/* A lookahead, a gap or a word run first would need every byte's
+	 * bucket. */
+	if (n == 0 || zero_width(t[0]) || IS_GAP(t[0]) || KIND(t[0]) == K_WORDRUN)
 		return false;
 	/* A whitespace run must end where the next token starts, or a match
 	 * could give some of it back (to a lookahead after it, too). */
@@ -917,6 +938,14 @@ static bool deterministic(const uint16_t *t, size_t n)
 			 * more than two deep would nest the walk further. */
 			if (j + 1 == n || token_takes_space(t[j + 1]) || zero_width(t[j + 1]) || IS_GAP(t[j + 1]) ||
 			    ++gaps > 2)
+				return false;
+			continue;
+		}
+		if (KIND(t[j]) == K_WORDRUN) {
+			/* What follows a word run must be no word byte. */
+			uint16_t nx = j + 1 < n ? t[j + 1] : TOK(K_WS, 0);
+			if (!(KIND(nx) == K_WS || KIND(nx) == K_WSPLUS ||
+			      (KIND(nx) == K_BYTE && !caseless_word_byte(BYTE(nx)))))
 				return false;
 			continue;
 		}
@@ -1053,6 +1082,12 @@ static inline size_t step(const exact *x, uint16_t tok, const unsigned char *t, 
 		int seen = trie_walk(x->ahead[v], t, len, i, &end);
 		*lost |= seen < 0;
 		return (seen == 1) == (KIND(tok) == K_AHEAD) ? i : SIZE_MAX;
+	}
+	if (KIND(tok) == K_WORDRUN) {
+		size_t j = i;
+		while (j < len && caseless_word_byte(t[j]))
+			j++;
+		return j > i || !v ? j : SIZE_MAX;
 	}
 	if (i >= len)
 		return SIZE_MAX;

@@ -207,6 +207,28 @@ START_TEST(gaps_of_words_count_as_pcre2_counts)
 }
 END_TEST
 
+/* \\w* and \\w+ taken whole, where what follows is no word byte; a \\b
+ * after one holds by the run's last byte, or the byte before an empty
+ * run. */
+START_TEST(word_runs_are_taken_whole)
+{
+	ck_assert_uint_eq(same_as_pcre2("\\bIsrael\\w*", "Israel, Israeli, Israelis' israelite x_Israel"), 4);
+	ck_assert_uint_eq(same_as_pcre2("\\bdisarm\\w*\\b", "disarm disarmament disarmed, disarm_x"), 4);
+	ck_assert_uint_eq(same_as_pcre2("(?:freez\\w*|froze)\\s+(?:\\S+\\s+){0,2}?weapons", "freezing its weapons froze weapons"), 2);
+	ck_assert_uint_eq(same_as_pcre2("a\\w+,", "a, ab, abc,x"), 2);
+	ck_assert_uint_eq(same_as_pcre2("call\\w*\\s+on", "call on calls  on called on caller-on"), 3);
+	ck_assert_int_eq(end_at("Israel\\w*", "Israelis.", 0), 8);
+	ck_assert_int_eq(end_at("a\\w+", "a.", 0), -1);
+	/* A run that something after it could take some of back. */
+	const char *refused[] = { "Israel\\w*s", "a\\w*(?!b)", "a\\w*\\w+", "a\\w*?b", "a\\w*+\\b", "\\b\\w*a",
+		                  /* Empty or not, the run decides a \\b after it. */
+		                  ",\\w*\\b" };
+	ck_assert_uint_eq(same_as_pcre2(",\\w+\\b", ",abc ,, ,d"), 2);
+	for (size_t k = 0; k < sizeof refused / sizeof refused[0]; k++)
+		ck_assert_msg(!usable(refused[k]), "%s should not be modelled", refused[k]);
+}
+END_TEST
+
 START_TEST(unmodelled_syntax_is_refused)
 {
 	const char *refused[] = {
@@ -379,6 +401,7 @@ int main(void)
 	tcase_add_test(tc, word_boundaries_case_and_whitespace);
 	tcase_add_test(tc, lookaheads_take_no_bytes);
 	tcase_add_test(tc, gaps_of_words_count_as_pcre2_counts);
+	tcase_add_test(tc, word_runs_are_taken_whole);
 	tcase_add_test(tc, unmodelled_syntax_is_refused);
 	tcase_add_test(tc, the_shipped_pack_answers_as_pcre2);
 	tcase_add_test(tc, threads_building_one_matcher_share_it);
