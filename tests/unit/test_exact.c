@@ -261,8 +261,9 @@ START_TEST(unmodelled_syntax_is_refused)
 END_TEST
 
 /* Every shipped pattern that has an exact matcher answers as PCRE2 does
- * at every place of every corpus sentence, as written, in upper case and
- * with its spaces turned into other whitespace. */
+ * at every place of every corpus sentence, as written, in upper case,
+ * with its spaces turned into other whitespace, and with some of them
+ * turned into other separators. */
 typedef struct shipped {
 	exact **x;
 	const ps_pattern **p;
@@ -286,6 +287,22 @@ static void check_sentence(const char *s, size_t n, void *userdata)
 		for (size_t i = 0; i < n; i++)
 			other[i] = s[i] == ' ' ? (i % 3 ? '\n' : '\t') : s[i];
 		c->hits += same_as_pcre2_in(c->x[k], p->code, c->md, p->text, other, n);
+		/* And with the spaces between words mixed up: doubled, dashes,
+		 * hyphens and commas, an accented word, where gaps of words and
+		 * word runs stop or go on. */
+		size_t m = 0;
+		for (size_t i = 0; i < n && m + 8 < sizeof other; i++) {
+			static const char *const subs[] = { "  ", " \xE2\x80\x94 ", "-", ", ", " \xC3\xA9t\xC3\xA9 ", " \xE2\x80\x93" };
+			const char *r = s[i] == ' ' && i % 4 == 1 ? subs[(i / 4) % 6] : NULL;
+			if (!r) {
+				other[m++] = s[i];
+				continue;
+			}
+			size_t rl = strlen(r);
+			memcpy(other + m, r, rl);
+			m += rl;
+		}
+		c->hits += same_as_pcre2_in(c->x[k], p->code, c->md, p->text, other, m);
 	}
 }
 
