@@ -1147,34 +1147,32 @@ static size_t utf8_char(const unsigned char *t, size_t i, size_t len)
 static size_t gap_word(uint16_t tok, const unsigned char *t, size_t i, size_t len, bool *lost)
 {
 	unsigned cls = BYTE(tok) >> 4;
-	{
-		size_t j = i;
-		while (j < len) {
-			unsigned char c = t[j];
-			if (cls == GAP_WORD || cls == GAP_WORD_DASH) {
-				if (!caseless_word_byte(c) && !(cls == GAP_WORD_DASH && c == '-'))
-					break;
-				j++;
-				continue;
-			}
-			if (caseless_space_byte(c))
+	size_t j = i;
+	while (j < len) {
+		unsigned char c = t[j];
+		if (cls == GAP_WORD || cls == GAP_WORD_DASH) {
+			if (!caseless_word_byte(c) && !(cls == GAP_WORD_DASH && c == '-'))
 				break;
-			size_t w = utf8_char(t, j, len);
-			if (!w) {
-				*lost = true;
-				return SIZE_MAX;
-			}
-			if (cls == GAP_NO_DASH && w == 3 && c == 0xE2 && t[j + 1] == 0x80 && (t[j + 2] == 0x93 || t[j + 2] == 0x94))
-				break;
-			j += w;
-		}
-		/* A word, then the whitespace that must follow it. */
-		if (j == i || j == len || !caseless_space_byte(t[j]))
-			return SIZE_MAX;
-		while (j < len && caseless_space_byte(t[j]))
 			j++;
-		return j;
+			continue;
+		}
+		if (caseless_space_byte(c))
+			break;
+		size_t w = utf8_char(t, j, len);
+		if (!w) {
+			*lost = true;
+			return SIZE_MAX;
+		}
+		if (cls == GAP_NO_DASH && w == 3 && c == 0xE2 && t[j + 1] == 0x80 && (t[j + 2] == 0x93 || t[j + 2] == 0x94))
+			break;
+		j += w;
 	}
+	/* A word, then the whitespace that must follow it. */
+	if (j == i || j == len || !caseless_space_byte(t[j]))
+		return SIZE_MAX;
+	while (j < len && caseless_space_byte(t[j]))
+		j++;
+	return j;
 }
 
 static int walk_from(const exact *x, const unsigned char *t, size_t len, uint32_t off0, size_t at, bool prev_word,
