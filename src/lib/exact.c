@@ -116,6 +116,24 @@ static void list_free(strlist *l)
 	memset(l, 0, sizeof(*l));
 }
 
+/* Room in l->buf for at least need tokens. */
+static bool list_reserve(xparser *xp, strlist *l, size_t need)
+{
+	if (l->buf && need <= l->cap_buf)
+		return true;
+	size_t cap = l->cap_buf ? l->cap_buf * 2 : 32;
+	while (cap < need)
+		cap *= 2;
+	uint16_t *buf = realloc(l->buf, cap * sizeof(*buf));
+	if (!buf) {
+		xp->nomem = xp->fail = true;
+		return false;
+	}
+	l->buf = buf;
+	l->cap_buf = cap;
+	return true;
+}
+
 /* Append a[0..na) followed by b[0..nb). */
 static void list_push(xparser *xp, strlist *l, const uint16_t *a, size_t na, const uint16_t *b, size_t nb)
 {
@@ -141,18 +159,8 @@ static void list_push(xparser *xp, strlist *l, const uint16_t *a, size_t na, con
 	}
 	/* a and b are never in l's own buffer, which this may move. Even an
 	 * empty string gets a buffer: its tokens are read at buf + 0. */
-	if (!l->buf || l->used + na + nb > l->cap_buf) {
-		size_t cap = l->cap_buf ? l->cap_buf * 2 : 32;
-		while (cap < l->used + na + nb)
-			cap *= 2;
-		uint16_t *buf = realloc(l->buf, cap * sizeof(*buf));
-		if (!buf) {
-			xp->nomem = xp->fail = true;
-			return;
-		}
-		l->buf = buf;
-		l->cap_buf = cap;
-	}
+	if (!list_reserve(xp, l, l->used + na + nb))
+		return;
 	uint16_t *t = l->buf + l->used;
 	if (na)
 		memcpy(t, a, na * sizeof(*t));
@@ -170,15 +178,60 @@ static void list_append(xparser *xp, strlist *to, const strlist *from)
 }
 
 /* *l followed by b: for each string of l in turn, each of b, which is the
- * order a backtracking match tries them in. */
+ * order a backtracking match tries them in. A build concatenates once an
+ * atom, most often one string: l's strings then grow where they are, from
+ * the last, with no new list (growing a new list push by push was a third
+ * of a build's instructions); otherwise the new list is sized at once. */
 static void list_concat(xparser *xp, strlist *l, const strlist *b)
 {
 	strlist out = { 0 };
-	if (l->count * b->count > EXACT_MAX_STRINGS)
+	size_t count = l->count * b->count, used = l->used * b->count + b->used * l->count;
+	size_t longest_l = 0, longest_b = 0;
+	for (size_t i = 0; i < l->count; i++)
+		longest_l = l->n[i] > longest_l ? l->n[i] : longest_l;
+	for (size_t k = 0; k < b->count; k++)
+		longest_b = b->n[k] > longest_b ? b->n[k] : longest_b;
+	if (count > EXACT_MAX_STRINGS || longest_l + longest_b > EXACT_MAX_TOKENS)
 		xp->fail = true;
-	for (size_t i = 0; i < l->count && !xp->fail; i++)
-		for (size_t k = 0; k < b->count && !xp->fail; k++)
-			list_push(xp, &out, list_str(l, i), l->n[i], list_str(b, k), b->n[k]);
+	if (xp->fail || !count)
+		goto out;
+	if (b->count == 1) {
+		size_t nb = b->n[0];
+		if (!list_reserve(xp, l, used))
+			goto out;
+		/* String i moves right by i * nb; the strings before it end at
+		 * or before where it lands. */
+		for (size_t i = l->count; i-- > 0;) {
+			uint16_t *t = l->buf + l->off[i] + i * nb;
+			memmove(t, l->buf + l->off[i], l->n[i] * sizeof(*t));
+			memcpy(t + l->n[i], list_str(b, 0), nb * sizeof(*t));
+			l->off[i] += (uint32_t)(i * nb);
+			l->n[i] = (uint16_t)(l->n[i] + nb);
+		}
+		l->used = used;
+		return;
+	}
+	out.cap = count;
+	out.cap_buf = used ? used : 1;
+	out.buf = malloc(out.cap_buf * sizeof(*out.buf));
+	out.off = malloc(count * sizeof(*out.off));
+	out.n = malloc(count * sizeof(*out.n));
+	if (!out.buf || !out.off || !out.n) {
+		xp->nomem = xp->fail = true;
+		list_free(&out);
+		goto out;
+	}
+	for (size_t i = 0; i < l->count; i++) {
+		for (size_t k = 0; k < b->count; k++) {
+			uint16_t *t = out.buf + out.used;
+			memcpy(t, list_str(l, i), l->n[i] * sizeof(*t));
+			memcpy(t + l->n[i], list_str(b, k), b->n[k] * sizeof(*t));
+			out.off[out.count] = (uint32_t)out.used;
+			out.n[out.count++] = (uint16_t)(l->n[i] + b->n[k]);
+			out.used += l->n[i] + b->n[k];
+		}
+	}
+out:
 	list_free(l);
 	*l = out;
 }
@@ -492,15 +545,15 @@ static bool parse_gap(xparser *xp, uint16_t *tok)
 static void parse_sequence(xparser *xp, bool caseless, strlist *out)
 {
 	const char *p = xp->p;
+	/* One list for every atom, emptied, not freed, after each. */
+	strlist atom = { 0 };
 	list_push(xp, out, NULL, 0, NULL, 0);
-	while (!xp->fail && xp->i < xp->len && p[xp->i] != '|' && p[xp->i] != ')') {
-		strlist atom = { 0 };
+	for (; !xp->fail && xp->i < xp->len && p[xp->i] != '|' && p[xp->i] != ')'; atom.count = atom.used = 0) {
 		uint16_t gap;
 		if (p[xp->i] == '(' && parse_gap(xp, &gap)) {
 			atom_of(xp, &atom, &gap, 1);
 			if (!xp->fail)
 				list_concat(xp, out, &atom);
-			list_free(&atom);
 			continue;
 		}
 		if (xp->fail)
@@ -540,21 +593,30 @@ static void parse_sequence(xparser *xp, bool caseless, strlist *out)
 		}
 		if (!xp->fail)
 			list_concat(xp, out, &atom);
-		list_free(&atom);
 	}
+	list_free(&atom);
 }
 
 static void parse_alternatives(xparser *xp, bool caseless, strlist *out)
 {
+	/* One list for every alternative; the first is moved into out, not
+	 * copied (a group of one alternative is the common case). */
+	strlist seq = { 0 };
 	for (;;) {
-		strlist seq = { 0 };
 		parse_sequence(xp, caseless, &seq);
-		list_append(xp, out, &seq);
-		list_free(&seq);
+		if (!out->count) {
+			strlist empty = *out;
+			*out = seq;
+			seq = empty;
+		} else {
+			list_append(xp, out, &seq);
+		}
+		seq.count = seq.used = 0;
 		if (xp->fail || xp->i >= xp->len || xp->p[xp->i] != '|')
-			return;
+			break;
 		xp->i++;
 	}
+	list_free(&seq);
 }
 
 static bool zero_width(uint16_t t)
@@ -640,9 +702,16 @@ typedef struct bacc {
 
 typedef struct builder {
 	bnode *node;
-	size_t n_node, cap_node;
+	size_t n_node, cap_node;     /* cap_node: the strings' tokens + 1, all there can be */
 	bacc *acc;
 	size_t n_acc;
+	/* The last string inserted and the nodes along it: strings come in
+	 * PCRE2's order, in which neighbours share most of their tokens, and
+	 * those need no search (finding each token's node among its siblings
+	 * was a tenth of a build). */
+	const uint16_t *prev;
+	size_t n_prev;
+	uint32_t path[EXACT_MAX_TOKENS + 1];
 } builder;
 
 static uint32_t child_of(builder *b, uint32_t parent, uint16_t tok)
@@ -650,14 +719,8 @@ static uint32_t child_of(builder *b, uint32_t parent, uint16_t tok)
 	for (uint32_t c = b->node[parent].first; c; c = b->node[c].next)
 		if (b->node[c].tok == tok)
 			return c;
-	if (b->n_node == b->cap_node) {
-		size_t cap = b->cap_node * 2;
-		bnode *n = realloc(b->node, cap * sizeof(*n));
-		if (!n)
-			return 0;
-		b->node = n;
-		b->cap_node = cap;
-	}
+	if (b->n_node == b->cap_node)
+		return 0;
 	uint32_t c = (uint32_t)b->n_node++;
 	b->node[c] = (bnode){ .tok = tok };
 	if (b->node[parent].last)
@@ -670,10 +733,15 @@ static uint32_t child_of(builder *b, uint32_t parent, uint16_t tok)
 
 static bool insert(builder *b, const uint16_t *tok, size_t n, xacc a)
 {
-	uint32_t at = 0;
-	for (size_t k = 0; k < n; k++)
-		if (!(at = child_of(b, at, tok[k])))
+	size_t k = 0;
+	while (k < n && k < b->n_prev && tok[k] == b->prev[k])
+		k++;
+	for (; k < n; k++)
+		if (!(b->path[k + 1] = child_of(b, b->path[k], tok[k])))
 			return false;
+	b->prev = tok;
+	b->n_prev = n;
+	uint32_t at = b->path[n];
 	uint32_t id = (uint32_t)b->n_acc++;
 	b->acc[id] = (bacc){ .a = a };
 	if (b->node[at].acc_last)
@@ -728,6 +796,10 @@ typedef struct layout {
 	const builder *b;
 	uint32_t *off;             /* per built node: its record's offset */
 	uint16_t *min_pri;         /* per built node: the lowest priority at or below it */
+	/* Per built node that starts an edge: the node the edge ends at and
+	 * its tokens after the first (edge_end, asked once, not four times). */
+	uint32_t *end;
+	uint16_t *n_rest;
 	size_t n;                  /* words placed */
 	uint16_t *code;
 	bool too_deep;
@@ -752,13 +824,13 @@ static uint16_t place(layout *L, uint32_t r, int depth)
 	}
 	for (uint32_t c = bn->first; c; c = b->node[c].next) {
 		size_t n_rest;
-		edge_end(b, c, &n_rest);
+		L->end[c] = edge_end(b, c, &n_rest);
+		L->n_rest[c] = (uint16_t)n_rest;
 		size += E_REST + n_rest;
 	}
 	L->n += size;
 	for (uint32_t c = bn->first; c; c = b->node[c].next) {
-		size_t n_rest;
-		uint32_t e = edge_end(b, c, &n_rest);
+		uint32_t e = L->end[c];
 		uint16_t below = place(L, e, depth + 1);
 		L->min_pri[e] = below;
 		if (below < m)
@@ -783,10 +855,9 @@ static void fill(layout *L, uint32_t r)
 	uint16_t *n_child = w++;
 	*n_child = 0;
 	for (uint32_t c = bn->first; c; c = b->node[c].next) {
-		size_t n_rest;
-		uint32_t e = edge_end(b, c, &n_rest);
+		uint32_t e = L->end[c];
 		w[E_TOK] = b->node[c].tok;
-		w[E_NREST] = (uint16_t)n_rest;
+		w[E_NREST] = L->n_rest[c];
 		w[E_MINPRI] = L->min_pri[e];
 		w[E_LO] = (uint16_t)(L->off[e] & 0xFFFF);
 		w[E_HI] = (uint16_t)(L->off[e] >> 16);
@@ -798,10 +869,8 @@ static void fill(layout *L, uint32_t r)
 		w = rest;
 		(*n_child)++;
 	}
-	for (uint32_t c = bn->first; c; c = b->node[c].next) {
-		size_t n_rest;
-		fill(L, edge_end(b, c, &n_rest));
-	}
+	for (uint32_t c = bn->first; c; c = b->node[c].next)
+		fill(L, L->end[c]);
 }
 
 /* The built trie as records (see struct exact), in one block with the
@@ -817,7 +886,9 @@ static ps_status flatten(exact **out, const builder *b, uint32_t n_str)
 	*out = NULL;
 	L.off = malloc(b->n_node * sizeof(*L.off));
 	L.min_pri = malloc(b->n_node * sizeof(*L.min_pri));
-	if (!L.off || !L.min_pri) {
+	L.end = malloc(b->n_node * sizeof(*L.end));
+	L.n_rest = malloc(b->n_node * sizeof(*L.n_rest));
+	if (!L.off || !L.min_pri || !L.end || !L.n_rest) {
 		st = PS_ERR_NOMEM;
 		goto out;
 	}
@@ -885,6 +956,8 @@ static ps_status flatten(exact **out, const builder *b, uint32_t n_str)
 out:
 	free(L.off);
 	free(L.min_pri);
+	free(L.end);
+	free(L.n_rest);
 	return st;
 }
 
@@ -896,7 +969,10 @@ static ps_status assemble(exact **out, const strlist *l, const uint8_t *before, 
 	uint32_t n_str = 0;
 
 	*out = NULL;
-	b.cap_node = 16;
+	size_t tokens = 1;
+	for (size_t k = 0; k < l->count; k++)
+		tokens += keep[k] ? l->n[k] : 0;
+	b.cap_node = tokens;
 	b.node = malloc(b.cap_node * sizeof(*b.node));
 	b.acc = malloc((l->count ? l->count : 1) * sizeof(*b.acc));
 	if (!b.node || !b.acc) {
