@@ -1,5 +1,6 @@
 #include "exact_int.h"
 
+#include <emmintrin.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,8 +63,8 @@ struct exact {
 	uint32_t *ids;
 	/* Without buckets, the root's edges' offsets in ids and, per edge, its
 	 * first byte folded (0: a token that may match more, tried always):
-	 * a few bytes in a row tell which of the edges the text can follow,
-	 * without reading their records. */
+	 * one comparison of ROOT_SCAN bytes tells which of the edges the text
+	 * can follow, without reading their records. */
 	uint8_t *root_key;
 	uint16_t *code;            /* the root's record at 0 */
 	struct exact **ahead;      /* the lookaheads' matchers */
@@ -913,7 +914,7 @@ static ps_status flatten(exact **out, const builder *b, uint32_t n_str)
 	exact *x;
 	size_t at_bucket = align8(sizeof(*x)), at_ids = at_bucket + (buckets ? align8(257 * sizeof(uint16_t)) : 0);
 	size_t at_key = at_ids + align8(n_ids * sizeof(uint32_t));
-	size_t at_code = at_key + (buckets ? 0 : align8(n_root));
+	size_t at_code = at_key + (buckets ? 0 : ROOT_SCAN); /* one 16-byte load */
 	size_t size = at_code + align8(L.n * sizeof(uint16_t));
 	char *mem = calloc(1, size);
 	if (!mem) {
@@ -1299,6 +1300,53 @@ static int walk_gap(const exact *x, const uint16_t *edge, const unsigned char *t
 	return 0;
 }
 
+/* The walk's stack: a node to visit, where in the text, and the lowest
+ * priority below it. */
+typedef struct wentry {
+	uint32_t off;
+	uint32_t i;
+	unsigned min_pri;
+} wentry;
+
+/* Follow one edge from t[i]: a gap's counts at once, any other edge onto
+ * the stack where the text matches its tokens. -1 where the walk cannot
+ * tell. */
+static inline int walk_edge(const exact *x, const uint16_t *edge, const unsigned char *t, size_t i, size_t len,
+                            bool prev_word, unsigned *best, size_t *best_end, bool *lost, wentry *stack, size_t *sp)
+{
+	if (edge[E_MINPRI] >= *best)
+		return 0;
+	if (IS_GAP(edge[E_TOK]))
+		return walk_gap(x, edge, t, i, len, prev_word, best, best_end, lost);
+	size_t j = step(x, edge[E_TOK], t, i, len, lost);
+	for (unsigned q = 0; q < edge[E_NREST] && j != SIZE_MAX; q++)
+		j = step(x, edge[E_REST + q], t, j, len, lost);
+	if (j == SIZE_MAX)
+		return 0;
+	if (*sp == STACK)
+		return -1;
+	stack[*sp].off = edge[E_LO] | (uint32_t)edge[E_HI] << 16;
+	stack[*sp].min_pri = edge[E_MINPRI];
+	stack[(*sp)++].i = (uint32_t)j;
+	return 0;
+}
+
+/* A node's strings: the first whose neighbours fit, if below *best. */
+static inline void walk_accept(const uint16_t *acc, unsigned n_acc, const unsigned char *t, size_t i, size_t len,
+                               bool prev_word, unsigned *best, size_t *best_end)
+{
+	for (unsigned a = 0; a < n_acc && acc[2 * a] < *best; a++) {
+		unsigned before = acc[2 * a + 1] & 0xFF, after = acc[2 * a + 1] >> 8;
+		if (before != ANY && (before == WORD) != prev_word)
+			continue;
+		if (after != ANY && (after == WORD) != (i < len && caseless_word_byte(t[i])))
+			continue;
+		*best = acc[2 * a];
+		*best_end = i;
+		return;
+	}
+}
+
 /* The walk below node off0 from t[at]: every path the text follows; the
  * string of lowest priority whose neighbours fit, if below *best_pri, is
  * the one PCRE2 returns (into *best_pri, *best_at). -1 where it cannot
@@ -1306,20 +1354,42 @@ static int walk_gap(const exact *x, const uint16_t *edge, const unsigned char *t
 static int walk_from(const exact *x, const unsigned char *t, size_t len, uint32_t off0, size_t at, bool prev_word,
                      unsigned *best_pri, size_t *best_at)
 {
-	struct {
-		uint32_t off;
-		uint32_t i;
-		unsigned min_pri;
-	} stack[STACK];
+	wentry stack[STACK];
 	size_t sp = 0;
 	unsigned best = *best_pri;
 	size_t best_end = *best_at;
 	bool lost = false;
 
-	unsigned b = at < len ? fold[t[at]] : 256;
-	stack[sp].off = off0;
-	stack[sp].min_pri = 0;
-	stack[sp++].i = (uint32_t)at;
+	if (off0 == 0 && x->ids) {
+		/* The root: only the edges the first byte can follow, by its
+		 * bucket or by the keys (compared at once: the key loop, a load
+		 * and a branch an edge, was a sixth of a walk). */
+		const uint16_t *r = x->code;
+		unsigned n_acc = r[0];
+		walk_accept(r + 1, n_acc, t, at, len, prev_word, &best, &best_end);
+		unsigned b = at < len ? fold[t[at]] : 256;
+		if (x->bucket && b < 256) {
+			for (uint32_t k = x->bucket[b], hi = x->bucket[b + 1]; k < hi && !lost; k++)
+				if (walk_edge(x, x->code + x->ids[k], t, at, len, prev_word, &best, &best_end, &lost, stack,
+				              &sp) < 0)
+					return -1;
+		} else if (!x->bucket) {
+			/* Past the end (b 256), only the keys 0. */
+			unsigned n_child = r[1 + 2 * n_acc];
+			__m128i keys = _mm_loadu_si128((const __m128i *)(const void *)x->root_key);
+			unsigned hits = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+				_mm_cmpeq_epi8(keys, _mm_set1_epi8((char)(b & 0xFF))), _mm_cmpeq_epi8(keys, _mm_setzero_si128())));
+			hits &= (1u << n_child) - 1;
+			for (; hits && !lost; hits &= hits - 1)
+				if (walk_edge(x, x->code + x->ids[__builtin_ctz(hits)], t, at, len, prev_word, &best,
+				              &best_end, &lost, stack, &sp) < 0)
+					return -1;
+		}
+	} else {
+		stack[sp].off = off0;
+		stack[sp].min_pri = 0;
+		stack[sp++].i = (uint32_t)at;
+	}
 	while (sp && !lost) {
 		sp--;
 		uint32_t off = stack[sp].off;
@@ -1328,50 +1398,14 @@ static int walk_from(const exact *x, const unsigned char *t, size_t len, uint32_
 			continue;
 		const uint16_t *r = x->code + off;
 		unsigned n_acc = r[0];
-		const uint16_t *acc = r + 1;
-		for (unsigned a = 0; a < n_acc && acc[2 * a] < best; a++) {
-			unsigned before = acc[2 * a + 1] & 0xFF, after = acc[2 * a + 1] >> 8;
-			if (before != ANY && (before == WORD) != prev_word)
-				continue;
-			if (after != ANY && (after == WORD) != (i < len && caseless_word_byte(t[i])))
-				continue;
-			best = acc[2 * a];
-			best_end = i;
-			break;
-		}
-		/* The children's edges; a large root's, only those its bucket
-		 * has for the first byte; a small one's, those whose first byte
-		 * is the text's (or may match more). */
-		const uint16_t *e = acc + 2 * n_acc;
-		bool bucket = off == 0 && x->bucket, keyed = off == 0 && x->root_key;
-		uint32_t k = bucket ? x->bucket[b] : 0, hi = bucket ? x->bucket[b + 1] : e[0];
-		e++;
-		for (; k < hi; k++) {
-			if (keyed && x->root_key[k] && x->root_key[k] != b)
-				continue;
-			if (bucket || keyed)
-				e = x->code + x->ids[k];
+		walk_accept(r + 1, n_acc, t, i, len, prev_word, &best, &best_end);
+		const uint16_t *e = r + 1 + 2 * n_acc;
+		unsigned n_child = *e++;
+		for (unsigned k = 0; k < n_child && !lost; k++) {
 			const uint16_t *edge = e;
 			e += E_REST + edge[E_NREST];
-			if (edge[E_MINPRI] >= best)
-				continue;
-			if (IS_GAP(edge[E_TOK])) {
-				if (walk_gap(x, edge, t, i, len, prev_word, &best, &best_end, &lost) < 0)
-					return -1;
-				continue;
-			}
-			size_t j = step(x, edge[E_TOK], t, i, len, &lost);
-			if (j == SIZE_MAX)
-				continue;
-			for (unsigned q = 0; q < edge[E_NREST] && j != SIZE_MAX; q++)
-				j = step(x, edge[E_REST + q], t, j, len, &lost);
-			if (j == SIZE_MAX)
-				continue;
-			if (sp == STACK)
+			if (walk_edge(x, edge, t, i, len, prev_word, &best, &best_end, &lost, stack, &sp) < 0)
 				return -1;
-			stack[sp].off = edge[E_LO] | (uint32_t)edge[E_HI] << 16;
-			stack[sp].min_pri = edge[E_MINPRI];
-			stack[sp++].i = (uint32_t)j;
 		}
 	}
 	if (lost)
