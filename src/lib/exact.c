@@ -1153,37 +1153,31 @@ static int trie_walk(const exact *x, const unsigned char *t, size_t len, size_t 
  * could not be decided. */
 static inline size_t step(const exact *x, uint16_t tok, const unsigned char *t, size_t i, size_t len, bool *lost)
 {
-	unsigned char v = BYTE(tok);
-	if (KIND(tok) == K_AHEAD || KIND(tok) == K_NOT_AHEAD) {
+	unsigned v = BYTE(tok), kind = KIND(tok);
+	/* A byte, a letter either case, a Latin-1 letter's second byte: most
+	 * tokens, one comparison (K_FOLD's and K_LATIN1's bytes are lower
+	 * case letters, which | 0x20 maps both cases onto). */
+	if (kind <= K_LATIN1)
+		return i < len && (t[i] | (kind ? 0x20u : 0u)) == v ? i + 1 : SIZE_MAX;
+	if (kind == K_AHEAD || kind == K_NOT_AHEAD) {
 		size_t end;
 		int seen = trie_walk(x->ahead[v], t, len, i, &end);
 		*lost |= seen < 0;
-		return (seen == 1) == (KIND(tok) == K_AHEAD) ? i : SIZE_MAX;
+		return (seen == 1) == (kind == K_AHEAD) ? i : SIZE_MAX;
 	}
-	if (KIND(tok) == K_WORDRUN) {
+	if (kind == K_WORDRUN) {
 		size_t j = i;
 		while (j < len && caseless_word_byte(t[j]))
 			j++;
 		return j > i || !v ? j : SIZE_MAX;
 	}
-	if (i >= len)
+	if (i >= len || !caseless_space_byte(t[i]))
 		return SIZE_MAX;
-	switch (KIND(tok)) {
-	case K_BYTE:
-		return t[i] == v ? i + 1 : SIZE_MAX;
-	case K_FOLD:
-		return fold[t[i]] == v ? i + 1 : SIZE_MAX;
-	case K_LATIN1:
-		return (t[i] | 0x20) == v ? i + 1 : SIZE_MAX;
-	case K_WS:
-		return caseless_space_byte(t[i]) ? i + 1 : SIZE_MAX;
-	default: /* K_WSPLUS */
-		if (!caseless_space_byte(t[i]))
-			return SIZE_MAX;
-		while (i < len && caseless_space_byte(t[i]))
-			i++;
-		return i;
-	}
+	if (kind == K_WS)
+		return i + 1;
+	while (i < len && caseless_space_byte(t[i])) /* K_WSPLUS */
+		i++;
+	return i;
 }
 
 /* A byte matches a few tokens among a node's children (itself, its folded
