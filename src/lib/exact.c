@@ -46,6 +46,7 @@ typedef struct xacc {
  * a miss each: the matchers of a sentence in the setting are cold.)
  *
  *   record: n_acc, n_acc x (pri, before | after << 8), n_child, edges
+ *           (a wide node: n_child | KEYED, keys, offsets, edges; below)
  *   edge:   token, n_rest, min_pri, child (low, high), n_rest tokens
  *
  * A node's strings are those that end there, by priority (their place in
@@ -54,6 +55,17 @@ typedef struct xacc {
  * with one child and no string is one edge: its first token, then the
  * rest ("Gaza Strip" is two records, not ten). */
 enum { E_TOK, E_NREST, E_MINPRI, E_LO, E_HI, E_REST };
+/* A node other than the root with at least KEYED_MIN children has keys:
+ * its n_child word has KEYED set and is followed by each edge's first
+ * byte folded (0: a token that may match more), padded to 16 bytes, then
+ * each edge's offset from the first edge, then the edges. One comparison
+ * of 16 keys with the text's byte picks the edges to try: a walk read
+ * every edge of a wide node ("Israeli " has fifty), a load and a call of
+ * step() each. */
+#define KEYED 0x8000u
+#define KEYED_MIN 3
+/* Words of keys for n edges. */
+#define KEY_WORDS(n) ((((n) + 15) / 16) * 8)
 
 struct exact {
 	uint32_t n_str;            /* 0 for a pattern this does not model */
@@ -801,6 +813,7 @@ typedef struct layout {
 	 * its tokens after the first (edge_end, asked once, not four times). */
 	uint32_t *end;
 	uint16_t *n_rest;
+	bool *keyed;               /* per built node: its record has keys */
 	size_t n;                  /* words placed */
 	uint16_t *code;
 	bool too_deep;
@@ -823,12 +836,17 @@ static uint16_t place(layout *L, uint32_t r, int depth)
 		if (b->acc[a - 1].a.pri < m)
 			m = b->acc[a - 1].a.pri;
 	}
+	size_t n_child = 0, edges = 0;
 	for (uint32_t c = bn->first; c; c = b->node[c].next) {
 		size_t n_rest;
 		L->end[c] = edge_end(b, c, &n_rest);
 		L->n_rest[c] = (uint16_t)n_rest;
-		size += E_REST + n_rest;
+		edges += E_REST + n_rest;
+		n_child++;
 	}
+	/* Not the root, which has keys of its own; offsets are 16-bit. */
+	L->keyed[r] = r != 0 && n_child >= KEYED_MIN && edges <= UINT16_MAX;
+	size += edges + (L->keyed[r] ? KEY_WORDS(n_child) + n_child : 0);
 	L->n += size;
 	for (uint32_t c = bn->first; c; c = b->node[c].next) {
 		uint32_t e = L->end[c];
@@ -855,8 +873,26 @@ static void fill(layout *L, uint32_t r)
 	}
 	uint16_t *n_child = w++;
 	*n_child = 0;
+	unsigned char *keys = NULL;
+	uint16_t *rel = NULL, *first_edge = NULL;
+	if (L->keyed[r]) {
+		size_t n = 0;
+		for (uint32_t c = bn->first; c; c = b->node[c].next)
+			n++;
+		keys = (unsigned char *)w;
+		memset(keys, 0, KEY_WORDS(n) * sizeof(*w));
+		rel = w + KEY_WORDS(n);
+		first_edge = w = rel + n;
+	}
 	for (uint32_t c = bn->first; c; c = b->node[c].next) {
 		uint32_t e = L->end[c];
+		if (keys) {
+			unsigned char bk[sizeof(space_bytes)];
+			uint16_t tok = b->node[c].tok;
+			first_buckets(tok, bk);
+			keys[*n_child] = KIND(tok) == K_BYTE || KIND(tok) == K_FOLD ? bk[0] : 0;
+			rel[*n_child] = (uint16_t)(w - first_edge);
+		}
 		w[E_TOK] = b->node[c].tok;
 		w[E_NREST] = L->n_rest[c];
 		w[E_MINPRI] = L->min_pri[e];
@@ -870,6 +906,8 @@ static void fill(layout *L, uint32_t r)
 		w = rest;
 		(*n_child)++;
 	}
+	if (keys)
+		*n_child |= KEYED;
 	for (uint32_t c = bn->first; c; c = b->node[c].next)
 		fill(L, L->end[c]);
 }
@@ -889,7 +927,8 @@ static ps_status flatten(exact **out, const builder *b, uint32_t n_str)
 	L.min_pri = malloc(b->n_node * sizeof(*L.min_pri));
 	L.end = malloc(b->n_node * sizeof(*L.end));
 	L.n_rest = malloc(b->n_node * sizeof(*L.n_rest));
-	if (!L.off || !L.min_pri || !L.end || !L.n_rest) {
+	L.keyed = malloc(b->n_node * sizeof(*L.keyed));
+	if (!L.off || !L.min_pri || !L.end || !L.n_rest || !L.keyed) {
 		st = PS_ERR_NOMEM;
 		goto out;
 	}
@@ -959,6 +998,7 @@ out:
 	free(L.min_pri);
 	free(L.end);
 	free(L.n_rest);
+	free(L.keyed);
 	return st;
 }
 
@@ -1395,6 +1435,25 @@ static int walk_from(const exact *x, const unsigned char *t, size_t len, uint32_
 		walk_accept(r + 1, n_acc, t, i, len, prev_word, &best, &best_end);
 		const uint16_t *e = r + 1 + 2 * n_acc;
 		unsigned n_child = *e++;
+		if (n_child & KEYED) {
+			n_child &= ~KEYED;
+			const unsigned char *keys = (const unsigned char *)e;
+			const uint16_t *rel = e + KEY_WORDS(n_child), *first_edge = rel + n_child;
+			/* Past the end, only the keys 0. */
+			__m128i want = _mm_set1_epi8((char)(i < len ? fold[t[i]] : 0)), none = _mm_setzero_si128();
+			for (unsigned c0 = 0; c0 < n_child && !lost; c0 += 16) {
+				__m128i k16 = _mm_loadu_si128((const __m128i *)(const void *)(keys + c0));
+				unsigned hits = (unsigned)_mm_movemask_epi8(
+					_mm_or_si128(_mm_cmpeq_epi8(k16, want), _mm_cmpeq_epi8(k16, none)));
+				if (n_child - c0 < 16)
+					hits &= (1u << (n_child - c0)) - 1;
+				for (; hits && !lost; hits &= hits - 1)
+					if (walk_edge(x, first_edge + rel[c0 + (unsigned)__builtin_ctz(hits)], t, i, len, prev_word,
+					              &best, &best_end, &lost, stack, &sp) < 0)
+						return -1;
+			}
+			continue;
+		}
 		for (unsigned k = 0; k < n_child && !lost; k++) {
 			const uint16_t *edge = e;
 			e += E_REST + edge[E_NREST];

@@ -229,6 +229,23 @@ START_TEST(word_runs_are_taken_whole)
 }
 END_TEST
 
+/* A node with many children picks the edges to try by their first bytes,
+ * sixteen at a time; an edge whose first token may match more than one
+ * byte (whitespace, a lookahead, a gap, a word run) is tried always. */
+START_TEST(wide_nodes_try_every_edge_that_can_match)
+{
+	const char *p = "x (?:a1|b2|c3|d4|e5|f6|g7|h8|i9|j0|k1|l2|m3|n4|o5|p6|q7|r8|(?-i:Up)|\\s+z|(?=yy)y|"
+	                "\xC3\xA9|\\w+!|(?:\\S+\\s+){0,2}?end)";
+	const char *text = "x a1 x B2 x r8 x Up x uP x  z x yy x \xC3\xA9 x \xC3\x89 x word! x one two end x Q7 x s9 x";
+	ck_assert_uint_eq(same_as_pcre2(p, text), 11);
+	/* Past the text's end only what matches no byte is tried. */
+	ck_assert_int_eq(end_at(p, "x ", 0), -1);
+	/* Fewer than sixteen children, and the sixteenth and seventeenth. */
+	ck_assert_uint_eq(same_as_pcre2("x (?:a1|b2|\\s+z)", "x a1 x B2 x  z x c3"), 3);
+	ck_assert_uint_eq(same_as_pcre2("x (?:a|b|c|d|e|f|g|h|i|j|k|l|m|n|o|p|q)", "x p x q x r"), 2);
+}
+END_TEST
+
 START_TEST(unmodelled_syntax_is_refused)
 {
 	const char *refused[] = {
@@ -419,6 +436,7 @@ int main(void)
 	tcase_add_test(tc, lookaheads_take_no_bytes);
 	tcase_add_test(tc, gaps_of_words_count_as_pcre2_counts);
 	tcase_add_test(tc, word_runs_are_taken_whole);
+	tcase_add_test(tc, wide_nodes_try_every_edge_that_can_match);
 	tcase_add_test(tc, unmodelled_syntax_is_refused);
 	tcase_add_test(tc, the_shipped_pack_answers_as_pcre2);
 	tcase_add_test(tc, threads_building_one_matcher_share_it);
