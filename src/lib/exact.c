@@ -17,13 +17,16 @@ enum { K_BYTE, K_FOLD, K_LATIN1, K_WS, K_WSPLUS, K_AHEAD, K_NOT_AHEAD, K_BOUND, 
  * what follows cannot be a word byte, so that giving some back never
  * helps. */
 /* A gap of up to k words, (?:\S+\s+){0,k}? and its kin: kind K_GAP + the
- * gap's number in the pattern, byte k | LAZY | its class << 4. Each gap
+ * gap's number in the pattern, byte k (at most GAP_MAX) | its class << 4
+ * | LAZY. Each gap
  * of a pattern is a token of its own, so that strings through two of
  * them never share a node: the strings through one gap are tried count
  * by count, as PCRE2 tries the group after it at each count. */
 #define K_GAP 16u
 #define MAX_GAPS 64
-#define GAP_LAZY 8u
+#define GAP_MAX 15u
+#define GAP_LAZY 0x40u
+#define GAP_CLASS(b) ((b) >> 4 & 3u)
 enum { GAP_NONSPACE, GAP_WORD, GAP_WORD_DASH, GAP_NO_DASH };
 #define IS_GAP(t) (KIND(t) >= K_GAP)
 #define TOK(k, b) ((uint16_t)((unsigned)(k) << 8 | (unsigned)(b)))
@@ -506,7 +509,7 @@ static void parse_atom(xparser *xp, bool caseless, strlist *atom)
 }
 
 /* A gap of words at xp->i, quantified: (?:C+\s+) with C one of \S, \w,
- * [\w-] and [^\s—–], then {0,k}?, {0,k}, ?? or ?, k at most 7. Its
+ * [\w-] and [^\s—–], then {0,k}?, {0,k}, ?? or ?, k at most GAP_MAX. Its
  * token in *tok and true; false, xp as it was, for anything else. */
 static bool parse_gap(xparser *xp, uint16_t *tok)
 {
@@ -529,9 +532,13 @@ static bool parse_gap(xparser *xp, uint16_t *tok)
 		size_t i = n;
 		unsigned k;
 		bool lazy;
-		if (i + 5 <= left && !memcmp(p + i, "{0,", 3) && p[i + 3] >= '1' && p[i + 3] <= '7' && p[i + 4] == '}') {
-			k = (unsigned)(p[i + 3] - '0');
-			i += 5;
+		if (i + 5 <= left && !memcmp(p + i, "{0,", 3) && p[i + 3] >= '1' && p[i + 3] <= '9') {
+			size_t d = i + 3;
+			for (k = 0; d < left && p[d] >= '0' && p[d] <= '9' && k <= GAP_MAX; d++)
+				k = k * 10 + (unsigned)(p[d] - '0');
+			if (k > GAP_MAX || d >= left || p[d] != '}')
+				return false;
+			i = d + 1;
 		} else if (i < left && p[i] == '?') {
 			k = 1;
 			i++;
@@ -1257,7 +1264,7 @@ static size_t utf8_char(const unsigned char *t, size_t i, size_t len)
  * not well-formed UTF-8 (left to PCRE2). */
 static size_t gap_word(uint16_t tok, const unsigned char *t, size_t i, size_t len, bool *lost)
 {
-	unsigned cls = BYTE(tok) >> 4;
+	unsigned cls = GAP_CLASS(BYTE(tok));
 	size_t j = i;
 	while (j < len) {
 		unsigned char c = t[j];
@@ -1299,12 +1306,12 @@ static int walk_gap(const exact *x, const uint16_t *edge, const unsigned char *t
                     bool prev_word, unsigned *best_pri, size_t *best_at, bool *lost)
 {
 	uint16_t tok = edge[E_TOK];
-	unsigned k = BYTE(tok) & 7;
+	unsigned k = BYTE(tok) & GAP_MAX;
 	bool lazy = BYTE(tok) & GAP_LAZY;
 	uint32_t child = edge[E_LO] | (uint32_t)edge[E_HI] << 16;
 	/* Where each count's words end: a greedy gap's all first, to be tried
 	 * from the most; a lazy one's as it goes (most match at count 0). */
-	size_t ends[8];
+	size_t ends[GAP_MAX + 1];
 	size_t n = 1;
 	ends[0] = i;
 	while (!lazy && n <= k && (ends[n] = gap_word(tok, t, ends[n - 1], len, lost)) != SIZE_MAX)

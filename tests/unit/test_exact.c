@@ -195,11 +195,14 @@ START_TEST(gaps_of_words_count_as_pcre2_counts)
 	ck_assert_int_eq(exact_match(x, "a \xC3\xA9 b", 6, 0, &end), 1);
 	ck_assert_uint_eq(end, 6);
 	exact_free(x);
+	/* Counts past 9, up to 15. */
+	ck_assert_uint_eq(same_as_pcre2("let\\s+(?:\\S+\\s+){0,12}?go", "let a b c d e f g h i j k go, let a b c d e f g h i j k l m go"), 1);
+	ck_assert_uint_eq(same_as_pcre2("let\\s+(?:\\w+\\s+){0,9}go", "let a b c d e f g h i go go"), 1);
 	/* Not modelled: a \\b beside a gap, a gap last, a space after it, a
-	 * possessive or a count past 7, a gap in a lookahead. */
+	 * possessive or a count past 15, a gap in a lookahead. */
 	const char *refused[] = {
 		"a\\s+(?:\\S+\\s+){0,2}?\\bb", "a\\s+(?:\\S+\\s+){0,2}?", "a\\s+(?:\\S+\\s+){0,2}?\\sb",
-		"a\\s+(?:\\S+\\s+){0,2}+b", "a\\s+(?:\\S+\\s+){0,8}?b", "a(?=\\s+(?:\\S+\\s+){0,2}?b)",
+		"a\\s+(?:\\S+\\s+){0,2}+b", "a\\s+(?:\\S+\\s+){0,16}?b", "a\\s+(?:\\S+\\s+){0,0}b", "a(?=\\s+(?:\\S+\\s+){0,2}?b)",
 		"(?:\\S+\\s+){0,2}?b", "a\\s+(?:\\S+\\s+){1,2}?b", "a\\s+(?:\\s+\\S+){0,2}?b",
 	};
 	for (size_t k = 0; k < sizeof refused / sizeof refused[0]; k++)
