@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "caseless_int.h"
+#include "retext_int.h"
 
 /* A token is a kind and a byte. K_AHEAD and K_NOT_AHEAD, (?=...) and
  * (?!...), take no bytes: theirs is the number of the lookahead, whose
@@ -84,6 +85,10 @@ struct exact {
 	uint16_t *code;            /* the root's record at 0 */
 	struct exact **ahead;      /* the lookaheads' matchers */
 	size_t n_ahead;
+	/* Where the pattern is a sequence split at its last gap (build_split):
+	 * the matcher of what follows the gap, which every string of this
+	 * one's (each ending with the gap) must be followed by. */
+	struct exact *suffix;
 };
 
 /* ---- building ---------------------------------------------------------- */
@@ -1046,7 +1051,7 @@ out:
 }
 
 /* Is string t[0..n) one a match can be decided on byte by byte? */
-static bool deterministic(const uint16_t *t, size_t n)
+static bool deterministic(const uint16_t *t, size_t n, bool gap_last)
 {
 	/* A lookahead, a gap or a word run first would need every byte's
 	 * bucket. */
@@ -1058,10 +1063,12 @@ static bool deterministic(const uint16_t *t, size_t n)
 	for (size_t j = 0; j < n; j++) {
 		if (IS_GAP(t[j])) {
 			/* A gap ends in a whole whitespace run: what follows must not
-			 * take some back. A gap last is an empty match's tail, and
-			 * more than two deep would nest the walk further. */
-			if (j + 1 == n || token_takes_space(t[j + 1]) || zero_width(t[j + 1]) || IS_GAP(t[j + 1]) ||
-			    ++gaps > 2)
+			 * take some back. A gap last is an empty match's tail (but
+			 * where a split's suffix follows it), and more than two deep
+			 * would nest the walk further. */
+			if ((j + 1 == n && !gap_last) || ++gaps > 2)
+				return false;
+			if (j + 1 < n && (token_takes_space(t[j + 1]) || zero_width(t[j + 1]) || IS_GAP(t[j + 1])))
 				return false;
 			continue;
 		}
@@ -1084,7 +1091,7 @@ static bool deterministic(const uint16_t *t, size_t n)
 /* The matcher of the strings of l, NULL in *out when they are not all
  * modelled: the empty string matches everywhere, which is no list of
  * places. */
-static ps_status finish(exact **out, strlist *l)
+static ps_status finish(exact **out, strlist *l, bool gap_last)
 {
 	uint8_t *before = malloc(l->count ? l->count : 1);
 	uint8_t *after = malloc(l->count ? l->count : 1);
@@ -1104,7 +1111,7 @@ static ps_status finish(exact **out, strlist *l)
 		keep[k] = r == 1;
 		if (!keep[k])
 			continue;
-		if (!deterministic(list_str(l, k), l->n[k]))
+		if (!deterministic(list_str(l, k), l->n[k], gap_last))
 			goto out;
 		kept++;
 	}
@@ -1117,7 +1124,9 @@ out:
 	return st;
 }
 
-ps_status exact_build(exact **out, const char *pattern, size_t len)
+/* The matcher of pattern[0..len), not usable where it is not modelled;
+ * with gap_last, its strings may end with a gap (build_split). */
+static ps_status build_one(exact **out, const char *pattern, size_t len, bool gap_last)
 {
 	xparser xp = { .p = pattern, .len = len };
 	strlist l = { 0 };
@@ -1134,11 +1143,11 @@ ps_status exact_build(exact **out, const char *pattern, size_t len)
 	if (xp.fail || xp.i != len)
 		goto out;
 	for (size_t k = 0; k < xp.n_ahead; k++) {
-		st = finish(&ahead[k], &xp.ahead[k]);
+		st = finish(&ahead[k], &xp.ahead[k], false);
 		if (st != PS_OK || !ahead[k])
 			goto out;
 	}
-	st = finish(out, &l);
+	st = finish(out, &l, gap_last);
 	if (st == PS_OK && *out && xp.n_ahead) {
 		(*out)->ahead = malloc(xp.n_ahead * sizeof(*ahead));
 		if (!(*out)->ahead) {
@@ -1164,6 +1173,126 @@ out:
 	return st;
 }
 
+
+/* The offset of the ')' closing the group at p[i] == '(', or len. */
+static size_t group_close(const char *p, size_t i, size_t len)
+{
+	for (i++;; i++) {
+		i = retext_alternative_end(p, i, len);
+		if (i >= len || p[i] == ')')
+			return i;
+	}
+}
+
+/* Is pattern a sequence (one alternative, in one group or none) with a
+ * gap of words at its top? The last such gap's end in *gap_end and the
+ * sequence's in *seq_end; *wrapped when the sequence is in a group. */
+static bool top_gap(const char *p, size_t len, size_t *gap_end, size_t *seq_end, bool *wrapped)
+{
+	size_t i = 0, end = len;
+	bool found = false;
+	if (!retext_plain(p, len))
+		return false;
+	*wrapped = len > 4 && !memcmp(p, "(?:", 3) && group_close(p, 0, len) == len - 1;
+	if (*wrapped) {
+		i = 3;
+		end = len - 1;
+	}
+	if (retext_alternative_end(p, i, end) != end)
+		return false;
+	while (i < end) {
+		if (p[i] == '\\') {
+			i += 2;
+		} else if (p[i] == '[') {
+			i = retext_class_end(p, i, end);
+		} else if (p[i] == '(') {
+			xparser xp = { .p = p, .len = end, .i = i };
+			uint16_t tok;
+			if (parse_gap(&xp, &tok)) {
+				found = true;
+				i = *gap_end = xp.i;
+				continue;
+			}
+			if ((i = group_close(p, i, end)) >= end)
+				return false;
+			i++;
+		} else {
+			i++;
+		}
+	}
+	*seq_end = end;
+	return found;
+}
+
+/* Does a string of x start with a token that may take whitespace? */
+static bool first_takes_space(const exact *x)
+{
+	const uint16_t *e = x->code + 1 + 2 * x->code[0];
+	unsigned n_child = *e++;
+	for (unsigned k = 0; k < n_child; k++, e += E_REST + e[E_NREST])
+		if (token_takes_space(e[E_TOK]))
+			return true;
+	return false;
+}
+
+/* A pattern of many strings, PREFIX GAP SUFFIX at its top (a list of
+ * verbs, a few words, a list of names: the product of the lists is more
+ * strings than a matcher holds, and a \b after the gap depends on its
+ * count), as two matchers: PREFIX GAP, each of whose strings must be
+ * followed by SUFFIX's. PCRE2 tries the prefix's strings in turn, each
+ * count of the gap in turn, the whole suffix at each count: the walk of
+ * the gap's counts does the same, the suffix asked where a string ends.
+ * The gap takes its last whitespace whole, so the suffix may not start
+ * with whitespace (which PCRE2 could give back to it). */
+static ps_status build_split(exact **out, const char *pattern, size_t len)
+{
+	size_t gap_end, seq_end;
+	bool wrapped;
+	char *prefix = NULL;
+	exact *x = NULL, *suffix = NULL;
+	ps_status st = PS_OK;
+
+	*out = NULL;
+	if (!top_gap(pattern, len, &gap_end, &seq_end, &wrapped) || gap_end == seq_end)
+		goto out;
+	st = build_one(&suffix, pattern + gap_end, seq_end - gap_end, false);
+	if (st != PS_OK || !exact_usable(suffix) || first_takes_space(suffix))
+		goto out;
+	prefix = malloc(gap_end + 1);
+	if (!prefix) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	memcpy(prefix, pattern, gap_end);
+	prefix[gap_end] = ')';
+	st = build_one(&x, prefix, gap_end + wrapped, true);
+	if (st != PS_OK || !exact_usable(x))
+		goto out;
+	x->suffix = suffix;
+	suffix = NULL;
+	*out = x;
+	x = NULL;
+out:
+	free(prefix);
+	exact_free(x);
+	exact_free(suffix);
+	return st;
+}
+
+ps_status exact_build(exact **out, const char *pattern, size_t len)
+{
+	exact *split = NULL;
+	ps_status st = build_one(out, pattern, len, false);
+	if (st != PS_OK || exact_usable(*out))
+		return st;
+	st = build_split(&split, pattern, len);
+	if (st != PS_OK || split) {
+		exact_free(*out);
+		*out = split;
+	}
+	return st;
+}
+
 void exact_free(exact *x)
 {
 	if (!x)
@@ -1171,6 +1300,7 @@ void exact_free(exact *x)
 	for (size_t k = 0; k < x->n_ahead; k++)
 		exact_free(x->ahead[k]);
 	free(x->ahead);
+	exact_free(x->suffix);
 	free(x); /* and its arrays, in the same block */
 }
 
@@ -1372,9 +1502,11 @@ static inline int walk_edge(const exact *x, const uint16_t *edge, const unsigned
 	return 0;
 }
 
-/* A node's strings: the first whose neighbours fit, if below *best. */
-static inline void walk_accept(const uint16_t *acc, unsigned n_acc, const unsigned char *t, size_t i, size_t len,
-                               bool prev_word, unsigned *best, size_t *best_end)
+/* A node's strings: the first whose neighbours fit, if below *best; with
+ * a suffix (build_split), only where the suffix matches at i, and the
+ * match ends where it does. */
+static inline void walk_accept(const exact *x, const uint16_t *acc, unsigned n_acc, const unsigned char *t, size_t i,
+                               size_t len, bool prev_word, unsigned *best, size_t *best_end, bool *lost)
 {
 	for (unsigned a = 0; a < n_acc && acc[2 * a] < *best; a++) {
 		unsigned before = acc[2 * a + 1] & 0xFF, after = acc[2 * a + 1] >> 8;
@@ -1382,8 +1514,16 @@ static inline void walk_accept(const uint16_t *acc, unsigned n_acc, const unsign
 			continue;
 		if (after != ANY && (after == WORD) != (i < len && caseless_word_byte(t[i])))
 			continue;
+		size_t end = i;
+		if (x->suffix) {
+			/* The same at i for every string here: one answer. */
+			int rc = trie_walk(x->suffix, t, len, i, &end);
+			*lost |= rc < 0;
+			if (rc != 1)
+				return;
+		}
 		*best = acc[2 * a];
-		*best_end = i;
+		*best_end = end;
 		return;
 	}
 }
@@ -1407,7 +1547,7 @@ static int walk_from(const exact *x, const unsigned char *t, size_t len, uint32_
 		 * and a branch an edge, was a sixth of a walk). */
 		const uint16_t *r = x->code;
 		unsigned n_acc = r[0];
-		walk_accept(r + 1, n_acc, t, at, len, prev_word, &best, &best_end);
+		walk_accept(x, r + 1, n_acc, t, at, len, prev_word, &best, &best_end, &lost);
 		unsigned b = at < len ? fold[t[at]] : 256;
 		if (x->bucket && b < 256) {
 			for (uint32_t k = x->bucket[b], hi = x->bucket[b + 1]; k < hi && !lost; k++)
@@ -1439,7 +1579,7 @@ static int walk_from(const exact *x, const unsigned char *t, size_t len, uint32_
 			continue;
 		const uint16_t *r = x->code + off;
 		unsigned n_acc = r[0];
-		walk_accept(r + 1, n_acc, t, i, len, prev_word, &best, &best_end);
+		walk_accept(x, r + 1, n_acc, t, i, len, prev_word, &best, &best_end, &lost);
 		const uint16_t *e = r + 1 + 2 * n_acc;
 		unsigned n_child = *e++;
 		if (n_child & KEYED) {

@@ -28,7 +28,10 @@ typedef struct exact exact;
  * words between two parts, `(?:\S+\s+){0,k}?` with `\S`, `\w`, `[\w-]`
  * or `[^\s—–]`, lazy or greedy, or `?`), stands for more than
  * EXACT_MAX_STRINGS strings or for the empty string, *out is not usable
- * (exact_usable): kept all the same, so that it is decided once. Returns
+ * (exact_usable): kept all the same, so that it is decided once. A
+ * pattern that is one sequence with a gap at its top may be two matchers,
+ * the part before the gap's end and the part after it: then neither the
+ * product of their strings nor a \b after the gap bounds it. Returns
  * PS_ERR_NOMEM only. */
 ps_status exact_build(exact **out, const char *pattern, size_t len);
 
