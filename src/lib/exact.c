@@ -444,6 +444,15 @@ static void parse_atom(xparser *xp, bool caseless, strlist *atom)
 	case '\\': {
 		unsigned char e = xp->i + 1 < xp->len ? (unsigned char)p[xp->i + 1] : 0;
 		uint16_t t;
+		if (e == 'd') {
+			/* A digit: ten strings, as a class is ("in (?:19|20)\d\d"). */
+			for (unsigned d = '0'; d <= '9'; d++) {
+				t = TOK(K_BYTE, d);
+				atom_of(xp, atom, &t, 1);
+			}
+			xp->i += 2;
+			return;
+		}
 		if (e == 's')
 			t = TOK(K_WS, 0);
 		else if (e == 'b')

@@ -119,6 +119,9 @@ END_TEST
 
 START_TEST(word_boundaries_case_and_whitespace)
 {
+	/* \\d is a digit, ASCII only. */
+	ck_assert_uint_eq(same_as_pcre2("\\bin (?:19|20)\\d\\d\\b", "in 1999, in 2023x, in 20 24, In 1987 in 19\xD9\xA3\xD9\xA3"), 2);
+	ck_assert_uint_eq(same_as_pcre2("\\b19\\d\\d\\b", "1948 19480 x1967 19a8 19:8 1967"), 2);
 	ck_assert_int_eq(end_at("\\bGaza\\b", "Gazans", 0), -1);
 	ck_assert_int_eq(end_at("\\bGaza\\b", "in Gaza, today", 3), 7);
 	ck_assert_int_eq(end_at("\\bHamas", "xHamas", 1), -1);
@@ -296,7 +299,7 @@ START_TEST(unmodelled_syntax_is_refused)
 		"(?=Ga)Gaza", "a(?=b(?!c))", "a(?!b)?c", "a\\s+(?!b)",
 		/* A \\b between lookaheads alone: an empty match, beside a word. */
 		"(?=a)\\b|abc",
-		"(?<source>Hamas) said", "(?>Gaza)", "a?+", "\\s*x", "\\s+?x", "[^a]", "[a-z]x", "\\d", "\\S+",
+		"(?<source>Hamas) said", "(?>Gaza)", "a?+", "\\s*x", "\\s+?x", "[^a]", "[a-z]x", "\\d+", "\\S+",
 		"(?x)a b", "(*UTF)a",
 		/* The empty string, alone or among others. */
 		"(?:Gaza)?", "\\b", "a|", "(?:)",
