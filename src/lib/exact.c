@@ -1183,16 +1183,6 @@ out:
 }
 
 
-/* The offset of the ')' closing the group at p[i] == '(', or len. */
-static size_t group_close(const char *p, size_t i, size_t len)
-{
-	for (i++;; i++) {
-		i = retext_alternative_end(p, i, len);
-		if (i >= len || p[i] == ')')
-			return i;
-	}
-}
-
 /* Is pattern a sequence (one alternative, in one group or none) with a
  * gap of words at its top? The last such gap's end in *gap_end and the
  * sequence's in *seq_end; *wrapped when the sequence is in a group. */
@@ -1202,7 +1192,7 @@ static bool top_gap(const char *p, size_t len, size_t *gap_end, size_t *seq_end,
 	bool found = false;
 	if (!retext_plain(p, len))
 		return false;
-	*wrapped = len > 4 && !memcmp(p, "(?:", 3) && group_close(p, 0, len) == len - 1;
+	*wrapped = len > 4 && !memcmp(p, "(?:", 3) && retext_group_end(p, 0, len) == len - 1;
 	if (*wrapped) {
 		i = 3;
 		end = len - 1;
@@ -1222,7 +1212,7 @@ static bool top_gap(const char *p, size_t len, size_t *gap_end, size_t *seq_end,
 				i = *gap_end = xp.i;
 				continue;
 			}
-			if ((i = group_close(p, i, end)) >= end)
+			if ((i = retext_group_end(p, i, end)) >= end)
 				return false;
 			i++;
 		} else {

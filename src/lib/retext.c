@@ -88,3 +88,12 @@ size_t retext_alternative_end(const char *p, size_t i, size_t len)
 	}
 	return len;
 }
+
+size_t retext_group_end(const char *p, size_t i, size_t len)
+{
+	for (i++;; i++) {
+		i = retext_alternative_end(p, i, len);
+		if (i >= len || p[i] == ')')
+			return i;
+	}
+}

@@ -26,4 +26,8 @@ bool retext_plain(const char *p, size_t len);
  * at its own depth of groups, or len. */
 size_t retext_alternative_end(const char *p, size_t i, size_t len);
 
+/* The offset of the ')' closing the group that opens at p[i] == '(', or
+ * len if it does not close. */
+size_t retext_group_end(const char *p, size_t i, size_t len);
+
 #endif

@@ -21,13 +21,10 @@ static bool starts_with(const char *p, size_t len, size_t i, const char *s)
  * level. */
 static size_t group_end(const char *p, size_t len, size_t i, bool top_bar)
 {
-	for (i++;; i++) {
-		i = retext_alternative_end(p, i, len);
-		if (i >= len || (p[i] == '|' && top_bar))
-			return 0;
-		if (p[i] == ')')
-			return i;
-	}
+	size_t close = retext_group_end(p, i, len);
+	if (close >= len || (top_bar && retext_alternative_end(p, i + 1, len) != close))
+		return 0;
+	return close;
 }
 
 /* A class "[^\s...]" at p[i] whose other members are ASCII punctuation

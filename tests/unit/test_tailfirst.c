@@ -126,6 +126,10 @@ START_TEST(classes_end_where_pcre2_ends_them)
 		ck_assert_msg(retext_class_end(cases[i].text, 0, strlen(cases[i].text)) == cases[i].end,
 		              "%s ends at %zu, not %zu", cases[i].text,
 		              retext_class_end(cases[i].text, 0, strlen(cases[i].text)), cases[i].end);
+	/* A group closes past the groups, classes and escapes inside it. */
+	ck_assert_uint_eq(retext_group_end("(a(b|c)[)]\\))d", 0, 14), 12);
+	ck_assert_uint_eq(retext_group_end("(a|b)", 0, 5), 4);
+	ck_assert_uint_eq(retext_group_end("(a(b)", 0, 5), 5);
 	ck_assert(retext_plain("a(?i:b)(?-i)c", 13));
 	ck_assert(!retext_plain("a\\Qb", 5));
 	ck_assert(!retext_plain("a(?#b)", 6));
