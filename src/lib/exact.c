@@ -59,7 +59,8 @@ typedef struct xacc {
  * with one child and no string is one edge: its first token, then the
  * rest ("Gaza Strip" is two records, not ten). */
 enum { E_TOK, E_NREST, E_MINPRI, E_LO, E_HI, E_REST };
-/* A node other than the root with at least KEYED_MIN children has keys:
+/* A node with at least KEYED_MIN children (the root too, but for one of
+ * more than ROOT_SCAN, which has buckets) has keys:
  * its n_child word has KEYED set and is followed by each edge's first
  * byte folded (0: a token that may match more), padded to 16 bytes, then
  * each edge's offset from the first edge, then the edges. One comparison
@@ -77,11 +78,7 @@ struct exact {
 	 * to lower case: their offsets in code are ids[bucket[b]..bucket[b + 1]). */
 	uint16_t *bucket;          /* 257 entries; NULL where the root has few children (ROOT_SCAN) */
 	uint32_t *ids;
-	/* Without buckets, the root's edges' offsets in ids and, per edge, its
-	 * first byte folded (0: a token that may match more, tried always):
-	 * one comparison of ROOT_SCAN bytes tells which of the edges the text
-	 * can follow, without reading their records. */
-	uint8_t *root_key;
+	/* A root of few children is a node as any other, with keys (KEYED). */
 	uint16_t *code;            /* the root's record at 0 */
 	struct exact **ahead;      /* the lookaheads' matchers */
 	size_t n_ahead;
@@ -801,10 +798,10 @@ static size_t first_buckets(uint16_t t, unsigned char *b)
 	return 1;
 }
 
-/* A root with at most this many children is searched by its edges' first
- * bytes (a few bytes in a row); a larger one by the bucket of the first
- * byte. In a text where the setting is rare the matchers are cold, and
- * the 514 bytes of a bucket table cost a miss more than they save. */
+/* A root with at most this many children is searched by its edges' keys,
+ * as any node; a larger one by the bucket of the first byte. In a text
+ * where the setting is rare the matchers are cold, and the 514 bytes of a
+ * bucket table cost a miss more than they save. */
 #define ROOT_SCAN 16
 
 /* Round n up to a multiple of 8, for the arrays that share one block. */
@@ -865,8 +862,8 @@ static uint16_t place(layout *L, uint32_t r, int depth)
 		edges += E_REST + n_rest;
 		n_child++;
 	}
-	/* Not the root, which has keys of its own; offsets are 16-bit. */
-	L->keyed[r] = r != 0 && n_child >= KEYED_MIN && edges <= UINT16_MAX;
+	/* Not a root of buckets (more than ROOT_SCAN); offsets are 16-bit. */
+	L->keyed[r] = n_child >= KEYED_MIN && (r != 0 || n_child <= ROOT_SCAN) && edges <= UINT16_MAX;
 	size += edges + (L->keyed[r] ? KEY_WORDS(n_child) + n_child : 0);
 	L->n += size;
 	for (uint32_t c = bn->first; c; c = b->node[c].next) {
@@ -969,12 +966,9 @@ static ps_status flatten(exact **out, const builder *b, uint32_t n_str)
 			count[bk[j]]++;
 		n_ids += nb;
 	}
-	if (!buckets)
-		n_ids = n_root;
 	exact *x;
 	size_t at_bucket = align8(sizeof(*x)), at_ids = at_bucket + (buckets ? align8(257 * sizeof(uint16_t)) : 0);
-	size_t at_key = at_ids + align8(n_ids * sizeof(uint32_t));
-	size_t at_code = at_key + (buckets ? 0 : ROOT_SCAN); /* one 16-byte load */
+	size_t at_code = at_ids + align8(n_ids * sizeof(uint32_t));
 	size_t size = at_code + align8(L.n * sizeof(uint16_t));
 	char *mem = calloc(1, size);
 	if (!mem) {
@@ -984,34 +978,24 @@ static ps_status flatten(exact **out, const builder *b, uint32_t n_str)
 	x = (exact *)(void *)mem;
 	x->n_str = n_str;
 	x->bucket = buckets ? (uint16_t *)(void *)(mem + at_bucket) : NULL;
-	x->ids = (uint32_t *)(void *)(mem + at_ids);
-	x->root_key = buckets ? NULL : (uint8_t *)(mem + at_key);
+	x->ids = buckets ? (uint32_t *)(void *)(mem + at_ids) : NULL;
 	x->code = (uint16_t *)(void *)(mem + at_code);
 	L.code = x->code;
 	fill(&L, 0);
-	/* The root's edges, by their first bytes: each in the buckets its
-	 * first token can match, or (a small root) its byte, folded, beside
-	 * its offset; a token that may match more than one byte gets 0, tried
-	 * always. */
+	/* A large root's edges, each in the buckets its first token can match
+	 * (its byte folded, or every whitespace byte). */
 	if (buckets) {
 		for (unsigned c = 0; c < 256; c++)
 			x->bucket[c + 1] = (uint16_t)(x->bucket[c] + count[c]);
 		memset(count, 0, sizeof(count));
-	}
-	const uint16_t *root = x->code;
-	uint32_t e = 1 + 2 * (uint32_t)root[0];
-	uint16_t n_child = root[e++];
-	for (uint16_t k = 0; k < n_child; k++) {
-		uint16_t tok = x->code[e + E_TOK];
-		size_t nb = first_buckets(tok, bk);
-		if (buckets) {
+		uint32_t e = 1 + 2 * (uint32_t)x->code[0];
+		uint16_t n_child = x->code[e++];
+		for (uint16_t k = 0; k < n_child; k++) {
+			size_t nb = first_buckets(x->code[e + E_TOK], bk);
 			for (size_t j = 0; j < nb; j++)
 				x->ids[x->bucket[bk[j]] + count[bk[j]]++] = e;
-		} else {
-			x->root_key[k] = KIND(tok) == K_BYTE || KIND(tok) == K_FOLD ? bk[0] : 0;
-			x->ids[k] = e;
+			e += E_REST + x->code[e + E_NREST];
 		}
-		e += E_REST + x->code[e + E_NREST];
 	}
 	*out = x;
 out:
@@ -1182,7 +1166,6 @@ out:
 	return st;
 }
 
-
 /* Is pattern a sequence (one alternative, in one group or none) with a
  * gap of words at its top? The last such gap's end in *gap_end and the
  * sequence's in *seq_end; *wrapped when the sequence is in a group. */
@@ -1228,6 +1211,10 @@ static bool first_takes_space(const exact *x)
 {
 	const uint16_t *e = x->code + 1 + 2 * x->code[0];
 	unsigned n_child = *e++;
+	if (n_child & KEYED) {
+		n_child &= ~KEYED;
+		e += KEY_WORDS(n_child) + n_child;
+	}
 	for (unsigned k = 0; k < n_child; k++, e += E_REST + e[E_NREST])
 		if (token_takes_space(e[E_TOK]))
 			return true;
@@ -1540,31 +1527,13 @@ static int walk_from(const exact *x, const unsigned char *t, size_t len, uint32_
 	size_t best_end = *best_at;
 	bool lost = false;
 
-	if (off0 == 0 && x->ids) {
-		/* The root: only the edges the first byte can follow, by its
-		 * bucket or by the keys (compared at once: the key loop, a load
-		 * and a branch an edge, was a sixth of a walk). */
-		const uint16_t *r = x->code;
-		unsigned n_acc = r[0];
-		walk_accept(x, r + 1, n_acc, t, at, len, prev_word, &best, &best_end, &lost);
+	if (off0 == 0 && x->bucket) {
+		/* A large root: only the edges its bucket has for the first byte. */
+		walk_accept(x, x->code + 1, x->code[0], t, at, len, prev_word, &best, &best_end, &lost);
 		unsigned b = at < len ? fold[t[at]] : 256;
-		if (x->bucket && b < 256) {
-			for (uint32_t k = x->bucket[b], hi = x->bucket[b + 1]; k < hi && !lost; k++)
-				if (walk_edge(x, x->code + x->ids[k], t, at, len, prev_word, &best, &best_end, &lost, stack,
-				              &sp) < 0)
-					return -1;
-		} else if (!x->bucket) {
-			/* Past the end (b 256), only the keys 0. */
-			unsigned n_child = r[1 + 2 * n_acc];
-			__m128i keys = _mm_loadu_si128((const __m128i *)(const void *)x->root_key);
-			unsigned hits = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-				_mm_cmpeq_epi8(keys, _mm_set1_epi8((char)(b & 0xFF))), _mm_cmpeq_epi8(keys, _mm_setzero_si128())));
-			hits &= (1u << n_child) - 1;
-			for (; hits && !lost; hits &= hits - 1)
-				if (walk_edge(x, x->code + x->ids[__builtin_ctz(hits)], t, at, len, prev_word, &best,
-				              &best_end, &lost, stack, &sp) < 0)
-					return -1;
-		}
+		for (uint32_t k = b < 256 ? x->bucket[b] : 0, hi = b < 256 ? x->bucket[b + 1] : 0; k < hi && !lost; k++)
+			if (walk_edge(x, x->code + x->ids[k], t, at, len, prev_word, &best, &best_end, &lost, stack, &sp) < 0)
+				return -1;
 	} else {
 		stack[sp].off = off0;
 		stack[sp].min_pri = 0;
