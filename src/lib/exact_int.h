@@ -23,10 +23,10 @@ typedef struct exact exact;
 /* The exact matcher of pattern[0..len) as PCRE2 compiles it (caseless,
  * UTF, no UCP). Where the pattern uses syntax this does not model
  * (anything but literal characters, small classes, groups, `|`, `?` and
- * `??`, `\s`, `\s+`, `\b`, `\d`, (?-i:...), lookaheads, `\w*` and `\w+` before
- * what is no word byte, and gaps of up to 15
- * words between two parts, `(?:\S+\s+){0,k}?` with `\S`, `\w`, `[\w-]`
- * or `[^\s—–]`, lazy or greedy, or `?`), stands for more than
+ * `??`, `\s`, `\s+`, `\b`, `\d`, (?-i:...), lookaheads, `\w*` and `\w+`
+ * before what is no word byte, and gaps of up to 15 words between two
+ * parts, `(?:\S+\s+){0,k}?` with `\S`, `\w`, `[\w-]` or `[^\s—–]`, lazy
+ * or greedy, or `?`), stands for more than
  * EXACT_MAX_STRINGS strings or for the empty string, *out is not usable
  * (exact_usable): kept all the same, so that it is decided once. A
  * pattern that is one sequence with a gap at its top may be two matchers,
