@@ -401,9 +401,8 @@ static ps_status build_sets(prefilter *pf, const builder *b)
 	for (uint32_t l = 0; pf->lit_held_start && l < b->n_lits; l++)
 		for (uint32_t k = pf->lit_set_start[l]; k < pf->lit_set_start[l + 1]; k++)
 			n_held += new_held_word(pf, l, k);
-	pf->held_word = malloc((n_held ? n_held : 1) * sizeof(*pf->held_word));
-	pf->held_bits = malloc((n_held ? n_held : 1) * sizeof(*pf->held_bits));
-	if (!pf->lit_held_start || !pf->held_word || !pf->held_bits) {
+	pf->held = malloc((n_held ? n_held : 1) * sizeof(*pf->held));
+	if (!pf->lit_held_start || !pf->held) {
 		st = PS_ERR_NOMEM;
 		goto out;
 	}
@@ -413,10 +412,9 @@ static ps_status build_sets(prefilter *pf, const builder *b)
 		for (uint32_t k = pf->lit_set_start[l]; k < pf->lit_set_start[l + 1]; k++) {
 			uint32_t id = pf->lit_set_ids[k];
 			if (new_held_word(pf, l, k)) {
-				pf->held_word[n_held] = id / 64;
-				pf->held_bits[n_held++] = 0;
+				pf->held[n_held++] = (held_word){ .word = id / 64 };
 			}
-			pf->held_bits[n_held - 1] |= UINT64_C(1) << (id % 64);
+			pf->held[n_held - 1].bits |= UINT64_C(1) << (id % 64);
 		}
 	}
 	pf->lit_held_start[b->n_lits] = (uint32_t)n_held;
@@ -981,8 +979,7 @@ void prefilter_free(prefilter *pf)
 	free(pf->lit_set_start);
 	free(pf->lit_set_ids);
 	free(pf->lit_held_start);
-	free(pf->held_word);
-	free(pf->held_bits);
+	free(pf->held);
 	free(pf->ac_out);
 	free(pf->gate_out);
 	free(pf->first_of);
@@ -1002,8 +999,7 @@ ps_status prefilter_state_init(prefilter_state *ps, const prefilter *pf)
 		prefilter_state_free(ps);
 		return PS_ERR_NOMEM;
 	}
-	ps->held_word = pf->held_word;
-	ps->held_bits = pf->held_bits;
+	ps->held = pf->held;
 	ps->dirty = true; /* prefilter_begin() sets the bit that is always held */
 	return PS_OK;
 }
@@ -1031,9 +1027,9 @@ static void hit(prefilter_state *ps, const lit_out *o)
 		ps->exotic = true;
 	/* Owners are counted when asked (prefilter_candidate): most are never
 	 * asked about a sentence, and many literals are in many sets. */
-	uint64_t *held = ps->set_held;
+	uint64_t *set_held = ps->set_held;
 	for (uint32_t k = o->held; k < o->held + o->n_held; k++)
-		held[ps->held_word[k]] |= ps->held_bits[k];
+		set_held[ps->held[k].word] |= ps->held[k].bits;
 }
 
 void prefilter_begin(prefilter_state *ps, const prefilter *pf)

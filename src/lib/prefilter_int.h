@@ -25,11 +25,19 @@
  * chain of five loads from as many tables when they were apart. */
 typedef struct lit_out {
 	uint32_t lit;              /* its id */
-	uint32_t held;             /* its first word of sets in held_word, held_bits */
+	uint32_t held;             /* its first word of sets in held */
 	uint16_t n_held;           /* how many */
 	uint16_t len;              /* bytes, as the automaton holds it */
 	uint32_t flags;            /* LIT_* */
 } lit_out;
+
+/* A word of set_held and the bits a literal sets in it. Side by side, not
+ * in two arrays: a found literal reads both, and apart they cost a walk
+ * two cache misses where together it costs one. */
+typedef struct held_word {
+	uint64_t bits;
+	uint32_t word;
+} held_word;
 
 typedef struct prefilter {
 	acm ac;                    /* its 32-bit table freed once a 16-bit one is built */
@@ -42,8 +50,7 @@ typedef struct prefilter {
 	 * 32 sets, which fall in 12 words: a found literal marks them a word
 	 * at a time. */
 	uint32_t *lit_held_start;
-	uint32_t *held_word;
-	uint64_t *held_bits;
+	held_word *held;
 	uint32_t *owner_set_start; /* CSR: owner -> its sets; none: always a candidate */
 	uint32_t *owner_set_ids;
 	/* Per owner, its first set, or n_sets (a bit always set) for an
@@ -120,8 +127,7 @@ typedef struct prefilter_state {
 	 * a few sets, and the two rows (half a kilobyte for the shipped pack)
 	 * stay in the L1 cache next to the automaton's table. */
 	uint64_t *lit_found, *set_held;
-	const uint32_t *held_word; /* the prefilter's */
-	const uint64_t *held_bits;
+	const held_word *held;     /* the prefilter's */
 	bool dirty;                /* a pass ran since the rows were cleared */
 	bool exotic;               /* every owner is a candidate for this sentence */
 	bool gate_ran, rest_ran;   /* which passes ran on this sentence */
