@@ -117,7 +117,7 @@ enum {
 
 /** Tunable limits of a scanner; zero fields take the defaults. */
 typedef struct ps_scan_limits {
-	size_t max_sentence;       /**< bytes; default PS_SEGMENT_MAX_DEFAULT */
+	size_t max_sentence;       /**< bytes; default PS_SEGMENT_MAX_DEFAULT, at least 64, at most 2^30 */
 	uint32_t match_limit;      /**< PCRE2 match limit per pattern call; default 200000 */
 	uint32_t depth_limit;      /**< PCRE2 depth limit; default 10000 */
 	uint32_t max_limit_hits;   /**< a document's budget: after this many sentences hit a

@@ -19,18 +19,25 @@
 #define MAX_OCCURRENCES 16
 #define MAX_PARTS 24
 #define MAX_CONTEXT 50
+/* The longest sentence a scanner takes (ps_scan_limits.max_sentence), so
+ * that offsets in a sentence fit in 32 bits. */
+#define MAX_SENTENCE ((size_t)1 << 30)
 
 /* The matches of one pattern text in the current sentence, found in order
  * and only as far as asked: many signals share a lexicon, and its
- * alternation is the costliest thing PCRE2 runs. */
+ * alternation is the costliest thing PCRE2 runs. Offsets in 32 bits (a
+ * sentence is at most MAX_SENTENCE bytes), each match's start and end side
+ * by side: the stamp and the first six matches share a cache line, and a
+ * scan asks hundreds of memos a sentence. */
 typedef struct memo {
 	uint64_t sentence;    /* sentence_no these are for */
-	size_t n;             /* matches found so far */
-	size_t next;          /* where the search for the next one starts */
+	uint32_t next;        /* where the search for the next one starts */
+	uint8_t n;            /* matches found so far */
 	bool done;            /* no further match */
 	bool limit;           /* the search for match n hit a limit */
-	size_t start[MAX_OCCURRENCES], end[MAX_OCCURRENCES];
+	uint32_t at[2 * MAX_OCCURRENCES]; /* start, end of each */
 } memo;
+_Static_assert(MAX_OCCURRENCES <= UINT8_MAX, "a memo counts its matches in a byte");
 
 /* A choice made again every VOTE_ROUND cases: on when at least a given
  * number of the round's were yes. */
@@ -124,6 +131,8 @@ ps_status ps_scanner_new(ps_scanner **out, const ps_ruleset *rules, const ps_sca
 		s->limits.max_sentence = PS_SEGMENT_MAX_DEFAULT;
 	if (s->limits.max_sentence < 64)
 		s->limits.max_sentence = 64;
+	if (s->limits.max_sentence > MAX_SENTENCE)
+		s->limits.max_sentence = MAX_SENTENCE;
 	if (s->limits.match_limit == 0)
 		s->limits.match_limit = 200000;
 	if (s->limits.depth_limit == 0)
@@ -435,17 +444,18 @@ static int matches(ps_scanner *s, const sentence *sn, const ps_pattern *p, size_
 			m->done = true;
 			break;
 		}
-		m->start[m->n] = ms;
-		m->end[m->n++] = me;
+		m->at[2 * m->n] = (uint32_t)ms;
+		m->at[2 * m->n++ + 1] = (uint32_t)me;
 		m->done = s->m.last;
+		size_t next = me + 1;
 		if (me > ms) {
-			m->next = me;
+			next = me;
 		} else {
 			/* Step over one whole UTF-8 character after an empty match. */
-			m->next = me + 1;
-			while (m->next < sn->len && ((unsigned char)sn->text[m->next] & 0xC0) == 0x80)
-				m->next++;
+			while (next < sn->len && ((unsigned char)sn->text[next] & 0xC0) == 0x80)
+				next++;
 		}
+		m->next = (uint32_t)next;
 	}
 	*out = m;
 	*found = m->n < max ? m->n : max;
@@ -460,8 +470,10 @@ static void find(ps_scanner *s, const sentence *sn, const ps_pattern *p, occurre
 		return;
 	if (matches(s, sn, p, MAX_OCCURRENCES - o->count, &m, &found) < 0)
 		s->m.limit_hit = true;
-	memcpy(o->start + o->count, m->start, found * sizeof(size_t));
-	memcpy(o->end + o->count, m->end, found * sizeof(size_t));
+	for (size_t k = 0; k < found; k++) {
+		o->start[o->count + k] = m->at[2 * k];
+		o->end[o->count + k] = m->at[2 * k + 1];
+	}
 	o->count += found;
 }
 

@@ -495,6 +495,40 @@ START_TEST(long_sentences_are_cut_not_lost)
 }
 END_TEST
 
+/* A cap past what a scanner takes is taken as its most (2^30 bytes): fed
+ * in pieces, a sentence of 300 KB is one sentence, not cut, and the
+ * buffer's size (the cap and a chunk) does not wrap around to a few bytes. */
+START_TEST(a_cap_past_the_most_is_the_most)
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(test_pack, &diags);
+	size_t len = 300u * 1024u;
+	char *text = malloc(len);
+	static const char head[] = "Israeli troops withdrew";
+	memcpy(text, head, sizeof head - 1);
+	for (size_t i = sizeof head - 1; i < len - 1; i++)
+		text[i] = i % 8 == 0 ? ' ' : 'a';
+	text[len - 1] = '.';
+	ps_scanner *scanner = NULL;
+	ps_scan_limits limits = test_limits();
+	limits.max_sentence = SIZE_MAX;
+	ck_assert_int_eq(ps_scanner_new(&scanner, rules, &limits), PS_OK);
+	ck_assert_int_eq(ps_scanner_begin(scanner, NULL), PS_OK);
+	for (size_t i = 0; i < len; i += 4096)
+		ck_assert_int_eq(ps_scanner_feed(scanner, text + i, len - i < 4096 ? len - i : 4096), PS_OK);
+	ck_assert_int_eq(ps_scanner_end(scanner), PS_OK);
+	const ps_scan_stats *st = ps_scanner_stats(scanner);
+	ck_assert_uint_eq(st->sentences, 1);
+	ck_assert_uint_eq(st->cut_sentences, 0);
+	ck_assert_uint_eq(st->findings, 1);
+	ck_assert_uint_eq(st->bytes, len);
+	ps_scanner_free(scanner);
+	free(text);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
 /* A document cut where ps_segment_last_cut() allows, each piece scanned by
  * its own scanner from a few cuts earlier: the findings are one scan's. */
 static int record_key(const ps_finding *f, void *userdata)
@@ -957,6 +991,7 @@ int main(void)
 	tcase_add_test(tc, empty_and_tiny_documents);
 	tcase_add_test(tc, empty_matches_advance);
 	tcase_add_test(tc, long_sentences_are_cut_not_lost);
+	tcase_add_test(tc, a_cap_past_the_most_is_the_most);
 	tcase_add_test(tc, one_ruleset_serves_many_threads);
 	tcase_add_test(tc, every_attribution_verb_of_the_shipped_pack);
 	tcase_add_test(tc, pieces_scanned_apart_find_what_one_scan_finds);
