@@ -41,6 +41,7 @@ typedef struct held_word {
 
 typedef struct prefilter {
 	acm ac;                    /* its 32-bit table freed once a 16-bit one is built */
+	uint32_t *ac_ids;          /* its literals' ids, by its own numbers */
 	uint32_t n_lits;
 	uint32_t *lit_set_start;   /* CSR: literal -> the distinct sets holding it */
 	uint32_t *lit_set_ids;

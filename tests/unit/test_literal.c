@@ -538,6 +538,61 @@ START_TEST(a_clauses_signals_own_consecutive_numbers)
 }
 END_TEST
 
+/* A requirement that a common word meets ("the") is dropped where its
+ * owner has another: the pattern is still ruled out where its other words
+ * are missing, may match where only "the" is missing (it holds nearly
+ * always), and the full pass no longer looks for the word, which nothing
+ * else asks for. A pattern with no other requirement ("of") keeps it. */
+START_TEST(a_common_word_is_not_required_beside_another)
+{
+	static const char yaml[] = "pactscan: 1\n" TEST_CLAUSE_S1 "    act: 'yellow (?:\\w+ ){0,3}?the (?:\\w+ )?line'\n"
+	                           "    none: of\n";
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(yaml, &diags);
+	ck_assert_ptr_nonnull(rules);
+	const prefilter *pf = &rules->pf;
+	const ps_pattern *p = NULL, *of = NULL;
+	for (size_t i = 0; i < rules->n_patterns; i++) {
+		const ps_pattern *q = rules->patterns[i].pattern;
+		if (q->text_len == 2)
+			of = q;
+		else
+			p = q;
+	}
+	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_nonnull(of);
+	uint32_t owner = pf->pattern_owner + (uint32_t)p->index, of_owner = pf->pattern_owner + (uint32_t)of->index;
+	ck_assert_uint_gt(p->req.count, 1);
+	ck_assert_uint_eq(pf->owner_set_start[owner + 1] - pf->owner_set_start[owner], p->req.count - 1);
+	ck_assert_uint_eq(pf->owner_set_start[of_owner + 1] - pf->owner_set_start[of_owner], 1);
+	static const struct {
+		const char *text;
+		bool possible, of_possible;
+	} want[] = {
+		{ "The yellow paint on the line dried.", true, false },
+		{ "A yellow paint on a line dried.", true, false },
+		{ "The paint on the line dried.", false, false },
+		{ "Most of the yellow paint dried.", false, true },
+	};
+	prefilter_state ps;
+	ck_assert_int_eq(prefilter_state_init(&ps, pf), PS_OK);
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		prefilter_run(pf, &ps, want[i].text, strlen(want[i].text));
+		ck_assert_msg(prefilter_pattern_possible(pf, &ps, p->index) == want[i].possible, "\"%s\": %s",
+		              want[i].text, want[i].possible ? "ruled out" : "possible");
+		ck_assert_msg(prefilter_pattern_possible(pf, &ps, of->index) == want[i].of_possible, "\"%s\": 'of' %s",
+		              want[i].text, want[i].of_possible ? "ruled out" : "possible");
+	}
+	/* "the", and nothing else, in a sentence: no literal is found. */
+	prefilter_run(pf, &ps, "the the the", 11);
+	for (uint32_t lit = 0; lit < pf->n_lits; lit++)
+		ck_assert_msg(!prefilter_found(&ps, lit), "literal %u found in \"the the the\" (%u bytes, flags %x, %u sets)", lit, pf->lit_len[lit], pf->lit_flags[lit], pf->lit_set_start[lit + 1] - pf->lit_set_start[lit]);
+	prefilter_state_free(&ps);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
 /* What the sentence's walk found must be what a plain walk of the full
  * automaton finds: each literal seen, and each leading word's place. */
 static int by_place(const void *a, const void *b)
@@ -583,7 +638,7 @@ static void assert_walk_is_plain(const prefilter *pf, prefilter_state *ps, const
 		if (walked[lit] != prefilter_found(ps, lit))
 			ck_abort_msg("the gate's literal %u of \"%.*s\" (%zu bytes): %s", lit, (int)len, text, len,
 			             walked[lit] ? "missed" : "found, but not there");
-	size_t n = plain_walk(pf, &pf->ac, NULL, text, len, walked, plain);
+	size_t n = plain_walk(pf, &pf->ac, pf->ac_ids, text, len, walked, plain);
 	prefilter_run(pf, ps, text, len);
 	/* Check's assertions each write to its log: here, only a failure does. */
 	for (uint32_t lit = 0; lit < pf->n_lits; lit++)
@@ -695,6 +750,7 @@ int main(void)
 	tcase_add_test(tc, the_gate_scan_of_a_buffer_finds_every_word);
 	tcase_add_test(tc, the_gate_looks_for_long_words_by_their_rarest_bytes);
 	tcase_add_test(tc, requirements_alike_share_a_set);
+	tcase_add_test(tc, a_common_word_is_not_required_beside_another);
 	tcase_add_test(tc, a_long_sentence_is_walked_to_its_end);
 	tcase_add_test(tc, the_lanes_of_a_walk_find_what_one_walk_finds);
 	tcase_add_test(tc, a_clauses_signals_own_consecutive_numbers);
