@@ -352,13 +352,25 @@ static bool common_word(const char *s, size_t n, bool nearly_every)
  * searches, a pattern only its own. The setting's halves keep theirs. */
 static void drop_common_sets(builder *b, uint32_t pattern_owner)
 {
+	/* Per literal: 1 in many sentences, 2 in nearly every one. Asked once
+	 * each, not once a set that holds it (a lexicon is in hundreds). */
+	uint8_t *common = malloc(b->n_lits ? b->n_lits : 1);
+	if (!common)
+		return; /* nothing dropped: the same findings */
+	for (uint32_t id = 0; id < b->n_lits; id++)
+		common[id] = common_word(b->lit[id], b->lit_len[id], true)    ? 2
+		             : common_word(b->lit[id], b->lit_len[id], false) ? 1
+		                                                              : 0;
 	uint32_t kept = 0;
 	for (uint32_t s = 0; s < b->n_sets; s++) {
 		uint32_t owner = b->set_owner[s];
-		bool common = false;
-		for (uint32_t k = 0; k < b->set_n[s] && !common; k++)
-			common = common_word(b->lit[b->set_ids[s][k]], b->lit_len[b->set_ids[s][k]], owner < pattern_owner);
-		if (common && owner >= OWNER_FIRST_SIGNAL && b->need[owner] > 1) {
+		/* A signal's set only for a word in nearly every sentence. */
+		uint8_t need = owner < pattern_owner ? 2 : 1;
+		bool drop = owner >= OWNER_FIRST_SIGNAL && b->need[owner] > 1;
+		bool meets = false;
+		for (uint32_t k = 0; drop && k < b->set_n[s] && !meets; k++)
+			meets = common[b->set_ids[s][k]] >= need;
+		if (drop && meets) {
 			free(b->set_ids[s]);
 			b->need[owner]--;
 			continue;
@@ -368,6 +380,7 @@ static void drop_common_sets(builder *b, uint32_t pattern_owner)
 		b->set_owner[kept++] = owner;
 	}
 	b->n_sets = kept;
+	free(common);
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -739,6 +752,25 @@ out:
 	return st;
 }
 
+/* The gate pass's words into take: both halves' requirements, every
+ * setting pattern's required and leading words, the exotic characters.
+ * False when out of memory. */
+static bool gate_words(bool *take, builder *b, const prefilter *pf, const lead_table *lt,
+                       const struct ps_ruleset *rs)
+{
+	for (uint32_t s = 0; s < b->n_sets; s++)
+		if (b->set_owner[s] == OWNER_SETTING_ANY || b->set_owner[s] == OWNER_SETTING_NONE)
+			for (uint32_t k = 0; k < b->set_n[s]; k++)
+				take[b->set_ids[s][k]] = true;
+	bool ok = true;
+	for (size_t i = 0; ok && i < rs->setting_any.count; i++)
+		ok = take_pattern(take, b, pf, lt, rs->setting_any.items[i]);
+	for (size_t i = 0; ok && i < rs->setting_none.count; i++)
+		ok = take_pattern(take, b, pf, lt, rs->setting_none.items[i]);
+	take[pf->exotic[0]] = take[pf->exotic[1]] = true;
+	return ok;
+}
+
 /* The automaton of the setting gate's literals, for prefilter_run_gate(). */
 static ps_status build_gate(prefilter *pf, builder *b, const lead_table *lt, const struct ps_ruleset *rs)
 {
@@ -752,20 +784,10 @@ static ps_status build_gate(prefilter *pf, builder *b, const lead_table *lt, con
 		st = PS_ERR_NOMEM;
 		goto out;
 	}
-	for (uint32_t s = 0; s < b->n_sets; s++)
-		if (b->set_owner[s] == OWNER_SETTING_ANY || b->set_owner[s] == OWNER_SETTING_NONE)
-			for (uint32_t k = 0; k < b->set_n[s]; k++)
-				take[b->set_ids[s][k]] = true;
-	bool ok = true;
-	for (size_t i = 0; ok && i < rs->setting_any.count; i++)
-		ok = take_pattern(take, b, pf, lt, rs->setting_any.items[i]);
-	for (size_t i = 0; ok && i < rs->setting_none.count; i++)
-		ok = take_pattern(take, b, pf, lt, rs->setting_none.items[i]);
-	if (!ok) {
+	if (!gate_words(take, b, pf, lt, rs)) {
 		st = PS_ERR_NOMEM;
 		goto out;
 	}
-	take[pf->exotic[0]] = take[pf->exotic[1]] = true;
 	for (uint32_t id = 0; id < b->n_lits; id++)
 		if (take[id]) {
 			lits[n] = b->lit[id];
@@ -799,6 +821,51 @@ static ps_status build_gate(prefilter *pf, builder *b, const lead_table *lt, con
 		st = build_gate_scan(pf, lens);
 out:
 	free(take);
+	free(lits);
+	free(lens);
+	return st;
+}
+
+/* The full pass's automaton, of the literals some pass listens to: a
+ * set's, a leading word, a gate word or an exotic character (a literal
+ * only a dropped requirement held is left out). Its outputs name literals
+ * by their ids (ac_ids). Built before the sets and the gate, as it was
+ * before any literal was left out: built after them, a process loading
+ * the pack again and again took three times the page faults (the
+ * allocator's thresholds follow what was freed before). */
+static ps_status build_ac(prefilter *pf, builder *b, const lead_table *lt, const struct ps_ruleset *rs)
+{
+	ps_status st = PS_OK;
+	size_t cap = b->n_lits ? b->n_lits : 1;
+	bool *heard = calloc(cap, sizeof(*heard));
+	const char **lits = malloc(cap * sizeof(*lits));
+	size_t *lens = malloc(cap * sizeof(*lens));
+	pf->ac_ids = malloc(cap * sizeof(*pf->ac_ids));
+	if (!heard || !lits || !lens || !pf->ac_ids || !gate_words(heard, b, pf, lt, rs)) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	for (uint32_t s = 0; s < b->n_sets; s++)
+		for (uint32_t k = 0; k < b->set_n[s]; k++)
+			heard[b->set_ids[s][k]] = true;
+	for (uint32_t k = 0; lt->start && k < lt->start[pf->n_patterns]; k++)
+		heard[lt->lits[k]] = true;
+	uint32_t n = 0;
+	for (uint32_t id = 0; id < b->n_lits; id++)
+		if (heard[id]) {
+			lits[n] = b->lit[id];
+			lens[n] = b->lit_len[id];
+			pf->ac_ids[n++] = id;
+		}
+	st = acm_build(&pf->ac, lits, lens, n);
+	/* Walks read the 16-bit table; the 32-bit one it was made from is
+	 * 2 MB a process holds for nothing. */
+	if (st == PS_OK && (pf->ac.next16 || pf->ac.delta16)) {
+		free(pf->ac.delta);
+		pf->ac.delta = NULL;
+	}
+out:
+	free(heard);
 	free(lits);
 	free(lens);
 	return st;
@@ -843,44 +910,6 @@ void prefilter_signal_firsts(const prefilter *pf, const prefilter_state *ps, uin
 			for (uint32_t k = 0; k < nw; k++)
 				bits[k] |= row[k];
 		}
-}
-
-/* The full pass's automaton, of the literals some pass listens to: a
- * set's, a leading word, a gate word or an exotic character (a literal
- * only a dropped requirement held is left out). Outputs name literals by
- * their ids either way. */
-static ps_status build_ac(prefilter *pf, const builder *b)
-{
-	ps_status st = PS_OK;
-	const char **lits = malloc((b->n_lits ? b->n_lits : 1) * sizeof(*lits));
-	size_t *lens = malloc((b->n_lits ? b->n_lits : 1) * sizeof(*lens));
-	pf->ac_ids = malloc((b->n_lits ? b->n_lits : 1) * sizeof(*pf->ac_ids));
-	if (!lits || !lens || !pf->ac_ids) {
-		st = PS_ERR_NOMEM;
-		goto out;
-	}
-	uint32_t n = 0;
-	for (uint32_t id = 0; id < b->n_lits; id++) {
-		bool heard = pf->lit_set_start[id + 1] > pf->lit_set_start[id] ||
-		             (pf->lit_flags[id] & (LIT_LEADS | LIT_IN_GATE)) || id == pf->exotic[0] ||
-		             id == pf->exotic[1];
-		if (!heard)
-			continue;
-		lits[n] = b->lit[id];
-		lens[n] = b->lit_len[id];
-		pf->ac_ids[n++] = id;
-	}
-	st = acm_build(&pf->ac, lits, lens, n);
-	/* Walks read the 16-bit table; the 32-bit one it was made from is
-	 * 2 MB a process holds for nothing. */
-	if (st == PS_OK && (pf->ac.next16 || pf->ac.delta16)) {
-		free(pf->ac.delta);
-		pf->ac.delta = NULL;
-	}
-out:
-	free(lits);
-	free(lens);
-	return st;
 }
 
 /* Automaton m's outputs as lit_out records; ids maps its literal ids to
@@ -981,6 +1010,10 @@ ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs, prefilter_
 		st = PS_ERR_NOMEM;
 		goto out;
 	}
+	drop_common_sets(&b, pf->pattern_owner);
+	st = build_ac(pf, &b, &lt, rs);
+	if (st != PS_OK)
+		goto out;
 	pf->lit_flags = calloc(b.n_lits ? b.n_lits : 1, sizeof(*pf->lit_flags));
 	pf->lit_len = malloc((b.n_lits ? b.n_lits : 1) * sizeof(*pf->lit_len));
 	if (!pf->lit_flags || !pf->lit_len) {
@@ -991,7 +1024,6 @@ ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs, prefilter_
 		pf->lit_len[id] = (uint32_t)b.lit_len[id];
 	pf->n_lits = b.n_lits;
 	pf->n_owners = b.n_owners;
-	drop_common_sets(&b, pf->pattern_owner);
 	st = build_sets(pf, &b);
 	if (st != PS_OK)
 		goto out;
@@ -1013,9 +1045,7 @@ ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs, prefilter_
 	st = build_firsts(pf, (uint32_t)rs->n_signals);
 	if (st != PS_OK)
 		goto out;
-	st = build_ac(pf, &b);
-	if (st == PS_OK)
-		st = build_outs(&pf->ac_out, pf, &pf->ac, pf->ac_ids);
+	st = build_outs(&pf->ac_out, pf, &pf->ac, pf->ac_ids);
 	if (st == PS_OK && pf->gate.out_start)
 		st = build_outs(&pf->gate_out, pf, &pf->gate, pf->gate_ids);
 out:
