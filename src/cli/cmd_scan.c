@@ -562,20 +562,33 @@ static early_event *early_slot(scan_ctx *ctx)
 	return &ctx->early[ctx->n_early];
 }
 
+/* Keep what the walk found (e, but for its names, which are copied) for
+ * when the pack is loaded. False when it is to be handled now; true when
+ * it was kept, or lost for want of memory (ctx->nomem). */
+static bool keep_early(scan_ctx *ctx, early_event e, const char *name, const char *why)
+{
+	early_event *slot = early_slot(ctx);
+	if (!slot)
+		return false;
+	e.name = strdup(name);
+	e.why = why ? strdup(why) : NULL;
+	if (!e.name || (why && !e.why)) {
+		free(e.name);
+		free(e.why);
+		ctx->nomem = true;
+		return true;
+	}
+	*slot = e;
+	ctx->n_early++;
+	return true;
+}
+
 static int on_file(const char *name, bool is_stdin, void *userdata)
 {
 	scan_ctx *ctx = userdata;
 	file_probe pr = probe_file(ctx, name, is_stdin);
-	early_event *e = early_slot(ctx);
-	if (e) {
-		*e = (early_event){ .kind = EARLY_FILE, .name = strdup(name), .is_stdin = is_stdin, .probe = pr };
-		if (!e->name) {
-			ctx->nomem = true;
-			return 1;
-		}
-		ctx->n_early++;
-		return 0;
-	}
+	if (keep_early(ctx, (early_event){ .kind = EARLY_FILE, .is_stdin = is_stdin, .probe = pr }, name, NULL))
+		return ctx->nomem ? 1 : 0;
 	if (ctx->setup_status || ctx->halted)
 		return 1;
 	return scan_file(ctx, name, is_stdin, &pr);
@@ -584,38 +597,14 @@ static int on_file(const char *name, bool is_stdin, void *userdata)
 static void on_skip(const char *name, skip_kind kind, const char *why, void *userdata)
 {
 	scan_ctx *ctx = userdata;
-	early_event *e = early_slot(ctx);
-	if (e) {
-		*e = (early_event){ .kind = EARLY_SKIP, .name = strdup(name), .why = strdup(why), .skip = kind };
-		if (!e->name || !e->why) {
-			free(e->name);
-			free(e->why);
-			ctx->nomem = true;
-			return;
-		}
-		ctx->n_early++;
-		return;
-	}
-	if (!ctx->setup_status)
+	if (!keep_early(ctx, (early_event){ .kind = EARLY_SKIP, .skip = kind }, name, why) && !ctx->setup_status)
 		skip_now(ctx, name, kind, why);
 }
 
 static void on_notice(const char *name, const char *what, void *userdata)
 {
 	scan_ctx *ctx = userdata;
-	early_event *e = early_slot(ctx);
-	if (e) {
-		*e = (early_event){ .kind = EARLY_NOTICE, .name = strdup(name), .why = strdup(what) };
-		if (!e->name || !e->why) {
-			free(e->name);
-			free(e->why);
-			ctx->nomem = true;
-			return;
-		}
-		ctx->n_early++;
-		return;
-	}
-	if (!ctx->setup_status)
+	if (!keep_early(ctx, (early_event){ .kind = EARLY_NOTICE }, name, what) && !ctx->setup_status)
 		notice_now(ctx, name, what);
 }
 
