@@ -597,14 +597,16 @@ static int on_file(const char *name, bool is_stdin, void *userdata)
 static void on_skip(const char *name, skip_kind kind, const char *why, void *userdata)
 {
 	scan_ctx *ctx = userdata;
-	if (!keep_early(ctx, (early_event){ .kind = EARLY_SKIP, .skip = kind }, name, why) && !ctx->setup_status)
+	if (!keep_early(ctx, (early_event){ .kind = EARLY_SKIP, .skip = kind }, name, why) && !ctx->setup_status &&
+	    !ctx->halted)
 		skip_now(ctx, name, kind, why);
 }
 
 static void on_notice(const char *name, const char *what, void *userdata)
 {
 	scan_ctx *ctx = userdata;
-	if (!keep_early(ctx, (early_event){ .kind = EARLY_NOTICE }, name, what) && !ctx->setup_status)
+	if (!keep_early(ctx, (early_event){ .kind = EARLY_NOTICE }, name, what) && !ctx->setup_status &&
+	    !ctx->halted)
 		notice_now(ctx, name, what);
 }
 
