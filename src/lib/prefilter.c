@@ -871,20 +871,29 @@ out:
 	return st;
 }
 
-/* Which signals each set is the first set of (first_of, is_first). */
+/* Which signals each set is the first set of (first_start, first_sigs, is_first). */
 static ps_status build_firsts(prefilter *pf, uint32_t n_signals)
 {
 	pf->n_signals = n_signals;
 	pf->sig_words = (n_signals + 63) / 64;
-	pf->first_of = calloc((size_t)(pf->n_sets + 1) * (pf->sig_words ? pf->sig_words : 1), sizeof(uint64_t));
+	pf->first_start = calloc((size_t)pf->n_sets + 2, sizeof(*pf->first_start));
+	pf->first_sigs = malloc((n_signals ? n_signals : 1) * sizeof(*pf->first_sigs));
 	pf->is_first = calloc(pf->set_words ? pf->set_words : 1, sizeof(uint64_t));
-	if (!pf->first_of || !pf->is_first)
+	if (!pf->first_start || !pf->first_sigs || !pf->is_first)
 		return PS_ERR_NOMEM;
 	for (uint32_t i = 0; i < n_signals; i++) {
 		uint32_t set = pf->owner_first[OWNER_FIRST_SIGNAL + i];
-		pf->first_of[(size_t)set * pf->sig_words + i / 64] |= UINT64_C(1) << (i % 64);
+		pf->first_start[set + 1]++;
 		pf->is_first[set / 64] |= UINT64_C(1) << (set % 64);
 	}
+	for (uint32_t set = 0; set <= pf->n_sets; set++)
+		pf->first_start[set + 1] += pf->first_start[set];
+	/* Each set's signals, counted up from its start, then moved back. */
+	for (uint32_t i = 0; i < n_signals; i++)
+		pf->first_sigs[pf->first_start[pf->owner_first[OWNER_FIRST_SIGNAL + i]]++] = i;
+	for (uint32_t set = pf->n_sets + 1; set > 0; set--)
+		pf->first_start[set] = pf->first_start[set - 1];
+	pf->first_start[0] = 0;
 	return PS_OK;
 }
 
@@ -906,9 +915,9 @@ void prefilter_signal_firsts(const prefilter *pf, const prefilter_state *ps, uin
 	memset(bits, 0, nw * sizeof(*bits));
 	for (uint32_t w = 0; w < pf->set_words; w++)
 		for (uint64_t held = ps->set_held[w] & pf->is_first[w]; held; held &= held - 1) {
-			const uint64_t *row = pf->first_of + (size_t)(w * 64 + (uint32_t)__builtin_ctzll(held)) * nw;
-			for (uint32_t k = 0; k < nw; k++)
-				bits[k] |= row[k];
+			uint32_t set = w * 64 + (uint32_t)__builtin_ctzll(held);
+			for (uint32_t k = pf->first_start[set]; k < pf->first_start[set + 1]; k++)
+				bits[pf->first_sigs[k] / 64] |= UINT64_C(1) << (pf->first_sigs[k] % 64);
 		}
 }
 
@@ -1101,7 +1110,8 @@ void prefilter_free(prefilter *pf)
 	free(pf->held);
 	free(pf->ac_out);
 	free(pf->gate_out);
-	free(pf->first_of);
+	free(pf->first_start);
+	free(pf->first_sigs);
 	free(pf->is_first);
 	memset(pf, 0, sizeof(*pf));
 }

@@ -102,11 +102,15 @@ typedef struct prefilter {
 	uint32_t *shape_lead_lits;
 	uint8_t *lit_flags;        /* LIT_* per literal id */
 	uint32_t *lit_len;         /* bytes of each literal as the automaton holds it */
-	/* Per set (and n_sets, always held), a row of sig_words words with
-	 * bit i set where the set is signal i's first (owner OWNER_FIRST_SIGNAL
-	 * + i), and a bit per set that is some signal's first: the signals
-	 * whose first set holds are then read off the sets that hold. */
-	uint64_t *first_of, *is_first;
+	/* Per set (and n_sets, always held), the signals it is the first set
+	 * of (owner OWNER_FIRST_SIGNAL + i), as lists (first_start, n_sets + 2
+	 * offsets into first_sigs), and a bit per set that is some signal's
+	 * first: the signals whose first set holds are then read off the sets
+	 * that hold. Most such sets are one signal's: a list of one is one
+	 * store, where a row of sig_words words was as many loads from a
+	 * table of 34 KB. */
+	uint32_t *first_start, *first_sigs;
+	uint64_t *is_first;
 	uint32_t n_signals, sig_words;
 	/* Each automaton's outputs (ac.out_ids, gate.out_ids) as lit_out. */
 	lit_out *ac_out, *gate_out;
