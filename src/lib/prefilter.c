@@ -314,35 +314,27 @@ static void require_all_of(builder *b, uint32_t owner, const patlist *pl)
 		}
 }
 
-/* Is s[0..n) (trailing spaces aside) a word in nearly every sentence of
- * news ("the", "of") or, unless nearly_every, in many ("said", "would")?
- * A requirement that one of them meets tells little, and the automaton
- * found the word at every turn for it ("the" alone was 6% of the full
- * pass's outputs on the 30% benchmark corpus). */
-static bool common_word(const char *s, size_t n, bool nearly_every)
+/* How common s[0..n) (trailing spaces aside) is in news: 2 for a word in
+ * nearly every sentence ("the", "of"), 1 for one in many ("said",
+ * "would"), else 0. A requirement that such a word meets tells little, and
+ * the automaton found the word at every turn for it ("the" alone was 6% of
+ * the full pass's outputs on the 30% benchmark corpus). */
+static uint8_t common_word(const char *s, size_t n)
 {
 	/* By length: most literals are longer than any of these. */
-	static const char *const every[4] = { "", "a", "anintoof", "andthe" };
-	static const char *const many[6] = {
-		"",
-		"",
-		"asatbebyheisitonor",
-		"arebutforhadhashisitsnotoffoneouroutwaswho",
-		"alsobeenfromhavemoreoversaidthattheythiswerewillwith",
-		"aboutaftertheirwhichwould",
+	static const char *const words[2][6] = {
+		{ "", "", "asatbebyheisitonor", "arebutforhadhashisitsnotoffoneouroutwaswho",
+		  "alsobeenfromhavemoreoversaidthattheythiswerewillwith", "aboutaftertheirwhichwould" },
+		{ "", "a", "anintoof", "andthe", "", "" },
 	};
 	while (n && s[n - 1] == ' ')
 		n--;
-	if (n && n < sizeof every / sizeof every[0])
-		for (const char *w = every[n]; *w; w += n)
+	uint8_t level = 0;
+	for (uint8_t k = 0; n && n < 6 && k < 2; k++)
+		for (const char *w = words[k][n]; *w; w += n)
 			if (!memcmp(w, s, n))
-				return true;
-	if (nearly_every || !n || n >= sizeof many / sizeof many[0])
-		return false;
-	for (const char *w = many[n]; *w; w += n)
-		if (!memcmp(w, s, n))
-			return true;
-	return false;
+				level = k + 1;
+	return level;
 }
 
 /* A requirement that a common word meets is dropped where its owner has
@@ -352,15 +344,13 @@ static bool common_word(const char *s, size_t n, bool nearly_every)
  * searches, a pattern only its own. The setting's halves keep theirs. */
 static void drop_common_sets(builder *b, uint32_t pattern_owner)
 {
-	/* Per literal: 1 in many sentences, 2 in nearly every one. Asked once
-	 * each, not once a set that holds it (a lexicon is in hundreds). */
+	/* Per literal, asked once each, not once a set that holds it (a lexicon
+	 * is in hundreds). */
 	uint8_t *common = malloc(b->n_lits ? b->n_lits : 1);
 	if (!common)
 		return; /* nothing dropped: the same findings */
 	for (uint32_t id = 0; id < b->n_lits; id++)
-		common[id] = common_word(b->lit[id], b->lit_len[id], true)    ? 2
-		             : common_word(b->lit[id], b->lit_len[id], false) ? 1
-		                                                              : 0;
+		common[id] = common_word(b->lit[id], b->lit_len[id]);
 	uint32_t kept = 0;
 	for (uint32_t s = 0; s < b->n_sets; s++) {
 		uint32_t owner = b->set_owner[s];

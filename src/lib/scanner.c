@@ -27,8 +27,8 @@
  * and only as far as asked: many signals share a lexicon, and its
  * alternation is the costliest thing PCRE2 runs. Offsets in 32 bits (a
  * sentence is at most MAX_SENTENCE bytes), each match's start and end side
- * by side: the stamp and the first six matches share a cache line, and a
- * scan asks hundreds of memos a sentence. */
+ * by side: the stamp and the first six matches share a cache line, which
+ * every search of the pattern in the sentence reads. */
 typedef struct memo {
 	uint64_t sentence;    /* sentence_no these are for */
 	uint32_t next;        /* where the search for the next one starts */
