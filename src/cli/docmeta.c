@@ -238,9 +238,8 @@ static bool parse_top(fm_parser *fp, docmeta *m)
  * without its line end. */
 static size_t line_end(const char *buf, size_t len, size_t i, size_t *content)
 {
-	size_t e = i;
-	while (e < len && buf[e] != '\n')
-		e++;
+	const char *nl = i < len ? memchr(buf + i, '\n', len - i) : NULL;
+	size_t e = nl ? (size_t)(nl - buf) : len;
 	size_t c = e - i;
 	if (c && buf[e - 1] == '\r')
 		c--;

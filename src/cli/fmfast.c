@@ -25,6 +25,12 @@ static size_t printable(const unsigned char *p, const unsigned char *end)
 static bool all_printable(const unsigned char *s, size_t n)
 {
 	for (size_t i = 0; i < n;) {
+		/* ASCII, nearly every byte, without a call a character (the
+		 * calls were most of the reading of a short article's title). */
+		if (s[i] >= 0x20 && s[i] < 0x7F) {
+			i++;
+			continue;
+		}
 		size_t k = printable(s + i, s + n);
 		if (!k)
 			return false;

@@ -92,6 +92,9 @@ START_TEST(anything_else_is_left_to_libyaml)
 		"title: \xC2\x85 next line\n",        /* NEL, a line break to YAML 1.1 */
 		"title: line \xE2\x80\xA8 separator\n",
 		"title: bad \xFF byte\n",
+		"title: a \x7F delete\n",          /* not printable to YAML */
+		"title: \"a \x7F quoted delete\"\n",
+		"title: a \x1B escape\n",
 		"title: overlong \xC0\xAF\n",
 		"title: bom \xEF\xBB\xBF inside\n",
 		"%YAML 1.1\n",
