@@ -190,6 +190,15 @@ PS_API ps_status ps_scanner_space(char **out, size_t *room, ps_scanner *scanner)
 PS_API ps_status ps_scanner_commit(ps_scanner *scanner, size_t len);
 
 /**
+ * Feed the last len bytes written where ps_scanner_space() said and end
+ * the document: ps_scanner_commit() then ps_scanner_end(), in one call.
+ * A document read whole in one place (a short file) is scanned in the
+ * final pass alone, as ps_scanner_feed_last() scans one held in memory.
+ * @return as ps_scanner_end(); PS_ERR_INVALID as ps_scanner_commit()
+ */
+PS_API ps_status ps_scanner_commit_last(ps_scanner *scanner, size_t len);
+
+/**
  * End the document: scan the last sentence.
  * @return PS_OK; PS_ERR_INCOMPLETE when a limit made part of the scan
  *         incomplete (each occurrence was passed to on_problem);

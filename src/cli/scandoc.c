@@ -99,6 +99,7 @@ static void on_problem(const ps_diag *d, void *userdata)
  * where it is: doc_scan_text). */
 typedef struct source {
 	int fd;
+	bool nonblock;             /* opened O_NONBLOCK: a read never waits */
 } source;
 
 /* The next chunk, at most CHUNK bytes, into to: its length, 0 at the end,
@@ -256,6 +257,17 @@ static void scan_source(doc_scanner *ds, doc_result *doc, source *src)
 		if (got <= 0)
 			break;
 		size_t n = (size_t)got;
+		bool last = false;
+		if (src->nonblock && n < room) {
+			/* A short read of a file is most often all of it: read on now,
+			 * and the document is scanned in one final pass (a read that
+			 * would wait, or fails, is left to the next read_chunk). */
+			ssize_t more = read(src->fd, chunk + n, room - n);
+			if (more == 0)
+				last = true;
+			else if (more > 0)
+				n += (size_t)more;
+		}
 		if (first) {
 			if (skip_by_head(doc, chunk, n))
 				break;
@@ -263,6 +275,11 @@ static void scan_source(doc_scanner *ds, doc_result *doc, source *src)
 			first = false;
 		}
 		front_take(ds, doc, &front, chunk, n);
+		if (last) {
+			front_end(ds, doc, &front);
+			scan_ended(ds, doc, ps_scanner_commit_last(ds->scanner, n));
+			return;
+		}
 		st = ps_scanner_commit(ds->scanner, n);
 	}
 	front_end(ds, doc, &front);
@@ -273,6 +290,7 @@ void doc_scan_file(doc_scanner *ds, doc_result *doc, bool is_stdin)
 {
 	source src = { .fd = STDIN_FILENO };
 	if (!is_stdin) {
+		src.nonblock = true;
 		/* Without O_NONBLOCK a file swapped for a FIFO since the walk
 		 * looked at it would block the open. The flag stays: it changes
 		 * nothing for a regular file, and a pipe's reads wait in

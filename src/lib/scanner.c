@@ -1064,6 +1064,19 @@ ps_status ps_scanner_commit(ps_scanner *s, size_t len)
 	return s->stopped ? PS_ERR_STOPPED : PS_OK;
 }
 
+ps_status ps_scanner_commit_last(ps_scanner *s, size_t len)
+{
+	if (!s || !s->started || !s->space || len > s->space)
+		return PS_ERR_INVALID;
+	s->space = 0;
+	count_fed(s, len);
+	/* One final pass over all of it: a pass that keeps the last sentence
+	 * back, then one for it, would count every line of a short file that
+	 * has nothing to report (process). */
+	s->len += len;
+	return ps_scanner_end(s);
+}
+
 ps_status ps_scanner_end(ps_scanner *s)
 {
 	if (!s || !s->started)

@@ -622,8 +622,9 @@ START_TEST(pieces_scanned_apart_find_what_one_scan_finds)
 END_TEST
 
 /* Bytes written where ps_scanner_space() says and committed are scanned as
- * the same bytes fed; a commit without a place, or past its room, is
- * refused. */
+ * the same bytes fed, the last ones committed and ended in one call too
+ * (ps_scanner_commit_last); a commit without a place, or past its room,
+ * is refused. */
 START_TEST(bytes_read_into_the_scanner_are_scanned_as_fed)
 {
 	static char text[40000], whole[65536], spaced[65536];
@@ -643,25 +644,39 @@ START_TEST(bytes_read_into_the_scanner_are_scanned_as_fed)
 	ps_scan_callbacks cw = { record_key, NULL, whole }, cs = { record_key, NULL, spaced };
 	ck_assert_int_eq(ps_scanner_scan(scanner, text, len, &cw), PS_OK);
 	ck_assert_uint_gt(strlen(whole), 1000);
+	uint64_t sentences = ps_scanner_stats(scanner)->sentences;
 	for (size_t piece = 1; piece < 70000; piece = piece * 5 + 3) {
-		spaced[0] = '\0';
-		ck_assert_int_eq(ps_scanner_begin(scanner, &cs), PS_OK);
-		ck_assert_int_eq(ps_scanner_commit(scanner, 0), PS_ERR_INVALID);
-		for (size_t i = 0; i < len;) {
-			ck_assert_int_eq(ps_scanner_space(&at, &room, scanner), PS_OK);
-			ck_assert_uint_gt(room, 0);
-			size_t n = len - i < piece ? len - i : piece;
-			n = n < room ? n : room;
-			memcpy(at, text + i, n);
-			ck_assert_int_eq(ps_scanner_commit(scanner, room + 1), PS_ERR_INVALID);
-			ck_assert_int_eq(ps_scanner_commit(scanner, n), PS_OK);
-			/* The place is used up. */
+		for (int last = 0; last < 2; last++) {
+			spaced[0] = '\0';
+			ck_assert_int_eq(ps_scanner_begin(scanner, &cs), PS_OK);
 			ck_assert_int_eq(ps_scanner_commit(scanner, 0), PS_ERR_INVALID);
-			i += n;
+			ck_assert_int_eq(ps_scanner_commit_last(scanner, 0), PS_ERR_INVALID);
+			bool ended = false;
+			for (size_t i = 0; i < len;) {
+				ck_assert_int_eq(ps_scanner_space(&at, &room, scanner), PS_OK);
+				ck_assert_uint_gt(room, 0);
+				size_t n = len - i < piece ? len - i : piece;
+				n = n < room ? n : room;
+				memcpy(at, text + i, n);
+				ck_assert_int_eq(ps_scanner_commit(scanner, room + 1), PS_ERR_INVALID);
+				ck_assert_int_eq(ps_scanner_commit_last(scanner, room + 1), PS_ERR_INVALID);
+				if (last && i + n == len) {
+					ck_assert_int_eq(ps_scanner_commit_last(scanner, n), PS_OK);
+					ended = true;
+				} else {
+					ck_assert_int_eq(ps_scanner_commit(scanner, n), PS_OK);
+				}
+				/* The place is used up. */
+				ck_assert_int_eq(ps_scanner_commit(scanner, 0), PS_ERR_INVALID);
+				i += n;
+			}
+			/* commit_last ended the document; end() after it is refused. */
+			ck_assert_int_eq(ps_scanner_end(scanner), ended ? PS_ERR_INVALID : PS_OK);
+			ck_assert_uint_eq(ended, last);
+			ck_assert_str_eq(spaced, whole);
+			ck_assert_uint_eq(ps_scanner_stats(scanner)->bytes, len);
+			ck_assert_uint_eq(ps_scanner_stats(scanner)->sentences, sentences);
 		}
-		ck_assert_int_eq(ps_scanner_end(scanner), PS_OK);
-		ck_assert_str_eq(spaced, whole);
-		ck_assert_uint_eq(ps_scanner_stats(scanner)->bytes, len);
 	}
 	/* A feed withdraws the place. */
 	ck_assert_int_eq(ps_scanner_begin(scanner, NULL), PS_OK);
