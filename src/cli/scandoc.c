@@ -258,11 +258,12 @@ static void scan_source(doc_scanner *ds, doc_result *doc, source *src)
 			break;
 		size_t n = (size_t)got;
 		bool last = false;
-		if (src->nonblock && n < room) {
+		size_t want = room < CHUNK ? room : CHUNK;
+		if (src->nonblock && n < want) {
 			/* A short read of a file is most often all of it: read on now,
 			 * and the document is scanned in one final pass (a read that
 			 * would wait, or fails, is left to the next read_chunk). */
-			ssize_t more = read(src->fd, chunk + n, room - n);
+			ssize_t more = read(src->fd, chunk + n, want - n);
 			if (more == 0)
 				last = true;
 			else if (more > 0)
