@@ -646,7 +646,9 @@ START_TEST(bytes_read_into_the_scanner_are_scanned_as_fed)
 	ck_assert_uint_gt(strlen(whole), 1000);
 	uint64_t sentences = ps_scanner_stats(scanner)->sentences;
 	for (size_t piece = 1; piece < 70000; piece = piece * 5 + 3) {
-		for (int last = 0; last < 2; last++) {
+		/* Ended by commit_last too, but for pieces of a byte (40,000
+		 * commits: the suite's time under valgrind). */
+		for (int last = 0; last < (piece > 1 ? 2 : 1); last++) {
 			spaced[0] = '\0';
 			ck_assert_int_eq(ps_scanner_begin(scanner, &cs), PS_OK);
 			ck_assert_int_eq(ps_scanner_commit(scanner, 0), PS_ERR_INVALID);
