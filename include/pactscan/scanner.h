@@ -6,8 +6,10 @@
  * carried tail of a streamed document); create one per thread and share the
  * ruleset. A document is scanned with ps_scanner_scan() or, in pieces, with
  * ps_scanner_begin(), ps_scanner_feed() and ps_scanner_end() (or
- * ps_scanner_feed_last() for the last piece). Findings are
- * delivered to a callback as each sentence completes.
+ * ps_scanner_feed_last() for the last piece), or read straight into the
+ * scanner's buffer with ps_scanner_space() and ps_scanner_commit() (or
+ * ps_scanner_commit_last()). Findings are delivered to a callback as each
+ * sentence completes.
  */
 #ifndef PACTSCAN_SCANNER_H
 #define PACTSCAN_SCANNER_H
