@@ -174,9 +174,6 @@ typedef struct line_reader {
 } line_reader;
 
 #define READ_CHUNK (256u * 1024u)
-/* The kernel copies a read into an address off a 32-byte boundary about
- * four times slower (1.9 GB/s against 7.4 GB/s here). */
-#define READ_ALIGN 64
 
 /* Next line: 1 with *line, *len (its newline included, if any); 2 for a
  * line too long to keep (its bytes are dropped); 0 at the end; -1 on a read
@@ -211,7 +208,7 @@ static int next_line(line_reader *lr, char **line, size_t *len, void (*on_wait)(
 			lr->start = lr->end = lr->scanned = 0;
 		if (lr->start >= READ_ALIGN) {
 			/* The kept bytes end on a READ_ALIGN boundary, where the
-			 * next read goes (see READ_ALIGN); a long line read on
+			 * next read goes (fdread.h); a long line read on
 			 * after a move is not moved again. */
 			size_t kept = lr->end - lr->start;
 			size_t to = (READ_ALIGN - ((uintptr_t)lr->buf + kept) % READ_ALIGN) % READ_ALIGN;

@@ -11,7 +11,6 @@
 #include "frontmatter.h"
 
 #define CHUNK 65536
-#define READ_ALIGN 64
 /* A piece is cut at the last place in this many bytes past SPLIT_PIECE
  * where every segmentation starts a sentence; the bytes read past the cut
  * are all that is copied to the next piece's buffer. */
@@ -245,10 +244,9 @@ void split_document(doc_result *doc, int fd, size_t context, piece_fn emit, void
 			break;
 		}
 		char *chunk = sp.buf + sp.len;
-		/* A read that ends on a READ_ALIGN boundary puts the next one on
-		 * it: the kernel copies into an address off a 32-byte boundary
-		 * about four times slower. Not the first read, which is checked
-		 * whole for what makes a file binary. */
+		/* A read that ends on a READ_ALIGN boundary (fdread.h) puts the
+		 * next one on it. Not the first read, which is checked whole for
+		 * what makes a file binary. */
 		size_t off = (size_t)((uintptr_t)(chunk + want) % READ_ALIGN);
 		if (!first && want == CHUNK)
 			want -= off;
