@@ -244,17 +244,17 @@ static int read_report(merge_ctx *m, const char *file, FILE *f)
 	return rc;
 }
 
-static int on_file(const char *name, bool is_stdin, void *userdata)
+static int on_file(const input_file *in, void *userdata)
 {
 	merge_ctx *m = userdata;
-	FILE *f = is_stdin ? stdin : fopen(name, "rb");
+	FILE *f = in->is_stdin ? stdin : fopen(in->name, "rb");
 	if (!f) {
-		fprintf(stderr, "pactscan: %s: skipped: %s\n", name, strerror(errno));
+		fprintf(stderr, "pactscan: %s: skipped: %s\n", in->name, strerror(errno));
 		m->run.incomplete = true;
 		return 0;
 	}
-	int rc = read_report(m, name, f);
-	if (!is_stdin)
+	int rc = read_report(m, in->name, f);
+	if (!in->is_stdin)
 		fclose(f);
 	return rc;
 }

@@ -65,6 +65,8 @@ typedef struct batch_doc {
 	size_t lineno;             /* raw: its line number in the batch's file */
 	bool raw;
 	bool file;
+	input_dir *dir;            /* file: the directory it is opened from (held), or NULL */
+	size_t base_at;            /* file: where its base name starts in doc.name */
 } batch_doc;
 
 typedef struct scan_job {
@@ -79,6 +81,8 @@ typedef struct scan_job {
 	char *source;              /* JOB_BATCH: the file its raw lines come from (owned) */
 	char *lines;               /* JOB_BATCH: its raw lines, one after another (owned) */
 	bool may_wait;             /* JOB_FILE, JOB_STDIN: its reads may wait for a writer */
+	input_dir *dir;            /* JOB_FILE: the directory it is opened from (held), or NULL */
+	size_t base_at;            /* JOB_FILE: where its base name starts in doc.name */
 } scan_job;
 
 typedef struct scan_ctx {
@@ -130,6 +134,8 @@ typedef struct early_event {
 	char *why;                 /* a skip's reason, a notice's text */
 	skip_kind skip;
 	bool is_stdin;
+	input_dir *dir;            /* a file's directory (held), or NULL */
+	size_t base_at;
 	file_probe probe;
 } early_event;
 
@@ -145,7 +151,9 @@ static size_t work(void *job_ptr, void *worker_state)
 	switch (job->kind) {
 	case JOB_FILE:
 	case JOB_STDIN:
-		doc_scan_file(ds, &job->doc, job->kind == JOB_STDIN);
+		doc_scan_file(ds, &job->doc, job->dir, job->base_at, job->kind == JOB_STDIN);
+		input_dir_release(job->dir);
+		job->dir = NULL;
 		break;
 	case JOB_TEXT:
 		doc_scan_text(ds, &job->doc, job->text, job->len);
@@ -171,8 +179,11 @@ static size_t work(void *job_ptr, void *worker_state)
 					b->doc.nomem = true; /* no name: deliver() reports it */
 				free(d);
 			}
-			if (b->file)
-				doc_scan_file(ds, &b->doc, false);
+			if (b->file) {
+				doc_scan_file(ds, &b->doc, b->dir, b->base_at, false);
+				input_dir_release(b->dir);
+				b->dir = NULL;
+			}
 			else if (b->text)
 				doc_scan_text(ds, &b->doc, b->text, b->len);
 			free(b->text);
@@ -259,6 +270,7 @@ static void submit_batch(scan_ctx *ctx)
 		for (size_t i = 0; i < ctx->n_pending; i++) {
 			doc_free(&ctx->pending[i].doc);
 			free(ctx->pending[i].text);
+			input_dir_release(ctx->pending[i].dir);
 		}
 		free(ctx->pending);
 		free(ctx->pending_source);
@@ -280,9 +292,10 @@ static void submit_batch(scan_ctx *ctx)
 }
 
 /* Queue a job; it takes doc's contents and text. may_wait: its reads may
- * wait for a writer (a FIFO, a device, standard input). Non-zero stops
- * the walk. */
-static int submit_as(scan_ctx *ctx, job_kind kind, doc_result *doc, char *text, size_t len, bool may_wait)
+ * wait for a writer (a FIFO, a device, standard input). from: a JOB_FILE's
+ * file, whose directory it holds, or NULL. Non-zero stops the walk. */
+static int submit_as(scan_ctx *ctx, job_kind kind, doc_result *doc, char *text, size_t len, bool may_wait,
+                     const input_file *from)
 {
 	/* Whatever came before goes first. */
 	submit_batch(ctx);
@@ -292,6 +305,10 @@ static int submit_as(scan_ctx *ctx, job_kind kind, doc_result *doc, char *text, 
 		free(text);
 		ctx->nomem = true;
 		return 1;
+	}
+	if (from) {
+		job->dir = input_dir_hold(from->dir);
+		job->base_at = from->base_at;
 	}
 	job->kind = kind;
 	job->doc = *doc;
@@ -306,7 +323,7 @@ static int submit_as(scan_ctx *ctx, job_kind kind, doc_result *doc, char *text, 
 
 static int submit(scan_ctx *ctx, job_kind kind, doc_result *doc, char *text, size_t len)
 {
-	return submit_as(ctx, kind, doc, text, len, false);
+	return submit_as(ctx, kind, doc, text, len, false, NULL);
 }
 
 /* The next place in the pending batch (with two threads or more); NULL
@@ -361,16 +378,18 @@ static int on_jsonl_doc(doc_result *doc, char *text, size_t len, void *userdata)
 
 /* A short file for the workers to read, size bytes long (with two threads
  * or more). */
-static int on_short_file(scan_ctx *ctx, const char *name, size_t size)
+static int on_short_file(scan_ctx *ctx, const input_file *f, size_t size)
 {
 	batch_doc *slot = pending_slot(ctx);
-	char *copy = strdup(name);
+	char *copy = strdup(f->name);
 	if (!slot || !copy) {
 		free(copy);
 		ctx->nomem = true;
 		return 1;
 	}
-	*slot = (batch_doc){ .doc = { .name = copy }, .file = true };
+	*slot = (batch_doc){
+		.doc = { .name = copy }, .file = true, .dir = input_dir_hold(f->dir), .base_at = f->base_at
+	};
 	return pending_added(ctx, size);
 }
 
@@ -442,9 +461,11 @@ static bool worth_splitting(int fd, bool is_stdin)
 	return fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size >= 2 * SPLIT_PIECE;
 }
 
-static int scan_split(scan_ctx *ctx, const char *name, bool is_stdin)
+static int scan_split(scan_ctx *ctx, const input_file *f)
 {
-	int fd = is_stdin ? STDIN_FILENO : open(name, O_RDONLY | O_CLOEXEC);
+	const char *name = f->name;
+	bool is_stdin = f->is_stdin;
+	int fd = is_stdin ? STDIN_FILENO : input_open(f->dir, name, f->base_at, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || !worth_splitting(fd, is_stdin)) {
 		if (fd >= 0 && !is_stdin)
 			close(fd);
@@ -465,20 +486,22 @@ static int scan_split(scan_ctx *ctx, const char *name, bool is_stdin)
 	return submit(ctx, JOB_JOINED, &doc, NULL, 0);
 }
 
-static file_probe probe_file(const scan_ctx *ctx, const char *name, bool is_stdin)
+static file_probe probe_file(const scan_ctx *ctx, const input_file *f)
 {
 	file_probe pr = { 0 };
 	struct stat sb;
-	if (ctx->n_workers < 2 || ctx->opts->input == INPUT_JSONL || is_stdin)
+	if (ctx->n_workers < 2 || ctx->opts->input == INPUT_JSONL || f->is_stdin)
 		return pr;
 	pr.known = true;
-	pr.regular = stat(name, &sb) == 0 && S_ISREG(sb.st_mode);
+	pr.regular = input_stat(f->dir, f->name, f->base_at, &sb) == 0 && S_ISREG(sb.st_mode);
 	pr.size = pr.regular ? (uint64_t)sb.st_size : 0;
 	return pr;
 }
 
-static int scan_file(scan_ctx *ctx, const char *name, bool is_stdin, const file_probe *pr)
+static int scan_file(scan_ctx *ctx, const input_file *f, const file_probe *pr)
 {
+	const char *name = f->name;
+	bool is_stdin = f->is_stdin;
 	if (ctx->opts->input == INPUT_JSONL) {
 		jsonl_callbacks cb = { on_jsonl_doc, ctx->n_workers < 2 ? NULL : on_jsonl_line, on_jsonl_wait };
 		ctx->jsonl_name = name;
@@ -494,7 +517,7 @@ static int scan_file(scan_ctx *ctx, const char *name, bool is_stdin, const file_
 		 * two more system calls a file. */
 		bool regular = pr->known && pr->regular;
 		if (regular && pr->size < 2 * SPLIT_PIECE)
-			return on_short_file(ctx, name, (size_t)pr->size);
+			return on_short_file(ctx, f, (size_t)pr->size);
 		/* Anything else but a regular file (a FIFO, a device, a file gone
 		 * since the walk) is opened and read by a worker, and may wait
 		 * there for its writer: opened here to be split, and closed, a
@@ -509,7 +532,7 @@ static int scan_file(scan_ctx *ctx, const char *name, bool is_stdin, const file_
 				pool_drain(ctx->pool);
 		}
 		if (regular || is_stdin) {
-			int rc = scan_split(ctx, name, is_stdin);
+			int rc = scan_split(ctx, f);
 			if (rc >= 0)
 				return rc;
 		}
@@ -519,7 +542,7 @@ static int scan_file(scan_ctx *ctx, const char *name, bool is_stdin, const file_
 		ctx->nomem = true;
 		return 1;
 	}
-	return submit_as(ctx, is_stdin ? JOB_STDIN : JOB_FILE, &doc, NULL, 0, may_wait);
+	return submit_as(ctx, is_stdin ? JOB_STDIN : JOB_FILE, &doc, NULL, 0, may_wait, f);
 }
 
 static void skip_now(scan_ctx *ctx, const char *name, skip_kind kind, const char *why)
@@ -583,20 +606,22 @@ static bool keep_early(scan_ctx *ctx, early_event e, const char *name, const cha
 		ctx->nomem = true;
 		return true;
 	}
+	input_dir_hold(e.dir);
 	*slot = e;
 	ctx->n_early++;
 	return true;
 }
 
-static int on_file(const char *name, bool is_stdin, void *userdata)
+static int on_file(const input_file *f, void *userdata)
 {
 	scan_ctx *ctx = userdata;
-	file_probe pr = probe_file(ctx, name, is_stdin);
-	if (keep_early(ctx, (early_event){ .kind = EARLY_FILE, .is_stdin = is_stdin, .probe = pr }, name, NULL))
+	file_probe pr = probe_file(ctx, f);
+	early_event e = { .kind = EARLY_FILE, .is_stdin = f->is_stdin, .dir = f->dir, .base_at = f->base_at, .probe = pr };
+	if (keep_early(ctx, e, f->name, NULL))
 		return ctx->nomem ? 1 : 0;
 	if (ctx->setup_status || ctx->halted)
 		return 1;
-	return scan_file(ctx, name, is_stdin, &pr);
+	return scan_file(ctx, f, &pr);
 }
 
 static void on_skip(const char *name, skip_kind kind, const char *why, void *userdata)
@@ -679,8 +704,10 @@ static int become_ready(scan_ctx *ctx)
 	for (size_t i = 0; i < ctx->n_early; i++) {
 		early_event *e = &ctx->early[i];
 		if (!ctx->setup_status && !ctx->halted) {
-			if (e->kind == EARLY_FILE)
-				ctx->halted = scan_file(ctx, e->name, e->is_stdin, &e->probe) != 0;
+			if (e->kind == EARLY_FILE) {
+				input_file f = { .name = e->name, .is_stdin = e->is_stdin, .dir = e->dir, .base_at = e->base_at };
+				ctx->halted = scan_file(ctx, &f, &e->probe) != 0;
+			}
 			else if (e->kind == EARLY_SKIP)
 				skip_now(ctx, e->name, e->skip, e->why);
 			else
@@ -688,6 +715,7 @@ static int become_ready(scan_ctx *ctx)
 		}
 		free(e->name);
 		free(e->why);
+		input_dir_release(e->dir);
 	}
 	free(ctx->early);
 	ctx->early = NULL;

@@ -1,16 +1,98 @@
+#define _GNU_SOURCE        /* scandirat */
 #include "inputs.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define MAX_DEPTH 64
+/* The most directories held open at once, and at most a quarter of the
+ * descriptors the process may open. Past it (thousands of directories of
+ * a file or two, found while the pack loads, or a low `ulimit -n`) a
+ * directory's files are opened by their paths, and the descriptors stay
+ * for the files. */
+#define HELD_DIRS_MAX 128
+
+struct input_dir {
+	int fd;
+	atomic_size_t holders;
+};
+
+static atomic_size_t held_dirs;
+
+/* HELD_DIRS_MAX, or a quarter of the soft limit on descriptors. */
+static size_t held_dirs_max(void)
+{
+	static atomic_size_t known; /* the answer plus one; 0 until asked */
+	size_t m = atomic_load_explicit(&known, memory_order_relaxed);
+	if (m)
+		return m - 1;
+	struct rlimit rl;
+	m = HELD_DIRS_MAX;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur / 4 < m)
+		m = (size_t)(rl.rlim_cur / 4);
+	atomic_store_explicit(&known, m + 1, memory_order_relaxed);
+	return m;
+}
+
+input_dir *input_dir_hold(input_dir *d)
+{
+	if (d)
+		atomic_fetch_add_explicit(&d->holders, 1, memory_order_relaxed);
+	return d;
+}
+
+void input_dir_release(input_dir *d)
+{
+	if (!d || atomic_fetch_sub_explicit(&d->holders, 1, memory_order_acq_rel) != 1)
+		return;
+	close(d->fd);
+	atomic_fetch_sub_explicit(&held_dirs, 1, memory_order_relaxed);
+	free(d);
+}
+
+int input_open(const input_dir *dir, const char *name, size_t base_at, int flags)
+{
+	return dir ? openat(dir->fd, name + base_at, flags) : open(name, flags);
+}
+
+int input_stat(const input_dir *dir, const char *name, size_t base_at, struct stat *sb)
+{
+	return dir ? fstatat(dir->fd, name + base_at, sb, 0) : stat(name, sb);
+}
+
+static int input_lstat(const input_dir *dir, const char *name, size_t base_at, struct stat *sb)
+{
+	return dir ? fstatat(dir->fd, name + base_at, sb, AT_SYMLINK_NOFOLLOW) : lstat(name, sb);
+}
+
+/* The directory path, held once; NULL where too many are held or it cannot
+ * be opened: the walk then reads it by its path, and reports there what
+ * is wrong. nofollow: it was no link when the walk looked. */
+static input_dir *dir_open(const input_dir *parent, const char *path, size_t base_at, bool nofollow)
+{
+	if (atomic_load_explicit(&held_dirs, memory_order_relaxed) >= held_dirs_max())
+		return NULL;
+	input_dir *d = malloc(sizeof(*d));
+	if (!d)
+		return NULL;
+	d->fd = input_open(parent, path, base_at, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0));
+	if (d->fd < 0) {
+		free(d);
+		return NULL;
+	}
+	atomic_init(&d->holders, 1);
+	atomic_fetch_add_explicit(&held_dirs, 1, memory_order_relaxed);
+	return d;
+}
 
 typedef struct dir_id {
 	dev_t dev;
@@ -50,11 +132,14 @@ static char *join(const char *dir, const char *name)
 	return p;
 }
 
-static int visit_dir(walk *w, const char *dir, const char *rel);
+static int visit_dir(walk *w, const input_dir *parent, const char *dir, size_t base_at, const char *rel,
+                     bool nofollow);
 
-static int enter_dir(walk *w, const char *path, const char *rel, const char *base, const struct stat *sb)
+static int enter_dir(walk *w, const input_dir *parent, const char *path, size_t base_at, const char *rel,
+                     const struct stat *sb, bool nofollow)
 {
 	const input_filter *f = w->filter;
+	const char *base = path + base_at;
 	if (f && matches_any(f->exclude, f->n_exclude, rel, base)) {
 		w->counts->excluded++;
 		return 0;
@@ -73,53 +158,55 @@ static int enter_dir(walk *w, const char *path, const char *rel, const char *bas
 		return 0;
 	}
 	w->chain[++w->depth] = (dir_id){ sb->st_dev, sb->st_ino };
-	int rc = visit_dir(w, path, rel);
+	int rc = visit_dir(w, parent, path, base_at, rel, nofollow);
 	w->depth--;
 	return rc;
 }
 
-static int take_file(walk *w, const char *path, const char *rel, const char *base)
+static int take_file(walk *w, input_dir *dir, const char *path, size_t base_at, const char *rel)
 {
 	const input_filter *f = w->filter;
+	const char *base = path + base_at;
 	if (f && ((f->n_include && !matches_any(f->include, f->n_include, rel, base)) ||
 	          matches_any(f->exclude, f->n_exclude, rel, base))) {
 		w->counts->excluded++;
 		return 0;
 	}
-	return w->cb->file(path, false, w->cb->userdata);
+	input_file file = { .name = path, .dir = dir, .base_at = dir ? base_at : 0 };
+	return w->cb->file(&file, w->cb->userdata);
 }
 
-static int visit_entry(walk *w, const char *path, const char *rel, const char *base, unsigned char type)
+static int visit_entry(walk *w, input_dir *dir, const char *path, size_t base_at, const char *rel, unsigned char type)
 {
 	struct stat lsb, sb;
 	/* The directory says what most entries are: a regular file needs no
-	 * lstat (a path lookup of its own, as long as opening it), and one that
-	 * is gone by now is reported when it is opened. */
+	 * lstat (a lookup of its own, as long as opening it), and one that is
+	 * gone by now is reported when it is opened. */
 	if (type == DT_REG)
-		return take_file(w, path, rel, base);
-	if (lstat(path, &lsb) != 0) {
+		return take_file(w, dir, path, base_at, rel);
+	if (input_lstat(dir, path, base_at, &lsb) != 0) {
 		w->cb->skip(path, SKIP_UNREADABLE, strerror(errno), w->cb->userdata);
 		return 0;
 	}
 	if (S_ISDIR(lsb.st_mode))
-		return enter_dir(w, path, rel, base, &lsb);
+		return enter_dir(w, dir, path, base_at, rel, &lsb, true);
 	if (S_ISREG(lsb.st_mode))
-		return take_file(w, path, rel, base);
+		return take_file(w, dir, path, base_at, rel);
 	if (!S_ISLNK(lsb.st_mode)) {
 		w->cb->skip(path, SKIP_OTHER, "not a regular file", w->cb->userdata);
 		return 0;
 	}
-	if (stat(path, &sb) != 0) {
+	if (input_stat(dir, path, base_at, &sb) != 0) {
 		w->cb->skip(path, SKIP_UNREADABLE, strerror(errno), w->cb->userdata);
 		return 0;
 	}
 	if (S_ISREG(sb.st_mode))
-		return take_file(w, path, rel, base);
+		return take_file(w, dir, path, base_at, rel);
 	if (S_ISDIR(sb.st_mode)) {
 		/* Links to directories are not followed unless asked: a link can
 		 * lead anywhere, and back into the walk. */
 		if (w->filter && w->filter->follow)
-			return enter_dir(w, path, rel, base, &sb);
+			return enter_dir(w, dir, path, base_at, rel, &sb, false);
 		w->counts->links++;
 		return 0;
 	}
@@ -135,13 +222,18 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
-static int visit_dir(walk *w, const char *dir, const char *rel)
+/* The directory dir, whose base name starts at base_at, in parent (NULL:
+ * dir is opened by its path). */
+static int visit_dir(walk *w, const input_dir *parent, const char *dir, size_t base_at, const char *rel,
+                     bool nofollow)
 {
 	struct dirent **names = NULL;
 	int rc = 0;
-	int n = scandir(dir, &names, NULL, by_name);
+	input_dir *here = dir_open(parent, dir, base_at, nofollow);
+	int n = here ? scandirat(here->fd, ".", &names, NULL, by_name) : scandir(dir, &names, NULL, by_name);
 	if (n < 0) {
 		w->cb->skip(dir, SKIP_UNREADABLE, strerror(errno), w->cb->userdata);
+		input_dir_release(here);
 		return 0;
 	}
 	for (int i = 0; i < n && rc == 0; i++) {
@@ -157,7 +249,7 @@ static int visit_dir(walk *w, const char *dir, const char *rel)
 		if (!path || !relpath)
 			w->cb->skip(dir, SKIP_OTHER, "out of memory", w->cb->userdata);
 		else
-			rc = visit_entry(w, path, relpath, base, names[i]->d_type);
+			rc = visit_entry(w, here, path, strlen(path) - strlen(base), relpath, names[i]->d_type);
 		free(path);
 		free(relpath);
 		if (!path || !relpath)
@@ -166,6 +258,7 @@ static int visit_dir(walk *w, const char *dir, const char *rel)
 	for (int i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
+	input_dir_release(here);
 	return rc;
 }
 
@@ -174,23 +267,25 @@ int inputs_walk(char **paths, int n_paths, const input_filter *filter, walk_coun
 {
 	walk_counts ignored = { 0 };
 	walk w = { .filter = filter, .counts = counts ? counts : &ignored, .cb = cb };
+	input_file in = { .name = "<stdin>", .is_stdin = true };
 	if (n_paths == 0)
-		return cb->file("<stdin>", true, cb->userdata);
+		return cb->file(&in, cb->userdata);
 	for (int i = 0; i < n_paths; i++) {
 		struct stat sb;
 		int rc = 0;
 		if (!strcmp(paths[i], "-")) {
-			rc = cb->file("<stdin>", true, cb->userdata);
+			rc = cb->file(&in, cb->userdata);
 		} else if (stat(paths[i], &sb) != 0) {
 			cb->skip(paths[i], SKIP_UNREADABLE, strerror(errno), cb->userdata);
 		} else if (S_ISDIR(sb.st_mode)) {
 			w.depth = 0;
 			w.chain[0] = (dir_id){ sb.st_dev, sb.st_ino };
-			rc = visit_dir(&w, paths[i], "");
+			rc = visit_dir(&w, NULL, paths[i], 0, "", false);
 		} else {
 			/* A file named on the command line is read whatever the
 			 * globs say: the user asked for it. */
-			rc = cb->file(paths[i], false, cb->userdata);
+			input_file file = { .name = paths[i] };
+			rc = cb->file(&file, cb->userdata);
 		}
 		if (rc)
 			return rc;
@@ -204,17 +299,17 @@ typedef struct each_ctx {
 	void *userdata;
 } each_ctx;
 
-static int each_file(const char *name, bool is_stdin, void *userdata)
+static int each_file(const input_file *f, void *userdata)
 {
 	each_ctx *e = userdata;
-	if (is_stdin)
-		return e->on_doc(name, STDIN_FILENO, e->userdata);
-	int fd = open(name, O_RDONLY | O_CLOEXEC);
+	if (f->is_stdin)
+		return e->on_doc(f->name, STDIN_FILENO, e->userdata);
+	int fd = input_open(f->dir, f->name, f->base_at, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		e->on_skip(name, SKIP_UNREADABLE, strerror(errno), e->userdata);
+		e->on_skip(f->name, SKIP_UNREADABLE, strerror(errno), e->userdata);
 		return 0;
 	}
-	int rc = e->on_doc(name, fd, e->userdata);
+	int rc = e->on_doc(f->name, fd, e->userdata);
 	close(fd);
 	return rc;
 }

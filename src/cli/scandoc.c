@@ -287,7 +287,7 @@ static void scan_source(doc_scanner *ds, doc_result *doc, source *src)
 	end_scan(ds, doc, st);
 }
 
-void doc_scan_file(doc_scanner *ds, doc_result *doc, bool is_stdin)
+void doc_scan_file(doc_scanner *ds, doc_result *doc, const input_dir *dir, size_t base_at, bool is_stdin)
 {
 	source src = { .fd = STDIN_FILENO };
 	if (!is_stdin) {
@@ -297,7 +297,7 @@ void doc_scan_file(doc_scanner *ds, doc_result *doc, bool is_stdin)
 		 * nothing for a regular file, and a pipe's reads wait in
 		 * fd_read. Two fcntl calls to clear it were a fifth of the
 		 * system calls for a directory of short articles. */
-		src.fd = open(doc->name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		src.fd = input_open(dir, doc->name, base_at, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		if (src.fd < 0) {
 			char why[128];
 			skip_doc(doc, SKIP_UNREADABLE, error_text(errno, why, sizeof why));

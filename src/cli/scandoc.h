@@ -4,6 +4,7 @@
 #ifndef PS_SCANDOC_H
 #define PS_SCANDOC_H
 
+#include "inputs.h"
 #include "reporter.h"
 
 typedef struct scan_settings {
@@ -25,10 +26,11 @@ typedef struct doc_scanner doc_scanner;
 int doc_scanner_new(doc_scanner **out, const scan_settings *settings);
 void doc_scanner_free(doc_scanner *ds);
 
-/* Scan the file at doc->name, or standard input. Findings go to
- * doc->found; problems (unreadable, binary, UTF-16, a match limit) are
- * recorded in doc with their messages. */
-void doc_scan_file(doc_scanner *ds, doc_result *doc, bool is_stdin);
+/* Scan the file doc->name (opened from dir by its base name, which starts
+ * at base_at; by its whole name where dir is NULL), or standard input.
+ * Findings go to doc->found; problems (unreadable, binary, UTF-16, a match
+ * limit) are recorded in doc with their messages. */
+void doc_scan_file(doc_scanner *ds, doc_result *doc, const input_dir *dir, size_t base_at, bool is_stdin);
 /* Scan a document held in memory; text is changed (front matter blanked). */
 void doc_scan_text(doc_scanner *ds, doc_result *doc, char *text, size_t len);
 
