@@ -236,6 +236,14 @@ static int visit_dir(walk *w, const input_dir *parent, const char *dir, size_t b
 		input_dir_release(here);
 		return 0;
 	}
+	/* Each entry's path is written after the directory's in one buffer,
+	 * and its path under the directory given only where globs read it:
+	 * two allocations and four strlen calls a file were a tenth of the
+	 * reading thread's time with -j 2. */
+	const input_filter *f = w->filter;
+	bool globs = f && (f->n_include || f->n_exclude);
+	size_t dl = strlen(dir), prefix = dl + (dl && dir[dl - 1] != '/'), cap = 0;
+	char *path = NULL;
 	for (int i = 0; i < n && rc == 0; i++) {
 		const char *base = names[i]->d_name;
 		if (!strcmp(base, ".") || !strcmp(base, ".."))
@@ -244,17 +252,32 @@ static int visit_dir(walk *w, const input_dir *parent, const char *dir, size_t b
 			w->counts->hidden++;
 			continue;
 		}
-		char *path = join(dir, base);
-		char *relpath = *rel ? join(rel, base) : strdup(base);
-		if (!path || !relpath)
+		size_t nl = strlen(base);
+		if (prefix + nl + 1 > cap) {
+			size_t want = 2 * (prefix + nl + 1);
+			char *grown = realloc(path, want);
+			if (!grown) {
+				w->cb->skip(dir, SKIP_OTHER, "out of memory", w->cb->userdata);
+				break;
+			}
+			if (!path) {
+				memcpy(grown, dir, dl);
+				if (prefix > dl)
+					grown[dl] = '/';
+			}
+			path = grown;
+			cap = want;
+		}
+		memcpy(path + prefix, base, nl + 1);
+		char *relpath = globs ? (*rel ? join(rel, base) : strdup(base)) : NULL;
+		if (globs && !relpath) {
 			w->cb->skip(dir, SKIP_OTHER, "out of memory", w->cb->userdata);
-		else
-			rc = visit_entry(w, here, path, strlen(path) - strlen(base), relpath, names[i]->d_type);
-		free(path);
-		free(relpath);
-		if (!path || !relpath)
 			break;
+		}
+		rc = visit_entry(w, here, path, prefix, relpath ? relpath : "", names[i]->d_type);
+		free(relpath);
 	}
+	free(path);
 	for (int i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
