@@ -230,7 +230,10 @@ PS_API ps_status ps_scanner_scan(ps_scanner *scanner, const char *data, size_t l
  * Scan a document read from a file descriptor in chunks, so memory stays
  * bounded whatever the input's size. The descriptor is not closed. One set
  * non-blocking (a pipe shared with a parent that set O_NONBLOCK) is waited
- * on with poll() when it has nothing to read yet.
+ * on with poll() when it has nothing to read yet. A pipe's bytes are
+ * scanned as they come; a regular file is read on after a short read, and
+ * a file shorter than the buffer is scanned in one final pass (as with
+ * ps_scanner_commit_last()). Bytes read before a failed read are scanned.
  * @return as ps_scanner_end(), or PS_ERR_IO when a read fails
  */
 PS_API ps_status ps_scanner_scan_fd(ps_scanner *scanner, int fd,

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifdef __SSE2__
@@ -1126,19 +1127,16 @@ ps_status ps_scanner_scan(ps_scanner *s, const char *data, size_t len, const ps_
 	return st == PS_OK ? ps_scanner_feed_last(s, data, len) : st;
 }
 
-ps_status ps_scanner_scan_fd(ps_scanner *s, int fd, const ps_scan_callbacks *callbacks)
+/* Read from fd into to[0, room): how many bytes, with *end set where the
+ * input ended, or -1 after a failed read (errno set). A regular file's
+ * short read is read on at once, to fill the room or find the end; a pipe's
+ * bytes are scanned as they come. */
+static ssize_t read_some(int fd, bool regular, char *to, size_t room, bool *end)
 {
-	ps_status st = ps_scanner_begin(s, callbacks);
-	if (st != PS_OK)
-		return st;
-	for (;;) {
-		/* Read into the scanner's buffer: no copy. */
-		char *at;
-		size_t room;
-		st = ps_scanner_space(&at, &room, s);
-		if (st != PS_OK)
-			break;
-		ssize_t n = read(fd, at, room);
+	size_t got = 0;
+	*end = false;
+	while (got < room) {
+		ssize_t n = read(fd, to + got, room - got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -1147,18 +1145,48 @@ ps_status ps_scanner_scan_fd(ps_scanner *s, int fd, const ps_scan_callbacks *cal
 			if (poll(&pfd, 1, -1) >= 0 || errno == EINTR)
 				continue;
 		}
+		if (n < 0)
+			return got ? (ssize_t)got : -1;
+		if (n == 0) {
+			*end = true;
+			break;
+		}
+		got += (size_t)n;
+		if (!regular)
+			break;
+	}
+	return (ssize_t)got;
+}
+
+ps_status ps_scanner_scan_fd(ps_scanner *s, int fd, const ps_scan_callbacks *callbacks)
+{
+	ps_status st = ps_scanner_begin(s, callbacks);
+	if (st != PS_OK)
+		return st;
+	struct stat sb;
+	bool regular = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
+	for (;;) {
+		/* Read into the scanner's buffer: no copy. */
+		char *at;
+		size_t room;
+		bool end;
+		st = ps_scanner_space(&at, &room, s);
+		if (st != PS_OK)
+			break;
+		ssize_t n = read_some(fd, regular, at, room, &end);
 		if (n < 0) {
 			st = PS_ERR_IO;
 			break;
 		}
-		if (n == 0)
-			break;
+		/* At the end, what is held is scanned in one final pass: a file
+		 * shorter than the buffer was scanned twice (a pass that holds
+		 * the last sentence back and counts every line, then one for it). */
+		if (end)
+			return ps_scanner_commit_last(s, (size_t)n);
 		st = ps_scanner_commit(s, (size_t)n);
 		if (st != PS_OK)
 			break;
 	}
-	if (st == PS_OK)
-		return ps_scanner_end(s);
 	s->started = false;
 	return st;
 }

@@ -152,6 +152,18 @@ void scan_with(seen *out, const ps_ruleset *rules, const char *text, size_t len)
 	ps_scanner_free(scanner);
 }
 
+void scan_fd_with(seen *out, const ps_ruleset *rules, int fd)
+{
+	ps_scanner *scanner = NULL;
+	ps_scan_limits limits = test_limits();
+	memset(out, 0, sizeof(*out));
+	ck_assert_int_eq(ps_scanner_new(&scanner, rules, &limits), PS_OK);
+	ps_scan_callbacks cb = { record, count_problem, out };
+	out->status = ps_scanner_scan_fd(scanner, fd, &cb);
+	out->stats = *ps_scanner_stats(scanner);
+	ps_scanner_free(scanner);
+}
+
 static const seen_finding *find_clause(const seen *s, const char *clause)
 {
 	for (size_t i = 0; i < s->count; i++)

@@ -49,6 +49,8 @@ ps_scan_limits test_limits(void);
 
 /* Scan text with rules, recording every finding. */
 void scan_with(seen *out, const ps_ruleset *rules, const char *text, size_t len);
+/* The same, of what is read from fd (ps_scanner_scan_fd). */
+void scan_fd_with(seen *out, const ps_ruleset *rules, int fd);
 
 /* -1 when text yields nothing for clause, else the ps_stance. */
 int stance_of(const char *yaml, const char *text, const char *clause);

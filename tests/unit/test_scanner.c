@@ -779,6 +779,52 @@ START_TEST(a_non_blocking_pipe_is_read_to_its_end)
 }
 END_TEST
 
+/* A regular file is read on after a short read and scanned in one final
+ * pass at its end (a long one in chunks before that): the same findings,
+ * positions and counts as its text scanned whole, empty, short, ending
+ * mid-sentence, or three chunks long. */
+START_TEST(a_regular_file_scans_as_its_text)
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(test_pack, &diags);
+	size_t unit = strlen(short_news), long_len = 200 * 1024 / unit * unit;
+	char *text = malloc(long_len);
+	ck_assert_ptr_nonnull(text);
+	for (size_t at = 0; at < long_len; at += unit)
+		memcpy(text + at, short_news, unit);
+	const size_t lens[] = { 0, unit, unit - 6, long_len };
+	for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++) {
+		char path[] = "/tmp/pactscan-test-XXXXXX";
+		int fd = mkstemp(path);
+		ck_assert_int_ge(fd, 0);
+		unlink(path);
+		ck_assert_int_eq(write(fd, text, lens[k]), (ssize_t)lens[k]);
+		ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+		seen *got = malloc(sizeof(*got)), *want = malloc(sizeof(*want));
+		ck_assert(got && want);
+		scan_fd_with(got, rules, fd);
+		scan_with(want, rules, text, lens[k]);
+		ck_assert_int_eq(got->status, PS_OK);
+		ck_assert_uint_eq(got->stats.bytes, lens[k]);
+		ck_assert_uint_eq(got->stats.sentences, want->stats.sentences);
+		ck_assert_uint_eq(got->stats.in_setting, want->stats.in_setting);
+		ck_assert_uint_eq(got->stats.findings, want->stats.findings);
+		ck_assert_uint_eq(got->count, want->count);
+		size_t kept = got->count < 32 ? got->count : 32;
+		ck_assert_msg(!memcmp(got->items, want->items, kept * sizeof(got->items[0])),
+		              "the findings differ at length %zu", lens[k]);
+		if (lens[k] == long_len)
+			ck_assert_uint_gt(got->stats.findings, 32);
+		free(got);
+		free(want);
+		close(fd);
+	}
+	free(text);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
 /* U+017F (long s) folds to 's' in caseless matching, so "refuſed to" is a
  * negation and "Hamas ſaid" an attribution. The prefilter's automaton does
  * not see those words; a sentence with such a character must still have its
@@ -1015,6 +1061,7 @@ int main(void)
 	tcase_add_test(tc, bytes_read_into_the_scanner_are_scanned_as_fed);
 	tcase_add_test(tc, the_last_bytes_end_the_document);
 	tcase_add_test(tc, a_non_blocking_pipe_is_read_to_its_end);
+	tcase_add_test(tc, a_regular_file_scans_as_its_text);
 	tcase_add_test(tc, cues_spelled_with_folding_characters_count);
 	tcase_add_test(tc, the_gate_shortcut_agrees_with_the_plain_path);
 	tcase_add_test(tc, a_setting_word_is_seen_anywhere_in_a_long_sentence);
