@@ -230,7 +230,11 @@ static int visit_dir(walk *w, const input_dir *parent, const char *dir, size_t b
 	struct dirent **names = NULL;
 	int rc = 0;
 	input_dir *here = dir_open(parent, dir, base_at, nofollow);
-	int n = here ? scandirat(here->fd, ".", &names, NULL, by_name) : scandir(dir, &names, NULL, by_name);
+	int n = here ? scandirat(here->fd, ".", &names, NULL, by_name) : -1;
+	/* A directory that can be read but not searched lists by its path, and
+	 * each of its files is reported unreadable, as before it was held. */
+	if (n < 0)
+		n = scandir(dir, &names, NULL, by_name);
 	if (n < 0) {
 		w->cb->skip(dir, SKIP_UNREADABLE, strerror(errno), w->cb->userdata);
 		input_dir_release(here);

@@ -8,7 +8,9 @@
 # and under `ulimit -n 24` (six directories held at most), every document
 # is reported once, in the walk's order, with its findings and no
 # message; the four reports are the same; with --follow the link's files
-# are read under the link's name, and without it they are not.
+# are read under the link's name, and without it they are not. A
+# directory that can be read but not searched has each of its files
+# reported unreadable, as when files were opened by their paths.
 #
 # usage: walk_dirs_held.sh PACTSCAN SOURCE_ROOT
 set -u
@@ -85,4 +87,35 @@ for limit in default 24; do
     check "--follow, -j $jobs, $limit descriptors: the 61 findings" grep -qx "findings True" "$name.check"
   done
 done
+# A directory that can be read but not searched: its names are listed,
+# and each of its files is reported unreadable on its own (not the
+# directory once). Root searches everything: run as nobody.
+as=()
+if [ "$(id -u)" = 0 ]; then
+  if command -v setpriv > /dev/null && setpriv --reuid=65534 --regid=65534 --clear-groups true 2> /dev/null; then
+    as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+  fi
+fi
+if [ "$(id -u)" != 0 ] || [ ${#as[@]} -gt 0 ]; then
+  chmod 755 "$tmp"
+  mkdir listed
+  printf 'Report. Israeli troops withdrew from Gaza City.\n' > listed/a.txt
+  printf 'Report. Rain fell.\n' > listed/b.txt
+  chmod 644 listed/*.txt
+  chmod 444 listed
+  printf 'pactscan: listed/a.txt: skipped: Permission denied\npactscan: listed/b.txt: skipped: Permission denied\n' > listed.want
+  for jobs in 1 2; do
+    timeout 60 "${as[@]}" "$pactscan" "${rules[@]}" -j "$jobs" --format json listed > "listed$jobs.out" 2> "listed$jobs.err" < /dev/null
+    echo $? > "listed$jobs.status"
+    check "a directory not searchable, -j $jobs: exit 3" test "$(cat "listed$jobs.status")" = 3
+    check "a directory not searchable, -j $jobs: each file reported, in order" cmp -s listed.want "listed$jobs.err"
+    python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print([d["doc"] for d in r["documents"]])' \
+      "listed$jobs.out" > "listed$jobs.docs"
+    check "a directory not searchable, -j $jobs: two documents, skipped" \
+      grep -qxF "['listed/a.txt', 'listed/b.txt']" "listed$jobs.docs"
+  done
+  chmod 755 listed
+else
+  echo "skip the directory that cannot be searched: running as root, and setpriv (util-linux) is missing or not permitted"
+fi
 finish
