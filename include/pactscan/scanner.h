@@ -160,7 +160,9 @@ typedef struct ps_scan_origin {
  * parallel. Cut the document where ps_segment_last_cut() says, and feed each
  * scanner from a cut a few sentences (at least the setting's context, say
  * four cuts) before its piece, with report_from at the piece's start: the
- * findings of all pieces, in order, are then those of one whole scan.
+ * findings of all pieces, in order, are then those of one whole scan. The
+ * line of a piece's first byte is the lines ps_segment_count_lines() counts
+ * before it, plus one.
  * @return PS_OK or PS_ERR_INVALID
  */
 PS_API ps_status ps_scanner_begin_at(ps_scanner *scanner, const ps_scan_callbacks *callbacks,

@@ -45,25 +45,11 @@ typedef struct splitter {
 
 /* Lines end at LF, CRLF or a lone CR, as the library counts them. The
  * main thread counts every byte of a large document here while the workers
- * wait for pieces, so text without a CR is counted with memchr. */
+ * wait for pieces: sixteen bytes a step (a memchr a line was a fifth of
+ * its time with -j 2 on the 3% corpus). */
 static void count_lines(splitter *sp, size_t upto)
 {
-	const char *p = sp->buf + sp->counted, *end = sp->buf + upto;
-	if (p < end && !memchr(p, '\r', (size_t)(end - p))) {
-		if (sp->after_cr && *p == '\n')
-			p++;           /* the LF of a CRLF counted at its CR */
-		while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-			sp->line++;
-			p++;
-		}
-		sp->after_cr = false;
-	} else {
-		for (; p < end; p++) {
-			if (*p == '\r' || (*p == '\n' && !sp->after_cr))
-				sp->line++;
-			sp->after_cr = *p == '\r';
-		}
-	}
+	sp->line += ps_segment_count_lines(sp->buf + sp->counted, upto - sp->counted, &sp->after_cr);
 	sp->counted = upto;
 }
 
@@ -74,14 +60,7 @@ static void count_lines(splitter *sp, size_t upto)
 static void emit_piece(splitter *sp, size_t end, size_t next, int fd, bool last)
 {
 	/* Lines from the context's start to the piece's, to give its first line. */
-	uint64_t ctx_line = sp->line;
-	bool cr = false;
-	for (size_t i = 0; i < sp->piece_start; i++) {
-		char c = sp->buf[i];
-		if (c == '\r' || (c == '\n' && !cr))
-			ctx_line--;
-		cr = c == '\r';
-	}
+	uint64_t ctx_line = sp->line - ps_segment_count_lines(sp->buf, sp->piece_start, NULL);
 	piece p = {
 		.len = end,
 		.fd = fd,

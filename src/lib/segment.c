@@ -400,3 +400,32 @@ size_t ps_segment_last_cut(const char *t, size_t len)
 	}
 	return 0;
 }
+
+uint64_t ps_segment_count_lines(const char *text, size_t len, bool *after_cr)
+{
+	uint64_t n = 0;
+	unsigned cr = after_cr && *after_cr; /* the byte before is a CR */
+	size_t i = 0;
+	if (!len)
+		return 0;
+#ifdef __SSE2__
+	/* A block's line ends, without a branch: its CRs, and its LFs that no
+	 * CR comes just before (the block's first after the carried one). */
+	const __m128i lf = _mm_set1_epi8('\n'), crs = _mm_set1_epi8('\r');
+	for (; i + 16 <= len; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(text + i));
+		unsigned l = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf));
+		unsigned c = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, crs));
+		n += (uint64_t)__builtin_popcount(c | (l & ~(c << 1 | cr)));
+		cr = c >> 15;
+	}
+#endif
+	for (; i < len; i++) {
+		unsigned c = text[i] == '\r', l = text[i] == '\n';
+		n += c | (l & !cr);
+		cr = c;
+	}
+	if (after_cr)
+		*after_cr = cr;
+	return n;
+}

@@ -164,6 +164,51 @@ START_TEST(segments_cover_the_input_in_order)
 }
 END_TEST
 
+/* Line ends as the scanner counts them (LF, CR, CR LF), one byte at a
+ * time: the reference for ps_segment_count_lines. */
+static uint64_t lines_by_byte(const char *t, size_t n, bool *cr)
+{
+	uint64_t count = 0;
+	for (size_t i = 0; i < n; i++) {
+		count += t[i] == '\r' || (t[i] == '\n' && !*cr);
+		*cr = t[i] == '\r';
+	}
+	return count;
+}
+
+START_TEST(lines_are_counted_as_the_scanner_counts_them)
+{
+	bool cr = false;
+	ck_assert_uint_eq(ps_segment_count_lines("", 0, &cr), 0);
+	ck_assert_uint_eq(ps_segment_count_lines("a\nb\r\nc\rd\n\r", 10, &cr), 5);
+	ck_assert(cr);
+	/* A CR LF pair split across two calls ends one line. */
+	ck_assert_uint_eq(ps_segment_count_lines("\nx\n", 3, &cr), 1);
+	ck_assert(!cr);
+	ck_assert_uint_eq(ps_segment_count_lines("\n\n", 2, NULL), 2);
+	/* Random texts of LF, CR and letters, cut at random places, against
+	 * the reference: pairs at sixteen-byte block edges, runs of CRs. */
+	unsigned seed = 7;
+	char text[300];
+	for (int round = 0; round < 2000; round++) {
+		size_t n = (size_t)(rand_r(&seed) % sizeof text);
+		for (size_t i = 0; i < n; i++)
+			text[i] = "\n\rab"[rand_r(&seed) % (round % 2 ? 3 : 4)];
+		bool want_cr = false, got_cr = false;
+		uint64_t want = lines_by_byte(text, n, &want_cr), got = 0;
+		for (size_t at = 0; at < n;) {
+			size_t piece = 1 + (size_t)(rand_r(&seed) % 40);
+			if (piece > n - at)
+				piece = n - at;
+			got += ps_segment_count_lines(text + at, piece, &got_cr);
+			at += piece;
+		}
+		ck_assert_uint_eq(got, want);
+		ck_assert_int_eq(got_cr, want_cr);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("segment");
@@ -177,6 +222,7 @@ int main(void)
 	tcase_add_test(tc, streaming_waits_for_more);
 	tcase_add_test(tc, long_runs_are_cut_on_utf8_boundaries);
 	tcase_add_test(tc, segments_cover_the_input_in_order);
+	tcase_add_test(tc, lines_are_counted_as_the_scanner_counts_them);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
