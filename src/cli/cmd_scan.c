@@ -183,9 +183,9 @@ static size_t work(void *job_ptr, void *worker_state)
 				doc_scan_file(ds, &b->doc, b->dir, b->base_at, false);
 				input_dir_release(b->dir);
 				b->dir = NULL;
-			}
-			else if (b->text)
+			} else if (b->text) {
 				doc_scan_text(ds, &b->doc, b->text, b->len);
+			}
 			free(b->text);
 			b->text = NULL;
 			held += batch_size(&b->doc.found);
@@ -707,11 +707,11 @@ static int become_ready(scan_ctx *ctx)
 			if (e->kind == EARLY_FILE) {
 				input_file f = { .name = e->name, .is_stdin = e->is_stdin, .dir = e->dir, .base_at = e->base_at };
 				ctx->halted = scan_file(ctx, &f, &e->probe) != 0;
-			}
-			else if (e->kind == EARLY_SKIP)
+			} else if (e->kind == EARLY_SKIP) {
 				skip_now(ctx, e->name, e->skip, e->why);
-			else
+			} else {
 				notice_now(ctx, e->name, e->why);
+			}
 		}
 		free(e->name);
 		free(e->why);

@@ -242,8 +242,8 @@ static int visit_dir(walk *w, const input_dir *parent, const char *dir, size_t b
 	}
 	/* Each entry's path is written after the directory's in one buffer,
 	 * and its path under the directory given only where globs read it:
-	 * two allocations and four strlen calls a file were a tenth of the
-	 * reading thread's time with -j 2. */
+	 * two allocations and four strlen calls a file were 6 M instructions
+	 * for 16,881 files. */
 	const input_filter *f = w->filter;
 	bool globs = f && (f->n_include || f->n_exclude);
 	size_t dl = strlen(dir), prefix = dl + (dl && dir[dl - 1] != '/'), cap = 0;

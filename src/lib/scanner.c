@@ -1128,9 +1128,10 @@ ps_status ps_scanner_scan(ps_scanner *s, const char *data, size_t len, const ps_
 }
 
 /* Read from fd into to[0, room): how many bytes, with *end set where the
- * input ended, or -1 after a failed read (errno set). A regular file's
- * short read is read on at once, to fill the room or find the end; a pipe's
- * bytes are scanned as they come. */
+ * input ended, or -1 when the first read fails (errno set; bytes read
+ * before a failed read are returned, and the next call fails). A regular
+ * file's short read is read on at once, to fill the room or find the end;
+ * a pipe's bytes are scanned as they come. */
 static ssize_t read_some(int fd, bool regular, char *to, size_t room, bool *end)
 {
 	size_t got = 0;
@@ -1178,9 +1179,9 @@ ps_status ps_scanner_scan_fd(ps_scanner *s, int fd, const ps_scan_callbacks *cal
 			st = PS_ERR_IO;
 			break;
 		}
-		/* At the end, what is held is scanned in one final pass: a file
-		 * shorter than the buffer was scanned twice (a pass that holds
-		 * the last sentence back and counts every line, then one for it). */
+		/* At the end, what is held is scanned in one final pass, not in
+		 * one that holds the last sentence back (and counts every line
+		 * to it) and then one for that sentence. */
 		if (end)
 			return ps_scanner_commit_last(s, (size_t)n);
 		st = ps_scanner_commit(s, (size_t)n);
