@@ -173,9 +173,39 @@ static bool in_list(const char *const *list, const char *w, size_t n)
 /* Does the period at t[dot] end an abbreviation, given the next character? */
 static bool is_abbreviation(const char *t, size_t start, size_t dot, unsigned char next)
 {
-	size_t w = dot;
-	while (w > start && (is_alpha((unsigned char)t[w - 1]) || t[w - 1] == '.'))
+	size_t w = dot, dots = 0;
+#ifdef __SSE2__
+	/* Every sentence that ends in a period comes here: the word before it
+	 * found in the sixteen bytes before, without a branch a byte (whose
+	 * last, at a word's start, no predictor guesses). */
+	if (dot >= 16) {
+		const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + dot - 16));
+		const __m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
+		/* Signed compares: bytes from 0x80 are below 'a', as they should be. */
+		__m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(low, _mm_set1_epi8('a' - 1)),
+		                              _mm_cmplt_epi8(low, _mm_set1_epi8('z' + 1)));
+		__m128i period = _mm_cmpeq_epi8(v, _mm_set1_epi8('.'));
+		unsigned word = (unsigned)_mm_movemask_epi8(_mm_or_si128(alpha, period));
+		unsigned p = (unsigned)_mm_movemask_epi8(period);
+		/* The run of word bytes that ends at dot - 1 (bit 15). */
+		size_t run = (size_t)__builtin_clz(~(word << 16) | 1u);
+		if (run < 16) {
+			if (run > dot - start)
+				run = dot - start;
+			w = dot - run;
+			dots = run ? (size_t)__builtin_popcount(p >> (16 - run)) : 0;
+			goto found;
+		}
+	}
+#endif
+	/* The word's periods counted on the way, not looked for after it. */
+	while (w > start && (is_alpha((unsigned char)t[w - 1]) || t[w - 1] == '.')) {
+		dots += t[w - 1] == '.';
 		w--;
+	}
+#ifdef __SSE2__
+found:;
+#endif
 	size_t n = dot - w;
 	if (n == 0)
 		return false;
@@ -183,7 +213,7 @@ static bool is_abbreviation(const char *t, size_t start, size_t dot, unsigned ch
 		return in_list(number_abbreviations, t + w, n);
 	if (n == 1 && is_upper((unsigned char)t[w]))
 		return true; /* an initial: J. Smith */
-	if (memchr(t + w, '.', n))
+	if (dots)
 		return true; /* U.S, a.m, e.g */
 	return in_list(abbreviations, t + w, n);
 }
@@ -316,6 +346,18 @@ bool ps_segment_next(ps_segment *out, const char *t, size_t len, bool final, siz
 		if (i - start >= max_len) {
 			size_t cut = cut_point(t, len, start, max_len);
 			return emit(out, t, len, max_len, start, cut, cut, true);
+		}
+		/* The commonest end, a period then a space or a line end, then a
+		 * letter that is no space, as the general case below decides it
+		 * without its loops. */
+		if (t[i] == '.' && i + 2 < len && (t[i + 1] == ' ' || t[i + 1] == '\n')) {
+			unsigned char next = (unsigned char)t[i + 2];
+			if (is_upper(next)) {
+				if (t[i + 1] == '\n' || !is_abbreviation(t, start, i, next))
+					return emit(out, t, len, max_len, start, i + 1, i + 2, false);
+				i += 2;
+				continue;
+			}
 		}
 		size_t term = terminal_len(t, i, len);
 		if (term) {

@@ -64,10 +64,35 @@ START_TEST(every_listed_abbreviation_holds)
 		"Inc", "Ltd", "Corp", "Bros", "vs", "approx", "Dept", "Univ", "Ave", "Amb", "Supt", "Insp", "cf",
 	};
 	static const char *const before_number[] = { "No", "Nos", "Vol", "Art", "Fig", "p", "pp" };
-	for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+	/* The word is found by a loop within sixteen bytes of the text's
+	 * start, by a vector compare past them: both, each word. */
+	for (size_t i = 0; i < sizeof known / sizeof *known; i++) {
 		assert_abbreviation("They met ", known[i], "Smith there.");
-	for (size_t i = 0; i < sizeof before_number / sizeof *before_number; i++)
+		assert_abbreviation("On Monday in Cairo they met ", known[i], "Smith there.");
+	}
+	for (size_t i = 0; i < sizeof before_number / sizeof *before_number; i++) {
 		assert_abbreviation("See ", before_number[i], "12 of the plan.");
+		assert_abbreviation("For the timetable see ", before_number[i], "12 of the plan.");
+	}
+}
+END_TEST
+
+/* The word before a period, wherever it stands: its periods, a word of
+ * sixteen letters or more (more than the vector compare sees), and a word
+ * that starts the text. */
+START_TEST(the_word_before_a_period_is_read_whole)
+{
+	assert_split("Envoys from the U.S. Congress and the E.U. Commission met. Talks ended.",
+	             "Envoys from the U.S. Congress and the E.U. Commission met. | Talks ended.");
+	assert_split("Observers said the talks were counterrevolutionary. Others disagreed.",
+	             "Observers said the talks were counterrevolutionary. | Others disagreed.");
+	assert_split("It was called internationalization. Others disagreed.",
+	             "It was called internationalization. | Others disagreed.");
+	assert_split("Nobody expected the mediators from Washington.D.C. Talks ended.",
+	             "Nobody expected the mediators from Washington.D.C. Talks ended.");
+	assert_split("Counterproposals. Talks ended.", "Counterproposals. | Talks ended.");
+	assert_split("Mr. Smith spoke.", "Mr. Smith spoke.");
+	assert_split("The offer was a.bcdefghijklmnopqrs. Then more.", "The offer was a.bcdefghijklmnopqrs. Then more.");
 }
 END_TEST
 
@@ -215,6 +240,7 @@ int main(void)
 	TCase *tc = tcase_create("segment");
 	tcase_add_test(tc, abbreviations_do_not_end_sentences);
 	tcase_add_test(tc, every_listed_abbreviation_holds);
+	tcase_add_test(tc, the_word_before_a_period_is_read_whole);
 	tcase_add_test(tc, decimals_and_times_stay_inside);
 	tcase_add_test(tc, quotations);
 	tcase_add_test(tc, headlines_bullets_and_paragraphs);
