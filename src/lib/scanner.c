@@ -13,6 +13,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "bits_int.h"
 #include "cue_int.h"
 #include "ruleset_int.h"
 
@@ -335,7 +336,7 @@ static uint64_t count_chars(const char *t, size_t n)
 	for (; i + 16 <= n; i += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
 		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, top), cont));
-		c += 16 - (uint64_t)__builtin_popcount(m);
+		c += 16 - bits_count16(m);
 	}
 #endif
 	for (; i < n; i++)

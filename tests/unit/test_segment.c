@@ -211,18 +211,35 @@ START_TEST(lines_are_counted_as_the_scanner_counts_them)
 	ck_assert_uint_eq(ps_segment_count_lines("\nx\n", 3, &cr), 1);
 	ck_assert(!cr);
 	ck_assert_uint_eq(ps_segment_count_lines("\n\n", 2, NULL), 2);
+	/* More LFs than a byte counts in each of the sixteen-byte lanes. */
+	static char lfs[8000];
+	memset(lfs, '\n', sizeof lfs);
+	ck_assert_uint_eq(ps_segment_count_lines(lfs, sizeof lfs, NULL), sizeof lfs);
 	/* Random texts of LF, CR and letters, cut at random places, against
-	 * the reference: pairs at sixteen-byte block edges, runs of CRs. */
+	 * the reference: pairs at sixteen-byte block edges, runs of CRs; and
+	 * long texts with few CRs or none (counted 4,080 bytes at a time,
+	 * where no CR is among them), with a CR LF pair across their pieces. */
 	unsigned seed = 7;
-	char text[300];
-	for (int round = 0; round < 2000; round++) {
-		size_t n = (size_t)(rand_r(&seed) % sizeof text);
-		for (size_t i = 0; i < n; i++)
-			text[i] = "\n\rab"[rand_r(&seed) % (round % 2 ? 3 : 4)];
+	static char text[12000];
+	for (int round = 0; round < 3000; round++) {
+		bool long_text = round % 3 == 2;
+		size_t n = (size_t)(rand_r(&seed) % (long_text ? sizeof text : 300));
+		for (size_t i = 0; i < n; i++) {
+			if (long_text)
+				text[i] = round % 2 && rand_r(&seed) % 1500 == 0 ? '\r' : "\nab"[rand_r(&seed) % 3];
+			else
+				text[i] = "\n\rab"[rand_r(&seed) % (round % 2 ? 3 : 4)];
+		}
 		bool want_cr = false, got_cr = false;
 		uint64_t want = lines_by_byte(text, n, &want_cr), got = 0;
 		for (size_t at = 0; at < n;) {
-			size_t piece = 1 + (size_t)(rand_r(&seed) % 40);
+			size_t piece = 1 + (size_t)(rand_r(&seed) % (long_text ? 6000 : 40));
+			if (long_text && round % 5 == 0) {
+				/* A piece that ends on a CR, the next starting with LF. */
+				char *next_cr = memchr(text + at, '\r', n - at);
+				if (next_cr && next_cr + 1 < text + n && next_cr[1] == '\n')
+					piece = (size_t)(next_cr - text) + 1 - at;
+			}
 			if (piece > n - at)
 				piece = n - at;
 			got += ps_segment_count_lines(text + at, piece, &got_cr);
