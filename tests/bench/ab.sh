@@ -45,6 +45,18 @@ top=$(git rev-parse --show-toplevel)
 rules=${rules:-$top/rules}
 rev_a=$1 rev_b=$2
 shift 2
+for rev in "$rev_a" "$rev_b"; do
+	if [ "$rev" != . ] && ! git -C "$top" rev-parse --verify --quiet "$rev^{commit}" >/dev/null; then
+		echo "ab.sh: '$rev' is no commit of this repository; give a revision (HEAD~1, a hash) or . for the working tree" >&2
+		exit 2
+	fi
+done
+for f in "$@"; do
+	if [ ! -r "$f" ] || [ ! -s "$f" ]; then
+		echo "ab.sh: $f: cannot read it, or it is empty; give text files to scan" >&2
+		exit 2
+	fi
+done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

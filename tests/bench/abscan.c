@@ -69,11 +69,20 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	text = slurp(argv[2], &len);
+	if (!text) {
+		fprintf(stderr, "abscan: %s: cannot read it, or it is empty\n", argv[2]);
+		goto out;
+	}
 	a = A_ab_setup(argv[1]);
 	b = B_ab_setup(argv[1]);
+	if (!a || !b) {
+		fprintf(stderr, "abscan: %s: build %s cannot load the rules (check them with pactscan lint)\n", argv[1],
+		        a ? "B" : "A");
+		goto out;
+	}
 	ratio = malloc((size_t)rounds * sizeof(*ratio));
-	if (!text || !a || !b || !ratio) {
-		fprintf(stderr, "abscan: cannot read %s, load %s, or allocate\n", argv[2], argv[1]);
+	if (!ratio) {
+		fprintf(stderr, "abscan: out of memory\n");
 		goto out;
 	}
 	/* One whole pass each, which warms both, and the check. */
