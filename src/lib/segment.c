@@ -457,8 +457,9 @@ uint64_t ps_segment_count_lines(const char *text, size_t len, bool *after_cr)
 	while (i + 16 <= len) {
 		/* Up to 255 blocks of sixteen bytes: their LFs summed a byte a
 		 * lane, and whether a CR is among them. With none (news prose),
-		 * the LFs are the line ends; the masks and a count per block, as
-		 * below, took the reading thread of `-j 2` a tenth longer. */
+		 * the LFs are the line ends. The masks and a count a block, as
+		 * below, were 4.2% of `-j 2`'s samples on the 200 MB 3% text,
+		 * with their count's call; this is 1.4%. */
 		size_t end = len - i >= 255 * 16 ? i + 255 * 16 : len - (len - i) % 16;
 		__m128i sum = zero, any_cr = zero;
 		for (size_t k = i; k < end; k += 16) {

@@ -215,6 +215,14 @@ START_TEST(lines_are_counted_as_the_scanner_counts_them)
 	static char lfs[8000];
 	memset(lfs, '\n', sizeof lfs);
 	ck_assert_uint_eq(ps_segment_count_lines(lfs, sizeof lfs, NULL), sizeof lfs);
+	/* Sixteen line ends in a block, every byte of it: lone CRs, then CR LF
+	 * pairs (a line each). */
+	char crs[40];
+	memset(crs, '\r', sizeof crs);
+	ck_assert_uint_eq(ps_segment_count_lines(crs, sizeof crs, NULL), sizeof crs);
+	for (size_t i = 0; i < sizeof crs; i += 2)
+		crs[i + 1] = '\n';
+	ck_assert_uint_eq(ps_segment_count_lines(crs, sizeof crs, NULL), sizeof crs / 2);
 	/* Random texts of LF, CR and letters, cut at random places, against
 	 * the reference: pairs at sixteen-byte block edges, runs of CRs; and
 	 * long texts with few CRs or none (counted 4,080 bytes at a time,
