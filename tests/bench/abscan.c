@@ -62,8 +62,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: abscan RULES FILE [ROUNDS [PIECE_KIB]]\n");
 		return 2;
 	}
-	int rounds = argc > 3 ? atoi(argv[3]) : 20;
-	size_t piece = (size_t)(argc > 4 ? atoi(argv[4]) : 256) * 1024;
+	int rounds = argc > 3 ? atoi(argv[3]) : 20, kib = argc > 4 ? atoi(argv[4]) : 256;
+	size_t piece = (size_t)(kib > 0 ? kib : 0) * 1024;
 	if (rounds < 1 || piece == 0) {
 		fprintf(stderr, "abscan: ROUNDS and PIECE_KIB must be positive\n");
 		return 2;
