@@ -20,8 +20,9 @@ cycles over A's: over all rounds, and the median and quartiles of the
 rounds' ratios. Below 1, B is faster. On a machine whose speed drifts,
 this is steadier than timing two programs by turns: every piece is scanned
 by both within a few milliseconds. It times the library only (no reading,
-no output), with the rules of DIR (default: rules/ of the working tree).
-Exit 1 if the findings differ.
+no output), with the rules of DIR (default: rules/ of the working tree),
+on x86-64 (it reads the time-stamp counter). Exit 1 if the findings
+differ; 2 for a revision that is none or a FILE it cannot read.
 USAGE
 }
 
