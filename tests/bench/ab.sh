@@ -65,7 +65,9 @@ trap 'rm -rf "$tmp"' EXIT
 tree() {
 	mkdir -p "$tmp/$1"
 	if [ "$2" = . ]; then
-		cp -r "$top/src" "$top/include" "$tmp/$1/"
+		mkdir -p "$tmp/$1/src"
+		cp -r "$top/src/lib" "$tmp/$1/src/"
+		cp -r "$top/include" "$tmp/$1/"
 	else
 		git -C "$top" archive "$2" src/lib include | tar -x -C "$tmp/$1"
 	fi
