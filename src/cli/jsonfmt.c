@@ -104,23 +104,81 @@ void cues_and_source_append(jbuf *b, const cli_finding *f)
 		JBUF_LIT(b, "null");
 }
 
-void finding_json_append(jbuf *b, const doc_result *doc, const cli_finding *f, bool record, bool baseline)
+struct clause_heads {
+	const ps_ruleset *rules;
+	size_t n;
+	size_t *end;               /* clause i's head is text[end[i - 1] (0 for i = 0), end[i]) */
+	char *text;
+};
+
+/* "point":...,"clause":...,"title":..., of clause c. */
+static void clause_head_write(jbuf *b, const ps_clause *c)
+{
+	JBUF_LIT(b, "\"point\":");
+	point_append(b, c);
+	JBUF_LIT(b, ",\"clause\":");
+	jbuf_cstr(b, ps_clause_id(c));
+	JBUF_LIT(b, ",\"title\":");
+	jbuf_cstr(b, ps_clause_title(c));
+	JBUF_LIT(b, ",");
+}
+
+clause_heads *clause_heads_new(const ps_ruleset *rules)
+{
+	if (!rules)
+		return NULL;
+	size_t n = ps_ruleset_clause_count(rules);
+	clause_heads *h = calloc(1, sizeof(*h));
+	jbuf b;
+	/* On the heap from the first byte, so the text is h's to keep. */
+	jbuf_adopt(&b, NULL, 0, 0);
+	if (!h || !(h->end = malloc((n ? n : 1) * sizeof(*h->end))))
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		clause_head_write(&b, ps_ruleset_clause(rules, i));
+		h->end[i] = b.len;
+	}
+	h->text = b.text;
+	if (b.failed)
+		goto fail;
+	h->rules = rules;
+	h->n = n;
+	return h;
+fail:
+	if (!h)
+		free(b.text);
+	clause_heads_free(h);
+	return NULL;
+}
+
+void clause_heads_free(clause_heads *h)
+{
+	if (!h)
+		return;
+	free(h->end);
+	free(h->text);
+	free(h);
+}
+
+void finding_json_append(jbuf *b, const doc_result *doc, const cli_finding *f, bool record, bool baseline,
+                         const clause_heads *heads)
 {
 	/* The keys, order and values of the jansson object this replaced;
 	 * tests/unit/test_jsonbuf.c keeps that object and compares. */
 	if (record) {
 		JBUF_LIT(b, "{\"type\":\"finding\",\"doc\":");
 		jbuf_cstr(b, doc->name);
-		JBUF_LIT(b, ",\"point\":");
+		JBUF_LIT(b, ",");
 	} else {
-		JBUF_LIT(b, "{\"point\":");
+		JBUF_LIT(b, "{");
 	}
-	point_append(b, f->clause);
-	JBUF_LIT(b, ",\"clause\":");
-	jbuf_cstr(b, ps_clause_id(f->clause));
-	JBUF_LIT(b, ",\"title\":");
-	jbuf_cstr(b, ps_clause_title(f->clause));
-	JBUF_LIT(b, ",");
+	size_t ci = heads ? ps_clause_index(f->clause) : 0;
+	if (heads && ci < heads->n && ps_ruleset_clause(heads->rules, ci) == f->clause) {
+		size_t from = ci ? heads->end[ci - 1] : 0;
+		jbuf_put(b, heads->text + from, heads->end[ci] - from);
+	} else {
+		clause_head_write(b, f->clause);
+	}
 	stance_append(b, f);
 	JBUF_LIT(b, ",\"sentence\":");
 	jbuf_str(b, f->sentence, f->sentence_len);

@@ -13,6 +13,7 @@ typedef struct json_state {
 	size_t documents;          /* written so far */
 	json_t *errors;            /* documents skipped or incomplete */
 	spool findings;            /* the document's findings so far, comma-separated */
+	clause_heads *heads;       /* NULL without memory */
 } json_state;
 
 static int json_begin(reporter *r)
@@ -39,7 +40,8 @@ static int json_begin(reporter *r)
 
 static void json_append(const reporter *r, jbuf *b, const doc_result *doc, const cli_finding *f)
 {
-	finding_json_append(b, doc, f, false, r->baseline);
+	const json_state *st = r->state;
+	finding_json_append(b, doc, f, false, r->baseline, st->heads);
 }
 
 static int json_place(reporter *r, const doc_result *doc, const formatted_finding *ff, const char *bytes)
@@ -85,6 +87,7 @@ static void json_release(reporter *r)
 	if (st) {
 		json_decref(st->errors);
 		spool_free(&st->findings);
+		clause_heads_free(st->heads);
 	}
 	free(st);
 	r->state = NULL;
@@ -98,6 +101,7 @@ int reporter_json(reporter *r)
 		return -1;
 	}
 	spool_init(&st->findings);
+	st->heads = clause_heads_new(r->sum->rules);
 	r->state = st;
 	r->begin = json_begin;
 	r->append = json_append;

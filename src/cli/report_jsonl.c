@@ -8,7 +8,7 @@
 
 static void jsonl_append(const reporter *r, jbuf *b, const doc_result *doc, const cli_finding *f)
 {
-	finding_json_append(b, doc, f, true, r->baseline);
+	finding_json_append(b, doc, f, true, r->baseline, r->state);
 	JBUF_LIT(b, "\n");
 }
 
@@ -31,8 +31,17 @@ static int jsonl_finish(reporter *r, const run_summary *sum)
 	return json_emit_line(r->out, summary_json(sum, r->timeline, true));
 }
 
+static void jsonl_release(reporter *r)
+{
+	clause_heads_free(r->state);
+	r->state = NULL;
+}
+
 void reporter_jsonl(reporter *r)
 {
+	/* Without memory for them, findings write their clause's members. */
+	r->state = clause_heads_new(r->sum->rules);
+	r->release = jsonl_release;
 	r->append = jsonl_append;
 	r->place = jsonl_place;
 	r->document = jsonl_document;

@@ -433,18 +433,25 @@ static void assert_sarif_result_as_jansson(const doc_result *doc, const cli_find
 	assert_written_as_dumped(&whole, jansson_sarif_result(doc, f, 7, baseline), "a SARIF result");
 }
 
+/* What finding_json_append is given as the clauses' heads: none, the
+ * heads of the finding's rules, and those of other rules, whose clauses
+ * are not the finding's (findings_as_jansson sets them). */
+static const clause_heads *heads_tried[3];
+
 /* The finding as JSON (and JSON Lines), and as a SARIF result, failing
  * the run or not, new or not (SARIF needs a document name: one is lent). */
 static void assert_finding_as_jansson(const doc_result *doc, const cli_finding *f)
 {
 	for (int record = 0; record < 2; record++) {
 		for (int baseline = 0; baseline < 2; baseline++) {
-			jbuf b;
-			jbuf_init(&b);
-			finding_json_append(&b, doc, f, record, baseline);
-			char what[64];
-			snprintf(what, sizeof what, "a finding, record %d, baseline %d", record, baseline);
-			assert_written_as_dumped(&b, jansson_finding(doc, f, record, baseline), what);
+			for (int h = 0; h < 3; h++) {
+				jbuf b;
+				jbuf_init(&b);
+				finding_json_append(&b, doc, f, record, baseline, heads_tried[h]);
+				char what[80];
+				snprintf(what, sizeof what, "a finding, record %d, baseline %d, heads %d", record, baseline, h);
+				assert_written_as_dumped(&b, jansson_finding(doc, f, record, baseline), what);
+			}
 		}
 	}
 	cli_finding g = *f;
@@ -467,6 +474,15 @@ START_TEST(findings_as_jansson)
 	ps_diags *diags = NULL;
 	ps_ruleset *rules = load_yaml(finding_pack, &diags);
 	ck_assert_msg(rules != NULL, "the test pack does not load: %s", first_error(finding_pack));
+	/* Its clause 0 is not the finding's, and has another id and title. */
+	ps_diags *other_diags = NULL;
+	ps_ruleset *other_rules = load_yaml("pactscan: 1\n" TEST_CLAUSE_S1 "    act: 'withdrew'\n", &other_diags);
+	ck_assert_ptr_nonnull(other_rules);
+	clause_heads *own = clause_heads_new(rules), *other = clause_heads_new(other_rules);
+	ck_assert(own && other);
+	ck_assert_ptr_null(clause_heads_new(NULL));
+	heads_tried[1] = own;
+	heads_tried[2] = other;
 	char name[] = "news/\"odd\" name\t\xC3\xA9\xFF.txt";
 	char sentence[] = "He said \"Israeli troops withdrew\" \xE2\x80\xA8 from\tRafah \xFF\xFE\0 \\ caf\xC3\xA9.";
 	char signal[] = "pulled-back";
@@ -540,6 +556,12 @@ START_TEST(findings_as_jansson)
 	assert_finding_as_jansson(&doc, &f);
 	free(long_sentence);
 
+	heads_tried[1] = heads_tried[2] = NULL;
+	clause_heads_free(own);
+	clause_heads_free(other);
+	clause_heads_free(NULL);
+	ps_ruleset_free(other_rules);
+	ps_diags_free(other_diags);
 	ps_ruleset_free(rules);
 	ps_diags_free(diags);
 }
@@ -605,7 +627,7 @@ START_TEST(backwards_evidence_has_no_text)
 	                  .evidence = evidence, .n_evidence = 1, .weight = 1 };
 	jbuf b;
 	jbuf_init(&b);
-	finding_json_append(&b, &doc, &f, false, false);
+	finding_json_append(&b, &doc, &f, false, false, NULL);
 	JBUF_LIT(&b, "\0");
 	ck_assert(!b.failed);
 	ck_assert_ptr_nonnull(strstr(b.text, "\"evidence\":[{\"start\":10,\"end\":5}]"));
