@@ -100,8 +100,15 @@ int matcher_find(matcher *m, const ps_pattern *p, uint32_t shape, const char *s,
 		m->last = rc == 1 && at[n - 1] < *me;
 		return rc;
 	}
-	if (!prefilter_starts(m->pf, m->pfs, shape, s, from, &first, &last))
+	if (!prefilter_starts(m->pf, m->pfs, shape, s, from, &first, &last)) {
+		/* A tail program (such as the attribution cue's verbs) tried
+		 * where the full pass saw its words: its search over the rest of
+		 * the sentence was three fifths of that cue's cost. */
+		n = p->tail ? prefilter_tail_positions(m->pf, m->pfs, shape, s, from, at, EXACT_PROBES) : SIZE_MAX;
+		if (n != SIZE_MAX)
+			return pattern_match_tail_at(p, m->md, m->mc, m->options, s, len, from, at, n, ms, me);
 		return pattern_match_tail_first(p, m->md, m->mc, m->options, s, len, from, ms, me);
+	}
 	if (first > len)
 		return 0;
 	/* No match starts between the leading words, nor after the last. */

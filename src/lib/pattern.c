@@ -1456,6 +1456,29 @@ int pattern_match_tail_first(const ps_pattern *p, pcre2_match_data *md, pcre2_ma
 	return pattern_match(p, md, mc, options, subject, len, start, ms, me);
 }
 
+int pattern_match_tail_at(const ps_pattern *p, pcre2_match_data *md, pcre2_match_context *mc, uint32_t options,
+                          const char *subject, size_t len, size_t start, const size_t *at, size_t n, size_t *ms,
+                          size_t *me)
+{
+	if (!p->tail || start > len)
+		return pattern_match(p, md, mc, options, subject, len, start, ms, me);
+	for (size_t i = 0; i < n; i++) {
+		if (at[i] < start || at[i] >= len)
+			continue;
+		/* The tail program at at[i] alone: its search may start nowhere else. */
+		pcre2_set_offset_limit(mc, at[i]);
+		int rc = prog_match(p->tail->prog, md, mc, options, subject, len, at[i]);
+		pcre2_set_offset_limit(mc, PCRE2_UNSET);
+		if (rc == 0)
+			continue;
+		/* As pattern_match_tail_first: from where the tail's words can
+		 * start, or, after a limit in the tail's search, from start. */
+		size_t from = rc == 1 ? tailfirst_start(&p->tail->form, subject, start, at[i]) : start;
+		return pattern_match(p, md, mc, options, subject, len, from, ms, me);
+	}
+	return 0;
+}
+
 int pattern_find_all(const ps_pattern *p, pcre2_match_data *md, pcre2_match_context *mc, uint32_t options,
                      const char *subject, size_t len, size_t *starts, size_t *ends, size_t max,
                      size_t *found)

@@ -150,6 +150,13 @@ int pattern_match(const ps_pattern *p, pcre2_match_data *md, pcre2_match_context
 int pattern_match_tail_first(const ps_pattern *p, pcre2_match_data *md, pcre2_match_context *mc, uint32_t options,
                              const char *subject, size_t len, size_t start, size_t *ms, size_t *me);
 
+/* pattern_match_tail_first, where every place at or after start where
+ * the tail program can match is among at[0..n) (sorted): the tail is
+ * tried at each of those places alone, not searched for. */
+int pattern_match_tail_at(const ps_pattern *p, pcre2_match_data *md, pcre2_match_context *mc, uint32_t options,
+                          const char *subject, size_t len, size_t start, const size_t *at, size_t n, size_t *ms,
+                          size_t *me);
+
 /* Up to max non-overlapping matches in subject, as [starts[i], ends[i]).
  * An empty match advances one character. Returns the count, or -1 when a
  * limit was hit (matches found before it are kept in *found). */

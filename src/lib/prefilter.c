@@ -7,6 +7,7 @@
 #include "hash_int.h"
 #include "prefix_int.h"
 #include "ruleset_int.h"
+#include "tailfirst_int.h"
 
 /* ---- building ---------------------------------------------------------- */
 
@@ -655,6 +656,64 @@ out:
 	return st;
 }
 
+/* The leading words of a pattern's tail program, "\\s(?:TAIL)", for a
+ * pattern of tailfirst_int.h's form with no leading words of its own
+ * (else none): each with the whitespace before the tail (" said", " told"),
+ * so that where one occurs is where the tail program may match. */
+static ps_status tail_words(void *data, const ps_pattern *p, prefix_set *out, arena *a)
+{
+	(void)data;
+	tailfirst_form form;
+	*out = (prefix_set){ 0 };
+	if (!tailfirst_parse(&form, p->expanded, p->expanded_len))
+		return PS_OK;
+	/* The text pattern.c compiles the tail program from. */
+	size_t len = form.tail_len + 6;
+	char *text = arena_alloc(a, len);
+	if (!text)
+		return PS_ERR_NOMEM;
+	memcpy(text, "\\s(?:", 5);
+	memcpy(text + 5, p->expanded + form.tail_off, form.tail_len);
+	text[len - 1] = ')';
+	return prefix_words(out, a, text, len);
+}
+
+/* Each shape's tail words (tail_words), as lists, and kept where they
+ * occur: flagged as leading words, which they are of the tail programs. */
+static ps_status build_tails(prefilter *pf, const lead_table *lt, const lead_table *tt, const struct ps_ruleset *rs)
+{
+	pf->shape_tail_start = calloc((size_t)pf->n_shapes + 1, sizeof(*pf->shape_tail_start));
+	pf->shape_tail_lits = malloc((tt->start[rs->n_patterns] ? tt->start[rs->n_patterns] : 1) *
+	                             sizeof(*pf->shape_tail_lits));
+	if (!pf->shape_tail_start || !pf->shape_tail_lits)
+		return PS_ERR_NOMEM;
+	/* A shape's patterns have the same words (collect_leads): the first's.
+	 * Only a shape without leading words of its own is searched for by its
+	 * tail (cue.c). */
+	for (size_t i = 0; i < rs->n_patterns; i++)
+		if (lt->start[i] == lt->start[i + 1])
+			pf->shape_tail_start[pf->shape[i] + 1] = tt->start[i + 1] - tt->start[i];
+	for (uint32_t sh = 0; sh < pf->n_shapes; sh++)
+		pf->shape_tail_start[sh + 1] += pf->shape_tail_start[sh];
+	bool *done = calloc(pf->n_shapes ? pf->n_shapes : 1, sizeof(*done));
+	if (!done)
+		return PS_ERR_NOMEM;
+	for (size_t i = 0; i < rs->n_patterns; i++) {
+		uint32_t sh = pf->shape[i];
+		if (done[sh] || lt->start[i] != lt->start[i + 1])
+			continue;
+		done[sh] = true;
+		uint32_t at = pf->shape_tail_start[sh];
+		for (uint32_t k = tt->start[i]; k < tt->start[i + 1]; k++) {
+			uint32_t id = tt->lits[k];
+			pf->shape_tail_lits[at++] = id;
+			pf->lit_flags[id] |= LIT_LEADS | (tt->word_start[k] ? 0 : LIT_LEADS_ANYWHERE);
+		}
+	}
+	free(done);
+	return PS_OK;
+}
+
 /* Each shape's leading words as a bit row over the literal ids. */
 static ps_status build_leads(prefilter *pf, const lead_table *lt, const struct ps_ruleset *rs)
 {
@@ -823,7 +882,8 @@ out:
  * before any literal was left out: built after them, a process loading
  * the pack again and again took three times the page faults (the
  * allocator's thresholds follow what was freed before). */
-static ps_status build_ac(prefilter *pf, builder *b, const lead_table *lt, const struct ps_ruleset *rs)
+static ps_status build_ac(prefilter *pf, builder *b, const lead_table *lt, const lead_table *tt,
+                          const struct ps_ruleset *rs)
 {
 	ps_status st = PS_OK;
 	size_t cap = b->n_lits ? b->n_lits : 1;
@@ -840,6 +900,8 @@ static ps_status build_ac(prefilter *pf, builder *b, const lead_table *lt, const
 			heard[b->set_ids[s][k]] = true;
 	for (uint32_t k = 0; lt->start && k < lt->start[pf->n_patterns]; k++)
 		heard[lt->lits[k]] = true;
+	for (uint32_t k = 0; tt->start && k < tt->start[pf->n_patterns]; k++)
+		heard[tt->lits[k]] = true;
 	uint32_t n = 0;
 	for (uint32_t id = 0; id < b->n_lits; id++)
 		if (heard[id]) {
@@ -939,7 +1001,7 @@ static ps_status build_outs(lit_out **out, const prefilter *pf, const acm *m, co
 ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs, prefilter_leads_fn leads, void *data)
 {
 	builder b = { 0 };
-	lead_table lt = { 0 };
+	lead_table lt = { 0 }, tt = { 0 };
 	arena words;
 	ps_status st = PS_OK;
 	static const char kelvin[] = "\xE2\x84\xAA", long_s[] = "\xC5\xBF";
@@ -999,6 +1061,8 @@ ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs, prefilter_
 	st = build_shapes(pf, rs);
 	if (st == PS_OK)
 		st = collect_leads(&lt, &b, &words, rs, pf, leads, data);
+	if (st == PS_OK)
+		st = collect_leads(&tt, &b, &words, rs, pf, tail_words, NULL);
 	if (st != PS_OK)
 		goto out;
 	/* Characters that caseless UTF matching folds to ASCII letters make a
@@ -1010,7 +1074,7 @@ ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs, prefilter_
 		goto out;
 	}
 	drop_common_sets(&b, pf->pattern_owner);
-	st = build_ac(pf, &b, &lt, rs);
+	st = build_ac(pf, &b, &lt, &tt, rs);
 	if (st != PS_OK)
 		goto out;
 	pf->lit_flags = calloc(b.n_lits ? b.n_lits : 1, sizeof(*pf->lit_flags));
@@ -1031,7 +1095,9 @@ ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs, prefilter_
 		if (st != PS_OK)
 			goto out;
 	}
-	st = build_leads(pf, &lt, rs);
+	st = build_tails(pf, &lt, &tt, rs);
+	if (st == PS_OK)
+		st = build_leads(pf, &lt, rs);
 	if (st != PS_OK)
 		goto out;
 	pf->shape_exact = calloc(pf->n_shapes ? pf->n_shapes : 1, sizeof(*pf->shape_exact));
@@ -1064,6 +1130,9 @@ out:
 	free(lt.start);
 	free(lt.lits);
 	free(lt.word_start);
+	free(tt.start);
+	free(tt.lits);
+	free(tt.word_start);
 	arena_release(&words);
 	if (st != PS_OK)
 		prefilter_free(pf);
@@ -1087,6 +1156,8 @@ void prefilter_free(prefilter *pf)
 	free(pf->lead_bits);
 	free(pf->shape_lead_start);
 	free(pf->shape_lead_lits);
+	free(pf->shape_tail_start);
+	free(pf->shape_tail_lits);
 	for (uint32_t sh = 0; pf->shape_exact && sh < pf->n_shapes; sh++)
 		exact_free(atomic_load_explicit(&pf->shape_exact[sh], memory_order_relaxed));
 	free(pf->shape_exact);
@@ -1454,6 +1525,35 @@ static bool add_position(size_t *pos, size_t *n, size_t max, size_t at)
 	return true;
 }
 
+/* Where the literals lead[0..n_lead) occur at or after from, by their
+ * own lists of occurrences, as prefilter_lead_positions returns them. */
+static size_t positions_of(const prefilter *pf, const prefilter_state *ps, const uint32_t *lead, uint32_t n_lead,
+                           const char *text, size_t from, size_t *pos, size_t max)
+{
+	size_t n = 0;
+	for (uint32_t w = 0; w < n_lead; w++) {
+		if (!prefilter_found(ps, lead[w]))
+			continue;
+		for (uint32_t k = ps->lit_last[lead[w]]; k != UINT32_MAX; k = ps->occ_next[k])
+			if (ps->occ_start[k] >= from && may_start(pf, lead[w], text, ps->occ_start[k]) &&
+			    !add_position(pos, &n, max, ps->occ_start[k]))
+				return SIZE_MAX;
+	}
+	return n;
+}
+
+size_t prefilter_tail_positions(const prefilter *pf, const prefilter_state *ps, uint32_t shape, const char *text,
+                                size_t from, size_t *pos, size_t max)
+{
+	/* The tail words are not the gate's: the full pass keeps them. */
+	if (shape >= pf->n_shapes || ps->exotic || ps->occ_lost || !ps->rest_ran)
+		return SIZE_MAX;
+	uint32_t lo = pf->shape_tail_start[shape], hi = pf->shape_tail_start[shape + 1];
+	if (lo == hi)
+		return SIZE_MAX;
+	return positions_of(pf, ps, pf->shape_tail_lits + lo, hi - lo, text, from, pos, max);
+}
+
 size_t prefilter_lead_positions(const prefilter *pf, const prefilter_state *ps, uint32_t shape, const char *text,
                                 size_t from, size_t *pos, size_t max)
 {
@@ -1464,19 +1564,10 @@ size_t prefilter_lead_positions(const prefilter *pf, const prefilter_state *ps, 
 	const uint64_t *row = pf->lead_bits + (size_t)shape * pf->lead_words;
 	const uint32_t *lead = pf->shape_lead_lits + pf->shape_lead_start[shape];
 	uint32_t n_lead = pf->shape_lead_start[shape + 1] - pf->shape_lead_start[shape];
+	/* Fewer leading words than occurrences: follow each word's own. */
+	if (n_lead < ps->n_occ)
+		return positions_of(pf, ps, lead, n_lead, text, from, pos, max);
 	size_t n = 0;
-	if (n_lead < ps->n_occ) {
-		/* Fewer leading words than occurrences: follow each word's own. */
-		for (uint32_t w = 0; w < n_lead; w++) {
-			if (!prefilter_found(ps, lead[w]))
-				continue;
-			for (uint32_t k = ps->lit_last[lead[w]]; k != UINT32_MAX; k = ps->occ_next[k])
-				if (ps->occ_start[k] >= from && may_start(pf, lead[w], text, ps->occ_start[k]) &&
-				    !add_position(pos, &n, max, ps->occ_start[k]))
-					return SIZE_MAX;
-		}
-		return n;
-	}
 	for (uint32_t k = 0; k < ps->n_occ; k++) {
 		uint32_t lit = ps->occ_lit[k];
 		if (ps->occ_start[k] >= from && (row[lit / 64] >> (lit % 64) & 1) &&

@@ -100,6 +100,11 @@ typedef struct prefilter {
 	 * the pack's load time. NULL until built. */
 	_Atomic(exact *) *shape_exact;
 	uint32_t *shape_lead_lits;
+	/* Per shape without leading words, the leading words of its tail
+	 * program (tailfirst_int.h), " said", " told": where one occurs is
+	 * where that program may match. Lists, as the leading words'. */
+	uint32_t *shape_tail_start;   /* n_shapes + 1 */
+	uint32_t *shape_tail_lits;
 	uint8_t *lit_flags;        /* LIT_* per literal id */
 	uint32_t *lit_len;         /* bytes of each literal as the automaton holds it */
 	/* Per set (and n_sets, always held), the signals it is the first set
@@ -214,6 +219,14 @@ const exact *prefilter_exact(const prefilter *pf, uint32_t shape, const char *te
  * pattern has a \b before), at most max of them in pos. Returns their
  * number, or SIZE_MAX when the prefilter cannot tell or there are more. */
 size_t prefilter_lead_positions(const prefilter *pf, const prefilter_state *ps, uint32_t shape, const char *text,
+                                size_t from, size_t *pos, size_t max);
+
+/* The same for the places where the shape's tail program may match (the
+ * whitespace before a word that leads its tail), after the full pass:
+ * every place at or after from where it matches is among them. SIZE_MAX
+ * where the prefilter cannot tell (no tail words, no full pass) or there
+ * are more than max. */
+size_t prefilter_tail_positions(const prefilter *pf, const prefilter_state *ps, uint32_t shape, const char *text,
                                 size_t from, size_t *pos, size_t max);
 
 /* After the passes: was literal lit found in this sentence? */
