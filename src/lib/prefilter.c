@@ -714,54 +714,59 @@ static ps_status build_tails(prefilter *pf, const lead_table *lt, const lead_tab
 	return PS_OK;
 }
 
-/* Each shape's leading words as a bit row over the literal ids. */
+/* Each shape's leading words as a list of literal ids, each once. */
 static ps_status build_leads(prefilter *pf, const lead_table *lt, const struct ps_ruleset *rs)
 {
-	pf->lead_words = (pf->n_lits + 63) / 64;
-	pf->lead_bits = calloc((size_t)(pf->n_shapes ? pf->n_shapes : 1) * (pf->lead_words ? pf->lead_words : 1),
-	                       sizeof(*pf->lead_bits));
+	ps_status st = PS_OK;
 	pf->shape_leads = calloc(pf->n_shapes ? pf->n_shapes : 1, sizeof(*pf->shape_leads));
 	pf->shape_in_gate = calloc(pf->n_shapes ? pf->n_shapes : 1, sizeof(*pf->shape_in_gate));
-	if (!pf->lead_bits || !pf->shape_leads || !pf->shape_in_gate)
-		return PS_ERR_NOMEM;
-	for (size_t i = 0; i < rs->n_patterns; i++) {
-		uint32_t sh = pf->shape[i];
-		if (lt->start[i] == lt->start[i + 1] || pf->shape_leads[sh])
+	pf->shape_lead_start = calloc((size_t)pf->n_shapes + 1, sizeof(*pf->shape_lead_start));
+	/* No more than the first pattern's of each shape, in all. */
+	pf->shape_lead_lits = malloc((lt->start[rs->n_patterns] ? lt->start[rs->n_patterns] : 1) *
+	                             sizeof(*pf->shape_lead_lits));
+	bool *listed = calloc(pf->n_lits ? pf->n_lits : 1, sizeof(*listed));
+	uint32_t *first = malloc((pf->n_shapes ? pf->n_shapes : 1) * sizeof(*first)); /* pattern + 1 */
+	if (!pf->shape_leads || !pf->shape_in_gate || !pf->shape_lead_start || !pf->shape_lead_lits || !listed ||
+	    !first) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	memset(first, 0, (pf->n_shapes ? pf->n_shapes : 1) * sizeof(*first));
+	for (size_t i = 0; i < rs->n_patterns; i++)
+		if (lt->start[i] < lt->start[i + 1] && !first[pf->shape[i]])
+			first[pf->shape[i]] = (uint32_t)i + 1;
+	/* Shape by shape, so each one's list is in one piece. */
+	uint32_t total = 0;
+	for (uint32_t sh = 0; sh < pf->n_shapes; sh++) {
+		pf->shape_lead_start[sh] = total;
+		if (!first[sh])
 			continue;
-		uint64_t *row = pf->lead_bits + (size_t)sh * pf->lead_words;
+		size_t i = first[sh] - 1;
 		bool in_gate = true;
 		for (uint32_t k = lt->start[i]; k < lt->start[i + 1]; k++) {
 			uint32_t id = lt->lits[k];
-			row[id / 64] |= 1ull << (id % 64);
 			pf->lit_flags[id] |= LIT_LEADS | (lt->word_start[k] ? 0 : LIT_LEADS_ANYWHERE);
 			in_gate = in_gate && (pf->lit_flags[id] & LIT_IN_GATE);
+			/* Two words cut to the same first bytes are one literal. */
+			if (!listed[id])
+				pf->shape_lead_lits[total++] = id;
+			listed[id] = true;
 		}
+		for (uint32_t k = pf->shape_lead_start[sh]; k < total; k++)
+			listed[pf->shape_lead_lits[k]] = false;
 		pf->shape_leads[sh] = true;
 		pf->shape_in_gate[sh] = in_gate;
 	}
+	pf->shape_lead_start[pf->n_shapes] = total;
 	/* A word that leads only after a \b leads nowhere inside a word:
 	 * "aid" is in every "said", "un" in every "fund", "a " ends "Gaza ". */
 	for (uint32_t id = 0; id < pf->n_lits; id++)
 		if ((pf->lit_flags[id] & (LIT_LEADS | LIT_LEADS_ANYWHERE)) == LIT_LEADS)
 			pf->lit_flags[id] |= LIT_WORD_START;
-	/* The rows again as lists, for shapes with few leading words. */
-	size_t total = 0;
-	for (uint32_t sh = 0; sh < pf->n_shapes; sh++)
-		for (uint32_t w = 0; w < pf->lead_words; w++)
-			total += (size_t)__builtin_popcountll(pf->lead_bits[(size_t)sh * pf->lead_words + w]);
-	pf->shape_lead_start = malloc((pf->n_shapes + 1) * sizeof(*pf->shape_lead_start));
-	pf->shape_lead_lits = malloc((total ? total : 1) * sizeof(*pf->shape_lead_lits));
-	if (!pf->shape_lead_start || !pf->shape_lead_lits)
-		return PS_ERR_NOMEM;
-	total = 0;
-	for (uint32_t sh = 0; sh < pf->n_shapes; sh++) {
-		pf->shape_lead_start[sh] = (uint32_t)total;
-		for (uint32_t w = 0; w < pf->lead_words; w++)
-			for (uint64_t bits = pf->lead_bits[(size_t)sh * pf->lead_words + w]; bits; bits &= bits - 1)
-				pf->shape_lead_lits[total++] = w * 64 + (uint32_t)__builtin_ctzll(bits);
-	}
-	pf->shape_lead_start[pf->n_shapes] = (uint32_t)total;
-	return PS_OK;
+out:
+	free(listed);
+	free(first);
+	return st;
 }
 
 /* Number the distinct expanded texts of the patterns. */
@@ -1153,7 +1158,6 @@ void prefilter_free(prefilter *pf)
 	free(pf->owner_set_start);
 	free(pf->owner_set_ids);
 	free(pf->owner_first);
-	free(pf->lead_bits);
 	free(pf->shape_lead_start);
 	free(pf->shape_lead_lits);
 	free(pf->shape_tail_start);
@@ -1472,15 +1476,19 @@ bool prefilter_starts(const prefilter *pf, const prefilter_state *ps, uint32_t s
 		return false;
 	if (!ps->rest_ran && !(ps->gate_ran && pf->shape_in_gate[shape]))
 		return false;
-	const uint64_t *row = pf->lead_bits + (size_t)shape * pf->lead_words;
 	size_t lo = SIZE_MAX, hi = 0;
-	for (uint32_t k = 0; k < ps->n_occ; k++) {
-		uint32_t lit = ps->occ_lit[k], at = ps->occ_start[k];
-		if (at >= from && (row[lit / 64] >> (lit % 64) & 1) && may_start(pf, lit, text, at)) {
-			if (at < lo)
-				lo = at;
-			if (at > hi)
-				hi = at;
+	for (uint32_t w = pf->shape_lead_start[shape]; w < pf->shape_lead_start[shape + 1]; w++) {
+		uint32_t lit = pf->shape_lead_lits[w];
+		if (!prefilter_found(ps, lit))
+			continue;
+		for (uint32_t k = ps->lit_last[lit]; k != UINT32_MAX; k = ps->occ_next[k]) {
+			size_t at = ps->occ_start[k];
+			if (at >= from && may_start(pf, lit, text, at)) {
+				if (at < lo)
+					lo = at;
+				if (at > hi)
+					hi = at;
+			}
 		}
 	}
 	*first = lo;
@@ -1561,20 +1569,13 @@ size_t prefilter_lead_positions(const prefilter *pf, const prefilter_state *ps, 
 		return SIZE_MAX;
 	if (!ps->rest_ran && !(ps->gate_ran && pf->shape_in_gate[shape]))
 		return SIZE_MAX;
-	const uint64_t *row = pf->lead_bits + (size_t)shape * pf->lead_words;
-	const uint32_t *lead = pf->shape_lead_lits + pf->shape_lead_start[shape];
-	uint32_t n_lead = pf->shape_lead_start[shape + 1] - pf->shape_lead_start[shape];
-	/* Fewer leading words than occurrences: follow each word's own. */
-	if (n_lead < ps->n_occ)
-		return positions_of(pf, ps, lead, n_lead, text, from, pos, max);
-	size_t n = 0;
-	for (uint32_t k = 0; k < ps->n_occ; k++) {
-		uint32_t lit = ps->occ_lit[k];
-		if (ps->occ_start[k] >= from && (row[lit / 64] >> (lit % 64) & 1) &&
-		    may_start(pf, lit, text, ps->occ_start[k]) && !add_position(pos, &n, max, ps->occ_start[k]))
-			return SIZE_MAX;
-	}
-	return n;
+	/* Each leading word's own occurrences, even where a shape has more
+	 * words than the sentence has occurrences: a bit row a shape, read at
+	 * every occurrence, was 512 bytes a shape (358 KiB in all) whose lines
+	 * missed the cache, where the list is read in order and most of its
+	 * words are answered by the row of words found. */
+	return positions_of(pf, ps, pf->shape_lead_lits + pf->shape_lead_start[shape],
+	                    pf->shape_lead_start[shape + 1] - pf->shape_lead_start[shape], text, from, pos, max);
 }
 
 void prefilter_run(const prefilter *pf, prefilter_state *ps, const char *text, size_t len)

@@ -88,13 +88,11 @@ typedef struct prefilter {
 	 * sentence. */
 	uint32_t *shape;
 	uint32_t n_shapes;
-	/* Leading words (prefix_int.h): per shape, a bit per literal id that
-	 * leads every match, if the shape has such words (shape_leads) and
-	 * whether the gate pass sees all of them (shape_in_gate). */
-	uint64_t *lead_bits;       /* n_shapes rows of lead_words words */
-	uint32_t lead_words;
+	/* Leading words (prefix_int.h): per shape, the literal ids that lead
+	 * every match, if the shape has such words (shape_leads), and whether
+	 * the gate pass sees all of them (shape_in_gate). */
 	bool *shape_leads, *shape_in_gate;
-	uint32_t *shape_lead_start;   /* the same leads as lists of literal ids: n_shapes + 1 */
+	uint32_t *shape_lead_start;   /* n_shapes + 1, into shape_lead_lits */
 	/* Per shape, its exact matcher, built on first need (prefilter_exact):
 	 * most shapes never run in a scan, and building all took a third of
 	 * the pack's load time. NULL until built. */

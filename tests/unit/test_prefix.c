@@ -224,9 +224,10 @@ static void check_sentence(const char *s, size_t n, void *userdata)
 				uint32_t sh = pf->shape[p->index];
 				for (uint32_t o = 0; o < c->pfs.n_occ && !may; o++) {
 					uint32_t lit = c->pfs.occ_lit[o];
-					may = c->pfs.occ_start[o] == at[k] &&
-					      (pf->lead_bits[(size_t)sh * pf->lead_words + lit / 64] >> (lit % 64) & 1) &&
-					      !(inside && (pf->lit_flags[lit] & LIT_WORD_START));
+					bool leads = false;
+					for (uint32_t w = pf->shape_lead_start[sh]; w < pf->shape_lead_start[sh + 1]; w++)
+						leads = leads || pf->shape_lead_lits[w] == lit;
+					may = c->pfs.occ_start[o] == at[k] && leads && !(inside && (pf->lit_flags[lit] & LIT_WORD_START));
 				}
 				ck_assert_msg(may, "pattern %s:%zu:%zu: place %zu of \"%.*s\" is no leading word's", p->file, p->line,
 				              p->col, at[k], (int)n, s);
