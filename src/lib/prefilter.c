@@ -678,95 +678,79 @@ static ps_status tail_words(void *data, const ps_pattern *p, prefix_set *out, ar
 	return prefix_words(out, a, text, len);
 }
 
-/* Each shape's tail words (tail_words), as lists, and kept where they
- * occur: flagged as leading words, which they are of the tail programs. */
-static ps_status build_tails(prefilter *pf, const lead_table *lt, const lead_table *tt, const struct ps_ruleset *rs)
-{
-	pf->shape_tail_start = calloc((size_t)pf->n_shapes + 1, sizeof(*pf->shape_tail_start));
-	pf->shape_tail_lits = malloc((tt->start[rs->n_patterns] ? tt->start[rs->n_patterns] : 1) *
-	                             sizeof(*pf->shape_tail_lits));
-	if (!pf->shape_tail_start || !pf->shape_tail_lits)
-		return PS_ERR_NOMEM;
-	/* A shape's patterns have the same words (collect_leads): the first's.
-	 * Only a shape without leading words of its own is searched for by its
-	 * tail (cue.c). */
-	for (size_t i = 0; i < rs->n_patterns; i++)
-		if (lt->start[i] == lt->start[i + 1])
-			pf->shape_tail_start[pf->shape[i] + 1] = tt->start[i + 1] - tt->start[i];
-	for (uint32_t sh = 0; sh < pf->n_shapes; sh++)
-		pf->shape_tail_start[sh + 1] += pf->shape_tail_start[sh];
-	bool *done = calloc(pf->n_shapes ? pf->n_shapes : 1, sizeof(*done));
-	if (!done)
-		return PS_ERR_NOMEM;
-	for (size_t i = 0; i < rs->n_patterns; i++) {
-		uint32_t sh = pf->shape[i];
-		if (done[sh] || lt->start[i] != lt->start[i + 1])
-			continue;
-		done[sh] = true;
-		uint32_t at = pf->shape_tail_start[sh];
-		for (uint32_t k = tt->start[i]; k < tt->start[i + 1]; k++) {
-			uint32_t id = tt->lits[k];
-			pf->shape_tail_lits[at++] = id;
-			pf->lit_flags[id] |= LIT_LEADS | (tt->word_start[k] ? 0 : LIT_LEADS_ANYWHERE);
-		}
-	}
-	free(done);
-	return PS_OK;
-}
-
-/* Each shape's leading words as a list of literal ids, each once. */
-static ps_status build_leads(prefilter *pf, const lead_table *lt, const struct ps_ruleset *rs)
+/* The words of table t of each shape, from its first pattern that has
+ * some (and, with unless, none in that table), as lists of literal ids,
+ * each once: (*start)[sh] .. (*start)[sh + 1] in *lits. The words are
+ * flagged as leading words, so that where they occur is kept; has[sh]
+ * and in_gate[sh] (either may be NULL) say whether shape sh has words
+ * and whether the gate pass sees them all. */
+static ps_status shape_lists(prefilter *pf, const lead_table *t, const lead_table *unless, size_t n_patterns,
+                             uint32_t **start, uint32_t **lits, bool *has, bool *in_gate)
 {
 	ps_status st = PS_OK;
-	pf->shape_leads = calloc(pf->n_shapes ? pf->n_shapes : 1, sizeof(*pf->shape_leads));
-	pf->shape_in_gate = calloc(pf->n_shapes ? pf->n_shapes : 1, sizeof(*pf->shape_in_gate));
-	pf->shape_lead_start = calloc((size_t)pf->n_shapes + 1, sizeof(*pf->shape_lead_start));
+	*start = calloc((size_t)pf->n_shapes + 1, sizeof(**start));
 	/* No more than the first pattern's of each shape, in all. */
-	pf->shape_lead_lits = malloc((lt->start[rs->n_patterns] ? lt->start[rs->n_patterns] : 1) *
-	                             sizeof(*pf->shape_lead_lits));
+	*lits = malloc((t->start[n_patterns] ? t->start[n_patterns] : 1) * sizeof(**lits));
 	bool *listed = calloc(pf->n_lits ? pf->n_lits : 1, sizeof(*listed));
-	uint32_t *first = malloc((pf->n_shapes ? pf->n_shapes : 1) * sizeof(*first)); /* pattern + 1 */
-	if (!pf->shape_leads || !pf->shape_in_gate || !pf->shape_lead_start || !pf->shape_lead_lits || !listed ||
-	    !first) {
+	uint32_t *first = calloc(pf->n_shapes ? pf->n_shapes : 1, sizeof(*first)); /* pattern + 1 */
+	if (!*start || !*lits || !listed || !first) {
 		st = PS_ERR_NOMEM;
 		goto out;
 	}
-	memset(first, 0, (pf->n_shapes ? pf->n_shapes : 1) * sizeof(*first));
-	for (size_t i = 0; i < rs->n_patterns; i++)
-		if (lt->start[i] < lt->start[i + 1] && !first[pf->shape[i]])
+	for (size_t i = 0; i < n_patterns; i++)
+		if (t->start[i] < t->start[i + 1] && (!unless || unless->start[i] == unless->start[i + 1]) &&
+		    !first[pf->shape[i]])
 			first[pf->shape[i]] = (uint32_t)i + 1;
-	/* Shape by shape, so each one's list is in one piece. */
 	uint32_t total = 0;
 	for (uint32_t sh = 0; sh < pf->n_shapes; sh++) {
-		pf->shape_lead_start[sh] = total;
+		(*start)[sh] = total;
 		if (!first[sh])
 			continue;
 		size_t i = first[sh] - 1;
-		bool in_gate = true;
-		for (uint32_t k = lt->start[i]; k < lt->start[i + 1]; k++) {
-			uint32_t id = lt->lits[k];
-			pf->lit_flags[id] |= LIT_LEADS | (lt->word_start[k] ? 0 : LIT_LEADS_ANYWHERE);
-			in_gate = in_gate && (pf->lit_flags[id] & LIT_IN_GATE);
+		bool seen_all = true;
+		for (uint32_t k = t->start[i]; k < t->start[i + 1]; k++) {
+			uint32_t id = t->lits[k];
+			pf->lit_flags[id] |= LIT_LEADS | (t->word_start[k] ? 0 : LIT_LEADS_ANYWHERE);
+			seen_all = seen_all && (pf->lit_flags[id] & LIT_IN_GATE);
 			/* Two words cut to the same first bytes are one literal. */
 			if (!listed[id])
-				pf->shape_lead_lits[total++] = id;
+				(*lits)[total++] = id;
 			listed[id] = true;
 		}
-		for (uint32_t k = pf->shape_lead_start[sh]; k < total; k++)
-			listed[pf->shape_lead_lits[k]] = false;
-		pf->shape_leads[sh] = true;
-		pf->shape_in_gate[sh] = in_gate;
+		for (uint32_t k = (*start)[sh]; k < total; k++)
+			listed[(*lits)[k]] = false;
+		if (has)
+			has[sh] = true;
+		if (in_gate)
+			in_gate[sh] = seen_all;
 	}
-	pf->shape_lead_start[pf->n_shapes] = total;
+	(*start)[pf->n_shapes] = total;
+out:
+	free(listed);
+	free(first);
+	return st;
+}
+
+/* Each shape's leading words, and the tail words (tail_words) of a shape
+ * without, as lists: the tail words lead the tail programs. */
+static ps_status build_leads(prefilter *pf, const lead_table *lt, const lead_table *tt, const struct ps_ruleset *rs)
+{
+	pf->shape_leads = calloc(pf->n_shapes ? pf->n_shapes : 1, sizeof(*pf->shape_leads));
+	pf->shape_in_gate = calloc(pf->n_shapes ? pf->n_shapes : 1, sizeof(*pf->shape_in_gate));
+	if (!pf->shape_leads || !pf->shape_in_gate)
+		return PS_ERR_NOMEM;
+	ps_status st = shape_lists(pf, lt, NULL, rs->n_patterns, &pf->shape_lead_start, &pf->shape_lead_lits,
+	                           pf->shape_leads, pf->shape_in_gate);
+	if (st == PS_OK)
+		st = shape_lists(pf, tt, lt, rs->n_patterns, &pf->shape_tail_start, &pf->shape_tail_lits, NULL, NULL);
+	if (st != PS_OK)
+		return st;
 	/* A word that leads only after a \b leads nowhere inside a word:
 	 * "aid" is in every "said", "un" in every "fund", "a " ends "Gaza ". */
 	for (uint32_t id = 0; id < pf->n_lits; id++)
 		if ((pf->lit_flags[id] & (LIT_LEADS | LIT_LEADS_ANYWHERE)) == LIT_LEADS)
 			pf->lit_flags[id] |= LIT_WORD_START;
-out:
-	free(listed);
-	free(first);
-	return st;
+	return PS_OK;
 }
 
 /* Number the distinct expanded texts of the patterns. */
@@ -1100,9 +1084,7 @@ ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs, prefilter_
 		if (st != PS_OK)
 			goto out;
 	}
-	st = build_tails(pf, &lt, &tt, rs);
-	if (st == PS_OK)
-		st = build_leads(pf, &lt, rs);
+	st = build_leads(pf, &lt, &tt, rs);
 	if (st != PS_OK)
 		goto out;
 	pf->shape_exact = calloc(pf->n_shapes ? pf->n_shapes : 1, sizeof(*pf->shape_exact));
