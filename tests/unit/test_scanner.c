@@ -128,6 +128,71 @@ static int record_place(const ps_finding *f, void *userdata)
 	return 0;
 }
 
+/* The signal and first evidence of the last finding. */
+typedef struct last_act {
+	char signal[16];
+	uint64_t start, end;
+	size_t findings;
+} last_act;
+
+static int record_act(const ps_finding *f, void *userdata)
+{
+	last_act *a = userdata;
+	snprintf(a->signal, sizeof a->signal, "%s", f->signal);
+	a->start = f->evidence_count ? f->evidence[0].start : UINT64_MAX;
+	a->end = f->evidence_count ? f->evidence[0].end : UINT64_MAX;
+	a->findings++;
+	return 0;
+}
+
+/* A sentence that asks about many distinct pattern texts, each of whose
+ * matches the scanner keeps for the sentence (its memo): 70 signals, each
+ * its own word, all in the sentence; the last, heaviest, wins, with its
+ * own word as its evidence. And the next sentence's are its own. */
+START_TEST(a_sentence_asking_many_texts_keeps_each_ones_matches)
+{
+	static char yaml[16384], text[1024];
+	size_t n = (size_t)snprintf(yaml, sizeof yaml, "pactscan: 1\nclause:\n  id: c1\n  point: 1\n  title: T\n"
+	                                              "  summary: S\nsignals:\n");
+	/* The second scan's words stand two bytes further on: a match kept
+	 * from the first sentence would be found in the wrong place. */
+	size_t t = 2;
+	memcpy(text, "x ", 2);
+	for (int i = 0; i < 70; i++) {
+		n += (size_t)snprintf(yaml + n, sizeof yaml - n,
+		                      "  - id: s%02d\n    stance: support\n    act: 'word%02d'\n    weight: %d\n", i, i,
+		                      i == 69 ? 5 : 1);
+		t += (size_t)snprintf(text + t, sizeof text - t, "word%02d ", i);
+	}
+	ck_assert_uint_lt(n, sizeof yaml - 1);
+	text[t - 1] = '.';
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(yaml, &diags);
+	ck_assert_msg(rules != NULL, "the pack does not load: %s", first_error(yaml));
+	for (int plain = 0; plain < 2; plain++) {
+		last_act a = { .findings = 0 };
+		ps_scanner *scanner = NULL;
+		ps_scan_limits limits = test_limits();
+		if (plain)
+			limits.flags |= PS_SCAN_NO_PREFILTER;
+		ps_scan_callbacks cb = { record_act, NULL, &a };
+		ck_assert_int_eq(ps_scanner_new(&scanner, rules, &limits), PS_OK);
+		/* Twice: the second sentence's slots start afresh. */
+		for (size_t k = 0; k < 2; k++) {
+			size_t skip = 2 - 2 * k;
+			ck_assert_int_eq(ps_scanner_scan(scanner, text + skip, t - skip, &cb), PS_OK);
+			ck_assert_uint_eq(a.findings, k + 1);
+			ck_assert_str_eq(a.signal, "s69");
+			ck_assert_uint_eq(a.start, t - skip - 7);
+			ck_assert_uint_eq(a.end, t - skip - 1);
+		}
+		ps_scanner_free(scanner);
+	}
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
 START_TEST(positions_in_bytes_lines_and_columns)
 {
 	ps_diags *diags = NULL;
@@ -1044,6 +1109,7 @@ int main(void)
 	tcase_add_test(tc, lines_are_counted_right_across_many_line_ends);
 	tcase_add_test(tc, within_limits_the_distance);
 	tcase_add_test(tc, positions_in_bytes_lines_and_columns);
+	tcase_add_test(tc, a_sentence_asking_many_texts_keeps_each_ones_matches);
 	tcase_add_test(tc, streaming_matches_a_whole_scan);
 	tcase_add_test(tc, utf16_and_invalid_utf8);
 	tcase_add_test(tc, match_limit_is_reported_and_the_scan_goes_on);
