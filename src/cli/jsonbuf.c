@@ -190,17 +190,26 @@ void jbuf_int(jbuf *b, int64_t v)
 	if (v < 0)
 		*p++ = '-';
 	char *end = p + n, *at = end;
-	while (m >= 100) {
+	while (m > UINT32_MAX) {
 		unsigned r = (unsigned)(m % 100);
 		m /= 100;
 		at -= 2;
 		memcpy(at, pairs + 2 * r, 2);
 	}
-	if (m >= 10) {
+	/* Offsets and lines fit in 32 bits, whose division by 100 is a
+	 * shorter multiply than a 64-bit one. */
+	uint32_t w = (uint32_t)m;
+	while (w >= 100) {
+		uint32_t r = w % 100;
+		w /= 100;
 		at -= 2;
-		memcpy(at, pairs + 2 * m, 2);
+		memcpy(at, pairs + 2 * r, 2);
+	}
+	if (w >= 10) {
+		at -= 2;
+		memcpy(at, pairs + 2 * w, 2);
 	} else {
-		*--at = (char)('0' + m);
+		*--at = (char)('0' + w);
 	}
 	b->len = (size_t)(end - b->text);
 }

@@ -87,9 +87,17 @@ void cues_and_source_append(jbuf *b, const cli_finding *f)
 	for (size_t i = 0; i < f->n_cues; i++) {
 		if (i)
 			JBUF_LIT(b, ",");
-		JBUF_LIT(b, "{\"kind\":");
-		jbuf_cstr(b, cue_kind_name(f->cues[i].kind));
-		JBUF_LIT(b, ",\"text\":");
+		/* cue_kind_name()'s words as literals, as stance_append's. */
+		switch (f->cues[i].kind) {
+		case PS_CUE_NEGATION: JBUF_LIT(b, "{\"kind\":\"negation\",\"text\":"); break;
+		case PS_CUE_HEDGE: JBUF_LIT(b, "{\"kind\":\"hedge\",\"text\":"); break;
+		case PS_CUE_ATTRIBUTION: JBUF_LIT(b, "{\"kind\":\"attribution\",\"text\":"); break;
+		default:
+			JBUF_LIT(b, "{\"kind\":");
+			jbuf_cstr(b, cue_kind_name(f->cues[i].kind));
+			JBUF_LIT(b, ",\"text\":");
+			break;
+		}
 		jbuf_str(b, f->cues[i].text, f->cues[i].len);
 		JBUF_LIT(b, ",\"start\":");
 		jbuf_uint(b, f->cues[i].start);
