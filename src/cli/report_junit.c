@@ -10,13 +10,6 @@
 #include "reporter.h"
 #include "spool.h"
 
-/* A testcase's findings come after its verdict and the testsuite's counts:
- * they wait, clause by clause, for the end of their document. */
-typedef struct junit_state {
-	spool *clauses;            /* by clause index */
-	size_t n_clauses;
-} junit_state;
-
 /* Write s[0..len) as XML character data, or as an attribute value. */
 static void put_xml(FILE *out, const char *s, size_t len, bool attr)
 {
@@ -73,12 +66,6 @@ static int junit_format(const reporter *r, FILE *out, const doc_result *doc, con
 	return ferror(out) ? -1 : 0;
 }
 
-static int junit_place(reporter *r, const doc_result *doc, const formatted_finding *ff, const char *bytes)
-{
-	junit_state *st = r->state;
-	return spool_write(&st->clauses[ff->clause], bytes, ff->len);
-}
-
 static int junit_begin(reporter *r)
 {
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"pactscan\">\n", r->out);
@@ -96,7 +83,7 @@ static void put_property(FILE *out, const char *name, const char *value)
 
 static int junit_document(reporter *r, const doc_result *doc, const doc_tally *t)
 {
-	junit_state *st = r->state;
+	clause_spools *st = r->state;
 	const run_summary *sum = r->sum;
 	size_t n_clauses = ps_ruleset_clause_count(sum->rules), tests = 0, failures = 0;
 	size_t errors = doc->skipped || doc->incomplete;
@@ -161,29 +148,15 @@ static int junit_finish(reporter *r, const run_summary *sum)
 	return ferror(r->out) ? -1 : 0;
 }
 
-static void junit_release(reporter *r)
-{
-	junit_state *st = r->state;
-	if (st)
-		spool_array_free(st->clauses, st->n_clauses);
-	free(st);
-	r->state = NULL;
-}
-
+/* A testcase's findings come after its verdict and the testsuite's counts:
+ * they wait, clause by clause (clause_spools), for the end of their
+ * document. */
 int reporter_junit(reporter *r)
 {
-	junit_state *st = calloc(1, sizeof(*st));
-	if (!st)
-		return -1;
-	r->state = st;
-	r->release = junit_release;
-	st->n_clauses = ps_ruleset_clause_count(r->sum->rules);
-	st->clauses = spool_array_new(st->n_clauses);
-	if (!st->clauses)
+	if (reporter_clause_spools(r) != 0)
 		return -1;
 	r->begin = junit_begin;
 	r->format = junit_format;
-	r->place = junit_place;
 	r->document = junit_document;
 	r->finish = junit_finish;
 	return 0;

@@ -7,11 +7,6 @@
 #include "reporter.h"
 #include "spool.h"
 
-typedef struct text_state {
-	spool *clauses;            /* by clause index: the document's findings so far */
-	size_t n_clauses;
-} text_state;
-
 #define C_RESET "\033[0m"
 #define C_PATH "\033[35m"
 #define C_BOLD "\033[1m"
@@ -137,17 +132,11 @@ static int text_format(const reporter *r, FILE *out, const doc_result *doc, cons
 	return ferror(out) ? -1 : 0;
 }
 
-static int text_place(reporter *r, const doc_result *doc, const formatted_finding *ff, const char *bytes)
-{
-	text_state *st = r->state;
-	return spool_write(&st->clauses[ff->clause], bytes, ff->len);
-}
-
 /* The document's name and metadata, then its findings clause by clause,
  * each clause in document order. */
 static int text_document(reporter *r, const doc_result *doc, const doc_tally *t)
 {
-	text_state *st = r->state;
+	clause_spools *st = r->state;
 	int rc = 0;
 	if (doc->skipped || t->findings == 0)
 		return ferror(r->out) ? -1 : 0;
@@ -183,28 +172,11 @@ static int text_finish(reporter *r, const run_summary *sum)
 	return summary_write_text(r->out, sum, r->timeline);
 }
 
-static void text_release(reporter *r)
-{
-	text_state *st = r->state;
-	if (st)
-		spool_array_free(st->clauses, st->n_clauses);
-	free(st);
-	r->state = NULL;
-}
-
 int reporter_text(reporter *r)
 {
-	text_state *st = calloc(1, sizeof(*st));
-	if (!st)
-		return -1;
-	r->state = st;
-	r->release = text_release;
-	st->n_clauses = ps_ruleset_clause_count(r->sum->rules);
-	st->clauses = spool_array_new(st->n_clauses);
-	if (!st->clauses)
+	if (reporter_clause_spools(r) != 0)
 		return -1;
 	r->format = text_format;
-	r->place = text_place;
 	r->document = text_document;
 	r->finish = text_finish;
 	return 0;

@@ -14,6 +14,7 @@
 #define PS_REPORTER_H
 
 #include "jsonbuf.h"
+#include "spool.h"
 #include "summary.h"
 
 typedef struct reporter {
@@ -46,6 +47,18 @@ typedef struct reporter {
 /* Set up the writer for a format; r->sum must be set. Returns 0, or -1
  * without memory. */
 int reporter_init(reporter *r, output_format format);
+
+/* The state of a writer that prints a document's findings clause by
+ * clause (text, JUnit): the findings formatted so far, a spool a clause. */
+typedef struct clause_spools {
+	spool *clauses;            /* by clause index */
+	size_t n_clauses;
+} clause_spools;
+
+/* Give r a clause_spools (r->state, freed by r->release) with a spool for
+ * each clause of r->sum->rules, and the place() that files each finding's
+ * bytes under its clause. Returns 0, or -1 without memory. */
+int reporter_clause_spools(reporter *r);
 
 /* Format a finding (with the writer's format()) onto the end of the
  * batch's output, and record it there. Returns 0, or -1 without memory. */

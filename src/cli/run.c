@@ -22,6 +22,37 @@ int reporter_init(reporter *r, output_format format)
 	return -1;
 }
 
+static int clause_spools_place(reporter *r, const doc_result *doc, const formatted_finding *ff, const char *bytes)
+{
+	(void)doc;
+	clause_spools *st = r->state;
+	return spool_write(&st->clauses[ff->clause], bytes, ff->len);
+}
+
+static void clause_spools_release(reporter *r)
+{
+	clause_spools *st = r->state;
+	if (st)
+		spool_array_free(st->clauses, st->n_clauses);
+	free(st);
+	r->state = NULL;
+}
+
+int reporter_clause_spools(reporter *r)
+{
+	clause_spools *st = calloc(1, sizeof(*st));
+	if (!st)
+		return -1;
+	r->state = st;
+	r->release = clause_spools_release;
+	st->n_clauses = ps_ruleset_clause_count(r->sum->rules);
+	st->clauses = spool_array_new(st->n_clauses);
+	if (!st->clauses)
+		return -1;
+	r->place = clause_spools_place;
+	return 0;
+}
+
 int reporter_format(const reporter *r, finding_batch *b, const doc_result *doc, const cli_finding *f)
 {
 	if (b->n_done == b->cap_done) {
