@@ -762,15 +762,26 @@ static ps_status load_cue_kind(loader *L, const char *file, const ynode *cues, c
 	return st;
 }
 
+/* A section the whole pack has once ("cues", "setting"): its mapping in
+ * *out, where it is (*at, *at_file) kept for the error a second one gets. */
+static ps_status claim_section(loader *L, const char *file, const ynode *root, const char *key, const ynode **at,
+                               const char **at_file, const ynode **out)
+{
+	if (*at)
+		return bad(L, file, map_key(root, key), "'%s' is defined twice (first in %s:%zu:%zu); keep one", key,
+		           *at_file, (*at)->line, (*at)->col);
+	*at = map_key(root, key);
+	*at_file = file;
+	*out = map_get(root, key);
+	char what[32];
+	snprintf(what, sizeof what, "'%s'", key);
+	return need_map(L, file, *out, *at, what);
+}
+
 static ps_status load_cues(loader *L, const char *file, const ynode *root)
 {
-	const ynode *cues = map_get(root, "cues");
-	if (L->cues_at)
-		return bad(L, file, map_key(root, "cues"), "'cues' is defined twice (first in %s:%zu:%zu); keep one",
-		           L->cues_file, L->cues_at->line, L->cues_at->col);
-	L->cues_at = map_key(root, "cues");
-	L->cues_file = file;
-	ps_status st = need_map(L, file, cues, L->cues_at, "'cues'");
+	const ynode *cues = NULL;
+	ps_status st = claim_section(L, file, root, "cues", &L->cues_at, &L->cues_file, &cues);
 	if (st != PS_OK)
 		return st;
 	st = check_keys(L, file, cues, cues_keys, "'cues'");
@@ -785,14 +796,9 @@ static const char *const setting_keys[] = { "any", "none", "context", NULL };
 
 static ps_status load_setting(loader *L, const char *file, const ynode *root)
 {
-	const ynode *s = map_get(root, "setting");
+	const ynode *s = NULL;
 	long context = 0;
-	if (L->setting_at)
-		return bad(L, file, map_key(root, "setting"), "'setting' is defined twice (first in %s:%zu:%zu); keep one",
-		           L->setting_file, L->setting_at->line, L->setting_at->col);
-	L->setting_at = map_key(root, "setting");
-	L->setting_file = file;
-	ps_status st = need_map(L, file, s, L->setting_at, "'setting'");
+	ps_status st = claim_section(L, file, root, "setting", &L->setting_at, &L->setting_file, &s);
 	if (st != PS_OK)
 		return st;
 	st = check_keys(L, file, s, setting_keys, "'setting'");

@@ -93,6 +93,20 @@ START_TEST(duplicates_name_both_places)
 }
 END_TEST
 
+/* The sections a pack has once: a second is refused where it stands, with
+ * where the first is; each must be a mapping. */
+START_TEST(a_section_of_the_pack_is_defined_once)
+{
+	ck_assert_str_eq(first_error(HEAD "cues: {}\n---\n" HEAD "cues: {}\n"),
+	                 "5:1: 'cues' is defined twice (first in test.yaml:2:1); keep one");
+	ck_assert_str_eq(first_error(HEAD "setting: {any: [Gaza]}\n---\n" HEAD "\nsetting:\n  any: [Rafah]\n"),
+	                 "6:1: 'setting' is defined twice (first in test.yaml:2:1); keep one");
+	ck_assert_str_eq(first_error(HEAD "setting: 3\n"),
+	                 "2:10: 'setting' must be a mapping (key: value lines), not a text value");
+	ck_assert_str_eq(first_error(HEAD "cues: [a]\n"), "2:7: 'cues' must be a mapping (key: value lines), not a list");
+}
+END_TEST
+
 START_TEST(unknown_keys_suggest_the_nearest)
 {
 	ck_assert_str_eq(first_error(CLAUSE "signals:\n  - id: s1\n    stnace: support\n    act: x\n"),
@@ -325,6 +339,7 @@ int main(void)
 	Suite *s = suite_create("ruleset");
 	TCase *tc = tcase_create("ruleset");
 	tcase_add_test(tc, a_valid_pack_loads);
+	tcase_add_test(tc, a_section_of_the_pack_is_defined_once);
 	tcase_add_test(tc, empty_files_have_no_rules);
 	tcase_add_test(tc, invalid_utf8_and_nul_have_positions);
 	tcase_add_test(tc, bom_accepted_utf16_rejected);
