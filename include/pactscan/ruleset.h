@@ -173,6 +173,23 @@ typedef struct ps_pattern_info {
 	                               running it; 0 when it must run on every sentence */
 } ps_pattern_info;
 
+/** One signal of a pack, for naming it in a profile (ps_scanner_profile). */
+typedef struct ps_signal_info {
+	const ps_clause *clause;  /**< the clause it belongs to */
+	const char *id;           /**< its id, unique within the clause */
+	const char *file;         /**< where it is written */
+	size_t line, column;
+} ps_signal_info;
+
+/**
+ * Describe signal number @p index: signals are numbered from 0 to
+ * ps_ruleset_signal_count() - 1, as loaded. Strings are borrowed from the
+ * ruleset.
+ * @param[out] out the description
+ * @return PS_OK, or PS_ERR_INVALID when @p index is out of range
+ */
+PS_API ps_status ps_ruleset_signal(ps_signal_info *out, const ps_ruleset *rules, size_t index);
+
 /** Number of compiled patterns in the pack (lexicons counted inside each use). */
 PS_API size_t ps_ruleset_pattern_count(const ps_ruleset *rules);
 

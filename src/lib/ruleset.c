@@ -1306,6 +1306,23 @@ size_t ps_ruleset_pattern_count(const ps_ruleset *rules)
 	return rules->n_patterns;
 }
 
+ps_status ps_ruleset_signal(ps_signal_info *out, const ps_ruleset *rules, size_t index)
+{
+	if (!out || !rules || index >= rules->n_signals)
+		return PS_ERR_INVALID;
+	/* A clause's signals are numbered in a row, as loaded (their owners). */
+	for (size_t ci = 0; ci < rules->n_clauses; ci++) {
+		const ps_clause *c = rules->clauses[ci];
+		if (!c->n_signals || c->signals[0].owner - OWNER_FIRST_SIGNAL > index ||
+		    index - (c->signals[0].owner - OWNER_FIRST_SIGNAL) >= c->n_signals)
+			continue;
+		const ps_signal *sig = &c->signals[index - (c->signals[0].owner - OWNER_FIRST_SIGNAL)];
+		*out = (ps_signal_info){ .clause = c, .id = sig->id, .file = sig->file, .line = sig->line, .column = sig->col };
+		return PS_OK;
+	}
+	return PS_ERR_INVALID;
+}
+
 ps_status ps_ruleset_pattern(ps_pattern_info *out, const ps_ruleset *rules, size_t index)
 {
 	if (!out || !rules || index >= rules->n_patterns)

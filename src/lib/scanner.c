@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifdef __SSE2__
@@ -121,6 +122,10 @@ struct ps_scanner {
 	 * row, clause after clause). */
 	uint32_t *sig_clause;
 	uint64_t *first_bits;
+	/* PS_SCAN_PROFILE: per signal number, what it cost (else NULL); the
+	 * time collecting cues, in all and in the signal being timed. */
+	ps_signal_cost *cost;
+	uint64_t cue_ns, cue_ns_now;
 };
 
 ps_status ps_scanner_new(ps_scanner **out, const ps_ruleset *rules, const ps_scan_limits *limits)
@@ -182,6 +187,10 @@ ps_status ps_scanner_new(ps_scanner **out, const ps_ruleset *rules, const ps_sca
 		for (size_t k = 0; k < c->n_signals; k++)
 			s->sig_clause[s->clause_sig0[ci] + k] = (uint32_t)ci;
 	}
+	if ((s->limits.flags & PS_SCAN_PROFILE) && !(s->cost = calloc(rules->n_signals + 1, sizeof(*s->cost)))) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
 	if (s->limits.flags & PS_SCAN_NO_JIT)
 		s->m.options = PCRE2_NO_JIT;
 	if (s->prefilter) {
@@ -216,6 +225,7 @@ void ps_scanner_free(ps_scanner *s)
 	free(s->clause_nsig);
 	free(s->first_bits);
 	free(s->sig_clause);
+	free(s->cost);
 	prefilter_state_free(&s->pfs);
 	free(s);
 }
@@ -223,6 +233,22 @@ void ps_scanner_free(ps_scanner *s)
 const ps_scan_stats *ps_scanner_stats(const ps_scanner *s)
 {
 	return &s->stats;
+}
+
+ps_status ps_scanner_profile(ps_scan_profile *out, const ps_scanner *s)
+{
+	if (!out || !s || !s->cost)
+		return PS_ERR_INVALID;
+	*out = (ps_scan_profile){ .signals = s->cost, .n_signals = s->rules->n_signals, .cue_nanoseconds = s->cue_ns };
+	return PS_OK;
+}
+
+/* A monotonic clock for profiles, in nanoseconds. */
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 ps_status ps_scanner_begin(ps_scanner *s, const ps_scan_callbacks *callbacks)
@@ -546,6 +572,21 @@ static void add_cue(candidate *c, const sentence *sn, ps_cue_kind kind, size_t a
 	};
 }
 
+/* cue_need(), timed apart from the signal that first asks when profiling:
+ * the cues serve every signal of the sentence. */
+static void need_cues(ps_scanner *s, cue_matches *cm, unsigned want, const sentence *sn)
+{
+	if (!s->cost || !(want & ~cm->ready)) {
+		cue_need(cm, want, s->rules, &s->m, sn->text, sn->len);
+		return;
+	}
+	uint64_t t0 = now_ns();
+	cue_need(cm, want, s->rules, &s->m, sn->text, sn->len);
+	uint64_t spent = now_ns() - t0;
+	s->cue_ns += spent;
+	s->cue_ns_now += spent;
+}
+
 /* Does the signal fire in the sentence? Fills c when it does. */
 static bool eval_signal(ps_scanner *s, sentence *sn, const ps_signal *sig, candidate *c)
 {
@@ -598,10 +639,10 @@ static bool eval_signal(ps_scanner *s, sentence *sn, const ps_signal *sig, candi
 			c->parts[c->n_parts++] = nearest(&any, as, ae);
 		if (sig->within && gap_words(sn->text, c->parts, c->n_parts) > sig->within)
 			continue;
-		cue_need(cm, CUES_RESTATEMENT, rs, &s->m, sn->text, sn->len);
+		need_cues(s, cm, CUES_RESTATEMENT, sn);
 		if (cue_before(&cm->restate, &cm->restate_stop, NULL, sn->text, as, rs->restatement.scope) >= 0)
 			continue;
-		cue_need(cm, CUES_GOVERNING, rs, &s->m, sn->text, sn->len);
+		need_cues(s, cm, CUES_GOVERNING, sn);
 		c->stance = sig->stance;
 		int neg = cue_before(&cm->neg_before, &cm->neg_stop, &cm->neg_pseudo, sn->text, as, rs->negation.scope);
 		if (neg >= 0) {
@@ -632,6 +673,20 @@ static bool eval_signal(ps_scanner *s, sentence *sn, const ps_signal *sig, candi
 		return true;
 	}
 	return false;
+}
+
+/* eval_signal() for signal number n, counted and timed (PS_SCAN_PROFILE). */
+static bool eval_profiled(ps_scanner *s, sentence *sn, const ps_signal *sig, candidate *c, size_t n)
+{
+	s->cue_ns_now = 0;
+	uint64_t t0 = now_ns();
+	bool fired = eval_signal(s, sn, sig, c);
+	uint64_t spent = now_ns() - t0;
+	ps_signal_cost *k = &s->cost[n];
+	k->tried++;
+	k->matched += fired;
+	k->nanoseconds += spent > s->cue_ns_now ? spent - s->cue_ns_now : 0;
+	return fired;
 }
 
 /* The sentence's line and column, counted when first needed: most
@@ -913,7 +968,7 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 				if (s->prefilter && !prefilter_candidate(&rs->pf, &s->pfs, owner + (uint32_t)si))
 					continue;
 				const ps_signal *sig = &clause->signals[si];
-				if (!eval_signal(s, sn, sig, cur))
+				if (!(s->cost ? eval_profiled(s, sn, sig, cur, sig0 + si) : eval_signal(s, sn, sig, cur)))
 					continue;
 				int k = cur->stance == PS_STANCE_CONFLICT ? 1 : 0;
 				weight[k] += sig->weight;

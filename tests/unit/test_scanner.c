@@ -686,6 +686,96 @@ START_TEST(pieces_scanned_apart_find_what_one_scan_finds)
 }
 END_TEST
 
+/* The number of the signal clause/id, by ps_ruleset_signal(). */
+static size_t signal_number(const ps_ruleset *rules, const char *clause, const char *id)
+{
+	for (size_t i = 0; i < ps_ruleset_signal_count(rules); i++) {
+		ps_signal_info info;
+		ck_assert_int_eq(ps_ruleset_signal(&info, rules, i), PS_OK);
+		if (!strcmp(ps_clause_id(info.clause), clause) && !strcmp(info.id, id))
+			return i;
+	}
+	ck_abort_msg("no signal %s/%s", clause, id);
+	return 0;
+}
+
+/* A profile counts the sentences where a signal's words were all there (it
+ * was tried) and where it matched, over every scan of the scanner; scanned
+ * in pieces with their context, a text gives the counts of one scan. */
+START_TEST(a_profile_counts_what_each_signal_tried_and_matched)
+{
+	static const char text[] =
+	        "Israeli troops withdrew from Khan Younis on Friday.\n"            /* pulled-back: matched */
+	        "Israeli troops may withdraw from the agreement, officials said.\n" /* its none rules it out */
+	        "Hamas released two hostages on Monday.\n"                          /* released: matched */
+	        "Markets were calm in Cairo.\n"                                     /* out of the setting */
+	        "Troops withdrew from Khartoum, Sudanese officials said.\n"         /* out of the setting */
+	        "Hamas said the hostages were withheld, and two bodies were released.\n"; /* both match */
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(test_pack, &diags);
+	ck_assert_uint_eq(ps_ruleset_signal_count(rules), 3);
+	size_t pulled = signal_number(rules, "withdrawal", "pulled-back");
+	size_t released = signal_number(rules, "hostages", "released");
+	size_t withheld = signal_number(rules, "hostages", "withheld");
+	ps_signal_info info;
+	ck_assert_int_eq(ps_ruleset_signal(&info, rules, withheld), PS_OK);
+	ck_assert_uint_eq(info.line, 51);
+	ck_assert_uint_eq(info.column, 5);
+	ck_assert_int_eq(ps_ruleset_signal(&info, rules, 3), PS_ERR_INVALID);
+
+	/* A scanner made without the flag keeps none. */
+	ps_scanner *plain = NULL, *whole = NULL, *pieces = NULL;
+	ps_scan_limits limits = test_limits();
+	ck_assert_int_eq(ps_scanner_new(&plain, rules, &limits), PS_OK);
+	ps_scan_profile p, q;
+	ck_assert_int_eq(ps_scanner_profile(&p, plain), PS_ERR_INVALID);
+	limits.flags |= PS_SCAN_PROFILE;
+	ck_assert_int_eq(ps_scanner_new(&whole, rules, &limits), PS_OK);
+	ck_assert_int_eq(ps_scanner_new(&pieces, rules, &limits), PS_OK);
+
+	ps_scan_callbacks none = { 0 };
+	ck_assert_int_eq(ps_scanner_scan(whole, text, sizeof text - 1, &none), PS_OK);
+	ck_assert_int_eq(ps_scanner_profile(&p, whole), PS_OK);
+	ck_assert_uint_eq(p.n_signals, 3);
+	ck_assert_uint_eq(p.signals[pulled].tried, 2);
+	ck_assert_uint_eq(p.signals[pulled].matched, 1);
+	ck_assert_uint_eq(p.signals[released].tried, 2);
+	ck_assert_uint_eq(p.signals[released].matched, 2);
+	ck_assert_uint_eq(p.signals[withheld].tried, 1);
+	ck_assert_uint_eq(p.signals[withheld].matched, 1);
+	ck_assert_uint_gt(p.signals[pulled].nanoseconds + p.signals[released].nanoseconds, 0);
+	ck_assert_uint_gt(p.cue_nanoseconds, 0);
+
+	/* Counts add up over scans. */
+	ck_assert_int_eq(ps_scanner_scan(whole, text, sizeof text - 1, &none), PS_OK);
+	ck_assert_int_eq(ps_scanner_profile(&p, whole), PS_OK);
+	ck_assert_uint_eq(p.signals[pulled].tried, 4);
+	ck_assert_uint_eq(p.signals[released].matched, 4);
+
+	/* Twice, in two pieces cut where a sentence starts: the second piece's
+	 * context sentences are the gate's, not tried again. */
+	size_t cut = ps_segment_last_cut(text, sizeof text - 1 - 20);
+	ck_assert_int_eq(strncmp(text + cut, "Hamas said", 10), 0);
+	ck_assert_uint_gt(cut, 0);
+	for (int round = 0; round < 2; round++) {
+		ck_assert_int_eq(ps_scanner_scan(pieces, text, cut, &none), PS_OK);
+		ps_scan_origin origin = { .offset = 0, .line = 1, .column = 1, .report_from = cut };
+		ck_assert_int_eq(ps_scanner_begin_at(pieces, &none, &origin), PS_OK);
+		ck_assert_int_eq(ps_scanner_feed_last(pieces, text, sizeof text - 1), PS_OK);
+	}
+	ck_assert_int_eq(ps_scanner_profile(&q, pieces), PS_OK);
+	for (size_t i = 0; i < 3; i++) {
+		ck_assert_uint_eq(q.signals[i].tried, p.signals[i].tried);
+		ck_assert_uint_eq(q.signals[i].matched, p.signals[i].matched);
+	}
+	ps_scanner_free(plain);
+	ps_scanner_free(whole);
+	ps_scanner_free(pieces);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
 /* Bytes written where ps_scanner_space() says and committed are scanned as
  * the same bytes fed, the last ones committed and ended in one call too
  * (ps_scanner_commit_last); a commit without a place, or past its room,
@@ -1124,6 +1214,7 @@ int main(void)
 	tcase_add_test(tc, one_ruleset_serves_many_threads);
 	tcase_add_test(tc, every_attribution_verb_of_the_shipped_pack);
 	tcase_add_test(tc, pieces_scanned_apart_find_what_one_scan_finds);
+	tcase_add_test(tc, a_profile_counts_what_each_signal_tried_and_matched);
 	tcase_add_test(tc, bytes_read_into_the_scanner_are_scanned_as_fed);
 	tcase_add_test(tc, the_last_bytes_end_the_document);
 	tcase_add_test(tc, a_non_blocking_pipe_is_read_to_its_end);
