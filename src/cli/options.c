@@ -70,6 +70,8 @@ static const char *const usage_text[] = {
 	"                       always or never\n"
 	"      --no-prefilter   run every pattern on every sentence (slow; the same\n"
 	"                       findings, kept to check the fast path)\n"
+	"      --profile        after the report, print to stderr the signals that\n"
+	"                       took the most time, with how often each ran and matched\n"
 	"  -q, --quiet          text format: no summary\n"
 	"  -v, --verbose        test: list passing examples too; eval: list each miss\n"
 	"                       and false alarm with its sentence\n"
@@ -161,6 +163,8 @@ static int check_combinations(cli_options *o)
 		if (!o->output)
 			o->output = "pactscan-baseline.json";
 	}
+	if (o->profile && o->cmd != CMD_SCAN && o->cmd != CMD_BASELINE)
+		return usage_error("%s", "--profile is for scan and baseline");
 	if (!scanning && (o->output || o->n_clauses || o->baseline))
 		return usage_error("%s", "-o, --clause and --baseline are for scan, baseline and merge");
 	if ((o->cmd == CMD_LINT || o->cmd == CMD_TEST || o->cmd == CMD_LIST) && o->n_paths > 1)
@@ -174,6 +178,7 @@ int options_parse(cli_options *o, int argc, char **argv)
 	enum {
 		OPT_FAIL_ON = 256, OPT_COLOR, OPT_MIN_F1, OPT_MIN_PRECISION, OPT_PATTERNS, OPT_NO_PREFILTER, OPT_INPUT,
 		OPT_INCLUDE, OPT_EXCLUDE, OPT_FOLLOW, OPT_CLAUSE, OPT_MIN_CERTAINTY, OPT_BASELINE, OPT_TIMELINE,
+		OPT_PROFILE,
 	};
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
@@ -195,6 +200,7 @@ int options_parse(cli_options *o, int argc, char **argv)
 		{ "min-precision", required_argument, NULL, OPT_MIN_PRECISION },
 		{ "patterns", no_argument, NULL, OPT_PATTERNS },
 		{ "no-prefilter", no_argument, NULL, OPT_NO_PREFILTER },
+		{ "profile", no_argument, NULL, OPT_PROFILE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -301,6 +307,9 @@ int options_parse(cli_options *o, int argc, char **argv)
 			break;
 		case OPT_NO_PREFILTER:
 			o->no_prefilter = true;
+			break;
+		case OPT_PROFILE:
+			o->profile = true;
 			break;
 		case 'q':
 			o->quiet = true;

@@ -53,6 +53,11 @@ void doc_scanner_free(doc_scanner *ds)
 	free(ds);
 }
 
+ps_status doc_scanner_profile(ps_scan_profile *out, const doc_scanner *ds)
+{
+	return ps_scanner_profile(out, ds->scanner);
+}
+
 /* strerror() may share a buffer between threads; workers use this. */
 static const char *error_text(int err, char *buf, size_t len)
 {

@@ -25,6 +25,9 @@ typedef struct doc_scanner doc_scanner;
 /* Returns 0, or -1 without memory. The settings must outlive the scanner. */
 int doc_scanner_new(doc_scanner **out, const scan_settings *settings);
 void doc_scanner_free(doc_scanner *ds);
+/* Its scanner's profile (ps_scanner_profile): PS_ERR_INVALID unless the
+ * settings' limits ask for one. */
+ps_status doc_scanner_profile(ps_scan_profile *out, const doc_scanner *ds);
 
 /* Scan the file doc->name (opened from dir by its base name, which starts
  * at base_at; by its whole name where dir is NULL), or standard input.

@@ -1,0 +1,26 @@
+/* --profile: what the signals of the pack cost a run, summed over its
+ * threads' scanners, for rule authors to find the rules that slow a scan
+ * (pactscan lint names the patterns that must run on every sentence; this
+ * measures the rest). */
+#ifndef PS_PROFILE_H
+#define PS_PROFILE_H
+
+#include <stdio.h>
+
+#include "scandoc.h"
+
+/* The run's counts, for the profile's first line. */
+typedef struct profile_counts {
+	size_t documents;          /* scanned */
+	uint64_t sentences, in_setting;
+	double prepare_s;          /* seconds preparing every pattern before the scan */
+} profile_counts;
+
+/* Print to out the run's counts and CPU time, the shares of the signals and
+ * the cues, and each signal that ran, the costliest first. Returns
+ * 0, or -1 when the scanners kept no profile or memory ran out (a line says
+ * which). */
+int profile_print(FILE *out, const ps_ruleset *rules, doc_scanner *const *workers, size_t n_workers,
+                  const profile_counts *counts);
+
+#endif
