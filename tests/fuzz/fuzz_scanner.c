@@ -42,9 +42,24 @@ static void setup(void)
 	}
 	ps_diags_free(diags);
 	ps_scan_limits slow = { .flags = PS_SCAN_NO_PREFILTER, .max_sentence = 256 };
-	ps_scan_limits quick = { .max_sentence = 256 };
+	/* Profiled: its path gives the same findings, and counts the same
+	 * signals tried and matched however the text is fed. */
+	ps_scan_limits quick = { .max_sentence = 256, .flags = PS_SCAN_PROFILE };
 	if (ps_scanner_new(&fast, rules, &quick) != PS_OK || ps_scanner_new(&plain, rules, &slow) != PS_OK)
 		abort();
+}
+
+/* The fast scanner's counts so far: tried and matched, over all signals. */
+static void profile_sums(uint64_t *tried, uint64_t *matched)
+{
+	ps_scan_profile p;
+	FUZZ_ASSERT(ps_scanner_profile(&p, fast) == PS_OK);
+	*tried = *matched = 0;
+	for (size_t i = 0; i < p.n_signals; i++) {
+		FUZZ_ASSERT(p.signals[i].matched <= p.signals[i].tried);
+		*tried += p.signals[i].tried;
+		*matched += p.signals[i].matched;
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -54,7 +69,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *text = (const char *)data;
 	tally a = { .size = size }, b = { .size = size }, c = { .size = size };
 	ps_scan_callbacks ca = { on_finding, NULL, &a }, cb = { on_finding, NULL, &b }, cc = { on_finding, NULL, &c };
+	uint64_t t0, m0, t1, m1, t2, m2;
+	profile_sums(&t0, &m0);
 	ps_status sa = ps_scanner_scan(fast, text, size, &ca);
+	profile_sums(&t1, &m1);
 	ps_status sb = ps_scanner_scan(plain, text, size, &cb);
 	/* Streamed in two uneven pieces, the second written where
 	 * ps_scanner_space() says, as much as there is room for each time. */
@@ -72,11 +90,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (sc == PS_OK)
 		sc = ps_scanner_end(fast);
+	profile_sums(&t2, &m2);
 	FUZZ_ASSERT(sa == PS_OK || sa == PS_ERR_INCOMPLETE);
 	if (sa == PS_OK && sb == PS_OK) {
 		FUZZ_ASSERT(a.count == b.count && a.hash == b.hash);
 	}
-	if (sa == PS_OK && sc == PS_OK)
+	if (sa == PS_OK && sc == PS_OK) {
 		FUZZ_ASSERT(a.count == c.count && a.hash == c.hash);
+		FUZZ_ASSERT(t2 - t1 == t1 - t0 && m2 - m1 == m1 - m0);
+	}
 	return 0;
 }
