@@ -420,7 +420,9 @@ bool ps_segment_next(ps_segment *out, const char *t, size_t len, bool final, siz
 		}
 		i++;
 	}
-	if (len - start > max_len || (!final && len - start == max_len)) {
+	/* Exactly max_len bytes with more to come is not yet too long: the
+	 * document may end there, and a scan of it whole would not cut it. */
+	if (len - start > max_len) {
 		size_t cut = cut_point(t, len, start, max_len);
 		return emit(out, t, len, max_len, start, cut, cut, true);
 	}

@@ -25,8 +25,9 @@ static int on_finding(const ps_finding *f, void *userdata)
 	for (size_t i = 0; i < f->cue_count; i++)
 		FUZZ_ASSERT(f->cues[i].span.end <= t->size);
 	t->count++;
-	t->hash = t->hash * 1000003u ^ (f->sentence_span.start * 31u + ps_clause_index(f->clause) * 7u + f->stance * 3u +
-	                                f->certainty + f->line * 17u + f->column * 13u + f->char_column * 5u);
+	t->hash = t->hash * 1000003u ^ (f->sentence_span.start * 31u + f->sentence_span.end * 37u +
+	                                ps_clause_index(f->clause) * 7u + f->stance * 3u + f->certainty + f->line * 17u +
+	                                f->column * 13u + f->char_column * 5u);
 	return 0;
 }
 
@@ -72,6 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t t0, m0, t1, m1, t2, m2;
 	profile_sums(&t0, &m0);
 	ps_status sa = ps_scanner_scan(fast, text, size, &ca);
+	uint64_t sentences = ps_scanner_stats(fast)->sentences;
 	profile_sums(&t1, &m1);
 	ps_status sb = ps_scanner_scan(plain, text, size, &cb);
 	/* Streamed in two uneven pieces, the second written where
@@ -97,6 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (sa == PS_OK && sc == PS_OK) {
 		FUZZ_ASSERT(a.count == c.count && a.hash == c.hash);
+		FUZZ_ASSERT(ps_scanner_stats(fast)->sentences == sentences);
 		FUZZ_ASSERT(t2 - t1 == t1 - t0 && m2 - m1 == m1 - m0);
 	}
 	return 0;

@@ -628,6 +628,16 @@ static int hash_key(const ps_finding *f, void *userdata)
 	return 0;
 }
 
+/* Each finding's clause and sentence span, as "clause start-end|". */
+static int record_span(const ps_finding *f, void *userdata)
+{
+	char *out = userdata;
+	size_t used = strlen(out);
+	snprintf(out + used, 1024 - used, "%s %llu-%llu|", ps_clause_id(f->clause),
+	         (unsigned long long)f->sentence_span.start, (unsigned long long)f->sentence_span.end);
+	return 0;
+}
+
 START_TEST(pieces_scanned_apart_find_what_one_scan_finds)
 {
 	static const char *const lines[] = {
@@ -680,6 +690,38 @@ START_TEST(pieces_scanned_apart_find_what_one_scan_finds)
 	ck_assert_str_eq(parts, whole);
 	ck_assert_uint_eq(counted, sentences);
 	ck_assert_uint_eq(bytes, len);
+	ps_scanner_free(scanner);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
+/* A last sentence of exactly the cap, with no stop: fed and then ended, it
+ * is the one sentence a scan of the whole text finds, not cut at the cap
+ * (it was, while the scanner could not yet know the text ended there). */
+START_TEST(a_last_sentence_of_exactly_the_cap_is_whole_when_fed)
+{
+	static const char text[] = "Hamas released two hostages on Monday.\n"
+	                           "Israeli troops withdrew from the town of Beit Lahia on a cold Fr";
+	ck_assert_uint_eq(sizeof text - 1 - (strchr(text, '\n') + 1 - text), 64);
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(test_pack, &diags);
+	ps_scanner *scanner = NULL;
+	ps_scan_limits limits = test_limits();
+	limits.max_sentence = 64;
+	ck_assert_int_eq(ps_scanner_new(&scanner, rules, &limits), PS_OK);
+	char whole[1024] = "", fed[1024] = "";
+	ps_scan_callbacks cw = { record_span, NULL, whole }, cf = { record_span, NULL, fed };
+	ck_assert_int_eq(ps_scanner_scan(scanner, text, sizeof text - 1, &cw), PS_OK);
+	ck_assert_uint_eq(ps_scanner_stats(scanner)->sentences, 2);
+	ck_assert_uint_eq(ps_scanner_stats(scanner)->cut_sentences, 0);
+	ck_assert_int_eq(ps_scanner_begin(scanner, &cf), PS_OK);
+	ck_assert_int_eq(ps_scanner_feed(scanner, text, sizeof text - 1), PS_OK);
+	ck_assert_int_eq(ps_scanner_end(scanner), PS_OK);
+	ck_assert_uint_eq(ps_scanner_stats(scanner)->sentences, 2);
+	ck_assert_uint_eq(ps_scanner_stats(scanner)->cut_sentences, 0);
+	ck_assert_str_eq(fed, whole);
+	ck_assert_ptr_nonnull(strstr(whole, "withdrawal 39-103"));
 	ps_scanner_free(scanner);
 	ps_ruleset_free(rules);
 	ps_diags_free(diags);
@@ -1215,6 +1257,7 @@ int main(void)
 	tcase_add_test(tc, every_attribution_verb_of_the_shipped_pack);
 	tcase_add_test(tc, pieces_scanned_apart_find_what_one_scan_finds);
 	tcase_add_test(tc, a_profile_counts_what_each_signal_tried_and_matched);
+	tcase_add_test(tc, a_last_sentence_of_exactly_the_cap_is_whole_when_fed);
 	tcase_add_test(tc, bytes_read_into_the_scanner_are_scanned_as_fed);
 	tcase_add_test(tc, the_last_bytes_end_the_document);
 	tcase_add_test(tc, a_non_blocking_pipe_is_read_to_its_end);

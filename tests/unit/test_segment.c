@@ -149,6 +149,30 @@ START_TEST(streaming_waits_for_more)
 }
 END_TEST
 
+/* A sentence is cut only past the cap: one of exactly max_len bytes with
+ * more to come waits (the document may end there), as one scan of the
+ * whole document would not cut it. */
+START_TEST(a_run_of_exactly_the_cap_waits_for_more)
+{
+	char text[130];
+	memset(text, 'a', sizeof text);
+	for (size_t i = 5; i < sizeof text; i += 8)
+		text[i] = ' ';
+	ps_segment seg;
+	ck_assert(!ps_segment_next(&seg, text, 64, false, 64));
+	ck_assert(ps_segment_next(&seg, text, 64, true, 64));
+	ck_assert(!seg.forced);
+	ck_assert_uint_eq(seg.end, 64);
+	/* One byte past the cap: cut, at the last space, fed or whole. */
+	ck_assert(ps_segment_next(&seg, text, 65, false, 64));
+	ck_assert(seg.forced);
+	ck_assert_uint_eq(seg.next, 62);
+	ck_assert(ps_segment_next(&seg, text, 65, true, 64));
+	ck_assert(seg.forced);
+	ck_assert_uint_eq(seg.next, 62);
+}
+END_TEST
+
 START_TEST(long_runs_are_cut_on_utf8_boundaries)
 {
 	char text[400];
@@ -272,6 +296,7 @@ int main(void)
 	tcase_add_test(tc, crlf_and_lone_cr);
 	tcase_add_test(tc, streaming_waits_for_more);
 	tcase_add_test(tc, long_runs_are_cut_on_utf8_boundaries);
+	tcase_add_test(tc, a_run_of_exactly_the_cap_waits_for_more);
 	tcase_add_test(tc, segments_cover_the_input_in_order);
 	tcase_add_test(tc, lines_are_counted_as_the_scanner_counts_them);
 	suite_add_tcase(s, tc);
