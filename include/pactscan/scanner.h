@@ -257,12 +257,19 @@ typedef struct ps_signal_cost {
 	                               share is searched once a sentence, by the first to ask */
 } ps_signal_cost;
 
-/** A profile of all of a scanner's scans since it was made. */
+/** A profile of all of a scanner's scans since it was made, in nanoseconds:
+ *  the scan's of its thread's CPU time, its parts' of a monotonic clock. */
 typedef struct ps_scan_profile {
 	const ps_signal_cost *signals; /**< one per signal, by ps_ruleset_signal() number */
 	size_t n_signals;
-	uint64_t cue_nanoseconds;  /**< collecting the cues (negation, hedging, attribution,
-	                                restatement), once a sentence, for all its signals */
+	uint64_t scan_nanoseconds;      /**< scanning the text fed: all of the following, and
+	                                     splitting sentences, the setting gate, the sentences
+	                                     out of the setting, counting lines */
+	uint64_t word_nanoseconds;      /**< the passes that find the words the patterns require,
+	                                     in the sentences that may be in the setting */
+	uint64_t cue_nanoseconds;       /**< collecting the cues (negation, hedging, attribution,
+	                                     restatement), once a sentence, for all its signals */
+	uint64_t callback_nanoseconds;  /**< in the on_finding callback */
 } ps_scan_profile;
 
 /**

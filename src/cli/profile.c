@@ -35,13 +35,25 @@ static double share(double part, double whole)
 	return whole > 0 ? 100.0 * part / whole : 0;
 }
 
+/* A line of the breakdown: seconds and their share of the CPU time. The
+ * parts are clock time on each thread; a thread that waited for a core
+ * can make a part look larger than its CPU time, and a difference below
+ * zero is shown as 0. */
+static void part(FILE *out, const char *what, double seconds, double cpu, const char *note)
+{
+	if (seconds < 0)
+		seconds = 0;
+	fprintf(out, "  %-24s %8.3f s %5.1f%%%s%s%s\n", what, seconds, share(seconds, cpu), note ? " (" : "",
+	        note ? note : "", note ? ")" : "");
+}
+
 int profile_print(FILE *out, const ps_ruleset *rules, doc_scanner *const *workers, size_t n_workers,
                   const profile_counts *counts)
 {
 	int rc = -1;
 	size_t n = ps_ruleset_signal_count(rules);
 	signal_total *t = calloc(n ? n : 1, sizeof(*t));
-	uint64_t cue_ns = 0, signal_ns = 0;
+	uint64_t scan_ns = 0, word_ns = 0, cue_ns = 0, callback_ns = 0, signal_ns = 0;
 	size_t ran = 0;
 	double cpu = cpu_seconds();
 
@@ -57,7 +69,10 @@ int profile_print(FILE *out, const ps_ruleset *rules, doc_scanner *const *worker
 			fputs("pactscan: profile: a scanner kept no profile\n", out);
 			goto out;
 		}
+		scan_ns += p.scan_nanoseconds;
+		word_ns += p.word_nanoseconds;
 		cue_ns += p.cue_nanoseconds;
+		callback_ns += p.callback_nanoseconds;
 		for (size_t i = 0; i < n; i++) {
 			t[i].tried += p.signals[i].tried;
 			t[i].matched += p.signals[i].matched;
@@ -70,19 +85,21 @@ int profile_print(FILE *out, const ps_ruleset *rules, doc_scanner *const *worker
 	}
 	qsort(t, n, sizeof(*t), by_time);
 
-	double sig_s = (double)signal_ns / 1e9, cue_s = (double)cue_ns / 1e9;
+	double scan_s = (double)scan_ns / 1e9, sig_s = (double)signal_ns / 1e9, cue_s = (double)cue_ns / 1e9;
+	double word_s = (double)word_ns / 1e9, out_s = (double)callback_ns / 1e9;
 	fprintf(out,
 	        "pactscan: profile: %zu document%s, %llu sentences, %llu in the setting; %.3f s of CPU time on %zu thread%s\n",
 	        counts->documents, counts->documents == 1 ? "" : "s", (unsigned long long)counts->sentences,
 	        (unsigned long long)counts->in_setting, cpu, n_workers, n_workers == 1 ? "" : "s");
-	double rest = cpu - sig_s - cue_s - counts->prepare_s;
-	fprintf(out, "  the signals' patterns  %8.3f s %5.1f%%\n", sig_s, share(sig_s, cpu));
-	fprintf(out, "  collecting cues        %8.3f s %5.1f%%\n", cue_s, share(cue_s, cpu));
-	fprintf(out, "  preparing the patterns %8.3f s %5.1f%% (all before the scan, for this profile)\n",
-	        counts->prepare_s, share(counts->prepare_s, cpu));
-	fprintf(out, "  the rest               %8.3f s %5.1f%% (loading the pack, reading, splitting sentences,\n"
-	             "                                          finding the words, the setting, the report)\n",
-	        rest > 0 ? rest : 0, share(rest > 0 ? rest : 0, cpu));
+	part(out, "scanning", scan_s, cpu, NULL);
+	part(out, "  the signals' patterns", sig_s, cpu, NULL);
+	part(out, "  collecting cues", cue_s, cpu, NULL);
+	part(out, "  finding the words", word_s, cpu, "the passes over the sentences that may be in the setting");
+	part(out, "  the findings' output", out_s, cpu, "formatted as they are found");
+	part(out, "  the rest of the scan", scan_s - sig_s - cue_s - word_s - out_s, cpu,
+	     "splitting sentences, the setting gate, the sentences out of it");
+	part(out, "preparing the patterns", counts->prepare_s, cpu, "all of them before the scan, for this profile");
+	part(out, "the rest", cpu - scan_s - counts->prepare_s, cpu, "loading the pack, reading, the report");
 	if (!ran) {
 		fputs("  no signal ran: no sentence in the setting held every word one requires\n", out);
 		rc = 0;

@@ -123,9 +123,10 @@ struct ps_scanner {
 	uint32_t *sig_clause;
 	uint64_t *first_bits;
 	/* PS_SCAN_PROFILE: per signal number, what it cost (else NULL); the
-	 * time collecting cues, in all and in the signal being timed. */
+	 * time collecting cues, in all and in the signal being timed; the time
+	 * in process(), in the word passes and in the finding callback. */
 	ps_signal_cost *cost;
-	uint64_t cue_ns, cue_ns_now;
+	uint64_t cue_ns, cue_ns_now, scan_ns, word_ns, callback_ns;
 };
 
 ps_status ps_scanner_new(ps_scanner **out, const ps_ruleset *rules, const ps_scan_limits *limits)
@@ -239,16 +240,27 @@ ps_status ps_scanner_profile(ps_scan_profile *out, const ps_scanner *s)
 {
 	if (!out || !s || !s->cost)
 		return PS_ERR_INVALID;
-	*out = (ps_scan_profile){ .signals = s->cost, .n_signals = s->rules->n_signals, .cue_nanoseconds = s->cue_ns };
+	*out = (ps_scan_profile){
+		.signals = s->cost, .n_signals = s->rules->n_signals, .cue_nanoseconds = s->cue_ns,
+		.scan_nanoseconds = s->scan_ns, .word_nanoseconds = s->word_ns, .callback_nanoseconds = s->callback_ns,
+	};
 	return PS_OK;
 }
 
-/* A monotonic clock for profiles, in nanoseconds. */
-static uint64_t now_ns(void)
+/* Clocks for profiles, in nanoseconds: a monotonic one for the short
+ * parts (read without a system call, two a signal tried), and the thread's
+ * CPU time for the whole of each process() call, which a thread waiting
+ * for a core would otherwise inflate. */
+static uint64_t clock_ns(clockid_t clock)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t now_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
 }
 
 ps_status ps_scanner_begin(ps_scanner *s, const ps_scan_callbacks *callbacks)
@@ -587,6 +599,20 @@ static void need_cues(ps_scanner *s, cue_matches *cm, unsigned want, const sente
 	s->cue_ns_now += spent;
 }
 
+/* The pass that finds the words of the gate (gate_only) or of every
+ * pattern in the sentence, timed when profiling. */
+static void find_words(ps_scanner *s, const sentence *sn, bool gate_only)
+{
+	const ps_ruleset *rs = s->rules;
+	uint64_t t0 = s->cost ? now_ns() : 0;
+	if (gate_only)
+		prefilter_run_gate(&rs->pf, &s->pfs, sn->text, sn->len);
+	else
+		prefilter_run_rest(&rs->pf, &s->pfs, sn->text, sn->len);
+	if (s->cost)
+		s->word_ns += now_ns() - t0;
+}
+
 /* Does the signal fire in the sentence? Fills c when it does. */
 static bool eval_signal(ps_scanner *s, sentence *sn, const ps_signal *sig, candidate *c)
 {
@@ -736,7 +762,11 @@ static int deliver(ps_scanner *s, sentence *sn, const ps_clause *clause, const c
 		.source_len = c->has_source ? c->source_end - c->source_start : 0,
 	};
 	s->stats.findings++;
-	if (s->cb.on_finding && s->cb.on_finding(&f, s->cb.userdata) != 0) {
+	uint64_t t0 = s->cost ? now_ns() : 0;
+	int stop = s->cb.on_finding ? s->cb.on_finding(&f, s->cb.userdata) : 0;
+	if (s->cost)
+		s->callback_ns += now_ns() - t0;
+	if (stop != 0) {
 		s->stopped = true;
 		return -1;
 	}
@@ -893,15 +923,15 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 				 * gate as well, runs at once: the findings are the same. */
 				maybe = report;
 				if (s->direct.on && report) {
-					prefilter_run_rest(&rs->pf, &s->pfs, sn->text, sn->len);
+					find_words(s, sn, false);
 					full_ran = true;
 				} else {
-					prefilter_run_gate(&rs->pf, &s->pfs, sn->text, sn->len);
+					find_words(s, sn, true);
 				}
 				out_of_setting = !context && !prefilter_candidate(&rs->pf, &s->pfs, OWNER_SETTING_ANY);
 			}
 		} else {
-			prefilter_run_rest(&rs->pf, &s->pfs, sn->text, sn->len);
+			find_words(s, sn, false);
 		}
 	}
 	if (!report) {
@@ -933,7 +963,7 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 	if (!here)
 		goto out;
 	if (two_pass && !full_ran)
-		prefilter_run_rest(&rs->pf, &s->pfs, sn->text, sn->len);
+		find_words(s, sn, false);
 	s->stats.in_setting++;
 	/* A bit per signal whose first set holds, read off the sets that hold
 	 * (each a row of the signals it comes first in): only the few signals
@@ -995,8 +1025,22 @@ out:
 	}
 }
 
-/* Scan the complete sentences in the buffer; keep the tail. */
+static void process_text(ps_scanner *s, bool final);
+
+/* Scan the complete sentences in the buffer; keep the tail. Timed when
+ * profiling. */
 static void process(ps_scanner *s, bool final)
+{
+	if (!s->cost) {
+		process_text(s, final);
+		return;
+	}
+	uint64_t t0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	process_text(s, final);
+	s->scan_ns += clock_ns(CLOCK_THREAD_CPUTIME_ID) - t0;
+}
+
+static void process_text(ps_scanner *s, bool final)
 {
 	size_t pos = 0;
 	ps_segment seg;

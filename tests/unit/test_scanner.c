@@ -728,6 +728,13 @@ START_TEST(a_last_sentence_of_exactly_the_cap_is_whole_when_fed)
 }
 END_TEST
 
+static int count_finding(const ps_finding *f, void *userdata)
+{
+	(void)f;
+	((seen *)userdata)->count++;
+	return 0;
+}
+
 /* The number of the signal clause/id, by ps_ruleset_signal(). */
 static size_t signal_number(const ps_ruleset *rules, const char *clause, const char *id)
 {
@@ -776,7 +783,10 @@ START_TEST(a_profile_counts_what_each_signal_tried_and_matched)
 	ck_assert_int_eq(ps_scanner_new(&pieces, rules, &limits), PS_OK);
 
 	ps_scan_callbacks none = { 0 };
-	ck_assert_int_eq(ps_scanner_scan(whole, text, sizeof text - 1, &none), PS_OK);
+	seen found = { 0 };
+	ps_scan_callbacks counted = { count_finding, NULL, &found };
+	ck_assert_int_eq(ps_scanner_scan(whole, text, sizeof text - 1, &counted), PS_OK);
+	ck_assert_uint_eq(found.count, 3);
 	ck_assert_int_eq(ps_scanner_profile(&p, whole), PS_OK);
 	ck_assert_uint_eq(p.n_signals, 3);
 	ck_assert_uint_eq(p.signals[pulled].tried, 2);
@@ -785,8 +795,16 @@ START_TEST(a_profile_counts_what_each_signal_tried_and_matched)
 	ck_assert_uint_eq(p.signals[released].matched, 2);
 	ck_assert_uint_eq(p.signals[withheld].tried, 1);
 	ck_assert_uint_eq(p.signals[withheld].matched, 1);
-	ck_assert_uint_gt(p.signals[pulled].nanoseconds + p.signals[released].nanoseconds, 0);
+	/* The scan's time holds its parts': the signals, the cues, the word
+	 * passes and the callback, each timed apart. */
+	uint64_t signals_ns = 0;
+	for (size_t i = 0; i < 3; i++)
+		signals_ns += p.signals[i].nanoseconds;
+	ck_assert_uint_gt(signals_ns, 0);
 	ck_assert_uint_gt(p.cue_nanoseconds, 0);
+	ck_assert_uint_gt(p.word_nanoseconds, 0);
+	ck_assert_uint_gt(p.callback_nanoseconds, 0);
+	ck_assert_uint_ge(p.scan_nanoseconds, signals_ns + p.cue_nanoseconds + p.word_nanoseconds + p.callback_nanoseconds);
 
 	/* Counts add up over scans. */
 	ck_assert_int_eq(ps_scanner_scan(whole, text, sizeof text - 1, &none), PS_OK);
