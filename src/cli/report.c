@@ -6,6 +6,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* s[0..len) and a NUL into p (len + 1 bytes, or NULL: then NULL). */
 static char *fill_bytes(char *p, const char *s, size_t len)
@@ -373,6 +376,86 @@ const char *cue_kind_name(ps_cue_kind k)
 	case PS_CUE_ATTRIBUTION: return "attribution";
 	}
 	return "cue";
+}
+
+#ifdef __SSE2__
+/* A bit per byte of the 16 at u that put_utf8 cannot write as it is
+ * without a look: a signed compare below low takes every byte from 0x80
+ * (most are well-formed UTF-8, looked at one sequence at a time). */
+static inline unsigned special16(const unsigned char *u, unsigned flags)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)u);
+	__m128i stop = _mm_cmplt_epi8(v, _mm_set1_epi8(flags & PUT_SPACE_CONTROLS ? 0x20 : 0x01));
+	if (flags & PUT_SPACE_CONTROLS)
+		stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
+	if (flags & PUT_DOUBLE_QUOTES)
+		stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+	return (unsigned)_mm_movemask_epi8(stop);
+}
+#endif
+
+/* Where the run of bytes from u[i] that print as they are ends: ASCII from
+ * the space to '~' (with controls too unless they are to be spaced, but
+ * NUL), but '"' where quotes are doubled, and well-formed UTF-8. */
+static size_t plain_utf8_run(const unsigned char *u, size_t i, size_t len, unsigned flags)
+{
+	unsigned char low = flags & PUT_SPACE_CONTROLS ? 0x20 : 0x01;
+	bool quotes = flags & PUT_DOUBLE_QUOTES;
+	while (i < len) {
+#ifdef __SSE2__
+		/* Sixteen plain bytes at a time: a sentence is mostly plain. */
+		if (len - i >= 16) {
+			unsigned mask = special16(u + i, flags);
+			if (!mask) {
+				i += 16;
+				continue;
+			}
+			i += (size_t)__builtin_ctz(mask);
+		}
+#endif
+		unsigned char c = u[i];
+		if (c >= 0x80) {
+			size_t n = utf8_seq(u, i, len);
+			if (!n)
+				break;
+			i += n;
+		} else if (c >= low && !(c == 0x7F && low == 0x20) && !(c == '"' && quotes)) {
+			i++;
+		} else {
+			break;
+		}
+	}
+	return i;
+}
+
+void put_u64(FILE *out, uint64_t v)
+{
+	char digits[20];
+	size_t n = 0;
+	do {
+		digits[sizeof digits - ++n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	fwrite(digits + sizeof digits - n, 1, n, out);
+}
+
+void put_utf8(FILE *out, const char *s, size_t len, unsigned flags)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	for (size_t i = 0; i < len;) {
+		size_t end = plain_utf8_run(u, i, len, flags);
+		if (end > i)
+			fwrite(s + i, 1, end - i, out);
+		if (end == len)
+			break;
+		if (u[end] >= 0x80)
+			fwrite("\xEF\xBF\xBD", 1, 3, out);
+		else if (u[end] == '"')
+			fwrite("\"\"", 1, 2, out);
+		else
+			fputc(' ', out);
+		i = end + 1;
+	}
 }
 
 char *utf8_clean(const char *s, size_t len, size_t *out_len)

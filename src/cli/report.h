@@ -193,6 +193,17 @@ const char *cue_kind_name(ps_cue_kind k);
 /* A copy of s[0..len) with invalid UTF-8 replaced by U+FFFD and NUL bytes by
  * spaces; NULL on ENOMEM. */
 char *utf8_clean(const char *s, size_t len, size_t *out_len);
+
+/* put_utf8's flags. */
+enum {
+	PUT_SPACE_CONTROLS = 1u << 0, /* every control character and DEL as a space (one terminal line) */
+	PUT_DOUBLE_QUOTES = 1u << 1,  /* each '"' twice (inside a quoted CSV field) */
+};
+/* Write s[0..len) to out as utf8_clean() would clean it, and as flags say,
+ * without a copy: runs that need no change in one write each. */
+void put_utf8(FILE *out, const char *s, size_t len, unsigned flags);
+/* Write v in decimal: what fprintf("%llu") writes, without its parsing. */
+void put_u64(FILE *out, uint64_t v);
 /* Number of code points in s[0..len) as utf8_clean would print them. */
 size_t utf8_width(const char *s, size_t len);
 

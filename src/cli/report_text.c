@@ -22,20 +22,11 @@ static void on(const reporter *r, FILE *out, const char *code)
 }
 
 /* Print bytes for one line of a terminal: invalid UTF-8 as U+FFFD, control
- * characters (line ends included) as spaces. */
+ * characters (line ends included) as spaces. Written where they are: a
+ * copy to clean, then to mask, was two thirds of a finding's cost. */
 static void put_clean(FILE *out, const char *s, size_t len)
 {
-	size_t clean_len = 0;
-	char *clean = utf8_clean(s, len, &clean_len);
-	if (!clean)
-		return;
-	for (size_t i = 0; i < clean_len; i++) {
-		unsigned char c = (unsigned char)clean[i];
-		if (c < 0x20 || c == 0x7F)
-			clean[i] = ' ';
-	}
-	fwrite(clean, 1, clean_len, out);
-	free(clean);
+	put_utf8(out, s, len, PUT_SPACE_CONTROLS);
 }
 
 static int by_start(const void *a, const void *b)
@@ -103,11 +94,16 @@ static int text_format(const reporter *r, FILE *out, const doc_result *doc, cons
 {
 	fputs("    ", out);
 	put_clean(out, doc->name, strlen(doc->name));
-	fprintf(out, ":%llu:%llu: ", (unsigned long long)f->line, (unsigned long long)f->column);
+	fputc(':', out);
+	put_u64(out, f->line);
+	fputc(':', out);
+	put_u64(out, f->column);
+	fputs(": ", out);
 	on(r, out, f->stance == PS_STANCE_CONFLICT ? C_CONFLICT : C_SUPPORT);
 	fputs(ps_stance_name(f->stance), out);
 	on(r, out, C_RESET);
-	fprintf(out, " (%s", ps_certainty_name(f->certainty));
+	fputs(" (", out);
+	fputs(ps_certainty_name(f->certainty), out);
 	if (f->source) {
 		fputs(", source: ", out);
 		put_clean(out, f->source, f->source_len);
@@ -122,7 +118,9 @@ static int text_format(const reporter *r, FILE *out, const doc_result *doc, cons
 		on(r, out, C_DIM);
 		fputs("cues:", out);
 		for (size_t k = 0; k < f->n_cues; k++) {
-			fprintf(out, "%s %s \"", k ? ";" : "", cue_kind_name(f->cues[k].kind));
+			fputs(k ? "; " : " ", out);
+			fputs(cue_kind_name(f->cues[k].kind), out);
+			fputs(" \"", out);
 			put_clean(out, f->cues[k].text, f->cues[k].len);
 			fputc('"', out);
 		}

@@ -1,0 +1,110 @@
+/* The report writers' helpers: put_utf8() writes what utf8_clean() makes of
+ * the bytes (with control characters spaced, or quotes doubled, as the text
+ * and CSV writers ask), and put_u64() what printf's %llu writes. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "helpers.h"
+#include "report.h"
+
+/* What put_utf8(s, flags) must write: utf8_clean's copy, then spaced or
+ * doubled. */
+static char *expected(const char *s, size_t len, unsigned flags, size_t *out_len)
+{
+	size_t clean_len = 0;
+	char *clean = utf8_clean(s, len, &clean_len);
+	ck_assert_ptr_nonnull(clean);
+	char *out = malloc(2 * clean_len + 1);
+	size_t o = 0;
+	for (size_t i = 0; i < clean_len; i++) {
+		unsigned char c = (unsigned char)clean[i];
+		if ((flags & PUT_SPACE_CONTROLS) && (c < 0x20 || c == 0x7F))
+			c = ' ';
+		if ((flags & PUT_DOUBLE_QUOTES) && c == '"')
+			out[o++] = '"';
+		out[o++] = (char)c;
+	}
+	free(clean);
+	*out_len = o;
+	return out;
+}
+
+static void assert_put_utf8(const char *s, size_t len, unsigned flags)
+{
+	char *got = NULL;
+	size_t got_len = 0, want_len = 0;
+	FILE *f = open_memstream(&got, &got_len);
+	ck_assert_ptr_nonnull(f);
+	put_utf8(f, s, len, flags);
+	ck_assert_int_eq(fclose(f), 0);
+	char *want = expected(s, len, flags, &want_len);
+	ck_assert_uint_eq(got_len, want_len);
+	ck_assert_int_eq(memcmp(got, want, want_len), 0);
+	free(got);
+	free(want);
+}
+
+static const unsigned flag_sets[] = { 0, PUT_SPACE_CONTROLS, PUT_DOUBLE_QUOTES, PUT_SPACE_CONTROLS | PUT_DOUBLE_QUOTES };
+
+START_TEST(every_one_and_two_byte_string)
+{
+	for (unsigned k = 0; k < 4; k++)
+		for (unsigned a = 0; a < 256; a++) {
+			char s[2] = { (char)a, 0 };
+			assert_put_utf8(s, 1, flag_sets[k]);
+			for (unsigned b = 0; b < 256; b += 3) {
+				s[1] = (char)b;
+				assert_put_utf8(s, 2, flag_sets[k]);
+			}
+		}
+}
+END_TEST
+
+/* Mostly plain text, as news is, with the bytes that matter strewn in, at
+ * every length around the sixteen bytes a step takes, and past. */
+START_TEST(random_strings)
+{
+	static const unsigned char special[] = { 0x00, 0x01, 0x09, 0x0A, 0x0D, 0x1B, 0x1F, 0x7F, '"', ',', '\\',
+		                                 0x80, 0xBF, 0xC2, 0xC3, 0xA9, 0xE2, 0x80, 0x9C, 0xED, 0xA0, 0xF0,
+		                                 0x9F, 0x98, 0x80, 0xF4, 0x90, 0xF5, 0xFF, 0xFE, 0xC0, 0xAF };
+	unsigned seed = 12345;
+	char s[200];
+	for (int round = 0; round < 20000; round++) {
+		size_t len = (size_t)(rand_r(&seed) % 70);
+		if (round % 10 == 0)
+			len = (size_t)(rand_r(&seed) % sizeof s);
+		for (size_t i = 0; i < len; i++) {
+			int r = rand_r(&seed) % 100;
+			s[i] = r < 80 ? (char)(' ' + rand_r(&seed) % 95) : (char)special[rand_r(&seed) % sizeof special];
+		}
+		assert_put_utf8(s, len, flag_sets[round % 4]);
+	}
+}
+END_TEST
+
+START_TEST(numbers_as_printf)
+{
+	static const uint64_t values[] = { 0, 1, 9, 10, 99, 100, 4294967295u, 4294967296u, 18446744073709551615u };
+	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+		char *got = NULL, want[32];
+		size_t got_len = 0;
+		FILE *f = open_memstream(&got, &got_len);
+		put_u64(f, values[i]);
+		ck_assert_int_eq(fclose(f), 0);
+		snprintf(want, sizeof want, "%llu", (unsigned long long)values[i]);
+		ck_assert_str_eq(got, want);
+		free(got);
+	}
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("report");
+	TCase *tc = tcase_create("report");
+	tcase_add_test(tc, every_one_and_two_byte_string);
+	tcase_add_test(tc, random_strings);
+	tcase_add_test(tc, numbers_as_printf);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}
