@@ -10,6 +10,12 @@
 #include "reporter.h"
 #include "spool.h"
 
+/* A byte XML character data and attribute values take as it is. */
+static inline bool plain_xml(unsigned char c)
+{
+	return c >= 0x20 && c < 0x80 && c != '&' && c != '<' && c != '>' && c != '"' && c != '\'';
+}
+
 /* Write s[0..len) as XML character data, or as an attribute value. */
 static void put_xml(FILE *out, const char *s, size_t len, bool attr)
 {
@@ -18,6 +24,16 @@ static void put_xml(FILE *out, const char *s, size_t len, bool attr)
 	if (!clean)
 		return;
 	for (size_t i = 0; i < clean_len; i++) {
+		/* ASCII that needs no escape, in one write. */
+		size_t run = i;
+		while (run < clean_len && plain_xml((unsigned char)clean[run]))
+			run++;
+		if (run > i) {
+			fwrite(clean + i, 1, run - i, out);
+			i = run;
+			if (i == clean_len)
+				break;
+		}
 		unsigned char c = (unsigned char)clean[i];
 		switch (c) {
 		case '&': fputs("&amp;", out); break;
