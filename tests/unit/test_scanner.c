@@ -795,8 +795,10 @@ START_TEST(a_profile_counts_what_each_signal_tried_and_matched)
 	ck_assert_uint_eq(p.signals[released].matched, 2);
 	ck_assert_uint_eq(p.signals[withheld].tried, 1);
 	ck_assert_uint_eq(p.signals[withheld].matched, 1);
-	/* The scan's time holds its parts': the signals, the cues, the word
-	 * passes and the callback, each timed apart. */
+	/* Each part is timed: the signals, the cues, the word passes, the
+	 * callback, and the scan that holds them. (Not compared: the scan is
+	 * the thread's CPU time, the parts a clock's, which runs on while the
+	 * thread waits for a core; on a busy machine a part can be longer.) */
 	uint64_t signals_ns = 0;
 	for (size_t i = 0; i < 3; i++)
 		signals_ns += p.signals[i].nanoseconds;
@@ -804,7 +806,7 @@ START_TEST(a_profile_counts_what_each_signal_tried_and_matched)
 	ck_assert_uint_gt(p.cue_nanoseconds, 0);
 	ck_assert_uint_gt(p.word_nanoseconds, 0);
 	ck_assert_uint_gt(p.callback_nanoseconds, 0);
-	ck_assert_uint_ge(p.scan_nanoseconds, signals_ns + p.cue_nanoseconds + p.word_nanoseconds + p.callback_nanoseconds);
+	ck_assert_uint_gt(p.scan_nanoseconds, 0);
 
 	/* Counts add up over scans. */
 	ck_assert_int_eq(ps_scanner_scan(whole, text, sizeof text - 1, &none), PS_OK);
