@@ -176,26 +176,71 @@ void sarif_fingerprint(const doc_result *doc, const cli_finding *f, char hex[17]
 			h *= 1099511628211ull;
 		}
 	}
-	snprintf(hex, 17, "%016llx", (unsigned long long)h);
+	/* "%016llx", without snprintf's parsing (a third of the fingerprint). */
+	static const char digits[] = "0123456789abcdef";
+	for (int i = 15; i >= 0; i--, h >>= 4)
+		hex[i] = digits[h & 15];
+	hex[16] = '\0';
+}
+
+/* Append s[0..len) at text + *o. */
+static void add(char *text, size_t *o, const char *s, size_t len)
+{
+	memcpy(text + *o, s, len);
+	*o += len;
+}
+
+static void add_cstr(char *text, size_t *o, const char *s)
+{
+	add(text, o, s, strlen(s));
 }
 
 char *sarif_message(const cli_finding *f, size_t *len)
 {
+	/* "%s %s%s: %s. Certainty: %s%s%.*s%s; signal %s.", put together
+	 * without snprintf, whose parsing was most of a message's cost. */
 	const ps_clause *c = f->clause;
-	char point[32] = "";
-	if (ps_clause_point(c))
-		snprintf(point, sizeof point, "point %d, ", ps_clause_point(c));
+	char point[32];
+	size_t point_len = 0;
+	if (ps_clause_point(c) > 0) {
+		char digits[12];
+		size_t nd = 0;
+		for (unsigned v = (unsigned)ps_clause_point(c); v; v /= 10)
+			digits[nd++] = (char)('0' + v % 10);
+		add(point, &point_len, "point ", 6);
+		while (nd)
+			point[point_len++] = digits[--nd];
+		add(point, &point_len, ", ", 2);
+	}
 	const char *certainty = ps_certainty_name(f->certainty);
-	size_t n = strlen(point) + strlen(ps_clause_id(c)) + strlen(ps_clause_title(c)) + strlen(certainty) +
-	           strlen(f->signal) + f->source_len + 96;
+	/* A source phrase is cut at a NUL byte, as "%.*s" cut it. */
+	size_t source_len = f->source ? strnlen(f->source, f->source_len) : 0;
+	size_t n = point_len + strlen(ps_clause_id(c)) + strlen(ps_clause_title(c)) + strlen(certainty) +
+	           strlen(f->signal) + source_len + 96;
 	char *text = malloc(n);
+	size_t o = 0;
 	if (!text)
 		return NULL;
-	int w = snprintf(text, n, "%s %s%s: %s. Certainty: %s%s%.*s%s; signal %s.",
-	                 f->stance == PS_STANCE_SUPPORT ? "Supports" : "Conflicts with", point, ps_clause_id(c),
-	                 ps_clause_title(c), certainty, f->source ? " (" : "", (int)f->source_len,
-	                 f->source ? f->source : "", f->source ? ")" : "", f->signal);
-	*len = w > 0 ? (size_t)w : 0;
+	if (f->stance == PS_STANCE_SUPPORT)
+		add(text, &o, "Supports ", 9);
+	else
+		add(text, &o, "Conflicts with ", 15);
+	add(text, &o, point, point_len);
+	add_cstr(text, &o, ps_clause_id(c));
+	add(text, &o, ": ", 2);
+	add_cstr(text, &o, ps_clause_title(c));
+	add(text, &o, ". Certainty: ", 13);
+	add_cstr(text, &o, certainty);
+	if (f->source) {
+		add(text, &o, " (", 2);
+		add(text, &o, f->source, source_len);
+		add(text, &o, ")", 1);
+	}
+	add(text, &o, "; signal ", 9);
+	add_cstr(text, &o, f->signal);
+	add(text, &o, ".", 1);
+	text[o] = '\0';
+	*len = o;
 	return text;
 }
 

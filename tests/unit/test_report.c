@@ -1,11 +1,14 @@
 /* The report writers' helpers: put_utf8() writes what utf8_clean() makes of
  * the bytes (with control characters spaced, or quotes doubled, as the text
- * and CSV writers ask), and put_u64() what printf's %llu writes. */
+ * and CSV writers ask), put_u64() what printf's %llu writes, and a SARIF
+ * result's message and fingerprint what the printf formats they replaced
+ * wrote. */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "helpers.h"
 #include "report.h"
+#include "reporter.h"
 
 /* What put_utf8(s, flags) must write: utf8_clean's copy, then spaced or
  * doubled. */
@@ -98,6 +101,66 @@ START_TEST(numbers_as_printf)
 }
 END_TEST
 
+/* Two clauses: with a point and without (a commitment the pack adds). */
+static const char two_clauses[] =
+	"pactscan: 1\n" TEST_CLAUSE_S1 "    act: 'withdrew'\n"
+	"---\npactscan: 1\nclause:\n  id: added-one\n  point: null\n  title: \"An \\\"added\\\" one\"\n  summary: S\n"
+	"signals:\n  - id: s2\n    stance: conflict\n    act: 'stayed'\n";
+
+START_TEST(sarif_message_and_fingerprint_as_printf)
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(two_clauses, &diags);
+	ck_assert_msg(rules != NULL, "the test pack does not load: %s", first_error(two_clauses));
+	char sentence[] = "Israeli troops withdrew\0 from Rafah, \xC3\xA9 he said.";
+	char source[] = "he \0said";
+	char name[] = "news/a.txt", s1[] = "s1", s2[] = "s2";
+	doc_result doc = { .name = name };
+	for (int k = 0; k < 8; k++) {
+		cli_finding f = {
+			.clause = ps_ruleset_clause(rules, (size_t)(k & 1)),
+			.signal = k & 1 ? s2 : s1,
+			.stance = k & 2 ? PS_STANCE_CONFLICT : PS_STANCE_SUPPORT,
+			.certainty = (ps_certainty)(k % 3),
+			.sentence = sentence,
+			.sentence_len = sizeof sentence - 1 - (size_t)k,
+			.source = k & 4 ? source : NULL,
+			.source_len = k & 4 ? sizeof source - 1 - (size_t)(k == 4 ? 5 : 0) : 0,
+		};
+		char want[512], point[32] = "";
+		if (ps_clause_point(f.clause))
+			snprintf(point, sizeof point, "point %d, ", ps_clause_point(f.clause));
+		int n = snprintf(want, sizeof want, "%s %s%s: %s. Certainty: %s%s%.*s%s; signal %s.",
+		                 f.stance == PS_STANCE_SUPPORT ? "Supports" : "Conflicts with", point,
+		                 ps_clause_id(f.clause), ps_clause_title(f.clause), ps_certainty_name(f.certainty),
+		                 f.source ? " (" : "", (int)f.source_len, f.source ? f.source : "", f.source ? ")" : "",
+		                 f.signal);
+		size_t len = 0;
+		char *got = sarif_message(&f, &len);
+		ck_assert_ptr_nonnull(got);
+		ck_assert_uint_eq(len, (size_t)n);
+		ck_assert_str_eq(got, want);
+		free(got);
+
+		/* The fingerprint: FNV-1a over the name, clause, signal (each with
+		 * its NUL) and the sentence, in 16 hex digits. */
+		uint64_t h = 14695981039346656037ull;
+		const char *parts[] = { doc.name, ps_clause_id(f.clause), f.signal };
+		for (int p = 0; p < 3; p++)
+			for (size_t i = 0; i <= strlen(parts[p]); i++)
+				h = (h ^ (unsigned char)parts[p][i]) * 1099511628211ull;
+		for (size_t i = 0; i < f.sentence_len; i++)
+			h = (h ^ (unsigned char)sentence[i]) * 1099511628211ull;
+		char hex[17], want_hex[17];
+		sarif_fingerprint(&doc, &f, hex);
+		snprintf(want_hex, sizeof want_hex, "%016llx", (unsigned long long)h);
+		ck_assert_str_eq(hex, want_hex);
+	}
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("report");
@@ -105,6 +168,7 @@ int main(void)
 	tcase_add_test(tc, every_one_and_two_byte_string);
 	tcase_add_test(tc, random_strings);
 	tcase_add_test(tc, numbers_as_printf);
+	tcase_add_test(tc, sarif_message_and_fingerprint_as_printf);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
