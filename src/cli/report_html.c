@@ -262,22 +262,42 @@ static int put_finding(FILE *out, const doc_result *doc, const cli_finding *f, s
 {
 	const char *stance = ps_stance_name(f->stance);
 	int rc = 0;
-	fprintf(out, "<li class=\"finding %s\" id=\"f%zu\" data-doc=\"", stance, id);
+	/* fputs and put_u64, not fprintf: its parsing was a tenth of the
+	 * report's cost, a dozen calls a finding. */
+	fputs("<li class=\"finding ", out);
+	fputs(stance, out);
+	fputs("\" id=\"f", out);
+	put_u64(out, id);
+	fputs("\" data-doc=\"", out);
 	rc |= put_cesc(out, doc->name);
 	fputs("\" data-clause=\"", out);
 	rc |= put_cesc(out, ps_clause_id(f->clause));
-	fprintf(out, "\" data-stance=\"%s\" data-certainty=\"%s\" data-line=\"%llu\" data-column=\"%llu\">\n", stance,
-	        ps_certainty_name(f->certainty), (unsigned long long)f->line, (unsigned long long)f->column);
-	fprintf(out, "<p class=\"fhead\"><span class=\"badge b-%s\">%s</span> <span class=\"badge b-cert\">%s</span>",
-	        stance, stance, ps_certainty_name(f->certainty));
+	fputs("\" data-stance=\"", out);
+	fputs(stance, out);
+	fputs("\" data-certainty=\"", out);
+	fputs(ps_certainty_name(f->certainty), out);
+	fputs("\" data-line=\"", out);
+	put_u64(out, f->line);
+	fputs("\" data-column=\"", out);
+	put_u64(out, f->column);
+	fputs("\">\n<p class=\"fhead\"><span class=\"badge b-", out);
+	fputs(stance, out);
+	fputs("\">", out);
+	fputs(stance, out);
+	fputs("</span> <span class=\"badge b-cert\">", out);
+	fputs(ps_certainty_name(f->certainty), out);
+	fputs("</span>", out);
 	if (f->fails)
 		fputs(" <span class=\"badge b-fail\">fails the run</span>", out);
 	if (baseline && !f->is_new)
 		fputs(" <span class=\"badge b-base\">in the baseline</span>", out);
 	fputs(" <code class=\"loc\">", out);
 	rc |= put_cesc(out, doc->name);
-	fprintf(out, ":%llu:%llu</code></p>\n<blockquote class=\"sentence\">", (unsigned long long)f->line,
-	        (unsigned long long)f->column);
+	fputc(':', out);
+	put_u64(out, f->line);
+	fputc(':', out);
+	put_u64(out, f->column);
+	fputs("</code></p>\n<blockquote class=\"sentence\">", out);
 	rc |= put_marked(out, f);
 	fputs("</blockquote>\n<dl class=\"fmeta\">", out);
 	if (f->n_evidence) {
@@ -297,7 +317,10 @@ static int put_finding(FILE *out, const doc_result *doc, const cli_finding *f, s
 	if (f->n_cues) {
 		fputs("<dt>cues</dt><dd>", out);
 		for (size_t i = 0; i < f->n_cues; i++) {
-			fprintf(out, "%s%s <q>", i ? ", " : "", cue_kind_name(f->cues[i].kind));
+			if (i)
+				fputs(", ", out);
+			fputs(cue_kind_name(f->cues[i].kind), out);
+			fputs(" <q>", out);
 			rc |= put_esc(out, f->cues[i].text, f->cues[i].len);
 			fputs("</q>", out);
 		}
@@ -349,10 +372,17 @@ static int html_finding(reporter *r, const doc_result *doc, const cli_finding *f
 		html_list *h = clause_list(st, ci, LIST_HEDGED);
 		if (!h)
 			return -1;
-		fprintf(h->f, "<li><a href=\"#f%zu\">", id);
+		fputs("<li><a href=\"#f", h->f);
+		put_u64(h->f, id);
+		fputs("\">", h->f);
 		rc |= put_cesc(h->f, doc->name);
-		fprintf(h->f, ":%llu:%llu</a> (%s)</li>\n", (unsigned long long)f->line, (unsigned long long)f->column,
-		        ps_stance_name(f->stance));
+		fputc(':', h->f);
+		put_u64(h->f, f->line);
+		fputc(':', h->f);
+		put_u64(h->f, f->column);
+		fputs("</a> (", h->f);
+		fputs(ps_stance_name(f->stance), h->f);
+		fputs(")</li>\n", h->f);
 	}
 	return rc;
 }
