@@ -439,6 +439,19 @@ void put_u64(FILE *out, uint64_t v)
 	fwrite(digits + sizeof digits - n, 1, n, out);
 }
 
+size_t put_markup_run(FILE *out, const char *s, size_t i, size_t len, unsigned char high)
+{
+	size_t run = i;
+	for (; run < len; run++) {
+		unsigned char c = (unsigned char)s[run];
+		if (c < 0x20 || c >= high || c == '&' || c == '<' || c == '>' || c == '"' || c == '\'')
+			break;
+	}
+	if (run > i)
+		fwrite(s + i, 1, run - i, out);
+	return run;
+}
+
 void put_utf8(FILE *out, const char *s, size_t len, unsigned flags)
 {
 	const unsigned char *u = (const unsigned char *)s;

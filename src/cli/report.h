@@ -204,6 +204,10 @@ enum {
 void put_utf8(FILE *out, const char *s, size_t len, unsigned flags);
 /* Write v in decimal: what fprintf("%llu") writes, without its parsing. */
 void put_u64(FILE *out, uint64_t v);
+/* Write the run of bytes from s[i] that HTML and XML take as they are (from
+ * the space up to but not including high, other than & < > " and '), in
+ * one write; returns where the run ends. */
+size_t put_markup_run(FILE *out, const char *s, size_t i, size_t len, unsigned char high);
 /* Number of code points in s[0..len) as utf8_clean would print them. */
 size_t utf8_width(const char *s, size_t len);
 

@@ -39,12 +39,6 @@ typedef struct html_state {
 	size_t findings;           /* finding ids handed out so far */
 } html_state;
 
-/* A byte HTML text and attribute values take as it is. */
-static inline bool plain_text(unsigned char c)
-{
-	return c >= 0x20 && c < 0x7F && c != '&' && c != '<' && c != '>' && c != '"' && c != '\'';
-}
-
 /* Write s[0..len) as HTML text or a double-quoted attribute value. Returns
  * 0, or -1 without memory. */
 static int put_esc(FILE *out, const char *s, size_t len)
@@ -54,16 +48,11 @@ static int put_esc(FILE *out, const char *s, size_t len)
 	if (!clean)
 		return -1;
 	for (size_t i = 0; i < clean_len; i++) {
-		/* Printable ASCII that needs no escape, in one write. */
-		size_t run = i;
-		while (run < clean_len && plain_text((unsigned char)clean[run]))
-			run++;
-		if (run > i) {
-			fwrite(clean + i, 1, run - i, out);
-			i = run;
-			if (i == clean_len)
-				break;
-		}
+		/* Printable ASCII that needs no escape, in one write (DEL is a
+		 * control to HTML). */
+		i = put_markup_run(out, clean, i, clean_len, 0x7F);
+		if (i == clean_len)
+			break;
 		unsigned char c = (unsigned char)clean[i];
 		switch (c) {
 		case '&': fputs("&amp;", out); break;

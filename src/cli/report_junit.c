@@ -10,12 +10,6 @@
 #include "reporter.h"
 #include "spool.h"
 
-/* A byte XML character data and attribute values take as it is. */
-static inline bool plain_xml(unsigned char c)
-{
-	return c >= 0x20 && c < 0x80 && c != '&' && c != '<' && c != '>' && c != '"' && c != '\'';
-}
-
 /* Write s[0..len) as XML character data, or as an attribute value. */
 static void put_xml(FILE *out, const char *s, size_t len, bool attr)
 {
@@ -25,15 +19,9 @@ static void put_xml(FILE *out, const char *s, size_t len, bool attr)
 		return;
 	for (size_t i = 0; i < clean_len; i++) {
 		/* ASCII that needs no escape, in one write. */
-		size_t run = i;
-		while (run < clean_len && plain_xml((unsigned char)clean[run]))
-			run++;
-		if (run > i) {
-			fwrite(clean + i, 1, run - i, out);
-			i = run;
-			if (i == clean_len)
-				break;
-		}
+		i = put_markup_run(out, clean, i, clean_len, 0x80);
+		if (i == clean_len)
+			break;
 		unsigned char c = (unsigned char)clean[i];
 		switch (c) {
 		case '&': fputs("&amp;", out); break;

@@ -101,6 +101,40 @@ START_TEST(numbers_as_printf)
 }
 END_TEST
 
+/* What put_markup_run writes of s from i, and where it says the run ends. */
+static size_t markup_run(const char *s, size_t i, unsigned char high, char *wrote)
+{
+	char *got = NULL;
+	size_t got_len = 0;
+	FILE *f = open_memstream(&got, &got_len);
+	size_t end = put_markup_run(f, s, i, strlen(s), high);
+	ck_assert_int_eq(fclose(f), 0);
+	memcpy(wrote, got, got_len);
+	wrote[got_len] = '\0';
+	free(got);
+	return end;
+}
+
+START_TEST(markup_runs_stop_where_an_escape_is_due)
+{
+	char wrote[64];
+	static const char *const stops[] = { "&", "<", ">", "\"", "'", "\n", "\x01", "\xC3\xA9" };
+	for (size_t k = 0; k < sizeof stops / sizeof stops[0]; k++) {
+		char s[32];
+		snprintf(s, sizeof s, "ab c%sd", stops[k]);
+		ck_assert_uint_eq(markup_run(s, 1, 0x80, wrote), 4);
+		ck_assert_str_eq(wrote, "b c");
+	}
+	/* DEL: a control to HTML (high 0x7F), a character to XML (0x80). */
+	ck_assert_uint_eq(markup_run("ab\x7F" "c", 0, 0x7F, wrote), 2);
+	ck_assert_uint_eq(markup_run("ab\x7F" "c", 0, 0x80, wrote), 4);
+	ck_assert_str_eq(wrote, "ab\x7F" "c");
+	/* An empty run writes nothing. */
+	ck_assert_uint_eq(markup_run("&x", 0, 0x80, wrote), 0);
+	ck_assert_str_eq(wrote, "");
+}
+END_TEST
+
 /* Two clauses: with a point and without (a commitment the pack adds). */
 static const char two_clauses[] =
 	"pactscan: 1\n" TEST_CLAUSE_S1 "    act: 'withdrew'\n"
@@ -169,6 +203,7 @@ int main(void)
 	tcase_add_test(tc, random_strings);
 	tcase_add_test(tc, numbers_as_printf);
 	tcase_add_test(tc, sarif_message_and_fingerprint_as_printf);
+	tcase_add_test(tc, markup_runs_stop_where_an_escape_is_due);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
