@@ -116,7 +116,8 @@ enum {
 	 *  memory checkers such as valgrind that cannot follow JIT code. */
 	PS_SCAN_NO_JIT = 1u << 1,
 	/** Count and time each signal's work (ps_scanner_profile): two clock
-	 *  reads a signal tried, about 2% of a scan of news about the setting. */
+	 *  reads a signal tried and a word pass, about 4% of a scan of news
+	 *  about the setting. */
 	PS_SCAN_PROFILE = 1u << 2,
 };
 

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "utf8.h"
@@ -193,6 +194,13 @@ const char *cue_kind_name(ps_cue_kind k);
 /* A copy of s[0..len) with invalid UTF-8 replaced by U+FFFD and NUL bytes by
  * spaces; NULL on ENOMEM. */
 char *utf8_clean(const char *s, size_t len, size_t *out_len);
+
+/* Append s[0..len) at p + *o (the caller sized p). */
+static inline void bytes_append(char *p, size_t *o, const char *s, size_t len)
+{
+	memcpy(p + *o, s, len);
+	*o += len;
+}
 
 /* put_utf8's flags. */
 enum {

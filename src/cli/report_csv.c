@@ -65,13 +65,6 @@ static int csv_begin(reporter *r)
 	return ferror(r->out) ? -1 : 0;
 }
 
-/* Append s[0..len) at p + *o. */
-static void append(char *p, size_t *o, const char *s, size_t len)
-{
-	memcpy(p + *o, s, len);
-	*o += len;
-}
-
 /* Evidence texts, or cues as "kind: text", joined with "; " (the length
  * in *out_len; a text may hold a NUL byte). */
 static char *joined(const cli_finding *f, bool cues, size_t *out_len)
@@ -87,15 +80,15 @@ static char *joined(const cli_finding *f, bool cues, size_t *out_len)
 		if (cues) {
 			const char *kind = cue_kind_name(f->cues[i].kind);
 			if (o)
-				append(s, &o, "; ", 2);
-			append(s, &o, kind, strlen(kind));
-			append(s, &o, ": ", 2);
-			append(s, &o, f->cues[i].text, f->cues[i].len);
+				bytes_append(s, &o, "; ", 2);
+			bytes_append(s, &o, kind, strlen(kind));
+			bytes_append(s, &o, ": ", 2);
+			bytes_append(s, &o, f->cues[i].text, f->cues[i].len);
 		} else if (f->evidence[i].start >= f->start && f->evidence[i].end <= held_end(f) &&
 		           f->evidence[i].start <= f->evidence[i].end) {
 			if (o)
-				append(s, &o, "; ", 2);
-			append(s, &o, f->sentence + (f->evidence[i].start - f->start),
+				bytes_append(s, &o, "; ", 2);
+			bytes_append(s, &o, f->sentence + (f->evidence[i].start - f->start),
 			       (size_t)(f->evidence[i].end - f->evidence[i].start));
 		}
 	}

@@ -183,16 +183,9 @@ void sarif_fingerprint(const doc_result *doc, const cli_finding *f, char hex[17]
 	hex[16] = '\0';
 }
 
-/* Append s[0..len) at text + *o. */
-static void add(char *text, size_t *o, const char *s, size_t len)
-{
-	memcpy(text + *o, s, len);
-	*o += len;
-}
-
 static void add_cstr(char *text, size_t *o, const char *s)
 {
-	add(text, o, s, strlen(s));
+	bytes_append(text, o, s, strlen(s));
 }
 
 char *sarif_message(const cli_finding *f, size_t *len)
@@ -207,10 +200,10 @@ char *sarif_message(const cli_finding *f, size_t *len)
 		size_t nd = 0;
 		for (unsigned v = (unsigned)ps_clause_point(c); v; v /= 10)
 			digits[nd++] = (char)('0' + v % 10);
-		add(point, &point_len, "point ", 6);
+		bytes_append(point, &point_len, "point ", 6);
 		while (nd)
 			point[point_len++] = digits[--nd];
-		add(point, &point_len, ", ", 2);
+		bytes_append(point, &point_len, ", ", 2);
 	}
 	const char *certainty = ps_certainty_name(f->certainty);
 	/* A source phrase is cut at a NUL byte, as "%.*s" cut it. */
@@ -222,23 +215,23 @@ char *sarif_message(const cli_finding *f, size_t *len)
 	if (!text)
 		return NULL;
 	if (f->stance == PS_STANCE_SUPPORT)
-		add(text, &o, "Supports ", 9);
+		bytes_append(text, &o, "Supports ", 9);
 	else
-		add(text, &o, "Conflicts with ", 15);
-	add(text, &o, point, point_len);
+		bytes_append(text, &o, "Conflicts with ", 15);
+	bytes_append(text, &o, point, point_len);
 	add_cstr(text, &o, ps_clause_id(c));
-	add(text, &o, ": ", 2);
+	bytes_append(text, &o, ": ", 2);
 	add_cstr(text, &o, ps_clause_title(c));
-	add(text, &o, ". Certainty: ", 13);
+	bytes_append(text, &o, ". Certainty: ", 13);
 	add_cstr(text, &o, certainty);
 	if (f->source) {
-		add(text, &o, " (", 2);
-		add(text, &o, f->source, source_len);
-		add(text, &o, ")", 1);
+		bytes_append(text, &o, " (", 2);
+		bytes_append(text, &o, f->source, source_len);
+		bytes_append(text, &o, ")", 1);
 	}
-	add(text, &o, "; signal ", 9);
+	bytes_append(text, &o, "; signal ", 9);
 	add_cstr(text, &o, f->signal);
-	add(text, &o, ".", 1);
+	bytes_append(text, &o, ".", 1);
 	text[o] = '\0';
 	*len = o;
 	return text;

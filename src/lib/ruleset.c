@@ -1313,10 +1313,10 @@ ps_status ps_ruleset_signal(ps_signal_info *out, const ps_ruleset *rules, size_t
 	/* A clause's signals are numbered in a row, as loaded (their owners). */
 	for (size_t ci = 0; ci < rules->n_clauses; ci++) {
 		const ps_clause *c = rules->clauses[ci];
-		if (!c->n_signals || c->signals[0].owner - OWNER_FIRST_SIGNAL > index ||
-		    index - (c->signals[0].owner - OWNER_FIRST_SIGNAL) >= c->n_signals)
+		size_t first = c->n_signals ? c->signals[0].owner - OWNER_FIRST_SIGNAL : 0;
+		if (!c->n_signals || index < first || index - first >= c->n_signals)
 			continue;
-		const ps_signal *sig = &c->signals[index - (c->signals[0].owner - OWNER_FIRST_SIGNAL)];
+		const ps_signal *sig = &c->signals[index - first];
 		*out = (ps_signal_info){ .clause = c, .id = sig->id, .file = sig->file, .line = sig->line, .column = sig->col };
 		return PS_OK;
 	}

@@ -18,6 +18,7 @@ static char *expected(const char *s, size_t len, unsigned flags, size_t *out_len
 	char *clean = utf8_clean(s, len, &clean_len);
 	ck_assert_ptr_nonnull(clean);
 	char *out = malloc(2 * clean_len + 1);
+	ck_assert_ptr_nonnull(out);
 	size_t o = 0;
 	for (size_t i = 0; i < clean_len; i++) {
 		unsigned char c = (unsigned char)clean[i];
