@@ -731,6 +731,40 @@ out:
 	return st;
 }
 
+/* n lists of ids (list i is ids[start[i]..start[i + 1])), each but its
+ * first skip ids, as words of bits in word order: list i's are
+ * (*wstart)[i] .. (*wstart)[i + 1] in *words. */
+static ps_status word_lists(uint32_t **wstart, held_word **words, const uint32_t *start, const uint32_t *ids,
+                            uint32_t n, uint32_t skip)
+{
+	ps_status st = PS_OK;
+	uint32_t total = start[n];
+	uint32_t *sorted = malloc((total ? total : 1) * sizeof(*sorted));
+	*wstart = malloc(((size_t)n + 1) * sizeof(**wstart));
+	*words = malloc((total ? total : 1) * sizeof(**words));
+	if (!sorted || !*wstart || !*words) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
+	memcpy(sorted, ids, total * sizeof(*sorted));
+	uint32_t used = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		(*wstart)[i] = used;
+		uint32_t from = start[i + 1] - start[i] > skip ? start[i] + skip : start[i + 1];
+		qsort(sorted + from, start[i + 1] - from, sizeof(*sorted), cmp_u32);
+		for (uint32_t k = from; k < start[i + 1]; k++) {
+			uint32_t w = sorted[k] / 64;
+			if (used == (*wstart)[i] || (*words)[used - 1].word != w)
+				(*words)[used++] = (held_word){ 0, w };
+			(*words)[used - 1].bits |= UINT64_C(1) << (sorted[k] % 64);
+		}
+	}
+	(*wstart)[n] = used;
+out:
+	free(sorted);
+	return st;
+}
+
 /* Each shape's leading words, and the tail words (tail_words) of a shape
  * without, as lists: the tail words lead the tail programs. */
 static ps_status build_leads(prefilter *pf, const lead_table *lt, const lead_table *tt, const struct ps_ruleset *rs)
@@ -743,6 +777,12 @@ static ps_status build_leads(prefilter *pf, const lead_table *lt, const lead_tab
 	                           pf->shape_leads, pf->shape_in_gate);
 	if (st == PS_OK)
 		st = shape_lists(pf, tt, lt, rs->n_patterns, &pf->shape_tail_start, &pf->shape_tail_lits, NULL, NULL);
+	if (st == PS_OK)
+		st = word_lists(&pf->shape_lead_wstart, &pf->shape_lead_words, pf->shape_lead_start,
+		                pf->shape_lead_lits, pf->n_shapes, 0);
+	if (st == PS_OK)
+		st = word_lists(&pf->shape_tail_wstart, &pf->shape_tail_words, pf->shape_tail_start,
+		                pf->shape_tail_lits, pf->n_shapes, 0);
 	if (st != PS_OK)
 		return st;
 	/* A word that leads only after a \b leads nowhere inside a word:
@@ -1144,6 +1184,10 @@ void prefilter_free(prefilter *pf)
 	free(pf->shape_lead_lits);
 	free(pf->shape_tail_start);
 	free(pf->shape_tail_lits);
+	free(pf->shape_lead_wstart);
+	free(pf->shape_lead_words);
+	free(pf->shape_tail_wstart);
+	free(pf->shape_tail_words);
 	for (uint32_t sh = 0; pf->shape_exact && sh < pf->n_shapes; sh++)
 		exact_free(atomic_load_explicit(&pf->shape_exact[sh], memory_order_relaxed));
 	free(pf->shape_exact);
@@ -1459,17 +1503,18 @@ bool prefilter_starts(const prefilter *pf, const prefilter_state *ps, uint32_t s
 	if (!ps->rest_ran && !(ps->gate_ran && pf->shape_in_gate[shape]))
 		return false;
 	size_t lo = SIZE_MAX, hi = 0;
-	for (uint32_t w = pf->shape_lead_start[shape]; w < pf->shape_lead_start[shape + 1]; w++) {
-		uint32_t lit = pf->shape_lead_lits[w];
-		if (!prefilter_found(ps, lit))
-			continue;
-		for (uint32_t k = ps->lit_last[lit]; k != UINT32_MAX; k = ps->occ_next[k]) {
-			size_t at = ps->occ_start[k];
-			if (at >= from && may_start(pf, lit, text, at)) {
-				if (at < lo)
-					lo = at;
-				if (at > hi)
-					hi = at;
+	for (uint32_t w = pf->shape_lead_wstart[shape]; w < pf->shape_lead_wstart[shape + 1]; w++) {
+		const held_word *g = &pf->shape_lead_words[w];
+		for (uint64_t found = ps->lit_found[g->word] & g->bits; found; found &= found - 1) {
+			uint32_t lit = g->word * 64 + (uint32_t)__builtin_ctzll(found);
+			for (uint32_t k = ps->lit_last[lit]; k != UINT32_MAX; k = ps->occ_next[k]) {
+				size_t at = ps->occ_start[k];
+				if (at >= from && may_start(pf, lit, text, at)) {
+					if (at < lo)
+						lo = at;
+					if (at > hi)
+						hi = at;
+				}
 			}
 		}
 	}
@@ -1515,20 +1560,22 @@ static bool add_position(size_t *pos, size_t *n, size_t max, size_t at)
 	return true;
 }
 
-/* Where the literals lead[0..n_lead) occur at or after from, by their
- * own lists of occurrences, as prefilter_lead_positions returns them. */
-static size_t positions_of(const prefilter *pf, const prefilter_state *ps, const uint32_t *lead, uint32_t n_lead,
+/* Where the literals of words lead[0..n_lead) occur at or after from, by
+ * their own lists of occurrences, as prefilter_lead_positions returns
+ * them. A word of literals found is one test, where a test a literal
+ * (most not found) was half of this function's time. */
+static size_t positions_of(const prefilter *pf, const prefilter_state *ps, const held_word *lead, uint32_t n_lead,
                            const char *text, size_t from, size_t *pos, size_t max)
 {
 	size_t n = 0;
-	for (uint32_t w = 0; w < n_lead; w++) {
-		if (!prefilter_found(ps, lead[w]))
-			continue;
-		for (uint32_t k = ps->lit_last[lead[w]]; k != UINT32_MAX; k = ps->occ_next[k])
-			if (ps->occ_start[k] >= from && may_start(pf, lead[w], text, ps->occ_start[k]) &&
-			    !add_position(pos, &n, max, ps->occ_start[k]))
-				return SIZE_MAX;
-	}
+	for (uint32_t w = 0; w < n_lead; w++)
+		for (uint64_t found = ps->lit_found[lead[w].word] & lead[w].bits; found; found &= found - 1) {
+			uint32_t lit = lead[w].word * 64 + (uint32_t)__builtin_ctzll(found);
+			for (uint32_t k = ps->lit_last[lit]; k != UINT32_MAX; k = ps->occ_next[k])
+				if (ps->occ_start[k] >= from && may_start(pf, lit, text, ps->occ_start[k]) &&
+				    !add_position(pos, &n, max, ps->occ_start[k]))
+					return SIZE_MAX;
+		}
 	return n;
 }
 
@@ -1538,10 +1585,10 @@ size_t prefilter_tail_positions(const prefilter *pf, const prefilter_state *ps, 
 	/* The tail words are not the gate's: the full pass keeps them. */
 	if (shape >= pf->n_shapes || ps->exotic || ps->occ_lost || !ps->rest_ran)
 		return SIZE_MAX;
-	uint32_t lo = pf->shape_tail_start[shape], hi = pf->shape_tail_start[shape + 1];
+	uint32_t lo = pf->shape_tail_wstart[shape], hi = pf->shape_tail_wstart[shape + 1];
 	if (lo == hi)
 		return SIZE_MAX;
-	return positions_of(pf, ps, pf->shape_tail_lits + lo, hi - lo, text, from, pos, max);
+	return positions_of(pf, ps, pf->shape_tail_words + lo, hi - lo, text, from, pos, max);
 }
 
 size_t prefilter_lead_positions(const prefilter *pf, const prefilter_state *ps, uint32_t shape, const char *text,
@@ -1556,8 +1603,8 @@ size_t prefilter_lead_positions(const prefilter *pf, const prefilter_state *ps, 
 	 * every occurrence, was 512 bytes a shape (358 KiB in all) whose lines
 	 * missed the cache, where the list is read in order and most of its
 	 * words are answered by the row of words found. */
-	return positions_of(pf, ps, pf->shape_lead_lits + pf->shape_lead_start[shape],
-	                    pf->shape_lead_start[shape + 1] - pf->shape_lead_start[shape], text, from, pos, max);
+	return positions_of(pf, ps, pf->shape_lead_words + pf->shape_lead_wstart[shape],
+	                    pf->shape_lead_wstart[shape + 1] - pf->shape_lead_wstart[shape], text, from, pos, max);
 }
 
 void prefilter_run(const prefilter *pf, prefilter_state *ps, const char *text, size_t len)

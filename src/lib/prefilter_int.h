@@ -103,6 +103,12 @@ typedef struct prefilter {
 	 * where that program may match. Lists, as the leading words'. */
 	uint32_t *shape_tail_start;   /* n_shapes + 1 */
 	uint32_t *shape_tail_lits;
+	/* The same lists as words of literal bits, in word order (CSR, n_shapes
+	 * + 1 offsets): a shape's words are mostly a lexicon's, numbered
+	 * together, so a search tests a word of 64 literals found where the
+	 * list took a test a literal (@gaza_places' forty in a few). */
+	uint32_t *shape_lead_wstart, *shape_tail_wstart;
+	held_word *shape_lead_words, *shape_tail_words;
 	uint8_t *lit_flags;        /* LIT_* per literal id */
 	uint32_t *lit_len;         /* bytes of each literal as the automaton holds it */
 	/* Per set (and n_sets, always held), the signals it is the first set
