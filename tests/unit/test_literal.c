@@ -444,6 +444,46 @@ static void check_gate_scan(const char *text, size_t len, void *userdata)
 /* One walk of a whole buffer in four lanes finds the places a plain walk
  * does, words across the lanes' borders included; and a sentence has a
  * place in it exactly when its own walk finds a word. */
+/* An owner is a candidate exactly when each of its sets holds: asked a
+ * word of sets at a time, as a loop over its list of sets would say, on
+ * rows of held sets dense enough that owners of several sets pass too. */
+START_TEST(an_owner_is_a_candidate_when_all_its_sets_hold)
+{
+	ps_ruleset *rules = load_pack(PS_SOURCE_ROOT "/rules");
+	const prefilter *pf = &rules->pf;
+	prefilter_state ps;
+	ck_assert_int_eq(prefilter_state_init(&ps, pf), PS_OK);
+	uint64_t seed = 12345;
+	size_t passed_many = 0, failed_many = 0;
+	for (int round = 0; round < 400; round++) {
+		prefilter_begin(&ps, pf);
+		for (uint32_t set = 0; set < pf->n_sets; set++) {
+			seed = seed * 6364136223846793005u + 1442695040888963407u;
+			/* Nine in ten sets held in most rounds, every set in some. */
+			if (round % 10 == 0 || (seed >> 33) % 10 != 0)
+				ps.set_held[set / 64] |= UINT64_C(1) << (set % 64);
+		}
+		ps.dirty = true;
+		for (uint32_t o = 0; o < pf->n_owners; o++) {
+			bool all = true;
+			for (uint32_t k = pf->owner_set_start[o]; k < pf->owner_set_start[o + 1]; k++)
+				all = all && prefilter_held(&ps, pf->owner_set_ids[k]);
+			ck_assert_msg(prefilter_candidate(pf, &ps, o) == all, "owner %u, round %d: candidate %d, its sets %d", o,
+			              round, !all, all);
+			if (pf->owner_set_start[o + 1] - pf->owner_set_start[o] > 1) {
+				passed_many += all;
+				failed_many += !all;
+			}
+		}
+	}
+	/* Both answers were seen for owners of several sets. */
+	ck_assert_uint_gt(passed_many, 0);
+	ck_assert_uint_gt(failed_many, 0);
+	prefilter_state_free(&ps);
+	ps_ruleset_free(rules);
+}
+END_TEST
+
 START_TEST(the_gate_scan_of_a_buffer_finds_every_word)
 {
 	ps_ruleset *rules = load_pack(PS_SOURCE_ROOT "/rules");
@@ -750,6 +790,7 @@ int main(void)
 	tcase_add_test(tc, the_gate_scan_of_a_buffer_finds_every_word);
 	tcase_add_test(tc, the_gate_looks_for_long_words_by_their_rarest_bytes);
 	tcase_add_test(tc, requirements_alike_share_a_set);
+	tcase_add_test(tc, an_owner_is_a_candidate_when_all_its_sets_hold);
 	tcase_add_test(tc, a_common_word_is_not_required_beside_another);
 	tcase_add_test(tc, a_long_sentence_is_walked_to_its_end);
 	tcase_add_test(tc, the_lanes_of_a_walk_find_what_one_walk_finds);
