@@ -121,11 +121,12 @@ static int read_finding(merge_ctx *m, json_t *rec, const char *file, size_t line
 	f->char_column = json_object_get(rec, "char_column") ? get_uint(rec, "char_column") : f->column;
 	json_t *ev = json_object_get(rec, "evidence"), *x;
 	size_t i;
-	f->evidence = batch_spans(b, json_array_size(ev));
+	ps_span *evidence = batch_spans(b, json_array_size(ev));
 	json_array_foreach(ev, i, x) {
-		if (f->evidence)
-			f->evidence[f->n_evidence++] = (ps_span){ get_uint(x, "start"), get_uint(x, "end") };
+		if (evidence)
+			evidence[f->n_evidence++] = (ps_span){ get_uint(x, "start"), get_uint(x, "end") };
 	}
+	f->evidence = evidence;
 	json_array_foreach(json_object_get(rec, "cues"), i, x) {
 		int kind = cue_kind_of(json_string_value(json_object_get(x, "kind")));
 		json_t *text = json_object_get(x, "text");

@@ -103,40 +103,57 @@ cli_finding *batch_new_finding(finding_batch *b)
 	return c;
 }
 
+void cli_finding_view(cli_finding *c, const ps_finding *f)
+{
+	*c = (cli_finding){
+		.clause = f->clause,
+		.signal = f->signal,
+		.stance = f->stance,
+		.certainty = f->certainty,
+		.weight = f->weight,
+		.sentence = f->sentence,
+		.sentence_len = f->sentence_len,
+		.start = f->sentence_span.start,
+		.end = f->sentence_span.end,
+		.line = f->line,
+		.column = f->column,
+		.char_column = f->char_column,
+		.evidence = f->evidence,
+		.n_evidence = f->evidence_count,
+		.source = f->source,
+		.source_len = f->source ? f->source_len : 0,
+		.is_new = true,
+	};
+	for (size_t i = 0; i < f->cue_count && i < 3; i++)
+		c->cues[c->n_cues++] = (cli_cue){
+			.kind = f->cues[i].kind,
+			.start = f->cues[i].span.start,
+			.end = f->cues[i].span.end,
+			.text = f->cues[i].text,
+			.len = f->cues[i].text_len,
+		};
+}
+
 cli_finding *batch_add(finding_batch *b, const ps_finding *f)
 {
 	cli_finding *c = batch_new_finding(b);
 	if (!c)
 		return NULL;
-	c->clause = f->clause;
+	/* The view, then its bytes copied into the batch. */
+	cli_finding_view(c, f);
 	c->signal = batch_copy(b, f->signal, strlen(f->signal));
-	c->stance = f->stance;
-	c->certainty = f->certainty;
-	c->weight = f->weight;
 	c->sentence = batch_copy(b, f->sentence, f->sentence_len);
-	c->sentence_len = f->sentence_len;
-	c->start = f->sentence_span.start;
-	c->end = f->sentence_span.end;
-	c->line = f->line;
-	c->column = f->column;
-	c->char_column = f->char_column;
-	c->evidence = batch_spans(b, f->evidence_count);
-	if (c->evidence && f->evidence_count)
-		memcpy(c->evidence, f->evidence, f->evidence_count * sizeof(*c->evidence));
-	c->n_evidence = f->evidence_count;
+	ps_span *evidence = batch_spans(b, f->evidence_count);
+	if (evidence && f->evidence_count)
+		memcpy(evidence, f->evidence, f->evidence_count * sizeof(*evidence));
+	c->evidence = evidence;
 	bool failed = !c->signal || !c->sentence || !c->evidence;
-	for (size_t i = 0; i < f->cue_count && i < 3; i++) {
-		c->cues[i].kind = f->cues[i].kind;
-		c->cues[i].start = f->cues[i].span.start;
-		c->cues[i].end = f->cues[i].span.end;
+	for (size_t i = 0; i < c->n_cues; i++) {
 		c->cues[i].text = batch_copy(b, f->cues[i].text, f->cues[i].text_len);
-		c->cues[i].len = f->cues[i].text_len;
-		c->n_cues++;
 		failed = failed || !c->cues[i].text;
 	}
 	if (f->source) {
 		c->source = batch_copy(b, f->source, f->source_len);
-		c->source_len = f->source_len;
 		failed = failed || !c->source;
 	}
 	if (failed) {

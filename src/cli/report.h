@@ -17,27 +17,28 @@
 typedef struct cli_cue {
 	ps_cue_kind kind;
 	uint64_t start, end;
-	char *text;
+	const char *text;
 	size_t len;
 } cli_cue;
 
-/* A finding. Its strings and evidence live in its batch's text arena. */
+/* A finding. Its strings and evidence live in its batch's text arena, or
+ * in the library's finding it views (cli_finding_view). */
 typedef struct cli_finding {
 	const ps_clause *clause;
-	char *signal;
+	const char *signal;
 	ps_stance stance;
 	ps_certainty certainty;
 	double weight;
-	char *sentence;
+	const char *sentence;
 	size_t sentence_len;
 	uint64_t start, end;       /* the sentence's bytes in the document */
 	uint64_t line, column;     /* column in bytes */
 	uint64_t char_column;      /* the same column in code points (SARIF) */
-	ps_span *evidence;
+	const ps_span *evidence;
 	size_t n_evidence;
 	cli_cue cues[3];
 	size_t n_cues;
-	char *source;              /* NULL when not attributed */
+	const char *source;        /* NULL when not attributed */
 	size_t source_len;
 	bool is_new;               /* not in the --baseline (always, without one) */
 	bool fails;                /* new and matching --fail-on */
@@ -133,6 +134,9 @@ typedef struct doc_tally {
 /* Copy a library finding into the batch. Returns the copy, or NULL without
  * memory. */
 cli_finding *batch_add(finding_batch *b, const ps_finding *f);
+/* f as a cli_finding that points into it (new, not failing), valid while
+ * f is: for a writer that formats it at once, without batch_add's copy. */
+void cli_finding_view(cli_finding *c, const ps_finding *f);
 /* Append an empty finding to fill in by hand (merge); NULL without memory. */
 cli_finding *batch_new_finding(finding_batch *b);
 /* A NUL-terminated copy of s[0..len) that lives as long as the batch's

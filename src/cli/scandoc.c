@@ -75,15 +75,17 @@ static int on_finding(const ps_finding *f, void *userdata)
 		return 0;
 	if (s->min_rank >= 0 && certainty_rank(f->certainty) < s->min_rank)
 		return 0;
-	cli_finding *c = batch_add(b, f);
-	if (!c)
-		goto nomem;
 	if (s->writer) {
-		/* Formatted here, on this thread, the copy is not needed any more. */
-		c->fails = finding_fails(s->writer->fail, c->stance);
-		if (reporter_format(s->writer, b, ds->doc, c) != 0)
+		/* Formatted here, on this thread, from the library's finding: a
+		 * copy to format from was a strlen and a memcpy of every string
+		 * (about 1% of a one-thread scan at 30% by perf). */
+		cli_finding view;
+		cli_finding_view(&view, f);
+		view.fails = finding_fails(s->writer->fail, view.stance);
+		if (reporter_format(s->writer, b, ds->doc, &view) != 0)
 			goto nomem;
-		batch_drop_findings(b);
+	} else if (!batch_add(b, f)) {
+		goto nomem;
 	}
 	if (s->flush && b->n + b->n_done >= FLUSH_EVERY)
 		return s->flush(ds->doc, s->flush_data);
