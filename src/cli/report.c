@@ -469,22 +469,38 @@ size_t put_markup_run(FILE *out, const char *s, size_t i, size_t len, unsigned c
 	return run;
 }
 
+/* What put_utf8 writes for the byte u[at] that ends a plain run: U+FFFD
+ * for a byte of no well-formed sequence, a doubled quote, else a space. */
+static const char *replacement(const unsigned char *u, size_t at, size_t *n)
+{
+	*n = u[at] >= 0x80 ? 3 : u[at] == '"' ? 2 : 1;
+	return u[at] >= 0x80 ? "\xEF\xBF\xBD" : u[at] == '"' ? "\"\"" : " ";
+}
+
 void put_utf8(FILE *out, const char *s, size_t len, unsigned flags)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	for (size_t i = 0; i < len;) {
-		size_t end = plain_utf8_run(u, i, len, flags);
+	for (size_t i = 0, end, n; i < len; i = end + 1) {
+		end = plain_utf8_run(u, i, len, flags);
 		if (end > i)
 			fwrite(s + i, 1, end - i, out);
 		if (end == len)
 			break;
-		if (u[end] >= 0x80)
-			fwrite("\xEF\xBF\xBD", 1, 3, out);
-		else if (u[end] == '"')
-			fwrite("\"\"", 1, 2, out);
-		else
-			fputc(' ', out);
-		i = end + 1;
+		const char *r = replacement(u, end, &n);
+		fwrite(r, 1, n, out);
+	}
+}
+
+void jbuf_utf8(jbuf *b, const char *s, size_t len, unsigned flags)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	for (size_t i = 0, end, n; i < len; i = end + 1) {
+		end = plain_utf8_run(u, i, len, flags);
+		jbuf_put(b, s + i, end - i);
+		if (end == len)
+			break;
+		const char *r = replacement(u, end, &n);
+		jbuf_put(b, r, n);
 	}
 }
 

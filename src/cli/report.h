@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "jsonbuf.h"
 #include "utf8.h"
 
 typedef struct cli_cue {
@@ -214,6 +215,8 @@ enum {
 /* Write s[0..len) to out as utf8_clean() would clean it, and as flags say,
  * without a copy: runs that need no change in one write each. */
 void put_utf8(FILE *out, const char *s, size_t len, unsigned flags);
+/* The same onto the end of b: the bytes put_utf8 writes. */
+void jbuf_utf8(jbuf *b, const char *s, size_t len, unsigned flags);
 /* Write v in decimal: what fprintf("%llu") writes, without its parsing. */
 void put_u64(FILE *out, uint64_t v);
 /* Write the run of bytes from s[i] that HTML and XML take as they are (from

@@ -31,31 +31,34 @@ static bool needs_quotes(const char *s, size_t len)
 /* A field, cleaned as utf8_clean() does, written where it is: a copy to
  * clean, and a quoted field a byte a call, were four fifths of a finding's
  * cost. */
-static void put_field(FILE *out, const char *s, size_t len, bool last)
+static void put_field(jbuf *b, const char *s, size_t len, bool last)
 {
 	if (s) {
 		bool quote = needs_quotes(s, len);
 		if (quote)
-			fputc('"', out);
+			JBUF_LIT(b, "\"");
 		/* The first byte is ASCII, and so kept, for each formula lead. */
 		if (formula_like(s, len))
-			fputc('\'', out);
-		put_utf8(out, s, len, quote ? PUT_DOUBLE_QUOTES : 0);
+			JBUF_LIT(b, "'");
+		jbuf_utf8(b, s, len, quote ? PUT_DOUBLE_QUOTES : 0);
 		if (quote)
-			fputc('"', out);
+			JBUF_LIT(b, "\"");
 	}
-	fputs(last ? "\r\n" : ",", out);
+	if (last)
+		JBUF_LIT(b, "\r\n");
+	else
+		JBUF_LIT(b, ",");
 }
 
-static void put_cstr(FILE *out, const char *s)
+static void put_cstr(jbuf *b, const char *s)
 {
-	put_field(out, s, s ? strlen(s) : 0, false);
+	put_field(b, s, s ? strlen(s) : 0, false);
 }
 
-static void put_uint(FILE *out, uint64_t v)
+static void put_uint(jbuf *b, uint64_t v)
 {
-	put_u64(out, v);
-	fputc(',', out);
+	jbuf_uint(b, v);
+	JBUF_LIT(b, ",");
 }
 
 static int csv_begin(reporter *r)
@@ -97,40 +100,46 @@ static char *joined(const cli_finding *f, bool cues, size_t *out_len)
 	return s;
 }
 
-static int csv_format(const reporter *r, FILE *out, const doc_result *doc, const cli_finding *f, size_t *hole)
+/* A finding's row, onto the rows formatted before it: a stream and a
+ * call a piece were a fifth of writing a row. */
+static void csv_append(const reporter *r, jbuf *b, const doc_result *doc, const cli_finding *f)
 {
 	size_t evidence_len = 0, cues_len = 0;
 	char *evidence = joined(f, false, &evidence_len), *cues = joined(f, true, &cues_len);
 	if (!evidence || !cues) {
-		free(evidence);
-		free(cues);
-		return -1;
+		b->failed = true;
+		goto out;
 	}
-	put_cstr(out, doc->name);
-	put_cstr(out, doc->meta.title);
-	put_cstr(out, doc->meta.date);
-	put_cstr(out, doc->meta.source);
-	put_cstr(out, doc->meta.url);
+	put_cstr(b, doc->name);
+	put_cstr(b, doc->meta.title);
+	put_cstr(b, doc->meta.date);
+	put_cstr(b, doc->meta.source);
+	put_cstr(b, doc->meta.url);
 	if (ps_clause_point(f->clause) > 0)
-		put_u64(out, (uint64_t)ps_clause_point(f->clause));
-	fputc(',', out);
-	put_cstr(out, ps_clause_id(f->clause));
-	put_cstr(out, ps_clause_title(f->clause));
-	put_cstr(out, ps_stance_name(f->stance));
-	put_cstr(out, ps_certainty_name(f->certainty));
-	put_cstr(out, f->signal);
-	put_uint(out, f->line);
-	put_uint(out, f->column);
-	put_uint(out, f->start);
-	put_uint(out, f->end);
-	put_field(out, f->sentence, f->sentence_len, false);
-	put_field(out, evidence, evidence_len, false);
-	put_field(out, cues, cues_len, false);
-	put_field(out, f->source, f->source_len, false);
-	fprintf(out, "%g\r\n", f->weight);
+		jbuf_uint(b, (uint64_t)ps_clause_point(f->clause));
+	JBUF_LIT(b, ",");
+	put_cstr(b, ps_clause_id(f->clause));
+	put_cstr(b, ps_clause_title(f->clause));
+	put_cstr(b, ps_stance_name(f->stance));
+	put_cstr(b, ps_certainty_name(f->certainty));
+	put_cstr(b, f->signal);
+	put_uint(b, f->line);
+	put_uint(b, f->column);
+	put_uint(b, f->start);
+	put_uint(b, f->end);
+	put_field(b, f->sentence, f->sentence_len, false);
+	put_field(b, evidence, evidence_len, false);
+	put_field(b, cues, cues_len, false);
+	put_field(b, f->source, f->source_len, false);
+	char weight[32];
+	int n = snprintf(weight, sizeof weight, "%g\r\n", f->weight);
+	if (n > 0 && (size_t)n < sizeof weight)
+		jbuf_put(b, weight, (size_t)n);
+	else
+		b->failed = true;
+out:
 	free(evidence);
 	free(cues);
-	return ferror(out) ? -1 : 0;
 }
 
 static int csv_place(reporter *r, const doc_result *doc, const formatted_finding *ff, const char *bytes)
@@ -151,7 +160,7 @@ static int csv_finish(reporter *r, const run_summary *sum)
 void reporter_csv(reporter *r)
 {
 	r->begin = csv_begin;
-	r->format = csv_format;
+	r->append = csv_append;
 	r->place = csv_place;
 	r->document = csv_document;
 	r->finish = csv_finish;

@@ -29,6 +29,19 @@ static void put_clean(FILE *out, const char *s, size_t len)
 	put_utf8(out, s, len, PUT_SPACE_CONTROLS);
 }
 
+/* on() and put_clean() for a finding's bytes, formatted onto a jbuf: a
+ * stream and a call a piece were an eighth of writing a finding. */
+static void on_b(const reporter *r, jbuf *b, const char *code)
+{
+	if (r->color)
+		jbuf_put(b, code, strlen(code));
+}
+
+static void clean_b(jbuf *b, const char *s, size_t len)
+{
+	jbuf_utf8(b, s, len, PUT_SPACE_CONTROLS);
+}
+
 static int by_start(const void *a, const void *b)
 {
 	const ps_span *x = a, *y = b;
@@ -36,7 +49,7 @@ static int by_start(const void *a, const void *b)
 }
 
 /* The sentence with each piece of evidence marked. */
-static void put_marked(const reporter *r, FILE *out, const cli_finding *f)
+static void put_marked(const reporter *r, jbuf *b, const cli_finding *f)
 {
 	ps_span spans[32];
 	size_t n = 0;
@@ -47,29 +60,29 @@ static void put_marked(const reporter *r, FILE *out, const cli_finding *f)
 	qsort(spans, n, sizeof(*spans), by_start);
 	size_t pos = 0;
 	for (size_t i = 0; i < n; i++) {
-		size_t a = (size_t)spans[i].start, b = (size_t)spans[i].end;
-		if (b <= pos)
+		size_t a = (size_t)spans[i].start, e = (size_t)spans[i].end;
+		if (e <= pos)
 			continue;
 		if (a < pos)
 			a = pos;
-		while (i + 1 < n && spans[i + 1].start <= b) {
-			if (spans[i + 1].end > b)
-				b = (size_t)spans[i + 1].end;
+		while (i + 1 < n && spans[i + 1].start <= e) {
+			if (spans[i + 1].end > e)
+				e = (size_t)spans[i + 1].end;
 			i++;
 		}
-		put_clean(out, f->sentence + pos, a - pos);
+		clean_b(b, f->sentence + pos, a - pos);
 		if (r->color)
-			on(r, out, C_MARK);
+			on_b(r, b, C_MARK);
 		else
-			fputc('[', out);
-		put_clean(out, f->sentence + a, b - a);
+			JBUF_LIT(b, "[");
+		clean_b(b, f->sentence + a, e - a);
 		if (r->color)
-			on(r, out, C_RESET);
+			on_b(r, b, C_RESET);
 		else
-			fputc(']', out);
-		pos = b;
+			JBUF_LIT(b, "]");
+		pos = e;
 	}
-	put_clean(out, f->sentence + pos, f->sentence_len - pos);
+	clean_b(b, f->sentence + pos, f->sentence_len - pos);
 }
 
 /* The document's metadata on one line: "title: ...; date: ...". */
@@ -90,44 +103,50 @@ static void put_meta(const reporter *r, const doc_meta *m)
 }
 
 /* A finding's lines under its clause's heading. */
-static int text_format(const reporter *r, FILE *out, const doc_result *doc, const cli_finding *f, size_t *hole)
+static void text_append(const reporter *r, jbuf *b, const doc_result *doc, const cli_finding *f)
 {
-	fputs("    ", out);
-	put_clean(out, doc->name, strlen(doc->name));
-	fputc(':', out);
-	put_u64(out, f->line);
-	fputc(':', out);
-	put_u64(out, f->column);
-	fputs(": ", out);
-	on(r, out, f->stance == PS_STANCE_CONFLICT ? C_CONFLICT : C_SUPPORT);
-	fputs(ps_stance_name(f->stance), out);
-	on(r, out, C_RESET);
-	fputs(" (", out);
-	fputs(ps_certainty_name(f->certainty), out);
+	JBUF_LIT(b, "    ");
+	clean_b(b, doc->name, strlen(doc->name));
+	JBUF_LIT(b, ":");
+	jbuf_uint(b, f->line);
+	JBUF_LIT(b, ":");
+	jbuf_uint(b, f->column);
+	JBUF_LIT(b, ": ");
+	on_b(r, b, f->stance == PS_STANCE_CONFLICT ? C_CONFLICT : C_SUPPORT);
+	jbuf_put(b, ps_stance_name(f->stance), strlen(ps_stance_name(f->stance)));
+	on_b(r, b, C_RESET);
+	JBUF_LIT(b, " (");
+	jbuf_put(b, ps_certainty_name(f->certainty), strlen(ps_certainty_name(f->certainty)));
 	if (f->source) {
-		fputs(", source: ", out);
-		put_clean(out, f->source, f->source_len);
+		JBUF_LIT(b, ", source: ");
+		clean_b(b, f->source, f->source_len);
 	}
-	fputs(") [", out);
-	put_clean(out, f->signal, strlen(f->signal));
-	fputs(r->baseline && !f->is_new ? "] (in the baseline)\n      " : "]\n      ", out);
-	put_marked(r, out, f);
-	fputc('\n', out);
+	JBUF_LIT(b, ") [");
+	clean_b(b, f->signal, strlen(f->signal));
+	if (r->baseline && !f->is_new)
+		JBUF_LIT(b, "] (in the baseline)\n      ");
+	else
+		JBUF_LIT(b, "]\n      ");
+	put_marked(r, b, f);
+	JBUF_LIT(b, "\n");
 	if (f->n_cues) {
-		fputs("      ", out);
-		on(r, out, C_DIM);
-		fputs("cues:", out);
+		JBUF_LIT(b, "      ");
+		on_b(r, b, C_DIM);
+		JBUF_LIT(b, "cues:");
 		for (size_t k = 0; k < f->n_cues; k++) {
-			fputs(k ? "; " : " ", out);
-			fputs(cue_kind_name(f->cues[k].kind), out);
-			fputs(" \"", out);
-			put_clean(out, f->cues[k].text, f->cues[k].len);
-			fputc('"', out);
+			if (k)
+				JBUF_LIT(b, "; ");
+			else
+				JBUF_LIT(b, " ");
+			const char *kind = cue_kind_name(f->cues[k].kind);
+			jbuf_put(b, kind, strlen(kind));
+			JBUF_LIT(b, " \"");
+			clean_b(b, f->cues[k].text, f->cues[k].len);
+			JBUF_LIT(b, "\"");
 		}
-		on(r, out, C_RESET);
-		fputc('\n', out);
+		on_b(r, b, C_RESET);
+		JBUF_LIT(b, "\n");
 	}
-	return ferror(out) ? -1 : 0;
 }
 
 /* The document's name and metadata, then its findings clause by clause,
@@ -174,7 +193,7 @@ int reporter_text(reporter *r)
 {
 	if (reporter_clause_spools(r) != 0)
 		return -1;
-	r->format = text_format;
+	r->append = text_append;
 	r->document = text_document;
 	r->finish = text_finish;
 	return 0;

@@ -1,6 +1,7 @@
-/* The report writers' helpers: put_utf8() writes what utf8_clean() makes of
- * the bytes (with control characters spaced, or quotes doubled, as the text
- * and CSV writers ask), put_u64() what printf's %llu writes, and a SARIF
+/* The report writers' helpers: put_utf8() and jbuf_utf8() write what
+ * utf8_clean() makes of the bytes (with control characters spaced, or
+ * quotes doubled, as the text and CSV writers ask), put_u64() what
+ * printf's %llu writes, and a SARIF
  * result's message and fingerprint what the printf formats they replaced
  * wrote. */
 #include <stdio.h>
@@ -44,6 +45,15 @@ static void assert_put_utf8(const char *s, size_t len, unsigned flags)
 	char *want = expected(s, len, flags, &want_len);
 	ck_assert_uint_eq(got_len, want_len);
 	ck_assert_int_eq(memcmp(got, want, want_len), 0);
+	/* And onto a jbuf (the text and CSV writers'), after bytes it holds. */
+	jbuf b;
+	jbuf_init(&b);
+	JBUF_LIT(&b, "x");
+	jbuf_utf8(&b, s, len, flags);
+	ck_assert(!b.failed);
+	ck_assert_uint_eq(b.len, 1 + want_len);
+	ck_assert_int_eq(memcmp(b.text + 1, want, want_len), 0);
+	jbuf_free(&b);
 	free(got);
 	free(want);
 }
