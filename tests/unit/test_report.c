@@ -6,10 +6,12 @@
  * wrote. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "helpers.h"
 #include "report.h"
 #include "reporter.h"
+#include "summary.h"
 
 /* What put_utf8(s, flags) must write: utf8_clean's copy, then spaced or
  * doubled. */
@@ -126,6 +128,44 @@ static size_t markup_run(const char *s, size_t i, unsigned char high, char *wrot
 	return end;
 }
 
+/* A document's date as the timeline reads it: the day timegm() gives
+ * every real day from 1900 to 2100 (and the same with a time after it),
+ * and no day for a month or day out of range, a 29 February of a year that
+ * has none, or any other text. */
+START_TEST(dates_as_timegm_reads_them)
+{
+	size_t days = 0;
+	for (int y = 1900; y <= 2100; y++)
+		for (int m = 0; m <= 13; m++)
+			for (int d = 0; d <= 32; d++) {
+				char s[32];
+				snprintf(s, sizeof s, "%04d-%02d-%02d", y, m, d);
+				struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = 12 };
+				time_t t = timegm(&tm);
+				bool real = m >= 1 && m <= 12 && d >= 1 && tm.tm_mday == d && tm.tm_mon == m - 1;
+				int64_t day = -1;
+				ck_assert_msg(date_parse(s, &day) == real, "%s: %s", s, real ? "a real day not read" : "read");
+				if (real) {
+					/* Noon less twelve hours: the day's midnight, a whole number of days before 1970 too. */
+					ck_assert_int_eq(day, (int64_t)((t - 43200) / 86400));
+					days++;
+				}
+				s[10] = 'T';
+				snprintf(s + 11, sizeof s - 11, "08:00:00Z");
+				ck_assert(date_parse(s, &day) == real);
+			}
+	ck_assert_uint_eq(days, 73414); /* 201 years, 49 of them leap */
+	static const char *const bad[] = { "", "2025", "2025-1-05", "2025-01-5", "2025/01/05", "2025-01-05x",
+		                           "20a5-01-05", "2025-0b-05", "2025-01-0c", "-025-01-05", " 2025-01-05" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		int64_t day;
+		ck_assert_msg(!date_parse(bad[i], &day), "\"%s\" read as a date", bad[i]);
+	}
+	int64_t day;
+	ck_assert(!date_parse(NULL, &day));
+}
+END_TEST
+
 START_TEST(markup_runs_stop_where_an_escape_is_due)
 {
 	char wrote[64];
@@ -215,6 +255,7 @@ int main(void)
 	tcase_add_test(tc, numbers_as_printf);
 	tcase_add_test(tc, sarif_message_and_fingerprint_as_printf);
 	tcase_add_test(tc, markup_runs_stop_where_an_escape_is_due);
+	tcase_add_test(tc, dates_as_timegm_reads_them);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
