@@ -456,16 +456,29 @@ void put_u64(FILE *out, uint64_t v)
 	fwrite(digits + sizeof digits - n, 1, n, out);
 }
 
-size_t put_markup_run(FILE *out, const char *s, size_t i, size_t len, unsigned char high)
+/* Where put_markup_run's run from s[i] ends. */
+static size_t markup_run_end(const char *s, size_t i, size_t len, unsigned char high)
 {
-	size_t run = i;
-	for (; run < len; run++) {
-		unsigned char c = (unsigned char)s[run];
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
 		if (c < 0x20 || c >= high || c == '&' || c == '<' || c == '>' || c == '"' || c == '\'')
 			break;
 	}
+	return i;
+}
+
+size_t put_markup_run(FILE *out, const char *s, size_t i, size_t len, unsigned char high)
+{
+	size_t run = markup_run_end(s, i, len, high);
 	if (run > i)
 		fwrite(s + i, 1, run - i, out);
+	return run;
+}
+
+size_t jbuf_markup_run(jbuf *b, const char *s, size_t i, size_t len, unsigned char high)
+{
+	size_t run = markup_run_end(s, i, len, high);
+	jbuf_put(b, s + i, run - i);
 	return run;
 }
 

@@ -223,6 +223,8 @@ void put_u64(FILE *out, uint64_t v);
  * the space up to but not including high, other than & < > " and '), in
  * one write; returns where the run ends. */
 size_t put_markup_run(FILE *out, const char *s, size_t i, size_t len, unsigned char high);
+/* The same onto the end of b. */
+size_t jbuf_markup_run(jbuf *b, const char *s, size_t i, size_t len, unsigned char high);
 /* Number of code points in s[0..len) as utf8_clean would print them. */
 size_t utf8_width(const char *s, size_t len);
 

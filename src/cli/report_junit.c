@@ -10,41 +10,52 @@
 #include "reporter.h"
 #include "spool.h"
 
-/* Write s[0..len) as XML character data, or as an attribute value. */
-static void put_xml(FILE *out, const char *s, size_t len, bool attr)
+/* Append s[0..len) as XML character data, or as an attribute value. */
+static void xml_append(jbuf *b, const char *s, size_t len, bool attr)
 {
 	size_t clean_len = 0;
 	char *clean = utf8_clean(s, len, &clean_len);
-	if (!clean)
+	if (!clean) {
+		b->failed = true;
 		return;
+	}
 	for (size_t i = 0; i < clean_len; i++) {
-		/* ASCII that needs no escape, in one write. */
-		i = put_markup_run(out, clean, i, clean_len, 0x80);
+		/* ASCII that needs no escape, at once. */
+		i = jbuf_markup_run(b, clean, i, clean_len, 0x80);
 		if (i == clean_len)
 			break;
 		unsigned char c = (unsigned char)clean[i];
 		switch (c) {
-		case '&': fputs("&amp;", out); break;
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '"': fputs(attr ? "&quot;" : "\"", out); break;
-		case '\'': fputs(attr ? "&apos;" : "'", out); break;
-		case '\t': fputs(attr ? "&#9;" : "\t", out); break;
-		case '\n': fputs(attr ? "&#10;" : "\n", out); break;
-		case '\r': fputs("&#13;", out); break;
+		case '&': JBUF_LIT(b, "&amp;"); break;
+		case '<': JBUF_LIT(b, "&lt;"); break;
+		case '>': JBUF_LIT(b, "&gt;"); break;
+		case '"': jbuf_put(b, attr ? "&quot;" : "\"", attr ? 6 : 1); break;
+		case '\'': jbuf_put(b, attr ? "&apos;" : "'", attr ? 6 : 1); break;
+		case '\t': jbuf_put(b, attr ? "&#9;" : "\t", attr ? 4 : 1); break;
+		case '\n': jbuf_put(b, attr ? "&#10;" : "\n", attr ? 5 : 1); break;
+		case '\r': JBUF_LIT(b, "&#13;"); break;
 		default:
 			if (c < 0x20) {
-				fputs("\xEF\xBF\xBD", out);
+				JBUF_LIT(b, "\xEF\xBF\xBD");
 			} else if (c == 0xEF && i + 2 < clean_len && (unsigned char)clean[i + 1] == 0xBF &&
 			           ((unsigned char)clean[i + 2] == 0xBE || (unsigned char)clean[i + 2] == 0xBF)) {
-				fputs("\xEF\xBF\xBD", out); /* U+FFFE and U+FFFF are not XML characters */
+				JBUF_LIT(b, "\xEF\xBF\xBD"); /* U+FFFE and U+FFFF are not XML characters */
 				i += 2;
 			} else {
-				fputc(c, out);
+				jbuf_put(b, clean + i, 1);
 			}
 		}
 	}
 	free(clean);
+}
+
+/* The same written to out, for a document's lines. */
+static void put_xml(FILE *out, const char *s, size_t len, bool attr)
+{
+	jbuf b;
+	jbuf_init(&b);
+	xml_append(&b, s, len, attr);
+	jbuf_emit(&b, out);
 }
 
 static void put_xml_str(FILE *out, const char *s, bool attr)
@@ -52,22 +63,30 @@ static void put_xml_str(FILE *out, const char *s, bool attr)
 	put_xml(out, s, strlen(s), attr);
 }
 
-static int junit_format(const reporter *r, FILE *out, const doc_result *doc, const cli_finding *f, size_t *hole)
+/* A finding's line, onto the lines formatted before it. */
+static void junit_append(const reporter *r, jbuf *b, const doc_result *doc, const cli_finding *f)
 {
-	bool baseline = r->baseline;
-	put_xml_str(out, doc->name, false);
-	fprintf(out, ":%llu:%llu: %s (%s", (unsigned long long)f->line, (unsigned long long)f->column,
-	        ps_stance_name(f->stance), ps_certainty_name(f->certainty));
+	xml_append(b, doc->name, strlen(doc->name), false);
+	JBUF_LIT(b, ":");
+	jbuf_uint(b, f->line);
+	JBUF_LIT(b, ":");
+	jbuf_uint(b, f->column);
+	JBUF_LIT(b, ": ");
+	jbuf_put(b, ps_stance_name(f->stance), strlen(ps_stance_name(f->stance)));
+	JBUF_LIT(b, " (");
+	jbuf_put(b, ps_certainty_name(f->certainty), strlen(ps_certainty_name(f->certainty)));
 	if (f->source) {
-		fputs(", source: ", out);
-		put_xml(out, f->source, f->source_len, false);
+		JBUF_LIT(b, ", source: ");
+		xml_append(b, f->source, f->source_len, false);
 	}
-	fputs(") [", out);
-	put_xml_str(out, f->signal, false);
-	fputs(baseline && !f->is_new ? "] (in the baseline) " : "] ", out);
-	put_xml(out, f->sentence, f->sentence_len, false);
-	fputc('\n', out);
-	return ferror(out) ? -1 : 0;
+	JBUF_LIT(b, ") [");
+	xml_append(b, f->signal, strlen(f->signal), false);
+	if (r->baseline && !f->is_new)
+		JBUF_LIT(b, "] (in the baseline) ");
+	else
+		JBUF_LIT(b, "] ");
+	xml_append(b, f->sentence, f->sentence_len, false);
+	JBUF_LIT(b, "\n");
 }
 
 static int junit_begin(reporter *r)
@@ -160,7 +179,7 @@ int reporter_junit(reporter *r)
 	if (reporter_clause_spools(r) != 0)
 		return -1;
 	r->begin = junit_begin;
-	r->format = junit_format;
+	r->append = junit_append;
 	r->document = junit_document;
 	r->finish = junit_finish;
 	return 0;

@@ -124,6 +124,13 @@ static size_t markup_run(const char *s, size_t i, unsigned char high, char *wrot
 	ck_assert_int_eq(fclose(f), 0);
 	memcpy(wrote, got, got_len);
 	wrote[got_len] = '\0';
+	/* The jbuf's run (JUnit's findings) is the same, and ends there. */
+	jbuf b;
+	jbuf_init(&b);
+	ck_assert_uint_eq(jbuf_markup_run(&b, s, i, strlen(s), high), end);
+	ck_assert_uint_eq(b.len, got_len);
+	ck_assert_int_eq(memcmp(b.text, got, got_len), 0);
+	jbuf_free(&b);
 	free(got);
 	return end;
 }
