@@ -1,6 +1,5 @@
 /* The finding model: documents, their findings and verdicts, and the text
  * helpers every writer shares. */
-#define _GNU_SOURCE        /* fopencookie */
 #include "report.h"
 
 #include <stdarg.h>
@@ -177,55 +176,15 @@ void batch_drop_findings(finding_batch *b)
 	arena_reset(&b->text);
 }
 
-/* The stream's bytes go to the end of out, which grows by realloc: a large
- * buffer is remapped rather than copied, so it is never held twice, as a
- * memory stream's growing buffer is for a moment. */
-static ssize_t batch_write(void *cookie, const char *data, size_t size)
-{
-	finding_batch *b = cookie;
-	if (size > b->out_cap - b->out_len) {
-		size_t cap = b->out_cap ? b->out_cap : 4096;
-		while (cap - b->out_len < size)
-			cap *= 2;
-		char *grown = realloc(b->out, cap);
-		if (!grown)
-			return -1;
-		b->out = grown;
-		b->out_cap = cap;
-	}
-	memcpy(b->out + b->out_len, data, size);
-	b->out_len += size;
-	return (ssize_t)size;
-}
-
-FILE *batch_stream(finding_batch *b)
-{
-	if (!b->stream)
-		b->stream = fopencookie(b, "w", (cookie_io_functions_t){ .write = batch_write });
-	return b->stream;
-}
-
-int batch_seal(finding_batch *b)
-{
-	if (!b->stream)
-		return 0;
-	return fflush(b->stream) != 0 || ferror(b->stream) ? -1 : 0;
-}
-
 void batch_clear(finding_batch *b)
 {
 	batch_drop_findings(b);
 	b->n_done = 0;
-	/* The stream and its buffer serve the next findings. */
-	if (b->stream)
-		fflush(b->stream);
-	b->out_len = 0;
+	b->out_len = 0; /* its memory serves the next findings */
 }
 
 void batch_free(finding_batch *b)
 {
-	if (b->stream)
-		fclose(b->stream);
 	free(b->findings);
 	arena_free(&b->text);
 	free(b->done);

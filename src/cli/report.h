@@ -62,7 +62,7 @@ typedef struct text_arena {
 /* No number to fill in (see formatted_finding). */
 #define NO_HOLE SIZE_MAX
 
-/* A finding whose output a writer formatted ahead (reporter.format), with
+/* A finding whose output a writer formatted ahead (reporter.append), with
  * what the run counts of it. */
 typedef struct formatted_finding {
 	size_t clause;             /* ps_clause_index */
@@ -75,16 +75,14 @@ typedef struct formatted_finding {
 
 /* Some of a document's findings, in document order, on their way from a
  * scanner to the report: as copies for the main thread to format
- * (findings), or formatted by a worker (done, with their bytes in out). A
- * batch stays where it is once it has a stream, which refers to it. */
+ * (findings), or formatted by a worker (done, with their bytes in out). */
 typedef struct finding_batch {
 	cli_finding *findings;
 	size_t n, cap;
 	text_arena text;           /* the findings' strings and evidence */
 	formatted_finding *done;
 	size_t n_done, cap_done;
-	FILE *stream;              /* writes to the end of out (batch_stream), or NULL */
-	char *out;                 /* the formatted findings' bytes, once flushed */
+	char *out;                 /* the formatted findings' bytes */
 	size_t out_len, out_cap;
 } finding_batch;
 
@@ -149,12 +147,6 @@ ps_span *batch_spans(finding_batch *b, size_t n);
 size_t batch_size(const finding_batch *b);
 /* Forget the copies (formatted output stays). */
 void batch_drop_findings(finding_batch *b);
-/* The stream that formatted findings are written to, opened the first
- * time; NULL without memory. */
-FILE *batch_stream(finding_batch *b);
-/* Flush the formatted output's stream, so that out holds it all. Returns 0,
- * or -1 when the stream failed (no memory). */
-int batch_seal(finding_batch *b);
 /* Empty the batch for more findings, keeping some of its memory. */
 void batch_clear(finding_batch *b);
 void batch_free(finding_batch *b);

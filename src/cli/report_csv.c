@@ -102,7 +102,7 @@ static char *joined(const cli_finding *f, bool cues, size_t *out_len)
 
 /* A finding's row, onto the rows formatted before it: a stream and a
  * call a piece were a fifth of writing a row. */
-static void csv_append(const reporter *r, jbuf *b, const doc_result *doc, const cli_finding *f)
+static void csv_append(const reporter *r, jbuf *b, const doc_result *doc, const cli_finding *f, size_t *hole)
 {
 	size_t evidence_len = 0, cues_len = 0;
 	char *evidence = joined(f, false, &evidence_len), *cues = joined(f, true, &cues_len);

@@ -38,7 +38,7 @@ static int json_begin(reporter *r)
 	return rc || ferror(r->out) ? -1 : 0;
 }
 
-static void json_append(const reporter *r, jbuf *b, const doc_result *doc, const cli_finding *f)
+static void json_append(const reporter *r, jbuf *b, const doc_result *doc, const cli_finding *f, size_t *hole)
 {
 	const json_state *st = r->state;
 	finding_json_append(b, doc, f, false, r->baseline, st->heads);

@@ -6,7 +6,7 @@
 #include "jsonfmt.h"
 #include "reporter.h"
 
-static void jsonl_append(const reporter *r, jbuf *b, const doc_result *doc, const cli_finding *f)
+static void jsonl_append(const reporter *r, jbuf *b, const doc_result *doc, const cli_finding *f, size_t *hole)
 {
 	finding_json_append(b, doc, f, true, r->baseline, r->state);
 	JBUF_LIT(b, "\n");

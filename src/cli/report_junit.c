@@ -64,7 +64,7 @@ static void put_xml_str(FILE *out, const char *s, bool attr)
 }
 
 /* A finding's line, onto the lines formatted before it. */
-static void junit_append(const reporter *r, jbuf *b, const doc_result *doc, const cli_finding *f)
+static void junit_append(const reporter *r, jbuf *b, const doc_result *doc, const cli_finding *f, size_t *hole)
 {
 	xml_append(b, doc->name, strlen(doc->name), false);
 	JBUF_LIT(b, ":");

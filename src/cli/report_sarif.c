@@ -325,16 +325,11 @@ static json_t *notification_json(const doc_result *doc)
 
 /* A result with a hole for its artifact's index, which is known only in
  * report order. */
-static int sarif_format(const reporter *r, FILE *out, const doc_result *doc, const cli_finding *f, size_t *hole)
+static void sarif_append(const reporter *r, jbuf *b, const doc_result *doc, const cli_finding *f, size_t *hole)
 {
 	const sarif_state *st = r->state;
-	jbuf b;
-	jbuf_init(&b);
-	if (sarif_result_append(&b, doc, f, st->rule_index[ps_clause_index(f->clause)], r->baseline, hole) != 0) {
-		jbuf_free(&b);
-		return -1;
-	}
-	return jbuf_emit(&b, out);
+	if (sarif_result_append(b, doc, f, st->rule_index[ps_clause_index(f->clause)], r->baseline, hole) != 0)
+		b->failed = true;
 }
 
 static int sarif_place(reporter *r, const doc_result *doc, const formatted_finding *ff, const char *bytes)
@@ -411,7 +406,7 @@ int reporter_sarif(reporter *r)
 	if (!st->rule_index || !st->artifact_list || !st->notifications)
 		return -1;
 	r->begin = sarif_begin;
-	r->format = sarif_format;
+	r->append = sarif_append;
 	r->place = sarif_place;
 	r->document = sarif_document;
 	r->finish = sarif_finish;

@@ -103,7 +103,7 @@ static void put_meta(const reporter *r, const doc_meta *m)
 }
 
 /* A finding's lines under its clause's heading. */
-static void text_append(const reporter *r, jbuf *b, const doc_result *doc, const cli_finding *f)
+static void text_append(const reporter *r, jbuf *b, const doc_result *doc, const cli_finding *f, size_t *hole)
 {
 	JBUF_LIT(b, "    ");
 	clean_b(b, doc->name, strlen(doc->name));

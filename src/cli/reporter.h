@@ -3,13 +3,11 @@
  * order, and the summary at the end.
  *
  * A finding's output is made in two steps, so that the threads that scan
- * can take the first: format() writes it to a stream, reading nothing that
- * changes during the run; place() then puts those bytes where they belong
- * in the report, on the main thread. A writer whose output is a jbuf's
- * (JSON, JSON Lines) takes append() in place of format(), which writes
- * straight onto the bytes formatted so far. A writer that cannot format
- * ahead (html numbers its findings in report order) takes finding()
- * instead. */
+ * can take the first: append() writes it onto the bytes formatted so far,
+ * reading nothing that changes during the run; place() then puts those
+ * bytes where they belong in the report, on the main thread. A writer that
+ * cannot format ahead (html numbers its findings in report order) takes
+ * finding() instead. */
 #ifndef PS_REPORTER_H
 #define PS_REPORTER_H
 
@@ -27,15 +25,13 @@ typedef struct reporter {
 	const run_summary *sum;    /* the rules, the clauses reported, and the counts so far */
 	void *state;               /* the writer's own, released by release() */
 	int (*begin)(struct reporter *r);
-	/* Write the finding's output to out; set *hole to the number of bytes
-	 * written before a number that place() supplies (SARIF's artifact
-	 * index), or leave it. May run on any thread, several at once. */
-	int (*format)(const struct reporter *r, FILE *out, const doc_result *doc, const cli_finding *f, size_t *hole);
-	/* In place of format(): append the finding's output to b, which holds
-	 * what was formatted before it (b->failed says memory ran out). The
-	 * stream, its buffer and a flush a finding cost a sixth of writing
-	 * a finding's JSON Lines. May run on any thread, several at once. */
-	void (*append)(const struct reporter *r, jbuf *b, const doc_result *doc, const cli_finding *f);
+	/* Append the finding's output to b, which holds what was formatted
+	 * before it (b->failed says memory ran out); set *hole to b's length
+	 * where a number goes that place() supplies (SARIF's artifact index),
+	 * or leave it. Onto a jbuf, not through a stream: the stream, its
+	 * buffer and a flush a finding cost a sixth of writing a finding's
+	 * JSON Lines. May run on any thread, several at once. */
+	void (*append)(const struct reporter *r, jbuf *b, const doc_result *doc, const cli_finding *f, size_t *hole);
 	int (*place)(struct reporter *r, const doc_result *doc, const formatted_finding *ff, const char *bytes);
 	int (*finding)(struct reporter *r, const doc_result *doc, const cli_finding *f);
 	/* The end of a document: t is what its findings added up to. */
@@ -60,7 +56,7 @@ typedef struct clause_spools {
  * bytes under its clause. Returns 0, or -1 without memory. */
 int reporter_clause_spools(reporter *r);
 
-/* Format a finding (with the writer's format()) onto the end of the
+/* Format a finding (with the writer's append()) onto the end of the
  * batch's output, and record it there. Returns 0, or -1 without memory. */
 int reporter_format(const reporter *r, finding_batch *b, const doc_result *doc, const cli_finding *f);
 

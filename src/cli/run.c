@@ -66,10 +66,12 @@ int reporter_format(const reporter *r, finding_batch *b, const doc_result *doc, 
 	formatted_finding *ff = &b->done[b->n_done];
 	*ff = (formatted_finding){ .clause = ps_clause_index(f->clause), .stance = f->stance, .certainty = f->certainty,
 	                           .is_new = f->is_new, .fails = f->fails, .hole = NO_HOLE };
+	/* A writer with no finding's output (summary) counts the findings only. */
 	if (r->append) {
 		jbuf j;
+		size_t hole = NO_HOLE;
 		jbuf_adopt(&j, b->out, b->out_len, b->out_cap);
-		r->append(r, &j, doc, f);
+		r->append(r, &j, doc, f, &hole);
 		/* Grown or not, the bytes are where j says (a failed realloc
 		 * leaves them where they were). */
 		b->out = j.text;
@@ -77,14 +79,9 @@ int reporter_format(const reporter *r, finding_batch *b, const doc_result *doc, 
 		if (j.failed)
 			return -1;
 		ff->len = j.len - b->out_len;
+		if (hole != NO_HOLE)
+			ff->hole = hole - b->out_len; /* from the finding's first byte */
 		b->out_len = j.len;
-	} else if (r->format) {
-		/* Flushed after each finding, so out_len tells where it starts and ends. */
-		FILE *out = batch_stream(b);
-		size_t start = b->out_len;
-		if (!out || r->format(r, out, doc, f, &ff->hole) != 0 || fflush(out) != 0)
-			return -1;
-		ff->len = b->out_len - start;
 	}
 	b->n_done++;
 	return 0;
@@ -208,10 +205,6 @@ static void place_all(report_run *run, const doc_result *doc, const finding_batc
 
 void run_findings(report_run *run, const doc_result *doc, finding_batch *b)
 {
-	if (batch_seal(b) != 0) {
-		errno = ENOMEM;
-		note_write_failure(run);
-	}
 	place_all(run, doc, b);
 	for (size_t i = 0; i < b->n; i++) {
 		cli_finding *f = &b->findings[i];
@@ -228,13 +221,8 @@ void run_findings(report_run *run, const doc_result *doc, finding_batch *b)
 			note_write_failure(run);
 		}
 	}
-	if (run->scratch.n_done) {
-		if (batch_seal(&run->scratch) != 0) {
-			errno = ENOMEM;
-			note_write_failure(run);
-		}
+	if (run->scratch.n_done)
 		place_all(run, doc, &run->scratch);
-	}
 	batch_clear(&run->scratch);
 	batch_clear(b);
 }

@@ -156,9 +156,6 @@ static void skip_doc(doc_result *doc, skip_kind kind, const char *why)
 static void scan_ended(doc_scanner *ds, doc_result *doc, ps_status st)
 {
 	doc->stats = *ps_scanner_stats(ds->scanner);
-	/* Flush the formatted output here, on the thread that wrote it. */
-	if (batch_seal(&doc->found) != 0)
-		doc->nomem = true;
 	if (doc->nomem || st == PS_ERR_NOMEM) {
 		doc_message(doc, "pactscan: %s: out of memory\n", doc->name);
 		doc->incomplete = true;
