@@ -19,11 +19,11 @@
  * kind the reporters make (caller frees). */
 static char *jansson_value(json_t *v)
 {
-	ck_assert_ptr_nonnull(v);
+	check_msg(v, "jansson made no value");
 	json_t *a = json_array();
-	ck_assert_int_eq(json_array_append_new(a, v), 0);
+	check_msg(json_array_append_new(a, v) == 0, "jansson did not append");
 	char *text = json_dumps(a, DUMP_FLAGS);
-	ck_assert_ptr_nonnull(text);
+	check_msg(text, "jansson did not dump");
 	json_decref(a);
 	return text;
 }
@@ -37,8 +37,8 @@ static void assert_same_text(const char *got, size_t len, const char *want, cons
 		at++;
 	size_t from = at > 40 ? at - 40 : 0;
 	int got_shown = (int)(len - from < 80 ? len - from : 80);
-	ck_assert_msg(at == len && at == want_len, "%s: differs at byte %zu:\n got ...%.*s\nwant ...%.80s", what, at,
-	              got_shown, got + from, want + from);
+	check_msg(at == len && at == want_len, "%s: differs at byte %zu:\n got ...%.*s\nwant ...%.80s", what, at,
+	          got_shown, got + from, want + from);
 }
 
 /* The same through the writer, in an array likewise. */
@@ -49,7 +49,7 @@ static char *ours(void (*put)(jbuf *b, const void *arg), const void *arg)
 	JBUF_LIT(&b, "[");
 	put(&b, arg);
 	JBUF_LIT(&b, "]");
-	ck_assert(!b.failed);
+	check_msg(!b.failed, "the jbuf ran out of memory");
 	char *text = strndup(b.text, b.len);
 	jbuf_free(&b);
 	return text;
@@ -86,7 +86,7 @@ static void put_real(jbuf *b, const void *arg)
 static void assert_real_as_jansson(double v)
 {
 	char *want = jansson_value(json_real(v)), *got = ours(put_real, &v);
-	ck_assert_msg(!strcmp(got, want), "real %a: got %s, jansson wrote %s", v, got, want);
+	check_msg(!strcmp(got, want), "real %a: got %s, jansson wrote %s", v, got, want);
 	free(want);
 	free(got);
 }
@@ -105,10 +105,10 @@ static void assert_integer_as_jansson(uint64_t v)
 {
 	int64_t s = (int64_t)v;
 	char *want = jansson_value(juint(v)), *got = ours(put_uint, &v);
-	ck_assert_msg(!strcmp(got, want), "uint %" PRIu64 ": got %s, jansson wrote %s", v, got, want);
+	check_msg(!strcmp(got, want), "uint %" PRIu64 ": got %s, jansson wrote %s", v, got, want);
 	free(got);
 	got = ours(put_int, &s);
-	ck_assert_msg(!strcmp(got, want), "int %" PRId64 ": got %s, jansson wrote %s", s, got, want);
+	check_msg(!strcmp(got, want), "int %" PRId64 ": got %s, jansson wrote %s", s, got, want);
 	free(want);
 	free(got);
 }

@@ -20,8 +20,7 @@ static char *expected(const char *s, size_t len, unsigned flags, size_t *out_len
 	size_t clean_len = 0;
 	char *clean = utf8_clean(s, len, &clean_len);
 	char *out = clean ? malloc(2 * clean_len + 1) : NULL;
-	if (!out)
-		ck_abort_msg("out of memory");
+	check_msg(out, "out of memory");
 	size_t o = 0;
 	for (size_t i = 0; i < clean_len; i++) {
 		unsigned char c = (unsigned char)clean[i];
@@ -58,27 +57,25 @@ static void memout_close(memout *m)
 	free(m->buf);
 }
 
-/* One test and no ck_assert a case: each ck_assert is a write to the
- * test's parent (check's fork mode marks the point), 930,000 of them in
- * this suite, and under valgrind nearly two minutes. */
+/* check_msg, not ck_assert: the suite's 930,000 ck_asserts took nearly
+ * two minutes under valgrind (helpers.h). */
 static void assert_put_utf8(memout *m, const char *s, size_t len, unsigned flags)
 {
 	size_t start = m->len, want_len = 0;
 	put_utf8(m->f, s, len, flags);
-	if (fflush(m->f) != 0)
-		ck_abort_msg("the memory stream failed");
+	check_msg(fflush(m->f) == 0, "the memory stream failed");
 	char *want = expected(s, len, flags, &want_len);
-	if (m->len - start != want_len || memcmp(m->buf + start, want, want_len) != 0)
-		ck_abort_msg("put_utf8 of %zu bytes (flags %u) wrote %zu bytes, not the %zu expected", len, flags,
-		             m->len - start, want_len);
+	check_msg(m->len - start == want_len && memcmp(m->buf + start, want, want_len) == 0,
+	          "put_utf8 of %zu bytes (flags %u) wrote %zu bytes, not the %zu expected", len, flags, m->len - start,
+	          want_len);
 	/* And onto a jbuf (the text and CSV writers'), after bytes it holds. */
 	jbuf b;
 	jbuf_init(&b);
 	JBUF_LIT(&b, "x");
 	jbuf_utf8(&b, s, len, flags);
-	if (b.failed || b.len != 1 + want_len || memcmp(b.text + 1, want, want_len) != 0)
-		ck_abort_msg("jbuf_utf8 of %zu bytes (flags %u) wrote %zu bytes, not the %zu expected", len, flags,
-		             b.len - 1, want_len);
+	check_msg(!b.failed && b.len == 1 + want_len && memcmp(b.text + 1, want, want_len) == 0,
+	          "jbuf_utf8 of %zu bytes (flags %u) wrote %zu bytes, not the %zu expected", len, flags, b.len - 1,
+	          want_len);
 	jbuf_free(&b);
 	free(want);
 }
@@ -180,17 +177,14 @@ START_TEST(dates_as_timegm_reads_them)
 				time_t t = timegm(&tm);
 				bool real = m >= 1 && m <= 12 && d >= 1 && tm.tm_mday == d && tm.tm_mon == m - 1;
 				int64_t day = -1;
-				/* Tested without ck_assert, which writes to check's parent each time. */
-				if (date_parse(s, &day) != real)
-					ck_abort_msg("%s: %s", s, real ? "a real day not read" : "read");
+				check_msg(date_parse(s, &day) == real, "%s: %s", s, real ? "a real day not read" : "read");
 				/* Noon less twelve hours: the day's midnight, a whole number of days before 1970 too. */
-				if (real && day != (int64_t)((t - 43200) / 86400))
-					ck_abort_msg("%s: day %lld, not %lld", s, (long long)day, (long long)((t - 43200) / 86400));
+				check_msg(!real || day == (int64_t)((t - 43200) / 86400), "%s: day %lld, not %lld", s, (long long)day,
+				          (long long)((t - 43200) / 86400));
 				days += real;
 				s[10] = 'T';
 				snprintf(s + 11, sizeof s - 11, "08:00:00Z");
-				if (date_parse(s, &day) != real)
-					ck_abort_msg("%s: %s", s, real ? "a real day not read" : "read");
+				check_msg(date_parse(s, &day) == real, "%s: %s", s, real ? "a real day not read" : "read");
 			}
 	ck_assert_uint_eq(days, 201 * 365 + 49); /* 201 years, 49 of them leap */
 	static const char *const bad[] = { "", "2025", "2025-1-05", "2025-01-5", "2025/01/05", "2025-01-05x",
