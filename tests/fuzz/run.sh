@@ -8,7 +8,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${1:-600}; shift || true
-targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(ruleset segment scanner frontmatter)
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(ruleset segment scanner frontmatter jsonrec)
 build="$root/build-fuzz"
 if [ ! -d "$build" ]; then
   CC=clang meson setup "$build" "$root" -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
@@ -21,6 +21,7 @@ for t in "${targets[@]}"; do
   case $t in
     ruleset) seeds=("$root/rules" "$root/tests/data/schema" "$root/tests/fuzz/regress/ruleset");;
     frontmatter) seeds=("$root/tests/fuzz/regress/frontmatter");;
+    jsonrec) seeds=("$root/tests/fuzz/regress/jsonrec");;
     *) seeds=("$root/corpus" "$root/tests/data/docs" "$root/tests/fuzz/regress/$t");;
   esac
   dict=(); [ -f "$root/tests/fuzz/$t.dict" ] && dict=(-dict="$root/tests/fuzz/$t.dict")

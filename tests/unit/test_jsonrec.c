@@ -1,57 +1,11 @@
 /* The fast JSON Lines record reader (src/cli/jsonrec.c): it takes the
  * common records, and whatever it takes, jansson reads the same way. */
-#include <jansson.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "helpers.h"
 #include "jsonrec.h"
-
-/* jansson's reading of a record, as --input jsonl used it before the fast
- * reader: 1 when it is an object with a string id and text and each of the
- * optional fields absent, null or a string. */
-static int reference(jsonrec *rec, const char *line, size_t len)
-{
-	json_error_t err;
-	json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &err);
-	int ok = 0;
-	memset(rec, 0, sizeof(*rec));
-	if (!json_is_object(o))
-		goto out;
-	json_t *id = json_object_get(o, "id"), *text = json_object_get(o, "text");
-	if (!json_is_string(id) || !json_is_string(text))
-		goto out;
-	rec->id = strdup(json_string_value(id));
-	rec->text_len = json_string_length(text);
-	rec->text = malloc(rec->text_len + 1);
-	memcpy(rec->text, json_string_value(text), rec->text_len + 1);
-	static const char *const keys[] = { "title", "date", "source", "url" };
-	char **fields[] = { &rec->title, &rec->date, &rec->source, &rec->url };
-	for (size_t i = 0; i < 4; i++) {
-		json_t *v = json_object_get(o, keys[i]);
-		if (v && !json_is_null(v) && !json_is_string(v))
-			goto out;
-		if (json_is_string(v))
-			*fields[i] = strdup(json_string_value(v));
-	}
-	ok = 1;
-out:
-	if (!ok)
-		jsonrec_clear(rec);
-	json_decref(o);
-	return ok;
-}
-
-static int same_field(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && !strcmp(a, b));
-}
-
-static int same(const jsonrec *a, const jsonrec *b)
-{
-	return same_field(a->id, b->id) && a->text_len == b->text_len && !memcmp(a->text, b->text, a->text_len) &&
-	       same_field(a->title, b->title) && same_field(a->date, b->date) && same_field(a->source, b->source) &&
-	       same_field(a->url, b->url);
-}
+#include "jsonref.h"
 
 /* The fast reader takes line, with the fields jansson reads. */
 static void assert_taken(const char *line)
@@ -59,8 +13,8 @@ static void assert_taken(const char *line)
 	jsonrec fast, ref;
 	size_t len = strlen(line);
 	ck_assert_msg(jsonrec_parse(&fast, line, len) == JSONREC_OK, "not taken: %s", line);
-	ck_assert_msg(reference(&ref, line, len), "jansson refuses: %s", line);
-	ck_assert_msg(same(&fast, &ref), "fields differ from jansson's: %s", line);
+	ck_assert_msg(jsonref_read(&ref, line, len) == 1, "jansson refuses: %s", line);
+	ck_assert_msg(jsonref_same(&fast, &ref), "fields differ from jansson's: %s", line);
 	jsonrec_clear(&fast);
 	jsonrec_clear(&ref);
 }
@@ -172,8 +126,8 @@ START_TEST(whatever_is_taken_jansson_reads_alike)
 		if (st != JSONREC_OK)
 			continue;
 		taken++;
-		ck_assert_msg(reference(&ref, line, len), "taken but jansson refuses: %.*s", (int)len, line);
-		ck_assert_msg(same(&fast, &ref), "fields differ from jansson's: %.*s", (int)len, line);
+		ck_assert_msg(jsonref_read(&ref, line, len) == 1, "taken but jansson refuses: %.*s", (int)len, line);
+		ck_assert_msg(jsonref_same(&fast, &ref), "fields differ from jansson's: %.*s", (int)len, line);
 		jsonrec_clear(&fast);
 		jsonrec_clear(&ref);
 	}
