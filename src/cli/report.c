@@ -404,18 +404,7 @@ static size_t plain_utf8_run(const unsigned char *u, size_t i, size_t len, unsig
 	return i;
 }
 
-void put_u64(FILE *out, uint64_t v)
-{
-	char digits[20];
-	size_t n = 0;
-	do {
-		digits[sizeof digits - ++n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	fwrite(digits + sizeof digits - n, 1, n, out);
-}
-
-/* Where put_markup_run's run from s[i] ends. */
+/* Where jbuf_markup_run's run from s[i] ends. */
 static size_t markup_run_end(const char *s, size_t i, size_t len, unsigned char high)
 {
 	for (; i < len; i++) {
@@ -426,19 +415,47 @@ static size_t markup_run_end(const char *s, size_t i, size_t len, unsigned char 
 	return i;
 }
 
-size_t put_markup_run(FILE *out, const char *s, size_t i, size_t len, unsigned char high)
-{
-	size_t run = markup_run_end(s, i, len, high);
-	if (run > i)
-		fwrite(s + i, 1, run - i, out);
-	return run;
-}
-
 size_t jbuf_markup_run(jbuf *b, const char *s, size_t i, size_t len, unsigned char high)
 {
 	size_t run = markup_run_end(s, i, len, high);
 	jbuf_put(b, s + i, run - i);
 	return run;
+}
+
+/* One pass onto the buffer: utf8_clean()'s copy to escape, then a call a
+ * byte, were most of an html finding's cost. */
+void jbuf_html(jbuf *b, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	for (size_t i = 0; i < len;) {
+		/* Printable ASCII that needs no escape, at once. */
+		i = jbuf_markup_run(b, s, i, len, 0x7F);
+		if (i == len)
+			break;
+		unsigned char c = u[i];
+		size_t n = 1;
+		switch (c) {
+		case '&': JBUF_LIT(b, "&amp;"); break;
+		case '<': JBUF_LIT(b, "&lt;"); break;
+		case '>': JBUF_LIT(b, "&gt;"); break;
+		case '"': JBUF_LIT(b, "&quot;"); break;
+		case '\'': JBUF_LIT(b, "&#39;"); break;
+		case '\0':
+		case '\t':
+		case '\n':
+		case '\r': JBUF_LIT(b, " "); break;
+		default:
+			n = c < 0x80 ? 0 : utf8_seq(u, i, len);
+			if (!n || (n == 2 && c == 0xC2 && u[i + 1] <= 0x9F) ||
+			    (n == 3 && c == 0xEF && u[i + 1] == 0xBF && u[i + 2] >= 0xBE)) {
+				JBUF_LIT(b, "\xEF\xBF\xBD");
+				n = n ? n : 1;
+			} else {
+				jbuf_put(b, s + i, n);
+			}
+		}
+		i += n;
+	}
 }
 
 /* What put_utf8 writes for the byte u[at] that ends a plain run: U+FFFD

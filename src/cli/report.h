@@ -69,6 +69,7 @@ typedef struct formatted_finding {
 	ps_stance stance;
 	ps_certainty certainty;
 	bool is_new, fails;
+	uint64_t line, column;     /* where its sentence starts (html's index of hedged findings) */
 	size_t len;                /* its bytes, right after the previous finding's */
 	size_t hole;               /* bytes before the number place() puts in, or NO_HOLE */
 } formatted_finding;
@@ -209,14 +210,15 @@ enum {
 void put_utf8(FILE *out, const char *s, size_t len, unsigned flags);
 /* The same onto the end of b: the bytes put_utf8 writes. */
 void jbuf_utf8(jbuf *b, const char *s, size_t len, unsigned flags);
-/* Write v in decimal: what fprintf("%llu") writes, without its parsing. */
-void put_u64(FILE *out, uint64_t v);
-/* Write the run of bytes from s[i] that HTML and XML take as they are (from
- * the space up to but not including high, other than & < > " and '), in
- * one write; returns where the run ends. */
-size_t put_markup_run(FILE *out, const char *s, size_t i, size_t len, unsigned char high);
-/* The same onto the end of b. */
+/* Append the run of bytes from s[i] that HTML and XML take as they are
+ * (from the space up to but not including high, other than & < > " and '),
+ * at once; returns where the run ends. */
 size_t jbuf_markup_run(jbuf *b, const char *s, size_t i, size_t len, unsigned char high);
+/* Append s[0..len) as HTML text or a double-quoted attribute value, as
+ * utf8_clean() cleans it, then: C0 and C1 controls, DEL and U+FFFE/U+FFFF
+ * (parse errors to HTML) as U+FFFD, a tab or line end as a space, and
+ * & < > " ' as entities, so that one function serves text and attributes. */
+void jbuf_html(jbuf *b, const char *s, size_t len);
 /* Number of code points in s[0..len) as utf8_clean would print them. */
 size_t utf8_width(const char *s, size_t len);
 

@@ -12,13 +12,17 @@
  * the rest in a temporary file: a month of news makes a page too long to
  * read, but not a run that memory cannot hold.
  *
+ * A finding's list item is formatted on the thread that scanned it
+ * (append()), its number put in and the item filed under its clause on the
+ * main thread (place()), as the other writers do.
+ *
  * Every piece of document text, metadata, file name and rule text goes
- * through put_esc(): invalid UTF-8 becomes U+FFFD, control characters and
- * noncharacters become U+FFFD, and & < > " ' are escaped everywhere, so the
- * same function serves text and (double-quoted) attribute values. Each
- * finding element carries data-doc, data-clause, data-stance, data-line and
- * data-column so that tests (and other tools) can read the findings back. */
-#define _GNU_SOURCE        /* fopencookie */
+ * through jbuf_html() (report.h): invalid UTF-8 becomes U+FFFD, control
+ * characters and noncharacters become U+FFFD, and & < > " ' are escaped
+ * everywhere, so the same function serves text and (double-quoted)
+ * attribute values. Each finding element carries data-doc, data-clause,
+ * data-stance, data-line and data-column so that tests (and other tools)
+ * can read the findings back. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,8 +32,8 @@
 enum { LIST_CONFLICT, LIST_SUPPORT, LIST_HEDGED, LISTS };
 
 typedef struct html_list {
-	FILE *f;                   /* writes to sp; NULL until the first finding */
 	spool sp;
+	bool used;                 /* written to since the page last copied it */
 } html_list;
 
 typedef struct html_state {
@@ -39,49 +43,21 @@ typedef struct html_state {
 	size_t findings;           /* finding ids handed out so far */
 } html_state;
 
-/* Write s[0..len) as HTML text or a double-quoted attribute value. Returns
- * 0, or -1 without memory. */
+/* jbuf_html() for a C string; NULL appends nothing. */
+static void html_cstr(jbuf *b, const char *s)
+{
+	if (s)
+		jbuf_html(b, s, strlen(s));
+}
+
+/* jbuf_html() for the page around the findings, written at the end. Returns
+ * 0, or -1 without memory or when the write failed. */
 static int put_esc(FILE *out, const char *s, size_t len)
 {
-	size_t clean_len = 0;
-	char *clean = utf8_clean(s, len, &clean_len);
-	if (!clean)
-		return -1;
-	for (size_t i = 0; i < clean_len; i++) {
-		/* Printable ASCII that needs no escape, in one write (DEL is a
-		 * control to HTML). */
-		i = put_markup_run(out, clean, i, clean_len, 0x7F);
-		if (i == clean_len)
-			break;
-		unsigned char c = (unsigned char)clean[i];
-		switch (c) {
-		case '&': fputs("&amp;", out); break;
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '"': fputs("&quot;", out); break;
-		case '\'': fputs("&#39;", out); break;
-		case '\t':
-		case '\n':
-		case '\r': fputc(' ', out); break;
-		default:
-			/* HTML calls C0 and C1 controls and U+FFFE/U+FFFF parse errors. */
-			if (c < 0x20 || c == 0x7F) {
-				fputs("\xEF\xBF\xBD", out);
-			} else if (c == 0xC2 && i + 1 < clean_len && (unsigned char)clean[i + 1] >= 0x80 &&
-			           (unsigned char)clean[i + 1] <= 0x9F) {
-				fputs("\xEF\xBF\xBD", out);
-				i += 1;
-			} else if (c == 0xEF && i + 2 < clean_len && (unsigned char)clean[i + 1] == 0xBF &&
-			           ((unsigned char)clean[i + 2] == 0xBE || (unsigned char)clean[i + 2] == 0xBF)) {
-				fputs("\xEF\xBF\xBD", out);
-				i += 2;
-			} else {
-				fputc(c, out);
-			}
-		}
-	}
-	free(clean);
-	return 0;
+	jbuf b;
+	jbuf_init(&b);
+	jbuf_html(&b, s, len);
+	return jbuf_emit(&b, out);
 }
 
 /* The same for a C string; NULL writes nothing. */
@@ -95,47 +71,30 @@ static const char *plural(size_t n, const char *one, const char *many)
 	return n == 1 ? one : many;
 }
 
-static ssize_t list_write(void *cookie, const char *data, size_t size)
+/* Keep bytes in the list. Returns 0, or -1 (errno set). */
+static int list_write(html_list *l, const char *bytes, size_t len)
 {
-	return spool_write(cookie, data, size) == 0 ? (ssize_t)size : -1;
+	l->used = true;
+	return spool_write(&l->sp, bytes, len);
 }
 
-/* The list's stream, opened the first time; NULL without memory. */
-static FILE *list_open(html_list *l)
-{
-	if (!l->f)
-		l->f = fopencookie(&l->sp, "w", (cookie_io_functions_t){ .write = list_write });
-	return l->f;
-}
-
-static html_list *clause_list(html_state *st, size_t clause, int kind)
-{
-	html_list *l = &st->lists[clause * LISTS + (size_t)kind];
-	return list_open(l) ? l : NULL;
-}
-
-/* Close a list's stream and copy what it holds to out. */
+/* Copy what the list holds to out, and empty it. */
 static int list_copy(FILE *out, html_list *l)
 {
-	if (!l->f)
+	if (!l->used)
 		return 0;
-	bool failed = ferror(l->f) != 0;
-	failed |= fclose(l->f) != 0;
-	l->f = NULL;
-	failed |= spool_copy(&l->sp, out) != 0;
-	return failed ? -1 : 0;
+	l->used = false;
+	return spool_copy(&l->sp, out) != 0 ? -1 : 0;
 }
 
 static void list_init(html_list *l)
 {
-	l->f = NULL;
 	spool_init(&l->sp);
+	l->used = false;
 }
 
 static void list_free(html_list *l)
 {
-	if (l->f)
-		fclose(l->f);
 	spool_free(&l->sp);
 	list_init(l);
 }
@@ -166,27 +125,43 @@ static int mark_kind(const cli_finding *f, uint64_t a, uint64_t b)
 	return mark;
 }
 
-static void open_mark(FILE *out, int mark)
+/* A word of the page's own (a class, a stance), as it is. */
+static void jbuf_word(jbuf *b, const char *s)
+{
+	jbuf_put(b, s, strlen(s));
+}
+
+static void open_mark(jbuf *b, int mark)
 {
 	if (!mark)
 		return;
-	fprintf(out, "<mark class=\"%s", mark & MARK_EVIDENCE ? "ev" : "");
-	if (mark & MARK_CUE)
-		fprintf(out, "%scue cue-%s", mark & MARK_EVIDENCE ? " " : "", cue_class[(mark & MARK_CUE) - 1]);
-	fputs("\">", out);
+	JBUF_LIT(b, "<mark class=\"");
+	if (mark & MARK_EVIDENCE)
+		JBUF_LIT(b, "ev");
+	if (mark & MARK_CUE) {
+		if (mark & MARK_EVIDENCE)
+			JBUF_LIT(b, " ");
+		JBUF_LIT(b, "cue cue-");
+		jbuf_word(b, cue_class[(mark & MARK_CUE) - 1]);
+	}
+	JBUF_LIT(b, "\">");
 }
 
 /* The text label after a mark, so that colour is not the only signal. */
-static void close_mark(FILE *out, int mark)
+static void close_mark(jbuf *b, int mark)
 {
 	if (!mark)
 		return;
-	fputs("</mark><span class=\"lbl\">", out);
-	if (mark & MARK_EVIDENCE)
-		fputs(mark & MARK_CUE ? "match, " : "match", out);
+	JBUF_LIT(b, "</mark><span class=\"lbl\">");
+	if (mark & MARK_EVIDENCE) {
+		if (mark & MARK_CUE)
+			JBUF_LIT(b, "match, ");
+		else
+			JBUF_LIT(b, "match");
+	}
 	if (mark & MARK_CUE)
-		fputs(cue_class[(mark & MARK_CUE) - 1], out);
-	fputs("</span>", out);
+		jbuf_word(b, cue_class[(mark & MARK_CUE) - 1]);
+	JBUF_LIT(b, "</span>");
 }
 
 /* One finding's sentence: evidence and cues marked. Spans may overlap (a
@@ -194,26 +169,28 @@ static void close_mark(FILE *out, int mark)
  * and each piece marked by what covers it; a run of pieces marked alike
  * is one <mark>, followed by a text label so that colour is not the only
  * signal. */
-static int put_marked(FILE *out, const cli_finding *f)
+static void put_marked(jbuf *b, const cli_finding *f)
 {
-	size_t n_cut = 0, cap = 2 * (f->n_evidence + f->n_cues) + 2;
-	size_t *cut = malloc(cap * sizeof(*cut));
-	int rc = 0;
-	if (!cut)
-		return -1;
+	/* A finding has a few spans: the cuts fit on the stack. */
+	size_t stack[64], n_cut = 0, cap = 2 * (f->n_evidence + f->n_cues) + 2;
+	size_t *cut = cap <= sizeof stack / sizeof *stack ? stack : malloc(cap * sizeof(*cut));
+	if (!cut) {
+		b->failed = true;
+		return;
+	}
 	cut[n_cut++] = 0;
 	cut[n_cut++] = f->sentence_len;
 	for (size_t i = 0; i < f->n_evidence + f->n_cues; i++) {
 		uint64_t a = i < f->n_evidence ? f->evidence[i].start : f->cues[i - f->n_evidence].start;
-		uint64_t b = i < f->n_evidence ? f->evidence[i].end : f->cues[i - f->n_evidence].end;
+		uint64_t e = i < f->n_evidence ? f->evidence[i].end : f->cues[i - f->n_evidence].end;
 		if (a < f->start)
 			a = f->start;
-		if (b > held_end(f))
-			b = held_end(f);
-		if (a >= b)
+		if (e > held_end(f))
+			e = held_end(f);
+		if (a >= e)
 			continue;
 		cut[n_cut++] = (size_t)(a - f->start);
-		cut[n_cut++] = (size_t)(b - f->start);
+		cut[n_cut++] = (size_t)(e - f->start);
 	}
 	/* Few cuts: insertion sort. */
 	for (size_t i = 1; i < n_cut; i++)
@@ -224,20 +201,20 @@ static int put_marked(FILE *out, const cli_finding *f)
 		}
 	int open = 0; /* what the open <mark> marks (see mark_kind), 0 for none */
 	for (size_t i = 0; i + 1 < n_cut; i++) {
-		size_t a = cut[i], b = cut[i + 1];
-		if (a == b || b > f->sentence_len)
+		size_t a = cut[i], e = cut[i + 1];
+		if (a == e || e > f->sentence_len)
 			continue;
-		int mark = mark_kind(f, f->start + a, f->start + b);
+		int mark = mark_kind(f, f->start + a, f->start + e);
 		if (mark != open) {
-			close_mark(out, open);
-			open_mark(out, mark);
+			close_mark(b, open);
+			open_mark(b, mark);
 			open = mark;
 		}
-		rc |= put_esc(out, f->sentence + a, b - a);
+		jbuf_html(b, f->sentence + a, e - a);
 	}
-	close_mark(out, open);
-	free(cut);
-	return rc;
+	close_mark(b, open);
+	if (cut != stack)
+		free(cut);
 }
 
 /* Only http(s) links are made links: a javascript: or data: URL from a
@@ -247,166 +224,184 @@ static bool safe_url(const char *url)
 	return url && (!strncmp(url, "https://", 8) || !strncmp(url, "http://", 7));
 }
 
-static int put_finding(FILE *out, const doc_result *doc, const cli_finding *f, size_t id, bool baseline)
+/* A finding's list item. Its id, a number in report order, is place()'s:
+ * *hole says where it goes. */
+static void html_append(const reporter *r, jbuf *b, const doc_result *doc, const cli_finding *f, size_t *hole)
 {
-	const char *stance = ps_stance_name(f->stance);
-	int rc = 0;
-	/* fputs and put_u64, not fprintf: its parsing was a tenth of the
-	 * report's cost, a dozen calls a finding. */
-	fputs("<li class=\"finding ", out);
-	fputs(stance, out);
-	fputs("\" id=\"f", out);
-	put_u64(out, id);
-	fputs("\" data-doc=\"", out);
-	rc |= put_cesc(out, doc->name);
-	fputs("\" data-clause=\"", out);
-	rc |= put_cesc(out, ps_clause_id(f->clause));
-	fputs("\" data-stance=\"", out);
-	fputs(stance, out);
-	fputs("\" data-certainty=\"", out);
-	fputs(ps_certainty_name(f->certainty), out);
-	fputs("\" data-line=\"", out);
-	put_u64(out, f->line);
-	fputs("\" data-column=\"", out);
-	put_u64(out, f->column);
-	fputs("\">\n<p class=\"fhead\"><span class=\"badge b-", out);
-	fputs(stance, out);
-	fputs("\">", out);
-	fputs(stance, out);
-	fputs("</span> <span class=\"badge b-cert\">", out);
-	fputs(ps_certainty_name(f->certainty), out);
-	fputs("</span>", out);
+	const char *stance = ps_stance_name(f->stance), *certainty = ps_certainty_name(f->certainty);
+	JBUF_LIT(b, "<li class=\"finding ");
+	jbuf_word(b, stance);
+	JBUF_LIT(b, "\" id=\"f");
+	*hole = b->len;
+	JBUF_LIT(b, "\" data-doc=\"");
+	html_cstr(b, doc->name);
+	JBUF_LIT(b, "\" data-clause=\"");
+	html_cstr(b, ps_clause_id(f->clause));
+	JBUF_LIT(b, "\" data-stance=\"");
+	jbuf_word(b, stance);
+	JBUF_LIT(b, "\" data-certainty=\"");
+	jbuf_word(b, certainty);
+	JBUF_LIT(b, "\" data-line=\"");
+	jbuf_uint(b, f->line);
+	JBUF_LIT(b, "\" data-column=\"");
+	jbuf_uint(b, f->column);
+	JBUF_LIT(b, "\">\n<p class=\"fhead\"><span class=\"badge b-");
+	jbuf_word(b, stance);
+	JBUF_LIT(b, "\">");
+	jbuf_word(b, stance);
+	JBUF_LIT(b, "</span> <span class=\"badge b-cert\">");
+	jbuf_word(b, certainty);
+	JBUF_LIT(b, "</span>");
 	if (f->fails)
-		fputs(" <span class=\"badge b-fail\">fails the run</span>", out);
-	if (baseline && !f->is_new)
-		fputs(" <span class=\"badge b-base\">in the baseline</span>", out);
-	fputs(" <code class=\"loc\">", out);
-	rc |= put_cesc(out, doc->name);
-	fputc(':', out);
-	put_u64(out, f->line);
-	fputc(':', out);
-	put_u64(out, f->column);
-	fputs("</code></p>\n<blockquote class=\"sentence\">", out);
-	rc |= put_marked(out, f);
-	fputs("</blockquote>\n<dl class=\"fmeta\">", out);
+		JBUF_LIT(b, " <span class=\"badge b-fail\">fails the run</span>");
+	if (r->baseline && !f->is_new)
+		JBUF_LIT(b, " <span class=\"badge b-base\">in the baseline</span>");
+	JBUF_LIT(b, " <code class=\"loc\">");
+	html_cstr(b, doc->name);
+	JBUF_LIT(b, ":");
+	jbuf_uint(b, f->line);
+	JBUF_LIT(b, ":");
+	jbuf_uint(b, f->column);
+	JBUF_LIT(b, "</code></p>\n<blockquote class=\"sentence\">");
+	put_marked(b, f);
+	JBUF_LIT(b, "</blockquote>\n<dl class=\"fmeta\">");
 	if (f->n_evidence) {
-		fputs("<dt>matched</dt><dd>", out);
+		JBUF_LIT(b, "<dt>matched</dt><dd>");
 		size_t shown = 0;
 		for (size_t i = 0; i < f->n_evidence; i++) {
 			if (f->evidence[i].start < f->start || f->evidence[i].end > held_end(f) ||
 			    f->evidence[i].start >= f->evidence[i].end)
 				continue;
-			fputs(shown++ ? ", <q>" : "<q>", out);
-			rc |= put_esc(out, f->sentence + (f->evidence[i].start - f->start),
-			              (size_t)(f->evidence[i].end - f->evidence[i].start));
-			fputs("</q>", out);
+			if (shown++)
+				JBUF_LIT(b, ", <q>");
+			else
+				JBUF_LIT(b, "<q>");
+			jbuf_html(b, f->sentence + (f->evidence[i].start - f->start),
+			      (size_t)(f->evidence[i].end - f->evidence[i].start));
+			JBUF_LIT(b, "</q>");
 		}
-		fputs("</dd>", out);
+		JBUF_LIT(b, "</dd>");
 	}
 	if (f->n_cues) {
-		fputs("<dt>cues</dt><dd>", out);
+		JBUF_LIT(b, "<dt>cues</dt><dd>");
 		for (size_t i = 0; i < f->n_cues; i++) {
 			if (i)
-				fputs(", ", out);
-			fputs(cue_kind_name(f->cues[i].kind), out);
-			fputs(" <q>", out);
-			rc |= put_esc(out, f->cues[i].text, f->cues[i].len);
-			fputs("</q>", out);
+				JBUF_LIT(b, ", ");
+			jbuf_word(b, cue_kind_name(f->cues[i].kind));
+			JBUF_LIT(b, " <q>");
+			jbuf_html(b, f->cues[i].text, f->cues[i].len);
+			JBUF_LIT(b, "</q>");
 		}
-		fputs("</dd>", out);
+		JBUF_LIT(b, "</dd>");
 	}
 	if (f->source) {
-		fputs("<dt>source</dt><dd>", out);
-		rc |= put_esc(out, f->source, f->source_len);
-		fputs("</dd>", out);
+		JBUF_LIT(b, "<dt>source</dt><dd>");
+		jbuf_html(b, f->source, f->source_len);
+		JBUF_LIT(b, "</dd>");
 	}
-	fputs("<dt>signal</dt><dd><code>", out);
-	rc |= put_cesc(out, f->signal);
-	fputs("</code></dd><dt>document</dt><dd>", out);
+	JBUF_LIT(b, "<dt>signal</dt><dd><code>");
+	html_cstr(b, f->signal);
+	JBUF_LIT(b, "</code></dd><dt>document</dt><dd>");
 	if (doc->meta.title) {
-		fputs("<cite>", out);
-		rc |= put_cesc(out, doc->meta.title);
-		fputs("</cite>", out);
+		JBUF_LIT(b, "<cite>");
+		html_cstr(b, doc->meta.title);
+		JBUF_LIT(b, "</cite>");
 	} else {
-		rc |= put_cesc(out, doc->name);
+		html_cstr(b, doc->name);
 	}
 	if (doc->meta.date) {
-		fputs(", <time>", out);
-		rc |= put_cesc(out, doc->meta.date);
-		fputs("</time>", out);
+		JBUF_LIT(b, ", <time>");
+		html_cstr(b, doc->meta.date);
+		JBUF_LIT(b, "</time>");
 	}
 	if (doc->meta.source) {
-		fputs(", ", out);
-		rc |= put_cesc(out, doc->meta.source);
+		JBUF_LIT(b, ", ");
+		html_cstr(b, doc->meta.source);
 	}
 	if (safe_url(doc->meta.url)) {
-		fputs(" (<a href=\"", out);
-		rc |= put_cesc(out, doc->meta.url);
-		fputs("\" rel=\"noreferrer\">link</a>)", out);
+		JBUF_LIT(b, " (<a href=\"");
+		html_cstr(b, doc->meta.url);
+		JBUF_LIT(b, "\" rel=\"noreferrer\">link</a>)");
 	}
-	fputs("</dd></dl>\n</li>\n", out);
-	return rc;
+	JBUF_LIT(b, "</dd></dl>\n</li>\n");
 }
 
-static int html_finding(reporter *r, const doc_result *doc, const cli_finding *f)
+/* File a finding under its clause and stance with its id, and a hedged one
+ * in its clause's index of hedged findings too. */
+static int html_place(reporter *r, const doc_result *doc, const formatted_finding *ff, const char *bytes)
 {
 	html_state *st = r->state;
-	size_t ci = ps_clause_index(f->clause), id = ++st->findings;
-	int rc = 0;
-	html_list *l = clause_list(st, ci, f->stance == PS_STANCE_SUPPORT ? LIST_SUPPORT : LIST_CONFLICT);
-	if (!l)
+	size_t id = ++st->findings;
+	html_list *l = &st->lists[ff->clause * LISTS + (ff->stance == PS_STANCE_SUPPORT ? LIST_SUPPORT : LIST_CONFLICT)];
+	jbuf b;
+	jbuf_init(&b);
+	jbuf_uint(&b, id);
+	size_t id_len = b.len;
+	if (ff->hole > ff->len || list_write(l, bytes, ff->hole) != 0 || list_write(l, b.text, id_len) != 0 ||
+	    list_write(l, bytes + ff->hole, ff->len - ff->hole) != 0) {
+		jbuf_free(&b);
 		return -1;
-	rc |= put_finding(l->f, doc, f, id, r->baseline);
-	if (f->certainty == PS_CERTAINTY_HEDGED) {
-		html_list *h = clause_list(st, ci, LIST_HEDGED);
-		if (!h)
-			return -1;
-		fputs("<li><a href=\"#f", h->f);
-		put_u64(h->f, id);
-		fputs("\">", h->f);
-		rc |= put_cesc(h->f, doc->name);
-		fputc(':', h->f);
-		put_u64(h->f, f->line);
-		fputc(':', h->f);
-		put_u64(h->f, f->column);
-		fputs("</a> (", h->f);
-		fputs(ps_stance_name(f->stance), h->f);
-		fputs(")</li>\n", h->f);
 	}
+	int rc = 0;
+	if (ff->certainty == PS_CERTAINTY_HEDGED) {
+		b.len = 0;
+		JBUF_LIT(&b, "<li><a href=\"#f");
+		jbuf_uint(&b, id);
+		JBUF_LIT(&b, "\">");
+		html_cstr(&b, doc->name);
+		JBUF_LIT(&b, ":");
+		jbuf_uint(&b, ff->line);
+		JBUF_LIT(&b, ":");
+		jbuf_uint(&b, ff->column);
+		JBUF_LIT(&b, "</a> (");
+		jbuf_word(&b, ps_stance_name(ff->stance));
+		JBUF_LIT(&b, ")</li>\n");
+		rc = b.failed || list_write(&st->lists[ff->clause * LISTS + LIST_HEDGED], b.text, b.len) != 0 ? -1 : 0;
+	}
+	jbuf_free(&b);
 	return rc;
 }
 
 static int html_document(reporter *r, const doc_result *doc, const doc_tally *t)
 {
 	html_state *st = r->state;
-	int rc = 0;
+	jbuf b;
+	jbuf_init(&b);
 	/* The documents table's row. */
-	if (!list_open(&st->docs))
-		return -1;
-	FILE *out = st->docs.f;
-	fputs("<tr><th scope=\"row\"><code>", out);
-	rc |= put_cesc(out, doc->name);
-	fputs("</code>", out);
+	JBUF_LIT(&b, "<tr><th scope=\"row\"><code>");
+	html_cstr(&b, doc->name);
+	JBUF_LIT(&b, "</code>");
 	if (doc->meta.title) {
-		fputs("<br><cite>", out);
-		rc |= put_cesc(out, doc->meta.title);
-		fputs("</cite>", out);
+		JBUF_LIT(&b, "<br><cite>");
+		html_cstr(&b, doc->meta.title);
+		JBUF_LIT(&b, "</cite>");
 	}
-	fputs("</th><td>", out);
-	rc |= put_cesc(out, doc->meta.date);
-	fputs("</td><td>", out);
+	JBUF_LIT(&b, "</th><td>");
+	html_cstr(&b, doc->meta.date);
+	JBUF_LIT(&b, "</td><td>");
 	if (doc->skipped) {
-		fputs("skipped: ", out);
-		rc |= put_cesc(out, doc->skipped);
-		fputs("</td><td class=\"num\">-</td><td class=\"num\">-</td></tr>\n", out);
+		JBUF_LIT(&b, "skipped: ");
+		html_cstr(&b, doc->skipped);
+		JBUF_LIT(&b, "</td><td class=\"num\">-</td><td class=\"num\">-</td></tr>\n");
 	} else {
 		verdict v = tally_verdict(t, SIZE_MAX);
 		static const char *const vclass[] = { "none", "sup", "con", "mix" };
-		fprintf(out, "<span class=\"verdict v-%s\">%s</span>%s</td><td class=\"num\">%zu</td>"
-		        "<td class=\"num\">%zu</td></tr>\n", vclass[v < VERDICT_KINDS ? v : 0], verdict_name(v),
-		        doc->incomplete ? " (incomplete)" : "", t->support, t->conflict);
+		JBUF_LIT(&b, "<span class=\"verdict v-");
+		jbuf_word(&b, vclass[v < VERDICT_KINDS ? v : 0]);
+		JBUF_LIT(&b, "\">");
+		jbuf_word(&b, verdict_name(v));
+		JBUF_LIT(&b, "</span>");
+		if (doc->incomplete)
+			JBUF_LIT(&b, " (incomplete)");
+		JBUF_LIT(&b, "</td><td class=\"num\">");
+		jbuf_uint(&b, t->support);
+		JBUF_LIT(&b, "</td><td class=\"num\">");
+		jbuf_uint(&b, t->conflict);
+		JBUF_LIT(&b, "</td></tr>\n");
 	}
-	return rc || ferror(out) ? -1 : 0;
+	int rc = b.failed || list_write(&st->docs, b.text, b.len) != 0 ? -1 : 0;
+	jbuf_free(&b);
+	return rc;
 }
 
 /* Inline, so that the page needs nothing else. Colours: support blue,
@@ -749,19 +744,19 @@ static int put_evidence(FILE *out, html_state *st, const run_summary *sum)
 		}
 		fputs("</p>\n", out);
 		html_list *l = &st->lists[i * LISTS];
-		if (l[LIST_HEDGED].f) {
+		if (l[LIST_HEDGED].used) {
 			fprintf(out, "<div class=\"hedged-index\" id=\"c%zu-hedged\">Hedged findings (%zu):<ul>\n", i,
 			        cc->hedged);
 			rc |= list_copy(out, &l[LIST_HEDGED]);
 			fputs("</ul></div>\n", out);
 		}
-		if (l[LIST_CONFLICT].f) {
+		if (l[LIST_CONFLICT].used) {
 			fprintf(out, "<h4 id=\"c%zu-conflict\">Conflicting (%zu)</h4>\n<ol class=\"findings\">\n", i,
 			        cc->conflict);
 			rc |= list_copy(out, &l[LIST_CONFLICT]);
 			fputs("</ol>\n", out);
 		}
-		if (l[LIST_SUPPORT].f) {
+		if (l[LIST_SUPPORT].used) {
 			fprintf(out, "<h4 id=\"c%zu-support\">Supporting (%zu)</h4>\n<ol class=\"findings\">\n", i,
 			        cc->support);
 			rc |= list_copy(out, &l[LIST_SUPPORT]);
@@ -782,7 +777,7 @@ static int put_documents(FILE *out, html_state *st, const run_summary *sum)
 	        "</h2>\n<p class=\"note\">Verdicts over all clauses: %zu supports, %zu conflicts, %zu mixed, %zu not "
 	        "mentioned.</p>\n", sum->verdicts[VERDICT_SUPPORTS], sum->verdicts[VERDICT_CONFLICTS],
 	        sum->verdicts[VERDICT_MIXED], sum->verdicts[VERDICT_NONE]);
-	if (!st->docs.f) {
+	if (!st->docs.used) {
 		fputs("<p>No document was read.</p>\n</section>\n", out);
 		return 0;
 	}
@@ -877,7 +872,8 @@ int reporter_html(reporter *r)
 		list_init(&st->lists[i]);
 	list_init(&st->docs);
 	r->state = st;
-	r->finding = html_finding;
+	r->append = html_append;
+	r->place = html_place;
 	r->document = html_document;
 	r->finish = html_finish;
 	r->release = html_release;

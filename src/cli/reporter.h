@@ -5,9 +5,9 @@
  * A finding's output is made in two steps, so that the threads that scan
  * can take the first: append() writes it onto the bytes formatted so far,
  * reading nothing that changes during the run; place() then puts those
- * bytes where they belong in the report, on the main thread. A writer that
- * cannot format ahead (html numbers its findings in report order) takes
- * finding() instead. */
+ * bytes where they belong in the report, on the main thread, and fills in
+ * what only report order tells (SARIF's artifact index, html's finding
+ * number). */
 #ifndef PS_REPORTER_H
 #define PS_REPORTER_H
 
@@ -27,13 +27,12 @@ typedef struct reporter {
 	int (*begin)(struct reporter *r);
 	/* Append the finding's output to b, which holds what was formatted
 	 * before it (b->failed says memory ran out); set *hole to b's length
-	 * where a number goes that place() supplies (SARIF's artifact index),
-	 * or leave it. Onto a jbuf, not through a stream: the stream, its
+	 * where a number goes that place() supplies (SARIF's artifact index,
+	 * html's finding number), or leave it. Onto a jbuf, not through a stream: the stream, its
 	 * buffer and a flush a finding cost a sixth of writing a finding's
 	 * JSON Lines. May run on any thread, several at once. */
 	void (*append)(const struct reporter *r, jbuf *b, const doc_result *doc, const cli_finding *f, size_t *hole);
 	int (*place)(struct reporter *r, const doc_result *doc, const formatted_finding *ff, const char *bytes);
-	int (*finding)(struct reporter *r, const doc_result *doc, const cli_finding *f);
 	/* The end of a document: t is what its findings added up to. */
 	int (*document)(struct reporter *r, const doc_result *doc, const doc_tally *t);
 	int (*finish)(struct reporter *r, const run_summary *sum);

@@ -65,7 +65,8 @@ int reporter_format(const reporter *r, finding_batch *b, const doc_result *doc, 
 	}
 	formatted_finding *ff = &b->done[b->n_done];
 	*ff = (formatted_finding){ .clause = ps_clause_index(f->clause), .stance = f->stance, .certainty = f->certainty,
-	                           .is_new = f->is_new, .fails = f->fails, .hole = NO_HOLE };
+	                           .is_new = f->is_new, .fails = f->fails, .line = f->line, .column = f->column,
+	                           .hole = NO_HOLE };
 	/* A writer with no finding's output (summary) counts the findings only. */
 	if (r->append) {
 		jbuf j;
@@ -173,8 +174,8 @@ fail:
 const reporter *run_writer_ahead(const report_run *run)
 {
 	/* Whether a finding is new against a baseline depends on the findings
-	 * before it; html numbers its findings in report order. */
-	return run->base || run->rep.finding ? NULL : &run->rep;
+	 * before it. */
+	return run->base ? NULL : &run->rep;
 }
 
 void run_notice(report_run *run, const char *text, size_t len)
@@ -211,12 +212,7 @@ void run_findings(report_run *run, const doc_result *doc, finding_batch *b)
 		f->is_new = !run->base || !baseline_take(run->base, doc->name, ps_clause_id(f->clause), f->signal,
 		                                         f->sentence, f->sentence_len);
 		f->fails = f->is_new && finding_fails(run->opts->fail, f->stance);
-		if (run->rep.finding) {
-			tally_add(&run->tally, ps_clause_index(f->clause), f->stance, f->certainty, f->is_new, f->fails);
-			run->fail_matched = run->fail_matched || f->fails;
-			if (!run->write_failed && run->rep.finding(&run->rep, doc, f) != 0)
-				note_write_failure(run);
-		} else if (reporter_format(&run->rep, &run->scratch, doc, f) != 0) {
+		if (reporter_format(&run->rep, &run->scratch, doc, f) != 0) {
 			errno = ENOMEM;
 			note_write_failure(run);
 		}
