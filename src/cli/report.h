@@ -219,6 +219,11 @@ size_t jbuf_markup_run(jbuf *b, const char *s, size_t i, size_t len, unsigned ch
  * (parse errors to HTML) as U+FFFD, a tab or line end as a space, and
  * & < > " ' as entities, so that one function serves text and attributes. */
 void jbuf_html(jbuf *b, const char *s, size_t len);
+/* Append s[0..len) as XML character data, or as an attribute value (attr),
+ * as utf8_clean() cleans it, then: controls XML 1.0 forbids and
+ * U+FFFE/U+FFFF as U+FFFD, & < > as entities, and in an attribute " ' and
+ * the tab and line ends as references too. */
+void jbuf_xml(jbuf *b, const char *s, size_t len, bool attr);
 /* Number of code points in s[0..len) as utf8_clean would print them. */
 size_t utf8_width(const char *s, size_t len);
 

@@ -10,51 +10,12 @@
 #include "reporter.h"
 #include "spool.h"
 
-/* Append s[0..len) as XML character data, or as an attribute value. */
-static void xml_append(jbuf *b, const char *s, size_t len, bool attr)
-{
-	size_t clean_len = 0;
-	char *clean = utf8_clean(s, len, &clean_len);
-	if (!clean) {
-		b->failed = true;
-		return;
-	}
-	for (size_t i = 0; i < clean_len; i++) {
-		/* ASCII that needs no escape, at once. */
-		i = jbuf_markup_run(b, clean, i, clean_len, 0x80);
-		if (i == clean_len)
-			break;
-		unsigned char c = (unsigned char)clean[i];
-		switch (c) {
-		case '&': JBUF_LIT(b, "&amp;"); break;
-		case '<': JBUF_LIT(b, "&lt;"); break;
-		case '>': JBUF_LIT(b, "&gt;"); break;
-		case '"': jbuf_put(b, attr ? "&quot;" : "\"", attr ? 6 : 1); break;
-		case '\'': jbuf_put(b, attr ? "&apos;" : "'", attr ? 6 : 1); break;
-		case '\t': jbuf_put(b, attr ? "&#9;" : "\t", attr ? 4 : 1); break;
-		case '\n': jbuf_put(b, attr ? "&#10;" : "\n", attr ? 5 : 1); break;
-		case '\r': JBUF_LIT(b, "&#13;"); break;
-		default:
-			if (c < 0x20) {
-				JBUF_LIT(b, "\xEF\xBF\xBD");
-			} else if (c == 0xEF && i + 2 < clean_len && (unsigned char)clean[i + 1] == 0xBF &&
-			           ((unsigned char)clean[i + 2] == 0xBE || (unsigned char)clean[i + 2] == 0xBF)) {
-				JBUF_LIT(b, "\xEF\xBF\xBD"); /* U+FFFE and U+FFFF are not XML characters */
-				i += 2;
-			} else {
-				jbuf_put(b, clean + i, 1);
-			}
-		}
-	}
-	free(clean);
-}
-
-/* The same written to out, for a document's lines. */
+/* jbuf_xml() written to out, for a document's lines. */
 static void put_xml(FILE *out, const char *s, size_t len, bool attr)
 {
 	jbuf b;
 	jbuf_init(&b);
-	xml_append(&b, s, len, attr);
+	jbuf_xml(&b, s, len, attr);
 	jbuf_emit(&b, out);
 }
 
@@ -66,7 +27,7 @@ static void put_xml_str(FILE *out, const char *s, bool attr)
 /* A finding's line, onto the lines formatted before it. */
 static void junit_append(const reporter *r, jbuf *b, const doc_result *doc, const cli_finding *f, size_t *hole)
 {
-	xml_append(b, doc->name, strlen(doc->name), false);
+	jbuf_xml(b, doc->name, strlen(doc->name), false);
 	JBUF_LIT(b, ":");
 	jbuf_uint(b, f->line);
 	JBUF_LIT(b, ":");
@@ -77,15 +38,15 @@ static void junit_append(const reporter *r, jbuf *b, const doc_result *doc, cons
 	jbuf_put(b, ps_certainty_name(f->certainty), strlen(ps_certainty_name(f->certainty)));
 	if (f->source) {
 		JBUF_LIT(b, ", source: ");
-		xml_append(b, f->source, f->source_len, false);
+		jbuf_xml(b, f->source, f->source_len, false);
 	}
 	JBUF_LIT(b, ") [");
-	xml_append(b, f->signal, strlen(f->signal), false);
+	jbuf_xml(b, f->signal, strlen(f->signal), false);
 	if (r->baseline && !f->is_new)
 		JBUF_LIT(b, "] (in the baseline) ");
 	else
 		JBUF_LIT(b, "] ");
-	xml_append(b, f->sentence, f->sentence_len, false);
+	jbuf_xml(b, f->sentence, f->sentence_len, false);
 	JBUF_LIT(b, "\n");
 }
 

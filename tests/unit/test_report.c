@@ -1,7 +1,7 @@
 /* The report writers' helpers: put_utf8() and jbuf_utf8() write what
  * utf8_clean() makes of the bytes (with control characters spaced, or
- * quotes doubled, as the text and CSV writers ask), jbuf_html() what the
- * html writer's escape wrote, and a SARIF
+ * quotes doubled, as the text and CSV writers ask), jbuf_html() and
+ * jbuf_xml() what the html and JUnit writers' escapes wrote, and a SARIF
  * result's message and fingerprint what the printf formats they replaced
  * wrote. */
 #include <stdio.h>
@@ -124,16 +124,19 @@ START_TEST(random_strings)
 }
 END_TEST
 
-/* What jbuf_html(s) must append: the html writer's escape before it wrote
- * onto a buffer, utf8_clean's copy, then byte by byte. */
-static char *html_expected(const char *s, size_t len, size_t *out_len)
+/* What the markup escapes must append: what the html and JUnit writers
+ * wrote before they wrote onto a buffer, utf8_clean's copy, then byte by
+ * byte. kind: MARK_HTML, or XML character data or attribute values. */
+enum { MARK_HTML, MARK_XML_TEXT, MARK_XML_ATTR };
+
+static char *markup_expected(const char *s, size_t len, int kind, size_t *out_len)
 {
 	size_t clean_len = 0;
-	const unsigned char *c = NULL;
 	char *clean = utf8_clean(s, len, &clean_len);
 	char *out = clean ? malloc(6 * clean_len + 1) : NULL;
 	check_msg(out, "out of memory");
-	c = (const unsigned char *)clean;
+	const unsigned char *c = (const unsigned char *)clean;
+	bool html = kind == MARK_HTML, attr = kind == MARK_XML_ATTR;
 	size_t o = 0;
 	for (size_t i = 0; i < clean_len; i++) {
 		const char *put = NULL;
@@ -141,15 +144,15 @@ static char *html_expected(const char *s, size_t len, size_t *out_len)
 		case '&': put = "&amp;"; break;
 		case '<': put = "&lt;"; break;
 		case '>': put = "&gt;"; break;
-		case '"': put = "&quot;"; break;
-		case '\'': put = "&#39;"; break;
-		case '\t':
-		case '\n':
-		case '\r': put = " "; break;
+		case '"': put = html ? "&quot;" : attr ? "&quot;" : "\""; break;
+		case '\'': put = html ? "&#39;" : attr ? "&apos;" : "'"; break;
+		case '\t': put = html ? " " : attr ? "&#9;" : "\t"; break;
+		case '\n': put = html ? " " : attr ? "&#10;" : "\n"; break;
+		case '\r': put = html ? " " : "&#13;"; break;
 		default:
-			if (c[i] < 0x20 || c[i] == 0x7F) {
+			if (c[i] < 0x20 || (html && c[i] == 0x7F)) {
 				put = "\xEF\xBF\xBD";
-			} else if (c[i] == 0xC2 && i + 1 < clean_len && c[i + 1] >= 0x80 && c[i + 1] <= 0x9F) {
+			} else if (html && c[i] == 0xC2 && i + 1 < clean_len && c[i + 1] >= 0x80 && c[i + 1] <= 0x9F) {
 				put = "\xEF\xBF\xBD";
 				i += 1;
 			} else if (c[i] == 0xEF && i + 2 < clean_len && c[i + 1] == 0xBF && (c[i + 2] == 0xBE || c[i + 2] == 0xBF)) {
@@ -169,30 +172,37 @@ static char *html_expected(const char *s, size_t len, size_t *out_len)
 	return out;
 }
 
-static void assert_html(const char *s, size_t len)
+static void assert_markup(const char *s, size_t len)
 {
-	size_t want_len = 0;
-	char *want = html_expected(s, len, &want_len);
-	jbuf b;
-	jbuf_init(&b);
-	JBUF_LIT(&b, "x");
-	jbuf_html(&b, s, len);
-	check_msg(!b.failed && b.len == 1 + want_len && memcmp(b.text + 1, want, want_len) == 0,
-	          "jbuf_html of %zu bytes wrote %zu bytes, not the %zu expected", len, b.len - 1, want_len);
-	jbuf_free(&b);
-	free(want);
+	for (int kind = MARK_HTML; kind <= MARK_XML_ATTR; kind++) {
+		size_t want_len = 0;
+		char *want = markup_expected(s, len, kind, &want_len);
+		jbuf b;
+		jbuf_init(&b);
+		JBUF_LIT(&b, "x");
+		if (kind == MARK_HTML)
+			jbuf_html(&b, s, len);
+		else
+			jbuf_xml(&b, s, len, kind == MARK_XML_ATTR);
+		check_msg(!b.failed && b.len == 1 + want_len && memcmp(b.text + 1, want, want_len) == 0,
+		          "%s of %zu bytes wrote %zu bytes, not the %zu expected",
+		          kind == MARK_HTML ? "jbuf_html" : kind == MARK_XML_TEXT ? "jbuf_xml" : "jbuf_xml (attr)", len,
+		          b.len - 1, want_len);
+		jbuf_free(&b);
+		free(want);
+	}
 }
 
 /* Every string of one and two bytes, and of three from the bytes that
  * start and end C1 controls, U+FFFE and U+FFFF, then random ones. */
-START_TEST(html_escapes_as_before)
+START_TEST(markup_escapes_as_before)
 {
 	for (unsigned a = 0; a < 256; a++) {
 		char s[3] = { (char)a, 0, 0 };
-		assert_html(s, 1);
+		assert_markup(s, 1);
 		for (unsigned b = 0; b < 256; b++) {
 			s[1] = (char)b;
-			assert_html(s, 2);
+			assert_markup(s, 2);
 		}
 	}
 	static const unsigned char edge[] = { 0xC2, 0x7F, 0x80, 0x9F, 0xA0, 0xEF, 0xBF, 0xBD, 0xBE, 'a', '<', 0x00 };
@@ -200,7 +210,7 @@ START_TEST(html_escapes_as_before)
 		for (size_t b = 0; b < sizeof edge; b++)
 			for (size_t c = 0; c < sizeof edge; c++) {
 				char s[3] = { (char)edge[a], (char)edge[b], (char)edge[c] };
-				assert_html(s, 3);
+				assert_markup(s, 3);
 			}
 	static const unsigned char special[] = { 0x00, 0x01, 0x09, 0x0A, 0x0D, 0x1F, 0x7F, '"', '\'', '&', '<', '>',
 		                                 0x80, 0x85, 0x9F, 0xBF, 0xBE, 0xC2, 0xC3, 0xA9, 0xE2, 0x9C, 0xEF,
@@ -213,7 +223,7 @@ START_TEST(html_escapes_as_before)
 			int r = rand_r(&seed) % 100;
 			s[i] = r < 75 ? (char)(' ' + rand_r(&seed) % 95) : (char)special[rand_r(&seed) % sizeof special];
 		}
-		assert_html(s, len);
+		assert_markup(s, len);
 	}
 }
 END_TEST
@@ -287,6 +297,25 @@ START_TEST(markup_runs_stop_where_an_escape_is_due)
 	/* An empty run writes nothing. */
 	ck_assert_uint_eq(markup_run("&x", 0, 0x80, wrote), 0);
 	ck_assert_str_eq(wrote, "");
+	/* Each byte that stops a run, at every place in runs longer than the
+	 * sixteen bytes a step takes, for both highs; and a byte that does
+	 * not, which the run passes over. */
+	char s[64];
+	for (unsigned c = 0; c < 256; c++)
+		for (size_t at = 0; at < 40; at++) {
+			memset(s, 'a', sizeof s - 1);
+			s[sizeof s - 1] = '\0';
+			s[at] = (char)c;
+			for (unsigned high = 0x7F; high <= 0x80; high++) {
+				bool stop = c < 0x20 || c >= high || c == '&' || c == '<' || c == '>' || c == '"' || c == '\'';
+				jbuf b;
+				jbuf_init(&b);
+				size_t end = jbuf_markup_run(&b, s, 0, sizeof s - 1, (unsigned char)high);
+				check_msg(end == (stop ? at : sizeof s - 1) && b.len == end && !memcmp(b.text, s, end),
+				          "byte 0x%02X at %zu, high 0x%X: the run ends at %zu", c, at, high, end);
+				jbuf_free(&b);
+			}
+		}
 }
 END_TEST
 
@@ -358,7 +387,7 @@ int main(void)
 	tcase_add_test(tc, random_strings);
 	tcase_add_test(tc, sarif_message_and_fingerprint_as_printf);
 	tcase_add_test(tc, markup_runs_stop_where_an_escape_is_due);
-	tcase_add_test(tc, html_escapes_as_before);
+	tcase_add_test(tc, markup_escapes_as_before);
 	tcase_add_test(tc, dates_as_timegm_reads_them);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
