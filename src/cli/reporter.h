@@ -28,9 +28,10 @@ typedef struct reporter {
 	/* Append the finding's output to b, which holds what was formatted
 	 * before it (b->failed says memory ran out); set *hole to b's length
 	 * where a number goes that place() supplies (SARIF's artifact index,
-	 * html's finding number), or leave it. Onto a jbuf, not through a stream: the stream, its
-	 * buffer and a flush a finding cost a sixth of writing a finding's
-	 * JSON Lines. May run on any thread, several at once. */
+	 * html's finding number), or leave it. Onto a jbuf, not through a
+	 * stream: the stream, its buffer and a flush a finding cost a sixth of
+	 * writing a finding's JSON Lines. May run on any thread, several at
+	 * once. */
 	void (*append)(const struct reporter *r, jbuf *b, const doc_result *doc, const cli_finding *f, size_t *hole);
 	int (*place)(struct reporter *r, const doc_result *doc, const formatted_finding *ff, const char *bytes);
 	/* The end of a document: t is what its findings added up to. */
