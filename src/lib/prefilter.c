@@ -939,8 +939,8 @@ static ps_status build_ac(prefilter *pf, builder *b, const lead_table *lt, const
 			pf->ac_ids[n++] = id;
 		}
 	st = acm_build(&pf->ac, lits, lens, n);
-	/* Walks read the 16-bit table; the 32-bit one it was made from is
-	 * 2 MB a process holds for nothing. */
+	/* Walks read the 16-bit table; a 32-bit one it was made from (a small
+	 * pack's) is memory a process holds for nothing. */
 	if (st == PS_OK && (pf->ac.next16 || pf->ac.delta16)) {
 		free(pf->ac.delta);
 		pf->ac.delta = NULL;

@@ -1,5 +1,6 @@
 /* Aho-Corasick: a walk of the table finds every occurrence of every
  * literal, ASCII letters without regard to case, as a plain search does. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -30,23 +31,35 @@ static unsigned char fold(unsigned char c)
 }
 
 /* Walk the 32-bit table, and the 16-bit one when there is one, which must
- * agree; returns the number of hits, sorted. */
+ * agree; or, where the automaton was built as 16-bit state numbers
+ * (next16, without delta), that table. Returns the number of hits, sorted. */
 static size_t walk(hit *out, size_t max, const acm *m, const char *text, size_t len)
 {
 	size_t n = 0;
 	uint32_t s = 0, s16 = 0;
 	for (size_t i = 0; i < len; i++) {
-		uint32_t e = m->delta[s + m->cls[(unsigned char)text[i]]];
-		s = e & ~ACM_HAS_OUTPUT;
-		if (m->delta16) {
-			uint16_t e16 = m->delta16[s16 + m->cls[(unsigned char)text[i]]];
-			s16 = e16 & ~ACM16_HAS_OUTPUT;
-			ck_assert_uint_eq(s16, s);
-			ck_assert_int_eq(!!(e16 & ACM16_HAS_OUTPUT), !!(e & ACM_HAS_OUTPUT));
+		unsigned c = m->cls[(unsigned char)text[i]];
+		uint32_t state;
+		bool output;
+		if (m->delta) {
+			uint32_t e = m->delta[s + c];
+			s = e & ~ACM_HAS_OUTPUT;
+			if (m->delta16) {
+				uint16_t e16 = m->delta16[s16 + c];
+				s16 = e16 & ~ACM16_HAS_OUTPUT;
+				ck_assert_uint_eq(s16, s);
+				ck_assert_int_eq(!!(e16 & ACM16_HAS_OUTPUT), !!(e & ACM_HAS_OUTPUT));
+			}
+			state = s / m->nclass;
+			output = e & ACM_HAS_OUTPUT;
+		} else {
+			ck_assert_ptr_nonnull(m->next16);
+			uint16_t e16 = m->next16[(size_t)s * m->nclass + c];
+			s = state = e16 & ~ACM16_HAS_OUTPUT;
+			output = e16 & ACM16_HAS_OUTPUT;
 		}
-		uint32_t state = s / m->nclass;
 		/* The flag says whether the state has output, and nothing else. */
-		ck_assert_int_eq(!!(e & ACM_HAS_OUTPUT), m->out_start[state + 1] > m->out_start[state]);
+		ck_assert_int_eq(output, m->out_start[state + 1] > m->out_start[state]);
 		for (uint32_t k = m->out_start[state]; k < m->out_start[state + 1]; k++) {
 			ck_assert_uint_lt(n, max);
 			out[n++] = (hit){ m->out_ids[k], (uint32_t)i };
@@ -76,8 +89,9 @@ static size_t search(hit *out, size_t max, const char *const *lits, const size_t
 	return n;
 }
 
-static void assert_same_hits(const acm *m, const char *const *lits, const size_t *lens, size_t nlits,
-                             const char *text, size_t len)
+/* Returns the number of hits. */
+static size_t assert_same_hits(const acm *m, const char *const *lits, const size_t *lens, size_t nlits,
+                               const char *text, size_t len)
 {
 	static hit a[8192], b[8192];
 	size_t na = walk(a, 8192, m, text, len);
@@ -87,6 +101,7 @@ static void assert_same_hits(const acm *m, const char *const *lits, const size_t
 		ck_assert_uint_eq(a[i].id, b[i].id);
 		ck_assert_uint_eq(a[i].end, b[i].end);
 	}
+	return na;
 }
 
 START_TEST(the_textbook_example)
@@ -150,6 +165,47 @@ START_TEST(random_sets_match_a_plain_search)
 }
 END_TEST
 
+/* A set whose table's entries do not fit 16 bits as offsets, but whose
+ * states do as numbers (as the full pack's), is built as numbers: no
+ * 32-bit table at all. Text made of the words and bits of them. */
+START_TEST(a_large_set_is_built_as_state_numbers)
+{
+	enum { N = 3000 };
+	static char store[N][8], text[4000];
+	static const char *lits[N];
+	static size_t lens[N];
+	uint64_t x = 0x2545F4914F6CDD1Du;
+	for (size_t j = 0; j < N; j++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		lens[j] = j == 0 ? 1 : 5 + x % 4; /* one word of one letter: a root's child with output */
+		for (size_t k = 0; k < lens[j]; k++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			store[j][k] = k && x % 9 == 0 ? ' ' : (char)('a' + x % 26);
+		}
+		lits[j] = store[j];
+	}
+	size_t len = 0;
+	while (len + 10 < sizeof text) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		const char *w = store[x % N];
+		size_t take = 1 + (x >> 16) % lens[x % N];
+		for (size_t k = 0; k < take; k++)
+			text[len++] = (x >> 40) % 3 ? (char)(w[k] - ('a' - 'A') * (w[k] != ' ')) : w[k];
+		text[len++] = (x >> 32) % 2 ? ' ' : '\n';
+	}
+	acm m;
+	ck_assert_int_eq(acm_build(&m, lits, lens, N), PS_OK);
+	ck_assert_uint_lt(m.nstates, ACM16_HAS_OUTPUT);
+	ck_assert_uint_ge((size_t)m.nstates * m.nclass, ACM16_HAS_OUTPUT);
+	ck_assert_ptr_null(m.delta);
+	ck_assert_ptr_nonnull(m.next16);
+	/* Some words are in the text whole, and the one letter often: the walk
+	 * has something to find. */
+	ck_assert_uint_gt(assert_same_hits(&m, lits, lens, N, text, len), 100);
+	acm_free(&m);
+}
+END_TEST
+
 START_TEST(no_literals_make_one_state)
 {
 	acm m;
@@ -203,6 +259,7 @@ int main(void)
 	tcase_add_test(tc, the_textbook_example);
 	tcase_add_test(tc, random_sets_match_a_plain_search);
 	tcase_add_test(tc, no_literals_make_one_state);
+	tcase_add_test(tc, a_large_set_is_built_as_state_numbers);
 	tcase_add_test(tc, too_many_distinct_bytes_is_a_limit);
 	tcase_add_test(tc, whitespace_walks_as_a_space);
 	suite_add_tcase(s, tc);
