@@ -217,6 +217,17 @@ static void put_marked(jbuf *b, const cli_finding *f)
 		free(cut);
 }
 
+/* Where a finding is, as its heading and the index of hedged findings
+ * show it: "file:line:column". */
+static void html_loc(jbuf *b, const doc_result *doc, uint64_t line, uint64_t column)
+{
+	html_cstr(b, doc->name);
+	JBUF_LIT(b, ":");
+	jbuf_uint(b, line);
+	JBUF_LIT(b, ":");
+	jbuf_uint(b, column);
+}
+
 /* Only http(s) links are made links: a javascript: or data: URL from a
  * document's front matter must not become something to click. */
 static bool safe_url(const char *url)
@@ -257,11 +268,7 @@ static void html_append(const reporter *r, jbuf *b, const doc_result *doc, const
 	if (r->baseline && !f->is_new)
 		JBUF_LIT(b, " <span class=\"badge b-base\">in the baseline</span>");
 	JBUF_LIT(b, " <code class=\"loc\">");
-	html_cstr(b, doc->name);
-	JBUF_LIT(b, ":");
-	jbuf_uint(b, f->line);
-	JBUF_LIT(b, ":");
-	jbuf_uint(b, f->column);
+	html_loc(b, doc, f->line, f->column);
 	JBUF_LIT(b, "</code></p>\n<blockquote class=\"sentence\">");
 	put_marked(b, f);
 	JBUF_LIT(b, "</blockquote>\n<dl class=\"fmeta\">");
@@ -348,11 +355,7 @@ static int html_place(reporter *r, const doc_result *doc, const formatted_findin
 		JBUF_LIT(&b, "<li><a href=\"#f");
 		jbuf_uint(&b, id);
 		JBUF_LIT(&b, "\">");
-		html_cstr(&b, doc->name);
-		JBUF_LIT(&b, ":");
-		jbuf_uint(&b, ff->line);
-		JBUF_LIT(&b, ":");
-		jbuf_uint(&b, ff->column);
+		html_loc(&b, doc, ff->line, ff->column);
 		JBUF_LIT(&b, "</a> (");
 		jbuf_word(&b, ps_stance_name(ff->stance));
 		JBUF_LIT(&b, ")</li>\n");
