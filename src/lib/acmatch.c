@@ -1,6 +1,5 @@
 #include "acmatch_int.h"
 
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,7 +11,7 @@ typedef struct trie_node {
 	uint8_t edge;         /* class of the edge into the state */
 } trie_node;
 
-ps_status acm_build(acm *m, const char *const *lits, const size_t *lens, size_t n)
+ps_status acm_build(acm *m, const char *const *lits, const size_t *lens, size_t n, bool walk_only)
 {
 	ps_status st = PS_OK;
 	size_t total = 1, cap = 0;
@@ -111,8 +110,11 @@ ps_status acm_build(acm *m, const char *const *lits, const size_t *lens, size_t 
 	/* A table whose entries do not fit 16 bits as offsets, but whose
 	 * states do as numbers (the full pack's), is built as numbers at once:
 	 * made in 32 bits and converted, it was 2.3 MB written, read and freed,
-	 * 2.2 ms of the pack's load on its main thread. */
-	const bool numbers16 = (size_t)m->nstates * nc >= ACM16_HAS_OUTPUT && m->nstates < ACM16_HAS_OUTPUT;
+	 * 2.2 ms of the pack's load on its main thread. Only for a caller that
+	 * walks it alone: the gate's `any` half derives other tables from
+	 * delta. */
+	const bool numbers16 =
+	        walk_only && (size_t)m->nstates * nc >= ACM16_HAS_OUTPUT && m->nstates < ACM16_HAS_OUTPUT;
 	if (numbers16)
 		m->next16 = malloc((size_t)m->nstates * nc * sizeof(*m->next16));
 	else

@@ -3,6 +3,7 @@
 #ifndef PS_ACMATCH_INT_H
 #define PS_ACMATCH_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,7 +13,7 @@
 
 typedef struct acm {
 	/* [state * nclass + class]: next state * nclass, | ACM_HAS_OUTPUT;
-	 * NULL where next16 is built instead (below). */
+	 * NULL where next16 is built instead (below, acm_build's walk_only). */
 	uint32_t *delta;
 	uint8_t cls[256];     /* byte -> class; 0 for bytes in no literal */
 	uint32_t nclass;
@@ -34,8 +35,16 @@ typedef struct acm {
 
 /* Build the automaton for literals lits[i] (lower case), ids 0..n-1. The
  * walk folds ASCII case, and reads a tab, line end, vertical tab or form
- * feed that no literal holds as a space. */
-ps_status acm_build(acm *m, const char *const *lits, const size_t *lens, size_t n);
+ * feed that no literal holds as a space. delta is always built, unless
+ * walk_only: the caller reads only a 16-bit table, and one too large for
+ * delta16 is built as next16 alone. */
+ps_status acm_build(acm *m, const char *const *lits, const size_t *lens, size_t n, bool walk_only);
+
+/* Has m a table to walk (acm_build succeeded)? */
+static inline bool acm_built(const acm *m)
+{
+	return m->delta || m->delta16 || m->next16;
+}
 void acm_free(acm *m);
 
 #endif

@@ -875,7 +875,7 @@ static ps_status build_gate(prefilter *pf, builder *b, const lead_table *lt, con
 	for (uint32_t id = 0; id < b->n_lits; id++)
 		if (take[id])
 			pf->lit_flags[id] |= LIT_IN_GATE;
-	st = acm_build(&pf->gate, lits, lens, n);
+	st = acm_build(&pf->gate, lits, lens, n, true);
 	if (st != PS_OK)
 		goto out;
 	/* The `any` half alone. */
@@ -891,7 +891,7 @@ static ps_status build_gate(prefilter *pf, builder *b, const lead_table *lt, con
 			lits[n] = b->lit[id];
 			lens[n++] = b->lit_len[id];
 		}
-	st = acm_build(&pf->gate_any, lits, lens, n);
+	st = acm_build(&pf->gate_any, lits, lens, n, false);
 	if (st != PS_OK)
 		goto out;
 	st = build_sink(pf);
@@ -938,7 +938,7 @@ static ps_status build_ac(prefilter *pf, builder *b, const lead_table *lt, const
 			lens[n] = b->lit_len[id];
 			pf->ac_ids[n++] = id;
 		}
-	st = acm_build(&pf->ac, lits, lens, n);
+	st = acm_build(&pf->ac, lits, lens, n, true);
 	/* Walks read the 16-bit table; a 32-bit one it was made from (a small
 	 * pack's) is memory a process holds for nothing. */
 	if (st == PS_OK && (pf->ac.next16 || pf->ac.delta16)) {

@@ -65,7 +65,8 @@ typedef struct prefilter {
 	/* The setting gate's words alone (those of both halves' requirements and
 	 * of every gate pattern, and the exotic characters), by full literal id
 	 * through gate_ids. A first pass with it decides the gate; the full pass
-	 * runs only on sentences in the setting. delta is NULL without a gate. */
+	 * runs only on sentences in the setting. Not built (prefilter_gated)
+	 * without a gate. */
 	acm gate;
 	uint32_t *gate_ids;
 	/* The `any` half's words and the exotic characters alone: most
@@ -232,6 +233,13 @@ size_t prefilter_lead_positions(const prefilter *pf, const prefilter_state *ps, 
  * are more than max. */
 size_t prefilter_tail_positions(const prefilter *pf, const prefilter_state *ps, uint32_t shape, const char *text,
                                 size_t from, size_t *pos, size_t max);
+
+/* Has the pack a setting gate, whose first pass lets the full pass run
+ * only on the sentences that may be in the setting? */
+static inline bool prefilter_gated(const prefilter *pf)
+{
+	return acm_built(&pf->gate);
+}
 
 /* After the passes: was literal lit found in this sentence? */
 static inline bool prefilter_found(const prefilter_state *ps, uint32_t lit)

@@ -895,7 +895,7 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 	 * gate's `any` words and no sentence in the setting just before it is
 	 * out of it. What the way below does for it, in a few steps, for the
 	 * 95% of the sentences of a month of world news that it is. */
-	if (report && s->prefilter && rs->has_setting && rs->pf.gate.delta && !setting_context(s) &&
+	if (report && s->prefilter && rs->has_setting && prefilter_gated(&rs->pf) && !setting_context(s) &&
 	    s->stats.limit_hits < s->limits.max_limit_hits && !gate_possible(s, sn)) {
 		vote_add(&s->dense, false, DENSE_NEED);
 		/* quiet is past the context window already: no remember(). */
@@ -907,7 +907,7 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 	 * setting gate's words, which decides the gate; a sentence with none
 	 * of the `any` words and no setting sentence just before it is out of
 	 * the setting, and the full pass runs only on sentences in it. */
-	bool two_pass = s->prefilter && rs->has_setting && rs->pf.gate.delta;
+	bool two_pass = s->prefilter && rs->has_setting && prefilter_gated(&rs->pf);
 	bool out_of_setting = false, maybe = false, full_ran = false;
 	if (s->prefilter) {
 		prefilter_begin(&s->pfs, &rs->pf);
@@ -1067,7 +1067,7 @@ static void process_text(ps_scanner *s, bool final)
 	 * stops at its first word and which context lets most sentences skip,
 	 * costs less. */
 	s->ghits_valid = false;
-	if (s->prefilter && s->rules->has_setting && s->rules->pf.gate.delta && !s->dense.on)
+	if (s->prefilter && s->rules->has_setting && prefilter_gated(&s->rules->pf) && !s->dense.on)
 		scan_gate(s, pos);
 	while (!s->stopped && pos < s->len &&
 	       ps_segment_next(&seg, s->text + pos, s->len - pos, final, s->limits.max_sentence)) {

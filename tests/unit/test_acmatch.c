@@ -109,7 +109,7 @@ START_TEST(the_textbook_example)
 	const char *lits[] = { "he", "she", "his", "hers" };
 	const size_t lens[] = { 2, 3, 3, 4 };
 	acm m;
-	ck_assert_int_eq(acm_build(&m, lits, lens, 4), PS_OK);
+	ck_assert_int_eq(acm_build(&m, lits, lens, 4, true), PS_OK);
 	ck_assert_uint_eq(m.nstates, 10);
 	assert_same_hits(&m, lits, lens, 4, "USHERS and his shed", 19);
 	/* At "ushe", the state of "she" holds its own literal, then that of
@@ -158,7 +158,7 @@ START_TEST(random_sets_match_a_plain_search)
 			                                       : alphabet[(x >> 8) % (sizeof alphabet - 1)];
 		}
 		acm m;
-		ck_assert_int_eq(acm_build(&m, lits, lens, nlits), PS_OK);
+		ck_assert_int_eq(acm_build(&m, lits, lens, nlits, true), PS_OK);
 		assert_same_hits(&m, lits, lens, nlits, text, len);
 		acm_free(&m);
 	}
@@ -166,8 +166,10 @@ START_TEST(random_sets_match_a_plain_search)
 END_TEST
 
 /* A set whose table's entries do not fit 16 bits as offsets, but whose
- * states do as numbers (as the full pack's), is built as numbers: no
- * 32-bit table at all. Text made of the words and bits of them. */
+ * states do as numbers (as the full pack's), is built as numbers for a
+ * caller that only walks it: no 32-bit table at all. Any other caller
+ * gets the 32-bit table (the gate's `any` half derives its own from it).
+ * Text made of the words and bits of them. */
 START_TEST(a_large_set_is_built_as_state_numbers)
 {
 	enum { N = 3000 };
@@ -194,13 +196,22 @@ START_TEST(a_large_set_is_built_as_state_numbers)
 		text[len++] = (x >> 32) % 2 ? ' ' : '\n';
 	}
 	acm m;
-	ck_assert_int_eq(acm_build(&m, lits, lens, N), PS_OK);
+	ck_assert_int_eq(acm_build(&m, lits, lens, N, true), PS_OK);
 	ck_assert_uint_lt(m.nstates, ACM16_HAS_OUTPUT);
 	ck_assert_uint_ge((size_t)m.nstates * m.nclass, ACM16_HAS_OUTPUT);
 	ck_assert_ptr_null(m.delta);
 	ck_assert_ptr_nonnull(m.next16);
 	/* Some words are in the text whole, and the one letter often: the walk
 	 * has something to find. */
+	ck_assert_uint_gt(assert_same_hits(&m, lits, lens, N, text, len), 100);
+	ck_assert(acm_built(&m));
+	acm_free(&m);
+	ck_assert(!acm_built(&m));
+
+	ck_assert_int_eq(acm_build(&m, lits, lens, N, false), PS_OK);
+	ck_assert_ptr_nonnull(m.delta);
+	ck_assert_ptr_null(m.next16);
+	ck_assert_ptr_null(m.delta16);
 	ck_assert_uint_gt(assert_same_hits(&m, lits, lens, N, text, len), 100);
 	acm_free(&m);
 }
@@ -209,7 +220,7 @@ END_TEST
 START_TEST(no_literals_make_one_state)
 {
 	acm m;
-	ck_assert_int_eq(acm_build(&m, NULL, NULL, 0), PS_OK);
+	ck_assert_int_eq(acm_build(&m, NULL, NULL, 0, true), PS_OK);
 	ck_assert_ptr_nonnull(m.delta);
 	ck_assert_uint_eq(m.nstates, 1);
 	assert_same_hits(&m, NULL, NULL, 0, "anything", 8);
@@ -225,7 +236,7 @@ START_TEST(whitespace_walks_as_a_space)
 	size_t lens[] = { 3, 3 };
 	acm m;
 	hit h[8];
-	ck_assert_int_eq(acm_build(&m, lits, lens, 2), PS_OK);
+	ck_assert_int_eq(acm_build(&m, lits, lens, 2, true), PS_OK);
 	ck_assert_uint_eq(walk(h, 8, &m, "a b", 3), 1);
 	ck_assert_uint_eq(walk(h, 8, &m, "A\tB", 3), 1);
 	ck_assert_uint_eq(h[0].id, 0);
@@ -246,7 +257,7 @@ START_TEST(too_many_distinct_bytes_is_a_limit)
 	for (int i = 0; i < 256; i++)
 		all[i] = (char)i;
 	acm m;
-	ck_assert_int_eq(acm_build(&m, lits, lens, 1), PS_ERR_LIMIT);
+	ck_assert_int_eq(acm_build(&m, lits, lens, 1, true), PS_ERR_LIMIT);
 	ck_assert_ptr_null(m.delta);
 	acm_free(&m);
 }
