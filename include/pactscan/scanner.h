@@ -271,6 +271,11 @@ typedef struct ps_scan_profile {
 	uint64_t cue_nanoseconds;       /**< collecting the cues (negation, hedging, attribution,
 	                                     restatement), once a sentence, for all its signals */
 	uint64_t callback_nanoseconds;  /**< in the on_finding callback */
+	uint64_t gate_passes;           /**< sentences the setting gate's own pass ran on (the gate's
+	                                     words alone), to tell whether one may be in the setting */
+	uint64_t full_passes;           /**< sentences the full pass, for every word, ran on: those
+	                                     that may be in the setting; every sentence where the pack
+	                                     has no setting */
 } ps_scan_profile;
 
 /**

@@ -54,6 +54,7 @@ int profile_print(FILE *out, const ps_ruleset *rules, doc_scanner *const *worker
 	size_t n = ps_ruleset_signal_count(rules);
 	signal_total *t = calloc(n ? n : 1, sizeof(*t));
 	uint64_t scan_ns = 0, word_ns = 0, cue_ns = 0, callback_ns = 0, signal_ns = 0;
+	uint64_t gate_passes = 0, full_passes = 0;
 	size_t ran = 0;
 	double cpu = cpu_seconds();
 
@@ -73,6 +74,8 @@ int profile_print(FILE *out, const ps_ruleset *rules, doc_scanner *const *worker
 		word_ns += p.word_nanoseconds;
 		cue_ns += p.cue_nanoseconds;
 		callback_ns += p.callback_nanoseconds;
+		gate_passes += p.gate_passes;
+		full_passes += p.full_passes;
 		for (size_t i = 0; i < n; i++) {
 			t[i].tried += p.signals[i].tried;
 			t[i].matched += p.signals[i].matched;
@@ -94,7 +97,10 @@ int profile_print(FILE *out, const ps_ruleset *rules, doc_scanner *const *worker
 	part(out, "scanning", scan_s, cpu, NULL);
 	part(out, "  the signals' patterns", sig_s, cpu, NULL);
 	part(out, "  collecting cues", cue_s, cpu, NULL);
-	part(out, "  finding the words", word_s, cpu, "the passes over the sentences that may be in the setting");
+	char words[160];
+	snprintf(words, sizeof words, "the passes over the sentences that may be in the setting: the gate's words in %llu, every word in %llu",
+	         (unsigned long long)gate_passes, (unsigned long long)full_passes);
+	part(out, "  finding the words", word_s, cpu, words);
 	part(out, "  the findings' output", out_s, cpu, "formatted as they are found");
 	part(out, "  the rest of the scan", scan_s - sig_s - cue_s - word_s - out_s, cpu,
 	     "splitting sentences, the setting gate, the sentences out of it");

@@ -127,6 +127,7 @@ struct ps_scanner {
 	 * in process(), in the word passes and in the finding callback. */
 	ps_signal_cost *cost;
 	uint64_t cue_ns, cue_ns_now, scan_ns, word_ns, callback_ns;
+	uint64_t gate_passes, full_passes; /* find_words' calls, when profiling */
 };
 
 ps_status ps_scanner_new(ps_scanner **out, const ps_ruleset *rules, const ps_scan_limits *limits)
@@ -243,6 +244,7 @@ ps_status ps_scanner_profile(ps_scan_profile *out, const ps_scanner *s)
 	*out = (ps_scan_profile){
 		.signals = s->cost, .n_signals = s->rules->n_signals, .cue_nanoseconds = s->cue_ns,
 		.scan_nanoseconds = s->scan_ns, .word_nanoseconds = s->word_ns, .callback_nanoseconds = s->callback_ns,
+		.gate_passes = s->gate_passes, .full_passes = s->full_passes,
 	};
 	return PS_OK;
 }
@@ -609,8 +611,10 @@ static void find_words(ps_scanner *s, const sentence *sn, bool gate_only)
 		prefilter_run_gate(&rs->pf, &s->pfs, sn->text, sn->len);
 	else
 		prefilter_run_rest(&rs->pf, &s->pfs, sn->text, sn->len);
-	if (s->cost)
+	if (s->cost) {
 		s->word_ns += now_ns() - t0;
+		*(gate_only ? &s->gate_passes : &s->full_passes) += 1;
+	}
 }
 
 /* Does the signal fire in the sentence? Fills c when it does. */

@@ -64,6 +64,13 @@ for d in report['documents']:
 print('findings from signals that matched', all(matched[c] >= n for c, n in found.items()) and sum(found.values()) > 100)
 never = [l for l in lines1 if re.match(r'\s+\d+ signals? never ran$', l)]
 print('never ran', len(never) == 1)
+def passes(path):
+    m = re.search(r"the gate's words in (\d+), every word in (\d+)\)$", open(path).read(), re.M)
+    return m and (int(m[1]), int(m[2]))
+p1, p2 = passes(sys.argv[1]), passes(sys.argv[2])
+# Not the same for -j 1 and -j 2: a thread runs the full pass at once
+# where its recent sentences were nearly all in the setting.
+print('passes', all(p and int(h[3]) <= p[1] <= int(h[2]) for p, h in ((p1, h1), (p2, h2))))
 PY
 check "the header says what ran" grep -qx 'header True' check.out
 check "the header's counts are the report's" grep -qx 'counts True' check.out
@@ -75,9 +82,11 @@ check "no signal matched more often than tried" grep -qx 'tried >= matched True'
 check "each row names the line where its signal is written" grep -qx 'where True' check.out
 check "every clause's findings came from signals that matched" grep -qx 'findings from signals that matched True' check.out
 check "the signals that never ran are counted" grep -qx 'never ran True' check.out
+check "the word passes are counted: a full pass for each sentence in the setting, at most one a sentence" grep -qx 'passes True' check.out
 
 echo "Markets were calm in London." | "$pactscan" "${rules[@]}" --profile > calm.out 2> calm.err
 check "a text out of the setting: no signal ran" grep -q 'no signal ran' calm.err
+check "... and no pass for its words" grep -q "the gate's words in 0, every word in 0)" calm.err
 
 "$pactscan" lint --profile "$root/rules" > lint.out 2> lint.err
 echo $? > lint.status
