@@ -395,7 +395,7 @@ say "   $load_ms ms"
 # ---------------------------------------------------------------- (h) prefilter guard
 say "== prefilter check on the ${sample} MiB samples"
 guard_ok=1
-declare -A G
+declare -A G P
 for share in 0.03 0.30; do
 	s=$(corpus_file "$sample" "$share")
 	"$PS" --rules "$RULES" --format jsonl "$s" >"$TMP/fast.jsonl" 2>/dev/null || [ $? = 3 ] || die "pactscan failed on $s"
@@ -407,6 +407,19 @@ for share in 0.03 0.30; do
 		G[$share]="FAIL (the prefilter changed the output; $n findings without it)"
 		guard_ok=0
 		diff "$TMP/plain.jsonl" "$TMP/fast.jsonl" | head -10 >&2 || true
+	fi
+	# The passes over the words, from the profile: the findings cannot show
+	# that the setting gate is off (every sentence then runs the full pass).
+	"$PS" --rules "$RULES" --format jsonl --profile -q "$s" 2>"$TMP/profile.txt" >/dev/null || [ $? = 3 ] ||
+		die "pactscan --profile failed on $s"
+	read -r sentences in_setting gate full <<<"$(sed -nE \
+		-e 's/^pactscan: profile: .* ([0-9]+) sentences, ([0-9]+) in the setting.*/\1 \2/p' \
+		-e "s/.*the gate's words in ([0-9]+), every word in ([0-9]+)\).*/\1 \2/p" "$TMP/profile.txt" | tr '\n' ' ')"
+	[ -n "${full:-}" ] || die "no pass counts in pactscan --profile's output on $s"
+	P[$share]="the full pass over $full of $sentences sentences ($in_setting in the setting), the gate's own over $gate"
+	if [ "$full" -ge "$sentences" ] && [ $((2 * in_setting)) -lt "$sentences" ]; then
+		P[$share]="FAIL (the setting gate is off: ${P[$share]})"
+		guard_ok=0
 	fi
 done
 
@@ -481,4 +494,6 @@ echo
 echo "pack load: $load_ms ms ($load_how)"
 echo "prefilter check, 3% sample: ${G[0.03]}"
 echo "prefilter check, 30% sample: ${G[0.30]}"
+echo "word passes, 3% sample: ${P[0.03]}"
+echo "word passes, 30% sample: ${P[0.30]}"
 [ $guard_ok = 1 ] || exit 1
