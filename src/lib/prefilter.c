@@ -226,7 +226,7 @@ static void require(builder *b, uint32_t owner, const litset *const *sets, size_
 	size_t total = 0;
 	for (size_t i = 0; i < n; i++)
 		total += sets[i]->count;
-	if (!total || total > LITERAL_MAX_SET_SIZE * 4)
+	if (!total || total > PREFILTER_MAX_REQUIRED)
 		return;
 	uint32_t *ids = malloc(total * sizeof(*ids));
 	uint32_t m = 0;
@@ -291,18 +291,28 @@ static void require(builder *b, uint32_t owner, const litset *const *sets, size_
 	b->need[owner]++;
 }
 
-/* The patterns are alternatives: one set, the union of each one's best. */
+/* The patterns are alternatives: one set, the union of each one's best.
+ * However many there are: a setting's `any` of more than 64 (a list of
+ * places, one a line) had no set, and so no gate, at all. require() caps
+ * the union's literals. */
 static void require_any_of(builder *b, uint32_t owner, const patlist *pl)
 {
-	const litset *best[64];
-	if (!pl->count || pl->count > 64)
+	const litset **best = NULL;
+	if (!pl->count)
 		return;
+	best = malloc(pl->count * sizeof(*best));
+	if (!best) {
+		b->nomem = true;
+		return;
+	}
 	for (size_t i = 0; i < pl->count; i++) {
 		best[i] = literal_best(&pl->items[i]->req);
 		if (!best[i])
-			return;
+			goto out;
 	}
 	require(b, owner, best, pl->count);
+out:
+	free(best);
 }
 
 /* Every pattern must match: each one's sets are required. */

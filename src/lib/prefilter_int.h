@@ -20,6 +20,10 @@
 #define OWNER_SETTING_NONE 1u
 #define OWNER_FIRST_SIGNAL 2u
 
+/* Most literals in one requirement (a set, or the union of alternatives'
+ * sets); one with more is not required, which lets every sentence by. */
+#define PREFILTER_MAX_REQUIRED 2048
+
 /* One literal an automaton state outputs, with all a walk needs of it in
  * one place: found at nearly every word of a sentence, a literal cost a
  * chain of five loads from as many tables when they were apart. */

@@ -268,6 +268,90 @@ static void check_wrapped(const char *s, size_t n, void *userdata)
 	check_sentence(wrapped, n, userdata);
 }
 
+
+static int count_found(const ps_finding *f, void *userdata)
+{
+	(void)f;
+	(*(size_t *)userdata)++;
+	return 0;
+}
+
+/* A setting of hundreds of words makes both gate automata too large for
+ * 16-bit offsets: the pass over the gate's words may be a table of state
+ * numbers alone, but the `any` half's sink and scan tables are made from
+ * its 32-bit one, which must be there (it was not: a crash at load), and
+ * the gate must stay on (it was not: every sentence ran the full pass).
+ * The scan then gates as the plain path does. */
+START_TEST(a_setting_of_hundreds_of_words_keeps_the_tables_it_walks)
+{
+	enum { WORDS = 300 };
+	static char words[WORDS][9], pack[16384], text[65536];
+	static const char any[] = "  any: [Gaza, '@hamas', '@idf', Israel\\w*]\n";
+	const char *at = strstr(test_pack, any);
+	ck_assert_ptr_nonnull(at);
+	size_t n = (size_t)snprintf(pack, sizeof pack, "%.*s  any: [Gaza, '@hamas', '@idf', Israel\\w*",
+	                            (int)(at - test_pack), test_pack);
+	uint64_t x = 0x9E3779B97F4A7C15u;
+	for (size_t w = 0; w < WORDS; w++) {
+		size_t len = 6 + w % 3;
+		for (size_t k = 0; k < len; k++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			words[w][k] = (char)('a' + x % 26);
+		}
+		n += (size_t)snprintf(pack + n, sizeof pack - n, ", %s", words[w]);
+	}
+	n += (size_t)snprintf(pack + n, sizeof pack - n, "]\n%s", at + strlen(any));
+	ck_assert_uint_lt(n, sizeof pack - 1);
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(pack, &diags);
+	const prefilter *pf = &rules->pf;
+	const acm *g = &pf->gate, *ga = &pf->gate_any;
+	ck_assert_uint_ge((size_t)ga->nstates * ga->nclass, ACM16_HAS_OUTPUT);
+	ck_assert_uint_le((size_t)ga->nstates * ga->nclass + ga->nclass, UINT16_MAX);
+	ck_assert_ptr_nonnull(ga->delta);
+	ck_assert_ptr_nonnull(pf->gate_sink_delta);
+	ck_assert_ptr_nonnull(g->next16);
+	ck_assert(prefilter_gated(pf));
+
+	/* Sentences with the setting's words, at a sentence's start and end,
+	 * and sentences without, each a few times. */
+	size_t len = 0;
+	for (size_t i = 0; len < sizeof text - 200; i++) {
+		const char *w = words[(i * 7) % WORDS];
+		switch (i % 5) {
+		case 0: len += (size_t)snprintf(text + len, sizeof text - len, "Israeli troops withdrew near %s. ", w); break;
+		case 1: len += (size_t)snprintf(text + len, sizeof text - len, "%s reported that hostages were released. ", w); break;
+		case 2: len += (size_t)snprintf(text + len, sizeof text - len, "Rain fell over the hills. Wind blew. "); break;
+		case 3: len += (size_t)snprintf(text + len, sizeof text - len, "Markets were calm. Trains ran late. Fans sang. "); break;
+		default: len += (size_t)snprintf(text + len, sizeof text - len, "Two hostages were released on %sday.\n", w); break;
+		}
+	}
+	ps_scanner *fast = NULL, *plain = NULL;
+	ps_scan_limits lf = test_limits(), lp = test_limits();
+	lf.flags |= PS_SCAN_PROFILE;
+	lp.flags |= PS_SCAN_NO_PREFILTER;
+	ck_assert_int_eq(ps_scanner_new(&fast, rules, &lf), PS_OK);
+	ck_assert_int_eq(ps_scanner_new(&plain, rules, &lp), PS_OK);
+	size_t nf = 0, np = 0;
+	ps_scan_callbacks cf = { count_found, NULL, &nf }, cp = { count_found, NULL, &np };
+	ck_assert_int_eq(ps_scanner_scan(fast, text, len, &cf), PS_OK);
+	ck_assert_int_eq(ps_scanner_scan(plain, text, len, &cp), PS_OK);
+	ck_assert_uint_gt(nf, 100);
+	ck_assert_uint_eq(nf, np);
+	const ps_scan_stats *sf = ps_scanner_stats(fast), *sp = ps_scanner_stats(plain);
+	ck_assert_uint_eq(sf->sentences, sp->sentences);
+	ck_assert_uint_eq(sf->in_setting, sp->in_setting);
+	ck_assert_uint_lt(sf->in_setting, sf->sentences);
+	ps_scan_profile prof;
+	ck_assert_int_eq(ps_scanner_profile(&prof, fast), PS_OK);
+	ck_assert_uint_lt(prof.full_passes, sf->sentences);
+	ps_scanner_free(fast);
+	ps_scanner_free(plain);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
 /* Every match of every pattern of the shipped pack in every corpus sentence
  * starts with one of its leading words, and the prefilter, having seen the
  * sentence, never keeps a search from a match: the scanner's search, over
@@ -323,6 +407,7 @@ int main(void)
 	tcase_add_test(tc, words_after_a_word_boundary);
 	tcase_add_test(tc, no_leading_words_where_unsure);
 	tcase_add_test(tc, the_shipped_pack_is_sound_on_the_corpus);
+	tcase_add_test(tc, a_setting_of_hundreds_of_words_keeps_the_tables_it_walks);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
