@@ -211,6 +211,54 @@ static void assert_diags(const ps_diags *diags, const char *const *want, size_t 
 	}
 }
 
+/* The diagnostics of loading yaml (one file, "p.yaml"), which must load. */
+static ps_diags *load_warnings(const char *yaml)
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = NULL;
+	ck_assert_int_eq(ps_diags_new(&diags), PS_OK);
+	ck_assert_int_eq(ps_ruleset_load_string(&rules, "p.yaml", yaml, strlen(yaml), diags), PS_OK);
+	ck_assert_ptr_nonnull(rules);
+	ck_assert_uint_eq(ps_diags_errors(diags), 0);
+	ps_ruleset_free(rules);
+	return diags;
+}
+
+/* Where nothing lets the prefilter skip a sentence, loading says so: a
+ * signal with no word its matches all need, and a setting with an `any`
+ * pattern that has none (its gate cannot tell news about something else,
+ * and every sentence runs the search for every rule's words). A setting
+ * of a hundred places, one a pattern, has its gate: it had none past 64. */
+START_TEST(what_the_prefilter_cannot_narrow_is_slow)
+{
+	static const char *const slow_signal[] = {
+		"8:5: signal 's1' is slow: no word is required by every match of its act, all and any patterns, so they run "
+		"on every sentence; start its act with a word",
+	};
+	ps_diags *diags = load_warnings(WITH_ACT("'\\w+'"));
+	assert_diags(diags, slow_signal, 1, false);
+	ps_diags_free(diags);
+
+	char yaml[8192];
+	static const char setting[] = HEAD "setting:\n  any: [Gaza, '\\b(?-i:[A-Z]{3})\\b']\n---\n" WITH_ACT("withdrew");
+	static const char *const slow_setting[] = {
+		"2:1: the setting is slow: one of its `any` patterns has no word in every match (or they have more than "
+		"2048 words in all), so every sentence is searched for every rule's words; give each `any` pattern a word",
+	};
+	diags = load_warnings(setting);
+	assert_diags(diags, slow_setting, 1, false);
+	ps_diags_free(diags);
+
+	size_t n = (size_t)snprintf(yaml, sizeof yaml, HEAD "setting:\n  any:\n");
+	for (int i = 0; i < 100; i++)
+		n += (size_t)snprintf(yaml + n, sizeof yaml - n, "    - Place%c%c\n", 'a' + i / 26, 'a' + i % 26);
+	snprintf(yaml + n, sizeof yaml - n, "---\n" WITH_ACT("withdrew"));
+	diags = load_warnings(yaml);
+	ck_assert_uint_eq(ps_diags_count(diags), 0);
+	ps_diags_free(diags);
+}
+END_TEST
+
 /* Patterns compile on a helper thread while the load goes on (from the
  * 16th on); their errors still come where a compile in order puts them,
  * between the loader's own, and a second pattern of the same text (a twin,
@@ -358,6 +406,7 @@ int main(void)
 	tcase_add_test(tc, too_many_clauses_are_refused);
 	tcase_add_test(tc, load_from_a_pack_directory);
 	tcase_add_test(tc, files_of_a_glob_report_in_order);
+	tcase_add_test(tc, what_the_prefilter_cannot_narrow_is_slow);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
