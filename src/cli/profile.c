@@ -98,7 +98,8 @@ int profile_print(FILE *out, const ps_ruleset *rules, doc_scanner *const *worker
 	part(out, "  the signals' patterns", sig_s, cpu, NULL);
 	part(out, "  collecting cues", cue_s, cpu, NULL);
 	char words[160];
-	snprintf(words, sizeof words, "the passes over the sentences that may be in the setting: the gate's words in %llu, every word in %llu",
+	snprintf(words, sizeof words,
+	         "the passes over the sentences that may be in the setting: the gate's words in %llu, every word in %llu",
 	         (unsigned long long)gate_passes, (unsigned long long)full_passes);
 	part(out, "  finding the words", word_s, cpu, words);
 	part(out, "  the findings' output", out_s, cpu, "formatted as they are found");

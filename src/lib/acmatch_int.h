@@ -39,12 +39,12 @@ typedef struct acm {
  * walk_only: the caller reads only a 16-bit table, and one too large for
  * delta16 is built as next16 alone. */
 ps_status acm_build(acm *m, const char *const *lits, const size_t *lens, size_t n, bool walk_only);
+void acm_free(acm *m);
 
-/* Has m a table to walk (acm_build succeeded)? */
+/* Has m a table to walk (acm_build succeeded, and no acm_free since)? */
 static inline bool acm_built(const acm *m)
 {
 	return m->delta || m->delta16 || m->next16;
 }
-void acm_free(acm *m);
 
 #endif
