@@ -276,6 +276,24 @@ static int count_found(const ps_finding *f, void *userdata)
 	return 0;
 }
 
+/* The shipped pack takes every fast path the prefilter has: a gate, its
+ * `any` half's sink walk and its scan of a whole buffer, and a full pass
+ * over a 16-bit table. Each falls back to a slower way with the same
+ * findings when a pack is too large for it, so only this says when a rule
+ * edit (or a change here) turns one off: the gate once was, unseen. */
+START_TEST(the_shipped_pack_keeps_every_fast_path)
+{
+	ps_ruleset *rules = load_pack(PS_SOURCE_ROOT "/rules");
+	const prefilter *pf = &rules->pf;
+	ck_assert(prefilter_gated(pf));
+	ck_assert_ptr_nonnull(pf->gate_sink_delta);
+	ck_assert_ptr_nonnull(pf->gate_scan_delta);
+	ck_assert(pf->ac.delta16 || pf->ac.next16);
+	ck_assert(pf->gate.delta16 || pf->gate.next16);
+	ps_ruleset_free(rules);
+}
+END_TEST
+
 /* A setting of hundreds of words makes both gate automata too large for
  * 16-bit offsets: the pass over the gate's words may be a table of state
  * numbers alone, but the `any` half's sink and scan tables are made from
@@ -408,6 +426,7 @@ int main(void)
 	tcase_add_test(tc, no_leading_words_where_unsure);
 	tcase_add_test(tc, the_shipped_pack_is_sound_on_the_corpus);
 	tcase_add_test(tc, a_setting_of_hundreds_of_words_keeps_the_tables_it_walks);
+	tcase_add_test(tc, the_shipped_pack_keeps_every_fast_path);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
