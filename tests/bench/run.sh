@@ -376,10 +376,12 @@ if cc -std=c11 -O2 -I"$SRC/include" tests/bench/loadtime.c "$BUILD/libpactscan.s
 	load_ms=$(sed -n 's/.*median \([0-9.]*\) ms.*/\1/p' <<<"$load_line")
 	jit_ms=$(sed -n 's/.*median \([0-9.]*\) ms.*/\1/p' <<<"$jit_line")
 	load_min=$(sed -n 's/.*min \([0-9.]*\) ms.*/\1/p' <<<"$load_line")
-	load_how=${load_line#*over 20 runs (}
+	load_first=$(sed -n 's/.*the first in the process \([0-9.]*\) ms.*/\1/p' <<<"$load_line")
+	load_counts=$(sed -n 's/.*(\([0-9]* clauses, [0-9]* patterns\)).*/\1/p' <<<"$load_line")
 	# The minimum too: on a machine whose speed wanders, the median of a
-	# slow minute can sit well above what a quiet one gives.
-	load_how="ps_ruleset_load in process, median of 20, min $load_min ms; ${load_how%)}; $jit_ms ms with every pattern JIT-compiled"
+	# slow minute can sit well above what a quiet one gives. And the first
+	# load of the process, before the median's warm-up: what a command pays.
+	load_how="ps_ruleset_load in process, median of 20, min $load_min ms, the first in the process $load_first ms; $load_counts; $jit_ms ms with every pattern JIT-compiled"
 else
 	say "   (loadtime.c did not build: $(head -1 "$TMP/cc.txt"); timing 'pactscan lint' instead)"
 	times=()
@@ -391,6 +393,15 @@ else
 	load_how="pactscan lint $RULES as a process, median of 20"
 fi
 say "   $load_ms ms"
+# A whole command on an empty file: the process, the load, the report.
+: >"$TMP/empty.txt"
+t0=$(now)
+for ((i = 0; i < 20; i++)); do
+	"$PS" --rules "$RULES" -q --format jsonl "$TMP/empty.txt" >/dev/null 2>&1 || die "pactscan failed on an empty file"
+done
+t1=$(now)
+empty_ms=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) * 1000 / 20 }')
+say "   a command on an empty file: $empty_ms ms"
 
 # ---------------------------------------------------------------- (h) prefilter guard
 say "== prefilter check on the ${sample} MiB samples"
@@ -492,6 +503,7 @@ echo
 [ $has_j = 1 ] && echo "The text rows are one big document; the JSON Lines rows scan the same kind of corpus (same generator and seed) as many small ones, one a line, with --input jsonl; their ratios compare with the text file's rg and cat"
 [ $has_j = 1 ] && echo "dir: $n_articles files of $((articles_bytes / 1000000)) MB, a record of the 3% corpus each with front matter; rg's time includes $rg_setup s for its patterns alone (rg on /dev/null), a larger share than on the big files"
 echo "pack load: $load_ms ms ($load_how)"
+echo "a command on an empty file (pactscan -q FILE, the process, the load, the report): $empty_ms ms, the mean of 20"
 echo "prefilter check, 3% sample: ${G[0.03]}"
 echo "prefilter check, 30% sample: ${G[0.30]}"
 echo "word passes, 3% sample: ${P[0.03]}"
