@@ -131,6 +131,19 @@ static void count_problem(const ps_diag *d, void *userdata)
 	((seen *)userdata)->problems++;
 }
 
+int hash_key(const ps_finding *f, void *userdata)
+{
+	key_hash *kh = userdata;
+	char key[256];
+	int n = snprintf(key, sizeof key, "%llu:%llu@%llu %s %d %d|", (unsigned long long)f->line,
+	                 (unsigned long long)f->column, (unsigned long long)f->sentence_span.start,
+	                 ps_clause_id(f->clause), (int)f->stance, (int)f->certainty);
+	for (int i = 0; i < n && i < (int)sizeof key; i++)
+		kh->h = (kh->h ^ (unsigned char)key[i]) * 1099511628211u;
+	kh->n++;
+	return 0;
+}
+
 ps_scan_limits test_limits(void)
 {
 	/* Under valgrind (tests run with PACTSCAN_TEST_NO_JIT set), PCRE2's JIT

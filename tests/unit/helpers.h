@@ -44,6 +44,17 @@ ps_ruleset *load_pack(const char *path);
 /* The first error's "line:col: message", for assertions. */
 const char *first_error(const char *yaml);
 
+/* Every finding's key (its line, column, sentence start, clause, stance
+ * and certainty) folded into a hash with hash_key as the on_finding
+ * callback, for texts with too many findings to list. Start from
+ * KEY_HASH_INIT. */
+typedef struct key_hash {
+	uint64_t h;
+	size_t n;
+} key_hash;
+#define KEY_HASH_INIT { 14695981039346656037u, 0 }
+int hash_key(const ps_finding *f, void *userdata);
+
 /* Scanner limits for tests: no JIT when PACTSCAN_TEST_NO_JIT is set. */
 ps_scan_limits test_limits(void);
 

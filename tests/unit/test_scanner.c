@@ -608,26 +608,6 @@ static int record_key(const ps_finding *f, void *userdata)
 	return 0;
 }
 
-/* Every finding's key folded into a hash, for texts with too many findings
- * to list. */
-typedef struct key_hash {
-	uint64_t h;
-	size_t n;
-} key_hash;
-
-static int hash_key(const ps_finding *f, void *userdata)
-{
-	key_hash *kh = userdata;
-	char key[256];
-	int n = snprintf(key, sizeof key, "%llu:%llu@%llu %s %d %d|", (unsigned long long)f->line,
-	                 (unsigned long long)f->column, (unsigned long long)f->sentence_span.start,
-	                 ps_clause_id(f->clause), (int)f->stance, (int)f->certainty);
-	for (int i = 0; i < n && i < (int)sizeof key; i++)
-		kh->h = (kh->h ^ (unsigned char)key[i]) * 1099511628211u;
-	kh->n++;
-	return 0;
-}
-
 /* Each finding's clause and sentence span, as "clause start-end|". */
 static int record_span(const ps_finding *f, void *userdata)
 {
@@ -1150,7 +1130,7 @@ START_TEST(the_gate_shortcut_agrees_with_the_plain_path)
 	for (int i = 0; i < 200; i++)
 		alen += (size_t)snprintf(about + alen, sizeof about - alen, "%s %s %s\n\n%s %s ", lines[0], lines[4], lines[12],
 		                         lines[5], i % 2 ? lines[13] : lines[10]);
-	key_hash ha = { 14695981039346656037u, 0 }, hb = ha;
+	key_hash ha = KEY_HASH_INIT, hb = ha;
 	ps_scan_callbacks ka = { hash_key, NULL, &ha }, kb = { hash_key, NULL, &hb };
 	ck_assert_int_eq(ps_scanner_scan(a, about, alen, &ka), PS_OK);
 	ck_assert_int_eq(ps_scanner_scan(b, about, alen, &kb), PS_OK);
