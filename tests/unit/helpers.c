@@ -144,6 +144,21 @@ int hash_key(const ps_finding *f, void *userdata)
 	return 0;
 }
 
+void assert_same_as_plain(ps_scanner *fast, ps_scanner *plain, const char *text, size_t len, size_t min)
+{
+	key_hash hf = KEY_HASH_INIT, hp = KEY_HASH_INIT;
+	ps_scan_callbacks cf = { hash_key, NULL, &hf }, cp = { hash_key, NULL, &hp };
+	ck_assert_int_eq(ps_scanner_scan(fast, text, len, &cf), PS_OK);
+	ck_assert_int_eq(ps_scanner_scan(plain, text, len, &cp), PS_OK);
+	ck_assert_uint_gt(hf.n, min);
+	ck_assert_uint_eq(hf.n, hp.n);
+	ck_assert(hf.h == hp.h);
+	const ps_scan_stats *sf = ps_scanner_stats(fast), *sp = ps_scanner_stats(plain);
+	ck_assert_uint_eq(sf->sentences, sp->sentences);
+	ck_assert_uint_eq(sf->in_setting, sp->in_setting);
+	ck_assert_uint_lt(sf->in_setting, sf->sentences);
+}
+
 ps_scan_limits test_limits(void)
 {
 	/* Under valgrind (tests run with PACTSCAN_TEST_NO_JIT set), PCRE2's JIT

@@ -55,6 +55,12 @@ typedef struct key_hash {
 #define KEY_HASH_INIT { 14695981039346656037u, 0 }
 int hash_key(const ps_finding *f, void *userdata);
 
+/* Scan text with fast (the prefilter's path) and plain (made with
+ * PS_SCAN_NO_PREFILTER): the same findings, more than min of them, the
+ * same sentences and sentences in the setting, and fewer of those than
+ * sentences. */
+void assert_same_as_plain(ps_scanner *fast, ps_scanner *plain, const char *text, size_t len, size_t min);
+
 /* Scanner limits for tests: no JIT when PACTSCAN_TEST_NO_JIT is set. */
 ps_scan_limits test_limits(void);
 

@@ -1130,15 +1130,7 @@ START_TEST(the_gate_shortcut_agrees_with_the_plain_path)
 	for (int i = 0; i < 200; i++)
 		alen += (size_t)snprintf(about + alen, sizeof about - alen, "%s %s %s\n\n%s %s ", lines[0], lines[4], lines[12],
 		                         lines[5], i % 2 ? lines[13] : lines[10]);
-	key_hash ha = KEY_HASH_INIT, hb = ha;
-	ps_scan_callbacks ka = { hash_key, NULL, &ha }, kb = { hash_key, NULL, &hb };
-	ck_assert_int_eq(ps_scanner_scan(a, about, alen, &ka), PS_OK);
-	ck_assert_int_eq(ps_scanner_scan(b, about, alen, &kb), PS_OK);
-	ck_assert_uint_gt(ha.n, 1000);
-	ck_assert_uint_eq(ha.n, hb.n);
-	ck_assert(ha.h == hb.h);
-	ck_assert_uint_eq(ps_scanner_stats(a)->in_setting, ps_scanner_stats(b)->in_setting);
-	ck_assert_uint_lt(ps_scanner_stats(a)->in_setting, ps_scanner_stats(a)->sentences);
+	assert_same_as_plain(a, b, about, alen, 1000);
 	ps_scanner_free(a);
 	ps_scanner_free(b);
 	ps_ruleset_free(rules);
