@@ -17,4 +17,13 @@ static inline unsigned bits_count16(uint32_t x)
 	return (x + (x >> 8)) & 0x1Fu;
 }
 
+/* The set bits of a 64-bit word, as bits_count16. */
+static inline unsigned bits_count64(uint64_t x)
+{
+	x -= x >> 1 & UINT64_C(0x5555555555555555);
+	x = (x & UINT64_C(0x3333333333333333)) + (x >> 2 & UINT64_C(0x3333333333333333));
+	x = (x + (x >> 4)) & UINT64_C(0x0F0F0F0F0F0F0F0F);
+	return (unsigned)((x * UINT64_C(0x0101010101010101)) >> 56);
+}
+
 #endif

@@ -73,12 +73,18 @@ int matcher_find(matcher *m, const ps_pattern *p, uint32_t shape, const char *s,
 	 * as @gaza_places costs ~100 cycles a place. The places are all there
 	 * are: after a match, none at or past its end means no next one (a
 	 * third of the searches in the setting were for that next one). */
-	size_t n = prefilter_lead_positions(m->pf, m->pfs, shape, s, from, at, x ? EXACT_PROBES : PROBES);
+	uint32_t slot[EXACT_PROBES];
+	size_t n = prefilter_lead_positions(m->pf, m->pfs, shape, s, from, at, x ? slot : NULL,
+	                                    x ? EXACT_PROBES : PROBES);
 	int rc = 0;
 	if (n != SIZE_MAX && x) {
 		size_t i = 0;
-		for (; i < n && at[i] < len && rc == 0; i++)
-			rc = exact_match(x, s, len, at[i], me);
+		for (; i < n && at[i] < len && rc == 0; i++) {
+			/* The walk starts past what its leading word decides. */
+			size_t used;
+			uint32_t node = prefilter_lead_jump(m->pf, x, slot[i], s, at[i], &used);
+			rc = exact_match_from(x, s, len, at[i], node, used, me);
+		}
 		if (rc == 1)
 			*ms = at[i - 1];
 		if (rc < 0) {

@@ -1603,3 +1603,116 @@ int exact_match(const exact *x, const char *s, size_t len, size_t at, size_t *en
 {
 	return trie_walk(x, (const unsigned char *)s, len, at, end);
 }
+
+/* How token tok meets byte w[k] (folded) of a leading word w[0..n): the
+ * one way on whatever the text's case or kind of whitespace there; the
+ * one way on if the text has a plain space there, as the word does (a
+ * pattern's own space matches nothing else); no way; or a choice the
+ * text's own bytes decide (a letter of one case, a token that may take
+ * no byte). */
+enum { MEET_TAKES, MEET_TAKES_SPACE, MEET_MISSES, MEET_DEPENDS };
+
+static int meet(uint16_t tok, const unsigned char *w, size_t k, size_t n)
+{
+	unsigned char c = w[k];
+	unsigned kind = KIND(tok), v = BYTE(tok);
+	bool space = caseless_space_byte(c), letter = c >= 'a' && c <= 'z';
+	switch (kind) {
+	case K_FOLD:
+		return letter && v == c ? MEET_TAKES : MEET_MISSES;
+	case K_BYTE:
+		if (letter)
+			return (v | 0x20) == c ? MEET_DEPENDS : MEET_MISSES;
+		if (space && v == ' ' && c == ' ')
+			return MEET_TAKES_SPACE;
+		if (space)
+			return caseless_space_byte((unsigned char)v) ? MEET_DEPENDS : MEET_MISSES;
+		return v == c ? MEET_TAKES : MEET_MISSES;
+	case K_LATIN1:
+		return MEET_MISSES; /* its byte is past ASCII; c is not */
+	case K_WS:
+		return space ? MEET_TAKES : MEET_MISSES;
+	case K_WSPLUS:
+		/* One byte of whitespace where the word goes on after it. */
+		if (!space)
+			return MEET_MISSES;
+		return k + 1 < n && !caseless_space_byte(w[k + 1]) ? MEET_TAKES : MEET_DEPENDS;
+	default:
+		return MEET_DEPENDS; /* lookaheads, \w*, gaps: they may take no byte */
+	}
+}
+
+uint32_t exact_descend(const exact *x, const char *word, size_t n, size_t *used, uint32_t *spaces)
+{
+	unsigned char w[EXACT_DESCEND_MAX];
+	uint32_t off = 0, sp = 0;
+	size_t k = 0;
+	*used = 0;
+	*spaces = 0;
+	if (n > sizeof w)
+		n = sizeof w;
+	for (size_t i = 0; i < n; i++) {
+		/* Past ASCII, a letter's other case is another byte. */
+		if ((unsigned char)word[i] >= 0x80) {
+			n = i;
+			break;
+		}
+		w[i] = fold[(unsigned char)word[i]];
+	}
+	while (k < n) {
+		const uint16_t *r = x->code + off;
+		/* A string that ends here is for the walk to weigh. */
+		if (k > 0 && r[0])
+			break;
+		const uint16_t *e = r + 1 + 2 * r[0];
+		unsigned n_child = *e++;
+		if (n_child & KEYED) {
+			n_child &= ~KEYED;
+			e += KEY_WORDS(n_child) + n_child;
+		}
+		const uint16_t *way = NULL;
+		bool choice = false;
+		for (unsigned c = 0; c < n_child && !choice; c++, e += E_REST + e[E_NREST]) {
+			int m = meet(e[E_TOK], w, k, n);
+			if (m == MEET_DEPENDS || (m != MEET_MISSES && way))
+				choice = true;
+			else if (m != MEET_MISSES)
+				way = e;
+		}
+		if (choice || !way)
+			break;
+		/* The edge's tokens, each one byte of the word. */
+		uint32_t way_sp = 0;
+		size_t j = k;
+		for (unsigned q = 0; q <= way[E_NREST] && j < n; q++, j++) {
+			int m = meet(q ? way[E_REST + q - 1] : way[E_TOK], w, j, n);
+			if (m == MEET_TAKES_SPACE)
+				way_sp |= UINT32_C(1) << j;
+			else if (m != MEET_TAKES)
+				break;
+		}
+		if (j - k != 1u + way[E_NREST])
+			break;
+		off = way[E_LO] | (uint32_t)way[E_HI] << 16;
+		sp |= way_sp;
+		k = j;
+	}
+	*used = k;
+	*spaces = sp;
+	return off;
+}
+
+int exact_match_from(const exact *x, const char *s, size_t len, size_t at, uint32_t node, size_t used, size_t *end)
+{
+	if (!used)
+		return trie_walk(x, (const unsigned char *)s, len, at, end);
+	const unsigned char *t = (const unsigned char *)s;
+	unsigned best = UINT16_MAX;
+	size_t best_end = 0;
+	if (walk_from(x, t, len, node, at + used, at > 0 && caseless_word_byte(t[at - 1]), &best, &best_end) < 0)
+		return -1;
+	if (best == UINT16_MAX)
+		return 0;
+	*end = best_end;
+	return 1;
+}

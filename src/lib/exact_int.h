@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "pactscan/status.h"
 
@@ -46,5 +47,25 @@ void exact_free(exact *x);
  * caseless matching folds onto ASCII letters (U+212A, U+017F) are not
  * seen: a sentence holding them needs PCRE2. */
 int exact_match(const exact *x, const char *s, size_t len, size_t at, size_t *end);
+
+/* Longest leading word exact_descend() follows. */
+#define EXACT_DESCEND_MAX 16
+
+/* Where every walk of x's trie goes, without a choice, along a leading
+ * word word[0..n) of its pattern as it occurs in a text: the node, and in
+ * *used how many of the word's bytes it took (0: the root). It holds
+ * wherever the same word occurs, in any case and with any whitespace as
+ * the prefilter reads it, so long as the text has a plain space at each
+ * k set in *spaces (bit k: word[k], a space where the pattern has one of
+ * its own). A match that starts there is the one exact_match_from() finds
+ * from that node, skipping what every such walk reads first. Stops before
+ * a node where a string ends, and before any choice the text's bytes
+ * would decide. */
+uint32_t exact_descend(const exact *x, const char *word, size_t n, size_t *used, uint32_t *spaces);
+
+/* exact_match() at s[at], where a leading word that exact_descend() took
+ * to node in used bytes occurs. */
+int exact_match_from(const exact *x, const char *s, size_t len, size_t at, uint32_t node, size_t used,
+                     size_t *end);
 
 #endif

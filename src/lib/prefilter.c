@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bits_int.h"
 #include "caseless_int.h"
 #include "hash_int.h"
 #include "prefix_int.h"
@@ -775,6 +776,27 @@ out:
 	return st;
 }
 
+/* A slot per bit of the shapes' leading words, for their jumps. */
+static ps_status lead_slots(prefilter *pf)
+{
+	uint32_t n_words = pf->shape_lead_wstart[pf->n_shapes], n_slots = 0;
+	for (uint32_t w = 0; w < n_words; w++)
+		n_slots += bits_count64(pf->shape_lead_words[w].bits);
+	pf->shape_lead_slot = malloc((n_words ? n_words : 1) * sizeof(*pf->shape_lead_slot));
+	pf->lead_slot_lit = malloc((n_slots ? n_slots : 1) * sizeof(*pf->lead_slot_lit));
+	pf->lead_jump = calloc(n_slots ? n_slots : 1, sizeof(*pf->lead_jump));
+	if (!pf->shape_lead_slot || !pf->lead_slot_lit || !pf->lead_jump)
+		return PS_ERR_NOMEM;
+	uint32_t slot = 0;
+	for (uint32_t w = 0; w < n_words; w++) {
+		const held_word *g = &pf->shape_lead_words[w];
+		pf->shape_lead_slot[w] = slot;
+		for (uint64_t bits = g->bits; bits; bits &= bits - 1)
+			pf->lead_slot_lit[slot++] = g->word * 64 + (uint32_t)__builtin_ctzll(bits);
+	}
+	return PS_OK;
+}
+
 /* Each shape's leading words, and the tail words (tail_words) of a shape
  * without, as lists: the tail words lead the tail programs. */
 static ps_status build_leads(prefilter *pf, const lead_table *lt, const lead_table *tt, const struct ps_ruleset *rs)
@@ -793,6 +815,8 @@ static ps_status build_leads(prefilter *pf, const lead_table *lt, const lead_tab
 	if (st == PS_OK)
 		st = word_lists(&pf->shape_tail_wstart, &pf->shape_tail_words, pf->shape_tail_start,
 		                pf->shape_tail_lits, pf->n_shapes, 0);
+	if (st == PS_OK)
+		st = lead_slots(pf);
 	if (st != PS_OK)
 		return st;
 	/* A word that leads only after a \b leads nowhere inside a word:
@@ -1196,6 +1220,9 @@ void prefilter_free(prefilter *pf)
 	free(pf->shape_tail_lits);
 	free(pf->shape_lead_wstart);
 	free(pf->shape_lead_words);
+	free(pf->shape_lead_slot);
+	free(pf->lead_slot_lit);
+	free(pf->lead_jump);
 	free(pf->shape_tail_wstart);
 	free(pf->shape_tail_words);
 	for (uint32_t sh = 0; pf->shape_exact && sh < pf->n_shapes; sh++)
@@ -1550,10 +1577,11 @@ const exact *prefilter_exact(const prefilter *pf, uint32_t shape, const char *te
 	return exact_usable(x) ? x : NULL;
 }
 
-/* Put at into pos[0..*n), kept sorted and distinct: the two passes record
- * in their own orders, and words that share a start (Gaza, Gaza City)
- * record it twice. False when it would be the max+1st. */
-static bool add_position(size_t *pos, size_t *n, size_t max, size_t at)
+/* Put at into pos[0..*n), kept sorted and distinct, and with slot, its
+ * word's slot into slot[] beside it: the two passes record in their own
+ * orders, and words that share a start (Gaza, Gaza City) record it twice
+ * (either's slot will do). False when it would be the max+1st. */
+static bool add_position(size_t *pos, uint32_t *slot, size_t *n, size_t max, size_t at, uint32_t at_slot)
 {
 	size_t i = *n;
 	while (i > 0 && pos[i - 1] > at)
@@ -1563,9 +1591,14 @@ static bool add_position(size_t *pos, size_t *n, size_t max, size_t at)
 	if (*n == max)
 		return false;
 	/* A few places at most: a loop, not a call to memmove. */
-	for (size_t k = *n; k > i; k--)
+	for (size_t k = *n; k > i; k--) {
 		pos[k] = pos[k - 1];
+		if (slot)
+			slot[k] = slot[k - 1];
+	}
 	pos[i] = at;
+	if (slot)
+		slot[i] = at_slot;
 	(*n)++;
 	return true;
 }
@@ -1575,15 +1608,19 @@ static bool add_position(size_t *pos, size_t *n, size_t max, size_t at)
  * them. A word of literals found is one test, where a test a literal
  * (most not found) was half of this function's time. */
 static size_t positions_of(const prefilter *pf, const prefilter_state *ps, const held_word *lead, uint32_t n_lead,
-                           const char *text, size_t from, size_t *pos, size_t max)
+                           const uint32_t *lead_slot, const char *text, size_t from, size_t *pos, uint32_t *slot,
+                           size_t max)
 {
 	size_t n = 0;
 	for (uint32_t w = 0; w < n_lead; w++)
 		for (uint64_t found = ps->lit_found[lead[w].word] & lead[w].bits; found; found &= found - 1) {
-			uint32_t lit = lead[w].word * 64 + (uint32_t)__builtin_ctzll(found);
+			unsigned bit = (unsigned)__builtin_ctzll(found);
+			uint32_t lit = lead[w].word * 64 + bit;
+			/* The word's slot: its bit's place among the word's bits. */
+			uint32_t at_slot = slot ? lead_slot[w] + bits_count64(lead[w].bits & ((UINT64_C(1) << bit) - 1)) : 0;
 			for (uint32_t k = ps->lit_last[lit]; k != UINT32_MAX; k = ps->occ_next[k])
 				if (ps->occ_start[k] >= from && may_start(pf, lit, text, ps->occ_start[k]) &&
-				    !add_position(pos, &n, max, ps->occ_start[k]))
+				    !add_position(pos, slot, &n, max, ps->occ_start[k], at_slot))
 					return SIZE_MAX;
 		}
 	return n;
@@ -1598,11 +1635,11 @@ size_t prefilter_tail_positions(const prefilter *pf, const prefilter_state *ps, 
 	uint32_t lo = pf->shape_tail_wstart[shape], hi = pf->shape_tail_wstart[shape + 1];
 	if (lo == hi)
 		return SIZE_MAX;
-	return positions_of(pf, ps, pf->shape_tail_words + lo, hi - lo, text, from, pos, max);
+	return positions_of(pf, ps, pf->shape_tail_words + lo, hi - lo, NULL, text, from, pos, NULL, max);
 }
 
 size_t prefilter_lead_positions(const prefilter *pf, const prefilter_state *ps, uint32_t shape, const char *text,
-                                size_t from, size_t *pos, size_t max)
+                                size_t from, size_t *pos, uint32_t *slot, size_t max)
 {
 	if (shape >= pf->n_shapes || !pf->shape_leads[shape] || ps->exotic || ps->occ_lost)
 		return SIZE_MAX;
@@ -1613,8 +1650,23 @@ size_t prefilter_lead_positions(const prefilter *pf, const prefilter_state *ps, 
 	 * every occurrence, was 512 bytes a shape (358 KiB in all) whose lines
 	 * missed the cache, where the list is read in order and most of its
 	 * words are answered by the row of words found. */
-	return positions_of(pf, ps, pf->shape_lead_words + pf->shape_lead_wstart[shape],
-	                    pf->shape_lead_wstart[shape + 1] - pf->shape_lead_wstart[shape], text, from, pos, max);
+	uint32_t w0 = pf->shape_lead_wstart[shape];
+	return positions_of(pf, ps, pf->shape_lead_words + w0, pf->shape_lead_wstart[shape + 1] - w0,
+	                    pf->shape_lead_slot + w0, text, from, pos, slot, max);
+}
+
+uint64_t prefilter_lead_jump_find(const prefilter *pf, const exact *x, uint32_t slot, const char *text, size_t at)
+{
+	/* The literal's own bytes are at text[at]; the jump holds for every
+	 * place it occurs (exact_descend), so any thread may work it out and
+	 * store it. Where this place has a tab for a space, it stops short of
+	 * what a plain space would give: slower, never wrong. */
+	size_t used;
+	uint32_t spaces;
+	uint64_t node = exact_descend(x, text + at, pf->lit_len[pf->lead_slot_lit[slot]], &used, &spaces);
+	uint64_t v = node << 32 | (uint64_t)spaces << 16 | (uint64_t)used << 1 | 1u;
+	atomic_store_explicit(&pf->lead_jump[slot], v, memory_order_relaxed);
+	return v;
 }
 
 void prefilter_run(const prefilter *pf, prefilter_state *ps, const char *text, size_t len)

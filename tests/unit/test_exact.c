@@ -38,12 +38,56 @@ static bool usable(const char *pattern)
 	return u;
 }
 
+/* Walks started past a leading word (exact_descend), over all checks. */
+static size_t descents;
+
+/* At text[at], where the walk from the root gave matched (and end), a
+ * walk from where exact_descend() takes each word of 1 to 8 bytes of
+ * words[at..] gives the same answer: words holds text's bytes, or the
+ * same up to case and the kind of each whitespace byte, as a leading word
+ * the prefilter found there would. */
+static void same_from_descents(const exact *x, const char *what, const char *text, size_t n, size_t at,
+                               const char *words, bool matched, size_t end)
+{
+	uint32_t last_node = 0, spaces = 0;
+	size_t last_used = 0, most = 0;
+	/* A shorter word goes no further than a longer one: where 8 bytes
+	 * take none, nothing does. */
+	if (!words || at >= n || (exact_descend(x, words + at, n - at < 8 ? n - at : 8, &most, &spaces), most == 0))
+		return;
+	for (size_t k = 1; k <= 8 && at + k <= n; k++) {
+		size_t used = 0, e = 0;
+		uint32_t node = exact_descend(x, words + at, k, &used, &spaces);
+		if (used > k || spaces >> used)
+			ck_abort_msg("%s: %zu bytes taken of a word of %zu, spaces %#x", what, used, k, spaces);
+		if (!used || (node == last_node && used == last_used))
+			continue;
+		/* Where the text has other whitespace for a space of the
+		 * pattern's own, the walk starts at the root. */
+		bool plain = true;
+		for (size_t b = 0; b < used; b++)
+			plain = plain && (!(spaces >> b & 1) || (text[at + b] == ' ' && words[at + b] == ' '));
+		if (!plain)
+			continue;
+		last_node = node;
+		last_used = used;
+		descents++;
+		int r = exact_match_from(x, text, n, at, node, used, &e);
+		if (r < 0 || (r == 1) != matched || (matched && e != end))
+			ck_abort_msg("%s at %zu of \"%.*s\": from %zu bytes of \"%.*s\" in, %s (at %d), from the root %s (at %zu)",
+			             what, at, (int)n, text, used, (int)k, words + at, r < 0 ? "cannot tell" : r ? "a match" : "none",
+			             r == 1 ? (int)e : -1, matched ? "a match" : "none", matched ? end : 0);
+	}
+}
+
 /* Compare with PCRE2, compiled as the pack's patterns are, at every place
  * of text[0..n); returns the places where both found a match. A search
  * from at with its start limited to at is an anchored match the JIT runs
- * (PCRE2_ANCHORED at match time would take the interpreter: minutes). */
+ * (PCRE2_ANCHORED at match time would take the interpreter: minutes).
+ * At each place, the walks past a leading word of words too
+ * (same_from_descents), unless words is NULL. */
 static size_t same_as_pcre2_in(const exact *x, const pcre2_code *code, pcre2_match_data *md, const char *what,
-                               const char *text, size_t n)
+                               const char *text, size_t n, const char *words)
 {
 	size_t hits = 0;
 	pcre2_match_context *mc = pcre2_match_context_create(NULL);
@@ -69,6 +113,7 @@ static size_t same_as_pcre2_in(const exact *x, const pcre2_code *code, pcre2_mat
 				             end, pe);
 			hits++;
 		}
+		same_from_descents(x, what, text, n, at, words, ours, end);
 	}
 	pcre2_match_context_free(mc);
 	return hits;
@@ -92,7 +137,7 @@ static size_t same_as_pcre2(const char *pattern, const char *text)
 	ck_assert_msg(exact_usable(x), "%s is not modelled", pattern);
 	pcre2_code *code = compile(pattern, strlen(pattern));
 	pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
-	size_t hits = same_as_pcre2_in(x, code, md, pattern, text, strlen(text));
+	size_t hits = same_as_pcre2_in(x, code, md, pattern, text, strlen(text), text);
 	pcre2_match_data_free(md);
 	pcre2_code_free(code);
 	exact_free(x);
@@ -290,6 +335,65 @@ START_TEST(wide_nodes_try_every_edge_that_can_match)
 }
 END_TEST
 
+/* Bytes of word[0..n) that exact_descend() takes in pattern's trie; the
+ * plain spaces it needs into *spaces. */
+static size_t taken_spaces(const char *pattern, const char *word, uint32_t *spaces)
+{
+	exact *x = build(pattern, strlen(pattern));
+	ck_assert_msg(exact_usable(x), "%s is not modelled", pattern);
+	size_t used = 0;
+	exact_descend(x, word, strlen(word), &used, spaces);
+	exact_free(x);
+	return used;
+}
+
+static size_t taken(const char *pattern, const char *word)
+{
+	uint32_t spaces;
+	return taken_spaces(pattern, word, &spaces);
+}
+
+/* A walk may start past the part of a leading word that every walk from
+ * the root reads the same way whatever the text's case and whitespace:
+ * it stops before a string that ends, an edge longer than the word, a
+ * byte of one case, whitespace that may run on, and anything that may
+ * take no byte. */
+START_TEST(a_walk_starts_past_what_its_leading_word_decides)
+{
+	uint32_t spaces = 0;
+	ck_assert_uint_eq(taken_spaces("Gaza City|Gaza Strip", "gaza cit", &spaces), 5); /* "city" is longer */
+	ck_assert_uint_eq(spaces, 1u << 4); /* the pattern's space: a tab in the text is no match */
+	ck_assert_uint_eq(taken("Gaza City|Gaza Strip", "gaza city"), 9);
+	ck_assert_uint_eq(taken("Gaza City|Gaza Strip", "gaza\tcity"), 0);
+	ck_assert_uint_eq(taken_spaces("Gaza\\s+City", "gaza\tcity", &spaces), 9);
+	ck_assert_uint_eq(spaces, 0);
+	ck_assert_uint_eq(taken("Gaza City|Gaza\\b", "gaza cit"), 4);      /* "Gaza" ends there */
+	ck_assert_uint_eq(taken("red\\s+line", "red line"), 8);
+	ck_assert_uint_eq(taken("red\\s+line", "red\tline"), 8);           /* any whitespace */
+	ck_assert_uint_eq(taken("a\\s+red", "a "), 0);                     /* \\s+ may run on */
+	ck_assert_uint_eq(taken("(?-i:WHO) said", "who said"), 0);           /* upper case only */
+	ck_assert_uint_eq(taken("x(?:a|(?-i:who))", "xwho"), 1);
+	ck_assert_uint_eq(taken("a(?:b|x)(?=c)c", "abc"), 1);                /* a lookahead */
+	ck_assert_uint_eq(taken("let\\s+(?:\\S+\\s+){0,3}?in", "let in"), 4);          /* a gap */
+	ck_assert_uint_eq(taken("M(?:a|\xC3\xA9)decins", "m\xC3\xA9" "d"), 1);     /* past ASCII, é or É */
+	ck_assert_uint_eq(taken("U\\.N\\.", "u.n."), 4);
+	ck_assert_uint_eq(taken("a b|a\\sc", "a b"), 1);                      /* two ways on from "a" */
+	/* And from there, the walk's answer is the root's, in either case. */
+	const char *p = "Gaza City|Gaza Strip|Gaza";
+	exact *x = build(p, strlen(p));
+	const char *texts[] = { "gaza city", "GAZA CITY.", "Gaza\tStrip", "gaza cityscape", "Gaza Cit" };
+	for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+		size_t used = 0, e1 = 0, e2 = 0, n = strlen(texts[k]);
+		uint32_t node = exact_descend(x, "gaza cit", 8, &used, &spaces);
+		ck_assert_uint_eq(used, 4);
+		int r1 = exact_match(x, texts[k], n, 0, &e1), r2 = exact_match_from(x, texts[k], n, 0, node, used, &e2);
+		ck_assert_int_eq(r2, r1);
+		ck_assert_uint_eq(e2, e1);
+	}
+	exact_free(x);
+}
+END_TEST
+
 START_TEST(unmodelled_syntax_is_refused)
 {
 	const char *refused[] = {
@@ -341,13 +445,15 @@ static void check_sentence(const char *s, size_t n, void *userdata)
 		return;
 	for (size_t k = 0; k < c->n; k++) {
 		const ps_pattern *p = c->p[k];
-		c->hits += same_as_pcre2_in(c->x[k], p->code, c->md, p->text, s, n);
+		c->hits += same_as_pcre2_in(c->x[k], p->code, c->md, p->text, s, n, s);
+		/* A walk past a word found in the sentence as written, where the
+		 * text has it in another case or with other whitespace. */
 		for (size_t i = 0; i < n; i++)
 			other[i] = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 32) : s[i];
-		c->hits += same_as_pcre2_in(c->x[k], p->code, c->md, p->text, other, n);
+		c->hits += same_as_pcre2_in(c->x[k], p->code, c->md, p->text, other, n, s);
 		for (size_t i = 0; i < n; i++)
 			other[i] = s[i] == ' ' ? (i % 3 ? '\n' : '\t') : s[i];
-		c->hits += same_as_pcre2_in(c->x[k], p->code, c->md, p->text, other, n);
+		c->hits += same_as_pcre2_in(c->x[k], p->code, c->md, p->text, other, n, s);
 		/* And with the spaces between words mixed up: doubled, dashes,
 		 * hyphens and commas, an accented word, where gaps of words and
 		 * word runs stop or go on. */
@@ -363,7 +469,7 @@ static void check_sentence(const char *s, size_t n, void *userdata)
 			memcpy(other + m, r, rl);
 			m += rl;
 		}
-		c->hits += same_as_pcre2_in(c->x[k], p->code, c->md, p->text, other, m);
+		c->hits += same_as_pcre2_in(c->x[k], p->code, c->md, p->text, other, m, NULL);
 	}
 }
 
@@ -397,6 +503,7 @@ START_TEST(the_shipped_pack_answers_as_pcre2)
 	ck_assert_uint_gt(c.n, 400);
 	ck_assert_uint_gt(each_sentence_in(PS_SOURCE_ROOT "/corpus", check_sentence, &c), 400);
 	ck_assert_uint_gt(c.hits, 10000);
+	ck_assert_uint_gt(descents, 100000);
 	for (size_t k = 0; k < c.n; k++)
 		exact_free(c.x[k]);
 	free(c.x);
@@ -482,6 +589,7 @@ int main(void)
 	tcase_add_test(tc, word_runs_are_taken_whole);
 	tcase_add_test(tc, a_gap_at_the_top_splits_the_pattern);
 	tcase_add_test(tc, wide_nodes_try_every_edge_that_can_match);
+	tcase_add_test(tc, a_walk_starts_past_what_its_leading_word_decides);
 	tcase_add_test(tc, unmodelled_syntax_is_refused);
 	tcase_add_test(tc, the_shipped_pack_answers_as_pcre2);
 	tcase_add_test(tc, threads_building_one_matcher_share_it);

@@ -540,7 +540,7 @@ START_TEST(a_long_sentence_is_walked_to_its_end)
 			const ps_pattern *p = c.rules->patterns[i].pattern;
 			static size_t at[8192];
 			size_t ms, me;
-			size_t n = prefilter_lead_positions(&c.rules->pf, &c.pfs, c.rules->pf.shape[i], j.text, 0, at, 8192);
+			size_t n = prefilter_lead_positions(&c.rules->pf, &c.pfs, c.rules->pf.shape[i], j.text, 0, at, NULL, 8192);
 			if (n == SIZE_MAX || pattern_match(p, c.md, NULL, 0, j.text, len, 0, &ms, &me) != 1)
 				continue;
 			bool found = false;

@@ -211,7 +211,8 @@ static void check_sentence(const char *s, size_t n, void *userdata)
 			              p->line, p->col, ms, (int)n, s, first, last);
 			/* The places tried one by one: sorted, distinct, from on, and
 			 * the match's start among them. */
-			size_t at[8], np = prefilter_lead_positions(pf, &c->pfs, pf->shape[p->index], s, from, at, 8);
+			uint32_t slot[8];
+			size_t at[8], np = prefilter_lead_positions(pf, &c->pfs, pf->shape[p->index], s, from, at, slot, 8);
 			bool listed = np == SIZE_MAX;
 			for (size_t k = 0; np != SIZE_MAX && k < np; k++) {
 				ck_assert_uint_ge(at[k], from);
@@ -231,6 +232,15 @@ static void check_sentence(const char *s, size_t n, void *userdata)
 				}
 				ck_assert_msg(may, "pattern %s:%zu:%zu: place %zu of \"%.*s\" is no leading word's", p->file, p->line,
 				              p->col, at[k], (int)n, s);
+				/* Its slot is the shape's, and its literal occurs there. */
+				uint32_t w0 = pf->shape_lead_wstart[sh], w1 = pf->shape_lead_wstart[sh + 1];
+				ck_assert_uint_ge(slot[k], pf->shape_lead_slot[w0]);
+				ck_assert(w1 == pf->shape_lead_wstart[pf->n_shapes] || slot[k] < pf->shape_lead_slot[w1]);
+				bool there = false;
+				for (uint32_t o = 0; o < c->pfs.n_occ; o++)
+					there = there || (c->pfs.occ_lit[o] == pf->lead_slot_lit[slot[k]] && c->pfs.occ_start[o] == at[k]);
+				ck_assert_msg(there, "pattern %s:%zu:%zu: place %zu of \"%.*s\" has the slot of a word not there",
+				              p->file, p->line, p->col, at[k], (int)n, s);
 			}
 			ck_assert_msg(listed, "pattern %s:%zu:%zu matches at %zu of \"%.*s\", not among the %zu places tried",
 			              p->file, p->line, p->col, ms, (int)n, s, np);
