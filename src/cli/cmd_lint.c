@@ -66,8 +66,10 @@ int cmd_lint(const cli_options *o)
 		for (size_t i = 0; i < ps_ruleset_clause_count(rules); i++)
 			examples += ps_clause_example_count(ps_ruleset_clause(rules, i));
 		size_t slow = report_slow(rules);
-		printf("%s: ok: %zu clauses, %zu signals, %zu examples, %zu warnings", path, ps_ruleset_clause_count(rules),
-		       ps_ruleset_signal_count(rules), examples, ps_diags_count(diags));
+		size_t clauses = ps_ruleset_clause_count(rules), signals = ps_ruleset_signal_count(rules),
+		       warnings = ps_diags_count(diags);
+		printf("%s: ok: %zu clause%s, %zu signal%s, %zu example%s, %zu warning%s", path, clauses, clauses == 1 ? "" : "s",
+		       signals, signals == 1 ? "" : "s", examples, examples == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
 		if (slow)
 			printf(", %zu slow pattern%s", slow, slow == 1 ? "" : "s");
 		putchar('\n');
