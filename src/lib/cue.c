@@ -81,9 +81,8 @@ int matcher_find(matcher *m, const ps_pattern *p, uint32_t shape, const char *s,
 		size_t i = 0;
 		for (; i < n && at[i] < len && rc == 0; i++) {
 			/* The walk starts past what its leading word decides. */
-			size_t used;
-			uint32_t node = prefilter_lead_jump(m->pf, x, slot[i], s, at[i], &used);
-			rc = exact_match_from(x, s, len, at[i], node, used, me);
+			exact_jump j = prefilter_lead_jump(m->pf, x, slot[i], s, at[i]);
+			rc = exact_match_from(x, s, len, at[i], &j, me);
 		}
 		if (rc == 1)
 			*ms = at[i - 1];

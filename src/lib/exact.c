@@ -1642,13 +1642,12 @@ static int meet(uint16_t tok, const unsigned char *w, size_t k, size_t n)
 	}
 }
 
-uint32_t exact_descend(const exact *x, const char *word, size_t n, size_t *used, uint32_t *spaces)
+void exact_descend(exact_jump *out, const exact *x, const char *word, size_t n)
 {
 	unsigned char w[EXACT_DESCEND_MAX];
-	uint32_t off = 0, sp = 0;
+	uint32_t sp = 0;
 	size_t k = 0;
-	*used = 0;
-	*spaces = 0;
+	*out = (exact_jump){ 0 };
 	if (n > sizeof w)
 		n = sizeof w;
 	for (size_t i = 0; i < n; i++) {
@@ -1659,6 +1658,7 @@ uint32_t exact_descend(const exact *x, const char *word, size_t n, size_t *used,
 		}
 		w[i] = fold[(unsigned char)word[i]];
 	}
+	uint32_t off = 0;
 	while (k < n) {
 		const uint16_t *r = x->code + off;
 		/* A string that ends here is for the walk to weigh. */
@@ -1681,35 +1681,54 @@ uint32_t exact_descend(const exact *x, const char *word, size_t n, size_t *used,
 		}
 		if (choice || !way)
 			break;
-		/* The edge's tokens, each one byte of the word. */
-		uint32_t way_sp = 0;
-		size_t j = k;
-		for (unsigned q = 0; q <= way[E_NREST] && j < n; q++, j++) {
-			int m = meet(q ? way[E_REST + q - 1] : way[E_TOK], w, j, n);
+		/* The edge's tokens, each one byte of the word, as far as the
+		 * word goes: a walk may start inside the edge. */
+		unsigned q = 0;
+		for (; q <= way[E_NREST] && k < n; q++, k++) {
+			int m = meet(q ? way[E_REST + q - 1] : way[E_TOK], w, k, n);
 			if (m == MEET_TAKES_SPACE)
-				way_sp |= UINT32_C(1) << j;
+				sp |= UINT32_C(1) << k;
 			else if (m != MEET_TAKES)
 				break;
 		}
-		if (j - k != 1u + way[E_NREST])
-			break;
+		if (q <= way[E_NREST]) {
+			if (q) {
+				out->at = (uint32_t)(way - x->code);
+				out->tokens = (uint8_t)q;
+				out->used = (uint8_t)k;
+				out->spaces = (uint16_t)sp;
+			}
+			return;
+		}
 		off = way[E_LO] | (uint32_t)way[E_HI] << 16;
-		sp |= way_sp;
-		k = j;
+		out->at = off;
+		out->used = (uint8_t)k;
+		out->spaces = (uint16_t)sp;
 	}
-	*used = k;
-	*spaces = sp;
-	return off;
 }
 
-int exact_match_from(const exact *x, const char *s, size_t len, size_t at, uint32_t node, size_t used, size_t *end)
+int exact_match_from(const exact *x, const char *s, size_t len, size_t at, const exact_jump *j, size_t *end)
 {
-	if (!used)
-		return trie_walk(x, (const unsigned char *)s, len, at, end);
 	const unsigned char *t = (const unsigned char *)s;
+	if (!j->used)
+		return trie_walk(x, t, len, at, end);
+	uint32_t node = j->at;
+	size_t i = at + j->used;
+	if (j->tokens) {
+		/* Inside an edge: its other tokens from here, then its node. */
+		const uint16_t *edge = x->code + j->at;
+		bool lost = false;
+		for (unsigned q = j->tokens; q <= edge[E_NREST] && i != SIZE_MAX; q++)
+			i = step(x, edge[E_REST + q - 1], t, i, len, &lost);
+		if (lost)
+			return -1;
+		if (i == SIZE_MAX)
+			return 0;
+		node = edge[E_LO] | (uint32_t)edge[E_HI] << 16;
+	}
 	unsigned best = UINT16_MAX;
 	size_t best_end = 0;
-	if (walk_from(x, t, len, node, at + used, at > 0 && caseless_word_byte(t[at - 1]), &best, &best_end) < 0)
+	if (walk_from(x, t, len, node, i, at > 0 && caseless_word_byte(t[at - 1]), &best, &best_end) < 0)
 		return -1;
 	if (best == UINT16_MAX)
 		return 0;

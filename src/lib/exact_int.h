@@ -51,21 +51,30 @@ int exact_match(const exact *x, const char *s, size_t len, size_t at, size_t *en
 /* Longest leading word exact_descend() follows. */
 #define EXACT_DESCEND_MAX 16
 
+/* Where a walk may start: after tokens of the edge at offset at in the
+ * trie's code (an edge can be longer than a word), or at the node at
+ * offset at (tokens 0); used bytes of the text are behind it, and bit k
+ * of spaces asks for a plain space at byte k. */
+typedef struct exact_jump {
+	uint32_t at;
+	uint8_t tokens;
+	uint8_t used;
+	uint16_t spaces;
+} exact_jump;
+
 /* Where every walk of x's trie goes, without a choice, along a leading
- * word word[0..n) of its pattern as it occurs in a text: the node, and in
- * *used how many of the word's bytes it took (0: the root). It holds
- * wherever the same word occurs, in any case and with any whitespace as
- * the prefilter reads it, so long as the text has a plain space at each
- * k set in *spaces (bit k: word[k], a space where the pattern has one of
- * its own). A match that starts there is the one exact_match_from() finds
- * from that node, skipping what every such walk reads first. Stops before
- * a node where a string ends, and before any choice the text's bytes
- * would decide. */
-uint32_t exact_descend(const exact *x, const char *word, size_t n, size_t *used, uint32_t *spaces);
+ * word word[0..n) of its pattern as it occurs in a text (*out; used 0:
+ * the root). It holds wherever the same word occurs, in any case and with
+ * any whitespace as the prefilter reads it, so long as the text has a
+ * plain space at each byte set in spaces (where the pattern has a space
+ * of its own). A match that starts there is the one exact_match_from()
+ * finds from *out, skipping what every such walk reads first. Stops
+ * before a node where a string ends, and before any choice the text's
+ * bytes would decide. */
+void exact_descend(exact_jump *out, const exact *x, const char *word, size_t n);
 
 /* exact_match() at s[at], where a leading word that exact_descend() took
- * to node in used bytes occurs. */
-int exact_match_from(const exact *x, const char *s, size_t len, size_t at, uint32_t node, size_t used,
-                     size_t *end);
+ * to j occurs. */
+int exact_match_from(const exact *x, const char *s, size_t len, size_t at, const exact_jump *j, size_t *end);
 
 #endif

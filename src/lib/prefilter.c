@@ -1661,10 +1661,9 @@ uint64_t prefilter_lead_jump_find(const prefilter *pf, const exact *x, uint32_t 
 	 * place it occurs (exact_descend), so any thread may work it out and
 	 * store it. Where this place has a tab for a space, it stops short of
 	 * what a plain space would give: slower, never wrong. */
-	size_t used;
-	uint32_t spaces;
-	uint64_t node = exact_descend(x, text + at, pf->lit_len[pf->lead_slot_lit[slot]], &used, &spaces);
-	uint64_t v = node << 32 | (uint64_t)spaces << 16 | (uint64_t)used << 1 | 1u;
+	exact_jump j;
+	exact_descend(&j, x, text + at, pf->lit_len[pf->lead_slot_lit[slot]]);
+	uint64_t v = (uint64_t)j.at << 32 | (uint64_t)j.tokens << 24 | (uint64_t)j.spaces << 8 | (uint64_t)j.used << 1 | 1u;
 	atomic_store_explicit(&pf->lead_jump[slot], v, memory_order_relaxed);
 	return v;
 }

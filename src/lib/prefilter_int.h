@@ -240,32 +240,29 @@ const exact *prefilter_exact(const prefilter *pf, uint32_t shape, const char *te
 size_t prefilter_lead_positions(const prefilter *pf, const prefilter_state *ps, uint32_t shape, const char *text,
                                 size_t from, size_t *pos, uint32_t *slot, size_t max);
 
-/* A slot's jump: its node << 32 | the plain spaces it needs << 16 | its
- * bytes << 1 | 1; 0: not yet known. */
-_Static_assert(EXACT_DESCEND_MAX <= 16, "a jump's spaces and bytes fit below its node");
+/* A slot's jump (exact_jump): at << 32 | tokens << 24 | spaces << 8 |
+ * used << 1 | 1; 0: not yet known. */
+_Static_assert(EXACT_DESCEND_MAX <= 16, "a jump's spaces and bytes fit below its tokens");
 
 /* prefilter_lead_jump()'s first time for a slot: its jump, kept. */
 uint64_t prefilter_lead_jump_find(const prefilter *pf, const exact *x, uint32_t slot, const char *text, size_t at);
 
 /* For the leading word of slot (prefilter_lead_positions) at text[at],
- * where x is the shape's exact matcher (prefilter_exact): the node its
- * walk may start from, in *used bytes (exact_descend), worked out for the
- * slot's literal the first time any scan asks, and kept. */
-static inline uint32_t prefilter_lead_jump(const prefilter *pf, const exact *x, uint32_t slot, const char *text,
-                                           size_t at, size_t *used)
+ * where x is the shape's exact matcher (prefilter_exact): where its walk
+ * may start (exact_descend), worked out for the slot's literal the first
+ * time any scan asks, and kept. */
+static inline exact_jump prefilter_lead_jump(const prefilter *pf, const exact *x, uint32_t slot, const char *text,
+                                             size_t at)
 {
 	uint64_t v = atomic_load_explicit(&pf->lead_jump[slot], memory_order_relaxed);
 	if (!v)
 		v = prefilter_lead_jump_find(pf, x, slot, text, at);
 	/* Where the word has a tab or a line end for a pattern's space, the
 	 * walk starts at the root. */
-	for (uint32_t sp = (uint32_t)(v >> 16) & 0xFFFFu; sp; sp &= sp - 1)
-		if (text[at + (unsigned)__builtin_ctz(sp)] != ' ') {
-			*used = 0;
-			return 0;
-		}
-	*used = (size_t)(v >> 1 & 0x1Fu);
-	return (uint32_t)(v >> 32);
+	for (uint32_t sp = (uint32_t)(v >> 8) & 0xFFFFu; sp; sp &= sp - 1)
+		if (text[at + (unsigned)__builtin_ctz(sp)] != ' ')
+			return (exact_jump){ 0 };
+	return (exact_jump){ .at = (uint32_t)(v >> 32), .tokens = (uint8_t)(v >> 24), .used = (uint8_t)(v >> 1 & 0x1Fu) };
 }
 
 /* The same for the places where the shape's tail program may match (the
