@@ -116,10 +116,11 @@ typedef struct prefilter {
 	held_word *shape_lead_words, *shape_tail_words;
 	/* A slot per leading word of a shape (a bit of shape_lead_words):
 	 * the word's first slot (per word of bits), each slot's literal, and
-	 * where the shape's exact matcher goes along that literal without a
-	 * choice (exact_descend), 0 until a scan first asks (prefilter_lead_jump).
-	 * A walk from the root read those nodes again at every place: with
-	 * them skipped, a walk took 37% fewer cycles, its trie warm. */
+	 * where a walk of the shape's exact matcher may start past that
+	 * literal (exact_descend; packed, 0 until a scan first asks:
+	 * prefilter_lead_jump). A walk from the root read the nodes that word
+	 * decides again at every place: with them skipped, a walk took 37%
+	 * fewer cycles, its trie warm. */
 	uint32_t *shape_lead_slot, *lead_slot_lit;
 	_Atomic(uint64_t) *lead_jump;
 	uint8_t *lit_flags;        /* LIT_* per literal id */
@@ -262,7 +263,8 @@ static inline exact_jump prefilter_lead_jump(const prefilter *pf, const exact *x
 	for (uint32_t sp = (uint32_t)(v >> 8) & 0xFFFFu; sp; sp &= sp - 1)
 		if (text[at + (unsigned)__builtin_ctz(sp)] != ' ')
 			return (exact_jump){ 0 };
-	return (exact_jump){ .at = (uint32_t)(v >> 32), .tokens = (uint8_t)(v >> 24), .used = (uint8_t)(v >> 1 & 0x1Fu) };
+	return (exact_jump){ .at = (uint32_t)(v >> 32), .tokens = (uint8_t)(v >> 24), .used = (uint8_t)(v >> 1 & 0x1Fu),
+		             .spaces = (uint16_t)(v >> 8) };
 }
 
 /* The same for the places where the shape's tail program may match (the
