@@ -44,6 +44,17 @@ size_t cue_words(const char *s, size_t a, size_t b)
 #define PROBES 8
 #define EXACT_PROBES 16
 
+/* One PCRE2 search; young: for a shape whose exact matcher is not built
+ * yet (prefilter_exact_due), by the interpreter, so that its few searches
+ * pay for no JIT compile either, and where that hits a limit or fails, by
+ * the JIT, as any other search would have been. */
+static int search(matcher *m, const ps_pattern *p, bool young, const char *s, size_t len, size_t start, size_t *ms,
+                  size_t *me)
+{
+	int rc = young ? pattern_match(p, m->md, m->mc, m->options | PCRE2_NO_JIT, s, len, start, ms, me) : -1;
+	return rc >= 0 ? rc : pattern_match(p, m->md, m->mc, m->options, s, len, start, ms, me);
+}
+
 int matcher_find(matcher *m, const ps_pattern *p, uint32_t shape, const char *s, size_t len, size_t from, size_t *ms,
                  size_t *me)
 {
@@ -63,9 +74,14 @@ int matcher_find(matcher *m, const ps_pattern *p, uint32_t shape, const char *s,
 	}
 	if (!m->pf || shape == UINT32_MAX)
 		return pattern_match(p, m->md, m->mc, m->options, s, len, from, ms, me);
-	const exact *x = m->pf->shape_leads[shape] && !p->n_source_groups
-	                         ? prefilter_exact(m->pf, shape, p->expanded, p->expanded_len)
-	                         : NULL;
+	const exact *x = NULL;
+	bool young = false;
+	if (m->pf->shape_leads[shape] && !p->n_source_groups) {
+		if (prefilter_exact_due(m->pf, shape))
+			x = prefilter_exact(m->pf, shape, p->expanded, p->expanded_len);
+		else
+			young = true;
+	}
 	/* A few places where a match can start: try each alone (the search
 	 * starts there and may start nowhere later), in order, so the first
 	 * match is the leftmost, as one search would find it. A search over
@@ -99,7 +115,7 @@ int matcher_find(matcher *m, const ps_pattern *p, uint32_t shape, const char *s,
 	if (n != SIZE_MAX) {
 		for (size_t i = 0; i < n && rc == 0 && at[i] <= len; i++) {
 			pcre2_set_offset_limit(m->mc, at[i]);
-			rc = pattern_match(p, m->md, m->mc, m->options, s, len, at[i], ms, me);
+			rc = search(m, p, young, s, len, at[i], ms, me);
 		}
 		pcre2_set_offset_limit(m->mc, PCRE2_UNSET);
 		m->last = rc == 1 && at[n - 1] < *me;
@@ -118,7 +134,7 @@ int matcher_find(matcher *m, const ps_pattern *p, uint32_t shape, const char *s,
 		return 0;
 	/* No match starts between the leading words, nor after the last. */
 	pcre2_set_offset_limit(m->mc, last);
-	rc = pattern_match(p, m->md, m->mc, m->options, s, len, first, ms, me);
+	rc = search(m, p, young, s, len, first, ms, me);
 	pcre2_set_offset_limit(m->mc, PCRE2_UNSET);
 	m->last = rc == 1 && last < *me;
 	return rc;

@@ -1162,7 +1162,8 @@ ps_status prefilter_build(prefilter *pf, const struct ps_ruleset *rs, prefilter_
 	if (st != PS_OK)
 		goto out;
 	pf->shape_exact = calloc(pf->n_shapes ? pf->n_shapes : 1, sizeof(*pf->shape_exact));
-	if (!pf->shape_exact) {
+	pf->shape_tries = calloc(pf->n_shapes ? pf->n_shapes : 1, sizeof(*pf->shape_tries));
+	if (!pf->shape_exact || !pf->shape_tries) {
 		st = PS_ERR_NOMEM;
 		goto out;
 	}
@@ -1228,6 +1229,7 @@ void prefilter_free(prefilter *pf)
 	for (uint32_t sh = 0; pf->shape_exact && sh < pf->n_shapes; sh++)
 		exact_free(atomic_load_explicit(&pf->shape_exact[sh], memory_order_relaxed));
 	free(pf->shape_exact);
+	free(pf->shape_tries);
 	free(pf->shape_leads);
 	free(pf->shape_in_gate);
 	free(pf->lit_flags);
@@ -1558,6 +1560,20 @@ bool prefilter_starts(const prefilter *pf, const prefilter_state *ps, uint32_t s
 	*first = lo;
 	*last = hi;
 	return true;
+}
+
+_Static_assert(PREFILTER_EXACT_AFTER < 128, "shape_tries counts in a byte, with room for a race past the bound");
+
+bool prefilter_exact_due(const prefilter *pf, uint32_t shape)
+{
+	if (atomic_load_explicit(&pf->shape_exact[shape], memory_order_relaxed))
+		return true;
+	/* Read before it is added to, so that the count stops at the bound
+	 * whatever a matcher that cannot be built leaves it asking. */
+	_Atomic(uint8_t) *tries = &pf->shape_tries[shape];
+	if (atomic_load_explicit(tries, memory_order_relaxed) >= PREFILTER_EXACT_AFTER)
+		return true;
+	return atomic_fetch_add_explicit(tries, 1, memory_order_relaxed) >= PREFILTER_EXACT_AFTER;
 }
 
 const exact *prefilter_exact(const prefilter *pf, uint32_t shape, const char *text, size_t len)

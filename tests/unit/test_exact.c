@@ -592,6 +592,137 @@ START_TEST(threads_building_one_matcher_share_it)
 }
 END_TEST
 
+/* The first shape with leading words whose matches need no group read:
+ * one that prefilter_exact() builds a matcher for. */
+static uint32_t a_shape_with_leads(const ps_ruleset *rules, size_t from, const ps_pattern **p)
+{
+	const prefilter *pf = &rules->pf;
+	for (size_t i = from; i < rules->n_patterns; i++) {
+		*p = rules->patterns[i].pattern;
+		uint32_t sh = pf->shape[i];
+		if (pf->shape_leads[sh] && !(*p)->n_source_groups)
+			return sh;
+	}
+	ck_abort_msg("no shape with leading words");
+	return 0;
+}
+
+typedef struct asker {
+	const prefilter *pf;
+	uint32_t shape;
+	pthread_barrier_t *start;
+	size_t not_yet;
+} asker;
+
+static void *ask(void *arg)
+{
+	asker *a = arg;
+	pthread_barrier_wait(a->start);
+	for (int k = 0; k < 100; k++)
+		a->not_yet += !prefilter_exact_due(a->pf, a->shape);
+	return NULL;
+}
+
+/* A shape's first searches go to PCRE2, and only then is its matcher
+ * built: a short text asks most shapes a few times, and a build costs as
+ * much as some fifty such searches. However many threads ask, exactly
+ * PREFILTER_EXACT_AFTER searches are told "not yet". */
+START_TEST(a_shape_is_searched_a_few_times_before_its_matcher_is_built)
+{
+	ps_ruleset *rules = load_pack(PS_SOURCE_ROOT "/rules");
+	const prefilter *pf = &rules->pf;
+	const ps_pattern *p = NULL, *q = NULL;
+	uint32_t sh = a_shape_with_leads(rules, 0, &p);
+	for (int k = 0; k < PREFILTER_EXACT_AFTER; k++)
+		ck_assert(!prefilter_exact_due(pf, sh));
+	ck_assert(prefilter_exact_due(pf, sh));
+	ck_assert_ptr_null(atomic_load(&pf->shape_exact[sh]));
+	prefilter_exact(pf, sh, p->expanded, p->expanded_len);
+	ck_assert_ptr_nonnull(atomic_load(&pf->shape_exact[sh]));
+	for (int k = 0; k < 1000; k++)
+		ck_assert(prefilter_exact_due(pf, sh));
+	ck_assert_uint_le(atomic_load(&pf->shape_tries[sh]), PREFILTER_EXACT_AFTER + 1);
+
+	uint32_t other = sh;
+	for (size_t i = 0; other == sh; i++)
+		other = a_shape_with_leads(rules, i, &q);
+	pthread_barrier_t start;
+	pthread_barrier_init(&start, NULL, RACERS);
+	asker a[RACERS];
+	pthread_t t[RACERS];
+	for (int k = 0; k < RACERS; k++) {
+		a[k] = (asker){ .pf = pf, .shape = other, .start = &start };
+		ck_assert_int_eq(pthread_create(&t[k], NULL, ask, &a[k]), 0);
+	}
+	size_t not_yet = 0;
+	for (int k = 0; k < RACERS; k++) {
+		pthread_join(t[k], NULL);
+		not_yet += a[k].not_yet;
+	}
+	pthread_barrier_destroy(&start);
+	ck_assert_uint_eq(not_yet, PREFILTER_EXACT_AFTER);
+	ck_assert_uint_le(atomic_load(&pf->shape_tries[other]), PREFILTER_EXACT_AFTER + RACERS);
+	ps_ruleset_free(rules);
+}
+END_TEST
+
+static char *read_whole(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	static char buf[1 << 16];
+	*len = fread(buf, 1, sizeof buf, f);
+	fclose(f);
+	ck_assert_uint_lt(*len, sizeof buf);
+	return buf;
+}
+
+/* The same text scanned again and again, by one ruleset: its shapes are
+ * searched by PCRE2 first, then by their matchers as each is built; every
+ * scan finds what the scan without the prefilter finds. */
+START_TEST(a_shapes_first_searches_find_what_its_matcher_finds)
+{
+	ps_ruleset *rules = load_pack(PS_SOURCE_ROOT "/rules");
+	const prefilter *pf = &rules->pf;
+	size_t len = 0;
+	const char *text = read_whole(PS_SOURCE_ROOT "/corpus/022-analysis-six-weeks-scorecard.txt", &len);
+	ps_scan_limits lf = test_limits(), lp = test_limits();
+	lp.flags |= PS_SCAN_NO_PREFILTER;
+	ps_scanner *plain = NULL;
+	ck_assert_int_eq(ps_scanner_new(&plain, rules, &lp), PS_OK);
+	key_hash hp = KEY_HASH_INIT;
+	ps_scan_callbacks cp = { hash_key, NULL, &hp };
+	ck_assert_int_eq(ps_scanner_scan(plain, text, len, &cp), PS_OK);
+	ck_assert_uint_ge(hp.n, 8);
+	for (int round = 0; round <= PREFILTER_EXACT_AFTER; round++) {
+		ps_scanner *fast = NULL;
+		ck_assert_int_eq(ps_scanner_new(&fast, rules, &lf), PS_OK);
+		key_hash hf = KEY_HASH_INIT;
+		ps_scan_callbacks cf = { hash_key, NULL, &hf };
+		ck_assert_int_eq(ps_scanner_scan(fast, text, len, &cf), PS_OK);
+		ck_assert_uint_eq(hf.n, hp.n);
+		ck_assert(hf.h == hp.h);
+		ps_scanner_free(fast);
+		/* After the first scan, shapes it searched are still without a
+		 * matcher; after the last, every one it searched has one. */
+		size_t asked = 0, young = 0;
+		for (uint32_t sh = 0; sh < pf->n_shapes; sh++) {
+			if (!atomic_load(&pf->shape_tries[sh]))
+				continue;
+			asked++;
+			young += !atomic_load(&pf->shape_exact[sh]);
+		}
+		ck_assert_uint_gt(asked, 20);
+		if (round == 0)
+			ck_assert_uint_gt(young, asked / 2);
+		if (round == PREFILTER_EXACT_AFTER)
+			ck_assert_uint_eq(young, 0);
+	}
+	ps_scanner_free(plain);
+	ps_ruleset_free(rules);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("exact");
@@ -608,6 +739,8 @@ int main(void)
 	tcase_add_test(tc, unmodelled_syntax_is_refused);
 	tcase_add_test(tc, the_shipped_pack_answers_as_pcre2);
 	tcase_add_test(tc, threads_building_one_matcher_share_it);
+	tcase_add_test(tc, a_shape_is_searched_a_few_times_before_its_matcher_is_built);
+	tcase_add_test(tc, a_shapes_first_searches_find_what_its_matcher_finds);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
