@@ -101,7 +101,8 @@ PS_API ps_status ps_ruleset_load_string(ps_ruleset **out, const char *name,
 
 /**
  * JIT-compile every pattern now rather than on first use, and build every
- * word list's exact matcher, so that no scan pays for them later. Safe
+ * word list's exact matcher now rather than after its first few searches
+ * (which PCRE2's interpreter answers), so that no scan pays for them later. Safe
  * while scanners use the set. A pattern the JIT
  * cannot compile (or every one, when PCRE2 has no JIT) runs in PCRE2's
  * interpreter, as it would on first use.

@@ -98,9 +98,10 @@ typedef struct prefilter {
 	 * the gate pass sees all of them (shape_in_gate). */
 	bool *shape_leads, *shape_in_gate;
 	uint32_t *shape_lead_start;   /* n_shapes + 1, into shape_lead_lits */
-	/* Per shape, its exact matcher, built on first need (prefilter_exact):
-	 * most shapes never run in a scan, and building all took a third of
-	 * the pack's load time. NULL until built. */
+	/* Per shape, its exact matcher, built once needed (prefilter_exact,
+	 * after prefilter_exact_due's first searches): most shapes never run
+	 * in a scan, and building all took a third of the pack's load time.
+	 * NULL until built. */
 	_Atomic(exact *) *shape_exact;
 	/* Per shape, its searches before its exact matcher is built, counted
 	 * up to PREFILTER_EXACT_AFTER (prefilter_exact_due). */

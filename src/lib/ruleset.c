@@ -1258,7 +1258,8 @@ ps_status ps_ruleset_jit_all(const ps_ruleset *rules)
 		return PS_ERR_INVALID;
 	for (size_t i = 0; i < rules->n_progs; i++)
 		pattern_prog_jit(rules->progs[i]);
-	/* The exact matchers too, which are also built on first use. */
+	/* The exact matchers too, which are otherwise built after a shape's
+	 * first few searches (prefilter_exact_due). */
 	const prefilter *pf = &rules->pf;
 	for (size_t i = 0; pf->shape_exact && i < rules->n_patterns; i++) {
 		const ps_pattern *p = rules->patterns[i].pattern;
