@@ -236,10 +236,10 @@ bool prefilter_starts(const prefilter *pf, const prefilter_state *ps, uint32_t s
 const exact *prefilter_exact(const prefilter *pf, uint32_t shape, const char *text, size_t len);
 
 /* Searches of a shape that PCRE2's interpreter answers before its exact
- * matcher is built. A build costs about as much as fifty such searches
- * (150,000 instructions, for some 3,000 more a search than the walk of a
- * built matcher), and most shapes a short text asks about are asked a few
- * times at most: the bundled corpus asked 87 of its 419 shapes once and
+ * matcher is built. A build costs about as much as sixty such searches
+ * (150,000 instructions, where one costs some 2,400 more than the walk of
+ * a built matcher), and most shapes a short text asks about are asked a
+ * few times at most: the bundled corpus asked 87 of its 419 shapes once and
  * 302 fewer than eight times. Built on first need, the matchers were a
  * quarter of the instructions of a scan of that corpus. */
 #define PREFILTER_EXACT_AFTER 8

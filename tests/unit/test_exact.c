@@ -625,7 +625,7 @@ static void *ask(void *arg)
 
 /* A shape's first searches go to PCRE2, and only then is its matcher
  * built: a short text asks most shapes a few times, and a build costs as
- * much as some fifty such searches. However many threads ask, exactly
+ * much as some sixty such searches. However many threads ask, exactly
  * PREFILTER_EXACT_AFTER searches are told "not yet". */
 START_TEST(a_shape_is_searched_a_few_times_before_its_matcher_is_built)
 {
