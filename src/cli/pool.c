@@ -8,6 +8,9 @@
 /* Jobs in flight per worker: enough to keep every thread busy while the
  * oldest job, which output waits for, is a long one. */
 #define WINDOW_PER_WORKER 8
+/* Urgent jobs out per worker (and two more): enough to keep every thread
+ * on a large file's pieces while the oldest is delivered. */
+#define URGENT_PER_WORKER 2
 
 typedef struct worker {
 	pool *p;
@@ -34,6 +37,13 @@ struct pool {
 	 * took 25 MB of output between them. */
 	double worked_in, worked_out;
 	size_t head, claim, tail;  /* running counts: delivered, taken by a worker, submitted */
+	/* Urgent jobs (pool_urgent_put), a ring of their own, taken by the
+	 * workers before the submitted ones. */
+	void **urgent;
+	bool *urgent_done;
+	size_t urgent_cap;
+	size_t uhead, uclaim, utail; /* running counts: taken back, taken by a worker, put */
+	void *held_urgent;         /* with no threads: the urgent job worked and not taken back */
 	bool shutdown;
 	bool sync_ready;           /* the mutex and conditions were initialised */
 };
@@ -44,8 +54,18 @@ static void *worker_main(void *arg)
 	pool *p = w->p;
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		while (p->claim == p->tail && !p->shutdown)
+		while (p->uclaim == p->utail && p->claim == p->tail && !p->shutdown)
 			pthread_cond_wait(&p->work_cv, &p->mu);
+		if (p->uclaim != p->utail) {
+			size_t u = p->uclaim++ % p->urgent_cap;
+			void *job = p->urgent[u];
+			pthread_mutex_unlock(&p->mu);
+			(void)p->cb.work(job, w->state);
+			pthread_mutex_lock(&p->mu);
+			p->urgent_done[u] = true;
+			pthread_cond_signal(&p->done_cv);
+			continue;
+		}
 		if (p->claim == p->tail)
 			break;
 		size_t slot = p->claim++ % p->cap;
@@ -88,7 +108,10 @@ int pool_new(pool **out, size_t n_workers, void **worker_states, const pool_call
 		p->done = calloc(p->cap, sizeof(*p->done));
 		p->bytes = calloc(p->cap, sizeof(*p->bytes));
 		p->input = calloc(p->cap, sizeof(*p->input));
-		if (!p->ring || !p->done || !p->bytes || !p->input) {
+		p->urgent_cap = n_workers * URGENT_PER_WORKER + 2;
+		p->urgent = calloc(p->urgent_cap, sizeof(*p->urgent));
+		p->urgent_done = calloc(p->urgent_cap, sizeof(*p->urgent_done));
+		if (!p->ring || !p->done || !p->bytes || !p->input || !p->urgent || !p->urgent_done) {
 			pool_free(p);
 			return -1;
 		}
@@ -190,6 +213,48 @@ void pool_drain(pool *p)
 	pthread_mutex_unlock(&p->mu);
 }
 
+size_t pool_urgent_room(const pool *p)
+{
+	return p->n_started ? p->urgent_cap : 1;
+}
+
+void pool_urgent_put(pool *p, void *job)
+{
+	if (p->n_started == 0) {
+		/* No threads: worked at once, and held until taken back. */
+		p->cb.work(job, p->workers[0].state);
+		p->held_urgent = job;
+		return;
+	}
+	pthread_mutex_lock(&p->mu);
+	size_t u = p->utail++ % p->urgent_cap;
+	p->urgent[u] = job;
+	p->urgent_done[u] = false;
+	pthread_cond_signal(&p->work_cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+void *pool_urgent_take(pool *p)
+{
+	if (p->n_started == 0) {
+		void *job = p->held_urgent;
+		p->held_urgent = NULL;
+		return job;
+	}
+	pthread_mutex_lock(&p->mu);
+	void *job = NULL;
+	if (p->uhead != p->utail) {
+		size_t u = p->uhead % p->urgent_cap;
+		while (!p->urgent_done[u])
+			wait_done(p);
+		job = p->urgent[u];
+		p->urgent_done[u] = false;
+		p->uhead++;
+	}
+	pthread_mutex_unlock(&p->mu);
+	return job;
+}
+
 void pool_finish(pool *p)
 {
 	if (p->n_started == 0)
@@ -218,6 +283,8 @@ void pool_free(pool *p)
 	free(p->done);
 	free(p->bytes);
 	free(p->input);
+	free(p->urgent);
+	free(p->urgent_done);
 	free(p->workers);
 	free(p);
 }

@@ -37,6 +37,21 @@ void pool_submit(pool *p, void *job, size_t bytes);
 /* Wait for every job submitted and deliver it; the pool stays open. */
 void pool_drain(pool *p);
 
+/* Jobs outside the order, for a delivery that turns out to need more
+ * work: a batch of short files whose worker found one large, to be split
+ * between the threads before the files after it are reported. Called on
+ * the submitting thread, from deliver() (or between submissions), never
+ * with more than pool_urgent_room() put and not taken back. */
+
+/* How many urgent jobs may be out at once. */
+size_t pool_urgent_room(const pool *p);
+/* Queue job ahead of every submitted job not yet taken by a worker. */
+void pool_urgent_put(pool *p, void *job);
+/* Wait for the oldest urgent job put and not taken back to be worked, and
+ * return it, for the caller to deliver: urgent jobs come back in the order
+ * they were put. NULL when none is out. */
+void *pool_urgent_take(pool *p);
+
 /* Deliver every job still queued, then stop the threads. */
 void pool_finish(pool *p);
 void pool_free(pool *p);
