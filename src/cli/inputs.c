@@ -163,7 +163,8 @@ static int enter_dir(walk *w, const input_dir *parent, const char *path, size_t 
 	return rc;
 }
 
-static int take_file(walk *w, input_dir *dir, const char *path, size_t base_at, const char *rel)
+static int take_file(walk *w, input_dir *dir, const char *path, size_t base_at, const char *rel,
+                     const struct stat *st)
 {
 	const input_filter *f = w->filter;
 	const char *base = path + base_at;
@@ -172,7 +173,7 @@ static int take_file(walk *w, input_dir *dir, const char *path, size_t base_at, 
 		w->counts->excluded++;
 		return 0;
 	}
-	input_file file = { .name = path, .dir = dir, .base_at = dir ? base_at : 0 };
+	input_file file = { .name = path, .dir = dir, .base_at = dir ? base_at : 0, .st = st };
 	return w->cb->file(&file, w->cb->userdata);
 }
 
@@ -183,7 +184,7 @@ static int visit_entry(walk *w, input_dir *dir, const char *path, size_t base_at
 	 * lstat (a lookup of its own, as long as opening it), and one that is
 	 * gone by now is reported when it is opened. */
 	if (type == DT_REG)
-		return take_file(w, dir, path, base_at, rel);
+		return take_file(w, dir, path, base_at, rel, NULL);
 	if (input_lstat(dir, path, base_at, &lsb) != 0) {
 		w->cb->skip(path, SKIP_UNREADABLE, strerror(errno), w->cb->userdata);
 		return 0;
@@ -191,7 +192,7 @@ static int visit_entry(walk *w, input_dir *dir, const char *path, size_t base_at
 	if (S_ISDIR(lsb.st_mode))
 		return enter_dir(w, dir, path, base_at, rel, &lsb, true);
 	if (S_ISREG(lsb.st_mode))
-		return take_file(w, dir, path, base_at, rel);
+		return take_file(w, dir, path, base_at, rel, &lsb);
 	if (!S_ISLNK(lsb.st_mode)) {
 		w->cb->skip(path, SKIP_OTHER, "not a regular file", w->cb->userdata);
 		return 0;
@@ -201,7 +202,7 @@ static int visit_entry(walk *w, input_dir *dir, const char *path, size_t base_at
 		return 0;
 	}
 	if (S_ISREG(sb.st_mode))
-		return take_file(w, dir, path, base_at, rel);
+		return take_file(w, dir, path, base_at, rel, &sb);
 	if (S_ISDIR(sb.st_mode)) {
 		/* Links to directories are not followed unless asked: a link can
 		 * lead anywhere, and back into the walk. */
@@ -311,7 +312,7 @@ int inputs_walk(char **paths, int n_paths, const input_filter *filter, walk_coun
 		} else {
 			/* A file named on the command line is read whatever the
 			 * globs say: the user asked for it. */
-			input_file file = { .name = paths[i] };
+			input_file file = { .name = paths[i], .st = &sb };
 			rc = cb->file(&file, cb->userdata);
 		}
 		if (rc)

@@ -47,6 +47,10 @@ typedef struct input_file {
 	bool is_stdin;
 	input_dir *dir;             /* the directory it was found in, or NULL */
 	size_t base_at;             /* with dir: where its base name starts in name */
+	/* What the walk's own stat (or lstat, of a file that is no link) of it
+	 * found; NULL where it made none: standard input, or a file its
+	 * directory lists as regular, which is sized when it is opened. */
+	const struct stat *st;
 } input_file;
 
 /* open(2) and stat(2) of the file name whose base name starts at base_at,
