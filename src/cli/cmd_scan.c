@@ -42,6 +42,13 @@
  * with -j 1). */
 #define BATCH_BYTES (64 * 1024)
 #define BATCH_DOCS 64
+/* What a file the walk did not size counts for in a batch: a batch of them
+ * is cut at BATCH_DOCS, and its worker sizes them as it reads. */
+#define UNSIZED_BYTES (BATCH_BYTES / BATCH_DOCS)
+/* What a worker reads of a batch's unsized files before it leaves the rest
+ * for every thread (urgent_doc): a sized batch's bytes, four times over,
+ * so that a batch of long files neither holds one thread nor much memory. */
+#define UNSIZED_BATCH_READ (4 * BATCH_BYTES)
 
 typedef enum job_kind {
 	JOB_FILE,                  /* scan the file named doc.name */
@@ -67,6 +74,8 @@ typedef struct batch_doc {
 	size_t lineno;             /* raw: its line number in the batch's file */
 	bool raw;
 	bool file;
+	bool unsized;              /* file: the walk did not stat it (the worker sizes it) */
+	bool deferred;             /* file: the worker left it unread (large, or past the batch's bytes) */
 	input_dir *dir;            /* file: the directory it is opened from (held), or NULL */
 	size_t base_at;            /* file: where its base name starts in doc.name */
 } batch_doc;
@@ -102,6 +111,7 @@ typedef struct scan_ctx {
 	char *pending_lines;       /* those lines, one after another (one allocation a batch) */
 	size_t lines_len, lines_cap;
 	size_t waiting;            /* jobs queued that may wait for a writer (may_wait) */
+	size_t urgent_out;         /* urgent jobs put and not yet taken back (pool_urgent_put) */
 	bool nomem;
 	/* The pack loads on a thread of its own while the walk starts; until
 	 * it has (ready), what the walk finds waits in early, in order. */
@@ -120,11 +130,13 @@ typedef struct scan_ctx {
 } scan_ctx;
 
 /* What a file's scan needs to know first, with two threads or more:
- * whether it is a short regular file, which a stat tells. Taken as the
+ * whether it is a short regular file, which a stat tells, or, for a file
+ * its directory lists as regular, the worker that reads it. Taken as the
  * walk finds the file, while the pack may still be loading. */
 typedef struct file_probe {
-	bool known;                /* a stat was made (two threads or more, not JSON Lines) */
+	bool known;                /* two threads or more, not JSON Lines */
 	bool regular;
+	bool sized;                /* size is known: the walk's stat, or one made here */
 	uint64_t size;
 } file_probe;
 
@@ -168,6 +180,7 @@ static size_t work(void *job_ptr, void *worker_state)
 		break;
 	case JOB_BATCH: {
 		size_t held = 0;
+		uint64_t unsized_read = 0;
 		for (size_t i = 0; i < job->n_batch; i++) {
 			batch_doc *b = &job->batch[i];
 			if (b->raw) {
@@ -183,9 +196,21 @@ static size_t work(void *job_ptr, void *worker_state)
 				free(d);
 			}
 			if (b->file) {
-				doc_scan_file(ds, &b->doc, b->dir, b->base_at, false);
-				input_dir_release(b->dir);
-				b->dir = NULL;
+				if (!b->unsized) {
+					doc_scan_file(ds, &b->doc, b->dir, b->base_at, false);
+				} else if (unsized_read >= UNSIZED_BATCH_READ) {
+					/* This batch has read its share: the rest go to every
+					 * thread when it is delivered (urgent_doc). */
+					b->deferred = true;
+				} else if (!doc_scan_file_below(ds, &b->doc, b->dir, b->base_at, 2 * SPLIT_PIECE)) {
+					b->deferred = true; /* to be split */
+				} else {
+					unsized_read += b->doc.stats.bytes;
+				}
+				if (!b->deferred) {
+					input_dir_release(b->dir);
+					b->dir = NULL;
+				}
 			} else if (b->text) {
 				doc_scan_text(ds, &b->doc, b->text, b->len);
 			}
@@ -207,6 +232,9 @@ static size_t work(void *job_ptr, void *worker_state)
 	return batch_size(&job->doc.found);
 }
 
+static void urgent_doc(scan_ctx *ctx, batch_doc *b);
+static void urgent_drain(scan_ctx *ctx);
+
 static void deliver(void *job_ptr, void *userdata)
 {
 	scan_job *job = job_ptr;
@@ -225,15 +253,24 @@ static void deliver(void *job_ptr, void *userdata)
 		memset(&ctx->joined, 0, sizeof(ctx->joined));
 		run_deliver(&ctx->run, &job->doc);
 	} else if (job->kind == JOB_BATCH) {
+		/* From the first file its worker left unread on, every document
+		 * goes through urgent jobs, in order. */
+		bool detour = false;
 		for (size_t i = 0; i < job->n_batch; i++) {
-			if (!job->batch[i].doc.name) {
+			batch_doc *b = &job->batch[i];
+			if (!b->doc.name) {
 				/* Out of memory while the line was parsed. */
 				ctx->nomem = true;
-				doc_free(&job->batch[i].doc);
+				doc_free(&b->doc);
 				continue;
 			}
-			run_deliver(&ctx->run, &job->batch[i].doc);
+			detour = detour || b->deferred;
+			if (detour)
+				urgent_doc(ctx, b);
+			else
+				run_deliver(&ctx->run, &b->doc);
 		}
+		urgent_drain(ctx);
 		free(job->batch);
 		free(job->source);
 		free(job->lines); /* the worker's, unless it never ran */
@@ -380,8 +417,8 @@ static int on_jsonl_doc(doc_result *doc, char *text, size_t len, void *userdata)
 }
 
 /* A short file for the workers to read, size bytes long (with two threads
- * or more). */
-static int on_short_file(scan_ctx *ctx, const input_file *f, size_t size)
+ * or more); unsized: size is a guess, and the worker sizes it. */
+static int on_short_file(scan_ctx *ctx, const input_file *f, size_t size, bool unsized)
 {
 	batch_doc *slot = pending_slot(ctx);
 	char *copy = strdup(f->name);
@@ -391,7 +428,7 @@ static int on_short_file(scan_ctx *ctx, const input_file *f, size_t size)
 		return 1;
 	}
 	*slot = (batch_doc){
-		.doc = { .name = copy }, .file = true, .dir = input_dir_hold(f->dir), .base_at = f->base_at
+		.doc = { .name = copy }, .file = true, .unsized = unsized, .dir = input_dir_hold(f->dir), .base_at = f->base_at
 	};
 	return pending_added(ctx, size);
 }
@@ -423,12 +460,10 @@ static int on_jsonl_line(const char *line, size_t len, size_t lineno, void *user
 	return pending_added(ctx, len);
 }
 
-static int on_piece(piece *p, void *userdata)
+/* The job of a piece of the document ctx->whole; NULL (and the piece freed)
+ * without memory. */
+static scan_job *piece_job(scan_ctx *ctx, piece *p)
 {
-	scan_ctx *ctx = userdata;
-	/* Whatever came before goes first: short files batched ahead of this
-	 * document are queued before its pieces. */
-	submit_batch(ctx);
 	scan_job *job = calloc(1, sizeof(*job));
 	char *name = strdup(ctx->whole->name);
 	doc_meta meta = { 0 };
@@ -441,7 +476,7 @@ static int on_piece(piece *p, void *userdata)
 		if (p->fd >= 0)
 			close(p->fd);
 		ctx->nomem = true;
-		return 1;
+		return NULL;
 	}
 	job->kind = JOB_PIECE;
 	job->doc.name = name;
@@ -450,7 +485,20 @@ static int on_piece(piece *p, void *userdata)
 	job->len = p->len;
 	job->origin = p->origin;
 	job->rest = p->fd;
-	pool_submit(ctx->pool, job, p->len);
+	return job;
+}
+
+static int on_piece(piece *p, void *userdata)
+{
+	scan_ctx *ctx = userdata;
+	/* Whatever came before goes first: short files batched ahead of this
+	 * document are queued before its pieces. */
+	submit_batch(ctx);
+	size_t len = p->len;
+	scan_job *job = piece_job(ctx, p);
+	if (!job)
+		return 1;
+	pool_submit(ctx->pool, job, len);
 	return ctx->run.write_failed ? 1 : 0;
 }
 
@@ -462,6 +510,95 @@ static bool worth_splitting(int fd, bool is_stdin)
 	if (is_stdin)
 		return true;
 	return fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size >= 2 * SPLIT_PIECE;
+}
+
+/* Put an urgent job, first taking back and delivering the oldest where
+ * there is no room: a large file's pieces come and go while it is read. */
+static void urgent_put(scan_ctx *ctx, scan_job *job)
+{
+	if (ctx->urgent_out == pool_urgent_room(ctx->pool)) {
+		deliver(pool_urgent_take(ctx->pool), ctx);
+		ctx->urgent_out--;
+	}
+	pool_urgent_put(ctx->pool, job);
+	ctx->urgent_out++;
+}
+
+static void urgent_drain(scan_ctx *ctx)
+{
+	for (; ctx->urgent_out; ctx->urgent_out--)
+		deliver(pool_urgent_take(ctx->pool), ctx);
+}
+
+static int on_urgent_piece(piece *p, void *userdata)
+{
+	scan_ctx *ctx = userdata;
+	scan_job *job = piece_job(ctx, p);
+	if (!job)
+		return 1;
+	urgent_put(ctx, job);
+	return ctx->run.write_failed ? 1 : 0;
+}
+
+/* A file a batch's worker left unread, read here and split between the
+ * threads as urgent jobs if it is large, as scan_split() does with
+ * submitted ones. Non-zero where it is not to be split (short, or gone):
+ * then the caller has it scanned whole. */
+static int urgent_split(scan_ctx *ctx, batch_doc *b)
+{
+	int fd = input_open(b->dir, b->doc.name, b->base_at, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || !worth_splitting(fd, false)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	/* Delivered while a document of the walk's own may be being split:
+	 * its pieces come after this batch, so none has been joined yet. */
+	const doc_result *outer = ctx->whole;
+	doc_result doc = b->doc;
+	memset(&b->doc, 0, sizeof(b->doc));
+	ctx->whole = &doc;
+	split_document(&doc, fd, ctx->context, on_urgent_piece, ctx);
+	ctx->whole = outer;
+	close(fd);
+	input_dir_release(b->dir);
+	b->dir = NULL;
+	scan_job *job = calloc(1, sizeof(*job));
+	if (!job) {
+		doc_free(&doc);
+		ctx->nomem = true;
+		return 0;
+	}
+	job->kind = JOB_JOINED;
+	job->doc = doc;
+	urgent_put(ctx, job);
+	return 0;
+}
+
+/* A document of a batch being delivered, from the first its worker left
+ * unread on: scanned now on every thread if it was left unread, and in
+ * either case reported in its turn. */
+static void urgent_doc(scan_ctx *ctx, batch_doc *b)
+{
+	/* A file left for the batch's bytes may be large too: its size is
+	 * asked here, in a directory of long files, where it costs little. */
+	if (b->deferred && urgent_split(ctx, b) == 0)
+		return;
+	scan_job *job = calloc(1, sizeof(*job));
+	if (!job) {
+		doc_free(&b->doc);
+		input_dir_release(b->dir);
+		b->dir = NULL;
+		ctx->nomem = true;
+		return;
+	}
+	job->kind = b->deferred ? JOB_FILE : JOB_READY;
+	job->doc = b->doc;
+	memset(&b->doc, 0, sizeof(b->doc));
+	job->dir = b->dir;
+	job->base_at = b->base_at;
+	b->dir = NULL;
+	urgent_put(ctx, job);
 }
 
 static int scan_split(scan_ctx *ctx, const input_file *f)
@@ -496,8 +633,20 @@ static file_probe probe_file(const scan_ctx *ctx, const input_file *f)
 	if (ctx->n_workers < 2 || ctx->opts->input == INPUT_JSONL || f->is_stdin)
 		return pr;
 	pr.known = true;
-	pr.regular = input_stat(f->dir, f->name, f->base_at, &sb) == 0 && S_ISREG(sb.st_mode);
-	pr.size = pr.regular ? (uint64_t)sb.st_size : 0;
+	if (!f->st && f->dir) {
+		/* Its directory lists it as a regular file: the worker that opens
+		 * it learns its size (doc_scan_file_below). A stat here was half
+		 * of the reading thread's work on a directory of short articles,
+		 * on a core the workers need. */
+		pr.regular = true;
+		return pr;
+	}
+	const struct stat *st = f->st;
+	if (!st && input_stat(f->dir, f->name, f->base_at, &sb) == 0)
+		st = &sb;
+	pr.regular = st && S_ISREG(st->st_mode);
+	pr.sized = true;
+	pr.size = pr.regular ? (uint64_t)st->st_size : 0;
 	return pr;
 }
 
@@ -519,8 +668,10 @@ static int scan_file(scan_ctx *ctx, const input_file *f, const file_probe *pr)
 		 * batch, unopened: opening it here too, to learn its size, cost
 		 * two more system calls a file. */
 		bool regular = pr->known && pr->regular;
+		if (regular && !pr->sized)
+			return on_short_file(ctx, f, UNSIZED_BYTES, true);
 		if (regular && pr->size < 2 * SPLIT_PIECE)
-			return on_short_file(ctx, f, (size_t)pr->size);
+			return on_short_file(ctx, f, (size_t)pr->size, false);
 		/* Anything else but a regular file (a FIFO, a device, a file gone
 		 * since the walk) is opened and read by a worker, and may wait
 		 * there for its writer: opened here to be split, and closed, a

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "docmeta.h"
@@ -107,6 +108,8 @@ static void on_problem(const ps_diag *d, void *userdata)
 typedef struct source {
 	int fd;
 	bool nonblock;             /* opened O_NONBLOCK: a read never waits */
+	uint64_t defer_at;         /* a regular file this long or more is left unread (0: none) */
+	bool deferred;             /* it was */
 } source;
 
 /* The next chunk, at most CHUNK bytes, into to: its length, 0 at the end,
@@ -273,6 +276,16 @@ static void scan_source(doc_scanner *ds, doc_result *doc, source *src)
 			else if (more > 0)
 				n += (size_t)more;
 		}
+		if (first && src->defer_at && n == want) {
+			/* A first read that fills its chunk: the file may be long
+			 * enough to split. Only then is it sized, which for a
+			 * directory of short articles is no system call at all. */
+			struct stat sb;
+			if (fstat(src->fd, &sb) == 0 && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size >= src->defer_at) {
+				src->deferred = true;
+				return; /* the scanner's next ps_scanner_begin drops this document */
+			}
+		}
 		if (first) {
 			if (skip_by_head(doc, chunk, n))
 				break;
@@ -311,6 +324,23 @@ void doc_scan_file(doc_scanner *ds, doc_result *doc, const input_dir *dir, size_
 	scan_source(ds, doc, &src);
 	if (!is_stdin)
 		close(src.fd);
+}
+
+bool doc_scan_file_below(doc_scanner *ds, doc_result *doc, const input_dir *dir, size_t base_at, uint64_t limit)
+{
+	/* As doc_scan_file, sizing the file only where its first read fills a
+	 * chunk (scan_source): this takes the place of the walk's stat of
+	 * every file, half of the reading thread's work on a directory. */
+	source src = { .nonblock = true, .defer_at = limit };
+	src.fd = input_open(dir, doc->name, base_at, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (src.fd < 0) {
+		char why[128];
+		skip_doc(doc, SKIP_UNREADABLE, error_text(errno, why, sizeof why));
+		return true;
+	}
+	scan_source(ds, doc, &src);
+	close(src.fd);
+	return !src.deferred;
 }
 
 void doc_scan_text(doc_scanner *ds, doc_result *doc, char *text, size_t len)

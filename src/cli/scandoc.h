@@ -4,6 +4,9 @@
 #ifndef PS_SCANDOC_H
 #define PS_SCANDOC_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "inputs.h"
 #include "reporter.h"
 
@@ -34,6 +37,10 @@ ps_status doc_scanner_profile(ps_scan_profile *out, const doc_scanner *ds);
  * Findings go to doc->found; problems (unreadable, binary, UTF-16, a match
  * limit) are recorded in doc with their messages. */
 void doc_scan_file(doc_scanner *ds, doc_result *doc, const input_dir *dir, size_t base_at, bool is_stdin);
+/* doc_scan_file for a file the walk did not size: a regular file of limit
+ * bytes or more is left unread (false returned, doc untouched), for the
+ * caller to split between the threads. */
+bool doc_scan_file_below(doc_scanner *ds, doc_result *doc, const input_dir *dir, size_t base_at, uint64_t limit);
 /* Scan a document held in memory; text is changed (front matter blanked). */
 void doc_scan_text(doc_scanner *ds, doc_result *doc, char *text, size_t len);
 
