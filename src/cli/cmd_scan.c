@@ -127,6 +127,7 @@ typedef struct scan_ctx {
 	scan_settings settings;    /* the workers' (they keep a pointer) */
 	doc_scanner **workers;
 	double prepare_s;          /* --profile: preparing every pattern before the scan */
+	size_t split, pieces;      /* --profile: documents read in pieces, and their pieces */
 } scan_ctx;
 
 /* What a file's scan needs to know first, with two threads or more:
@@ -244,9 +245,11 @@ static void deliver(void *job_ptr, void *userdata)
 		run_notice(&ctx->run, job->doc.messages, job->doc.messages_len);
 		doc_free(&job->doc);
 	} else if (job->kind == JOB_PIECE) {
+		ctx->pieces++;
 		run_findings(&ctx->run, &job->doc, &job->doc.found);
 		split_join(&ctx->joined, &job->doc);
 	} else if (job->kind == JOB_JOINED) {
+		ctx->split++;
 		/* The document's own record (name, metadata, skips) takes the
 		 * counts its pieces gathered. */
 		split_join(&job->doc, &ctx->joined);
@@ -937,7 +940,8 @@ int cmd_scan(const cli_options *o)
 		ctx.run.incomplete = true;
 	}
 	size_t findings = ctx.run.sum.findings;
-	profile_counts counts = { ctx.run.sum.scanned, ctx.run.sum.sentences, ctx.run.sum.in_setting, ctx.prepare_s };
+	profile_counts counts = { ctx.run.sum.scanned, ctx.split, ctx.pieces, ctx.run.sum.sentences, ctx.run.sum.in_setting,
+		                  ctx.prepare_s };
 	status = run_close(&ctx.run);
 	/* After the report, so that it is whole first. */
 	if (o->profile && ctx.workers && status != EXIT_USAGE)

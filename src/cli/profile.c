@@ -94,6 +94,9 @@ int profile_print(FILE *out, const ps_ruleset *rules, doc_scanner *const *worker
 	        "pactscan: profile: %zu document%s, %llu sentences, %llu in the setting; %.3f s of CPU time on %zu thread%s\n",
 	        counts->documents, counts->documents == 1 ? "" : "s", (unsigned long long)counts->sentences,
 	        (unsigned long long)counts->in_setting, cpu, n_workers, n_workers == 1 ? "" : "s");
+	if (counts->split)
+		fprintf(out, "  %zu document%s read in %zu pieces across the threads\n", counts->split,
+		        counts->split == 1 ? "" : "s", counts->pieces);
 	part(out, "scanning", scan_s, cpu, NULL);
 	part(out, "  the signals' patterns", sig_s, cpu, NULL);
 	part(out, "  collecting cues", cue_s, cpu, NULL);

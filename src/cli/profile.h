@@ -12,6 +12,7 @@
 /* The run's counts, for the profile's first line. */
 typedef struct profile_counts {
 	size_t documents;          /* scanned */
+	size_t split, pieces;      /* documents read in pieces across the threads, and their pieces */
 	uint64_t sentences, in_setting;
 	double prepare_s;          /* seconds preparing every pattern before the scan */
 } profile_counts;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# --profile: after the report, stderr gets the run's counts and each signal
-# that ran, with how often it was tried and matched. The report is the same
+# --profile: after the report, stderr gets the run's counts (with the large
+# documents read in pieces) and each signal that ran, with how often it was
+# tried and matched. The report is the same
 # with and without it; the counts are the JSON report's; -j 1 and -j 2 count
 # the same; each row names where its signal is written; a clause's findings
 # come from signals the profile says matched; it is for scan and baseline.
@@ -83,6 +84,16 @@ check "each row names the line where its signal is written" grep -qx 'where True
 check "every clause's findings came from signals that matched" grep -qx 'findings from signals that matched True' check.out
 check "the signals that never ran are counted" grep -qx 'never ran True' check.out
 check "the word passes are counted: a full pass for each sentence in the setting, at most one a sentence" grep -qx 'passes True' check.out
+
+# A large file among short ones in a directory: its worker leaves it, and
+# it is read in pieces across the threads (with -j 1, whole).
+mkdir big
+for i in $(seq 1 40); do echo "Report $i. Hamas said it would not disarm." > "big/a$i.txt"; done
+for i in $(seq 1 7000); do echo "Paragraph $i. Israeli troops withdrew from Rafah, officials said, and aid trucks crossed."; done > big/a20b.txt
+"$pactscan" "${rules[@]}" -j 2 -q --profile big > big2.out 2> big2.err
+"$pactscan" "${rules[@]}" -j 1 -q --profile big > big1.out 2> big1.err
+check "-j 2 reads a large file of a directory in pieces" grep -Eq '^  1 document read in ([2-9]|[1-9][0-9]+) pieces across the threads$' big2.err
+check "-j 1 reads it whole" test "$(grep -c 'read in .* pieces' big1.err)" = 0
 
 echo "Markets were calm in London." | "$pactscan" "${rules[@]}" --profile > calm.out 2> calm.err
 check "a text out of the setting: no signal ran" grep -q 'no signal ran' calm.err
