@@ -84,6 +84,8 @@ typedef struct ps_scan_stats {
 	uint64_t limit_hits;  /**< pattern matches abandoned at the match limit */
 	uint64_t cut_sentences; /**< sentences cut at the length cap */
 	uint64_t unchecked;   /**< sentences left unchecked once the document's budget was spent */
+	uint64_t repeats;     /**< sentences answered from an earlier one with the same bytes
+	                           (see PS_SCAN_NO_REPEAT_CACHE), not searched again */
 } ps_scan_stats;
 
 /**
@@ -119,6 +121,15 @@ enum {
 	 *  reads a signal tried and a word pass, about 4% of a scan of news
 	 *  about the setting. */
 	PS_SCAN_PROFILE = 1u << 2,
+	/** Search every sentence, even one whose bytes the scanner met before.
+	 *  Otherwise a scanner keeps the last few thousand sentences that may be
+	 *  in the setting, with what each gave (at most about 4 MiB), and
+	 *  answers a sentence met again from them, in this document or a later
+	 *  one: a story's updates and its copies in other outlets repeat most of
+	 *  its sentences. The findings are the same either way, with the repeat's
+	 *  own positions; this is for measuring the search alone. Implied by
+	 *  PS_SCAN_NO_PREFILTER. */
+	PS_SCAN_NO_REPEAT_CACHE = 1u << 3,
 };
 
 /** Tunable limits of a scanner; zero fields take the defaults. */

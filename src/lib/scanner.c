@@ -16,6 +16,7 @@
 
 #include "bits_int.h"
 #include "cue_int.h"
+#include "repeats_int.h"
 #include "ruleset_int.h"
 
 #define READ_CHUNK 65536
@@ -46,6 +47,12 @@ typedef struct memo {
 	uint32_t at[2 * MAX_OCCURRENCES]; /* start, end of each */
 } memo;
 _Static_assert(MAX_OCCURRENCES <= UINT8_MAX, "a memo counts its matches in a byte");
+
+/* What a sentence's entry among those seen says (repeat_entry.facts):
+ * the setting's own terms matched it; whether another setting's did is
+ * known (asked only where there was context and no term of its own), and
+ * yes; its findings are recorded (it was in the setting). */
+enum { REPEAT_HERE = 1, REPEAT_ELSEWHERE_KNOWN = 2, REPEAT_ELSEWHERE = 4, REPEAT_FINDINGS = 8 };
 
 /* A choice made again every VOTE_ROUND cases: on when at least a given
  * number of the round's were yes. */
@@ -128,6 +135,16 @@ struct ps_scanner {
 	ps_signal_cost *cost;
 	uint64_t cue_ns, cue_ns_now, scan_ns, word_ns, callback_ns;
 	uint64_t gate_passes, full_passes; /* find_words' calls, when profiling */
+	/* Sentences seen before and what they gave (PS_SCAN_NO_REPEAT_CACHE
+	 * off, the prefilter on); the sentence being scanned is recorded for
+	 * them while recording: its facts (REPEAT_*) and its findings, kept
+	 * (kept_finding records) in rec. */
+	repeats seen;
+	bool use_seen, recording, rec_full;
+	uint64_t rec_hash;
+	unsigned rec_facts;
+	size_t rec_len;
+	unsigned char rec[REPEAT_MAX_BYTES];
 };
 
 ps_status ps_scanner_new(ps_scanner **out, const ps_ruleset *rules, const ps_scan_limits *limits)
@@ -170,6 +187,8 @@ ps_status ps_scanner_new(ps_scanner **out, const ps_ruleset *rules, const ps_sca
 		goto out;
 	}
 	s->prefilter = !(s->limits.flags & PS_SCAN_NO_PREFILTER);
+	/* The plain path, which the tests compare with, answers no repeat. */
+	s->use_seen = s->prefilter && !(s->limits.flags & PS_SCAN_NO_REPEAT_CACHE);
 	if (rules->pf.n_shapes && !(s->memo = calloc(rules->pf.n_shapes, sizeof(*s->memo)))) {
 		st = PS_ERR_NOMEM;
 		goto out;
@@ -229,6 +248,7 @@ void ps_scanner_free(ps_scanner *s)
 	free(s->sig_clause);
 	free(s->cost);
 	prefilter_state_free(&s->pfs);
+	repeats_free(&s->seen);
 	free(s);
 }
 
@@ -819,6 +839,12 @@ static bool in_setting(ps_scanner *s, const sentence *sn)
 			s->m.limit_hit = true;
 		elsewhere = rc == 1;
 	}
+	if (s->recording) {
+		/* Where neither is asked, the answer does not depend on it. */
+		s->rec_facts |= here ? REPEAT_HERE : 0;
+		if (!here && context)
+			s->rec_facts |= REPEAT_ELSEWHERE_KNOWN | (elsewhere ? REPEAT_ELSEWHERE : 0);
+	}
 	return here || (!elsewhere && context);
 }
 
@@ -890,6 +916,123 @@ static inline size_t next_signal(const uint64_t *bits, size_t from, size_t n)
 	return n;
 }
 
+/* A finding kept with its sentence, offsets from the sentence's start;
+ * its n_parts evidence spans follow it in the record. */
+typedef struct kept_finding {
+	const ps_signal *signal;
+	double weight;
+	uint32_t clause;
+	uint8_t stance, certainty, n_parts, n_cues;
+	bool has_source;
+	uint8_t cue_kind[3];
+	uint32_t source[2];
+	uint32_t cue[3][2];
+} kept_finding;
+
+/* Add the finding about to be delivered to the record of the sentence. */
+static void keep(ps_scanner *s, const sentence *sn, uint32_t clause, const candidate *c, double weight)
+{
+	kept_finding k = {
+		.signal = c->signal, .weight = weight, .clause = clause,
+		.stance = (uint8_t)c->stance, .certainty = (uint8_t)c->certainty,
+		.n_parts = (uint8_t)c->n_parts, .n_cues = (uint8_t)c->n_cues, .has_source = c->has_source,
+		.source = { (uint32_t)c->source_start, (uint32_t)c->source_end },
+	};
+	for (size_t i = 0; i < c->n_cues; i++) {
+		k.cue_kind[i] = (uint8_t)c->cues[i].kind;
+		k.cue[i][0] = (uint32_t)(c->cues[i].span.start - sn->off);
+		k.cue[i][1] = (uint32_t)(c->cues[i].span.end - sn->off);
+	}
+	size_t need = sizeof k + c->n_parts * 2 * sizeof(uint32_t);
+	if (need > sizeof s->rec - s->rec_len) {
+		s->rec_full = true;
+		return;
+	}
+	unsigned char *at = s->rec + s->rec_len;
+	memcpy(at, &k, sizeof k);
+	at += sizeof k;
+	for (size_t i = 0; i < c->n_parts; i++, at += 2 * sizeof(uint32_t)) {
+		uint32_t span[2] = { (uint32_t)c->parts[i].start, (uint32_t)c->parts[i].end };
+		memcpy(at, span, sizeof span);
+	}
+	s->rec_len += need;
+}
+
+/* Deliver the findings kept in a record, as the search gave them. */
+static void replay(ps_scanner *s, sentence *sn, const unsigned char *rec, size_t len)
+{
+	candidate c;
+	kept_finding k;
+	for (size_t at = 0; at < len && !s->stopped;) {
+		memcpy(&k, rec + at, sizeof k);
+		at += sizeof k;
+		c.signal = k.signal;
+		c.stance = (ps_stance)k.stance;
+		c.certainty = (ps_certainty)k.certainty;
+		c.n_parts = k.n_parts;
+		for (size_t i = 0; i < k.n_parts; i++, at += 2 * sizeof(uint32_t)) {
+			uint32_t span[2];
+			memcpy(span, rec + at, sizeof span);
+			c.parts[i] = (part){ span[0], span[1] };
+		}
+		c.n_cues = 0;
+		for (size_t i = 0; i < k.n_cues; i++)
+			add_cue(&c, sn, (ps_cue_kind)k.cue_kind[i], k.cue[i][0], k.cue[i][1]);
+		c.has_source = k.has_source;
+		c.source_start = k.source[0];
+		c.source_end = k.source[1];
+		if (deliver(s, sn, s->rules->clauses[k.clause], &c, k.weight) != 0)
+			break;
+	}
+}
+
+/* A sentence met before, answered from its entry: true when it was. Else
+ * its scan is recorded, to be kept at its end. Called where the scan
+ * would look for its words, with the context it has; maybe: it counts
+ * in the vote on the direct pass. */
+static bool recall(ps_scanner *s, sentence *sn, bool context, bool maybe)
+{
+	const ps_ruleset *rs = s->rules;
+	if (!s->use_seen || sn->len > REPEAT_MAX_BYTES || s->stats.limit_hits >= s->limits.max_limit_hits)
+		return false;
+	uint64_t hash = repeats_hash(sn->text, sn->len);
+	const repeat_entry *e = repeats_find(&s->seen, hash, sn->text, sn->len);
+	if (e) {
+		unsigned f = e->facts;
+		bool known = true, here;
+		if (!rs->has_setting || (f & REPEAT_HERE))
+			here = true;
+		else if (!context)
+			here = false;
+		else if (f & REPEAT_ELSEWHERE_KNOWN)
+			here = !(f & REPEAT_ELSEWHERE);
+		else
+			known = here = false;
+		if (known && (!here || (f & REPEAT_FINDINGS))) {
+			s->stats.sentences++;
+			s->stats.repeats++;
+			if (rs->has_setting)
+				remember(s, (f & REPEAT_HERE) != 0);
+			if (maybe)
+				vote_add(&s->direct, here, 205);
+			if (here) {
+				s->stats.in_setting++;
+				replay(s, sn, (const unsigned char *)e->blob + e->text_len, e->record_len);
+			}
+			return true;
+		}
+	}
+	/* A sentence met the first time is only noted: most never recur. */
+	if (!e && !repeats_sighted(&s->seen, hash))
+		return false;
+	s->recording = true;
+	s->rec_full = false;
+	s->rec_hash = hash;
+	s->rec_facts = 0;
+	s->rec_len = 0;
+	return false;
+}
+
 static void scan_sentence(ps_scanner *s, sentence *sn)
 {
 	const ps_ruleset *rs = s->rules;
@@ -907,6 +1050,7 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 		return;
 	}
 	s->m.limit_hit = false;
+	s->recording = false;
 	/* Most news is about something else. A first pass finds only the
 	 * setting gate's words, which decides the gate; a sentence with none
 	 * of the `any` words and no setting sentence just before it is out of
@@ -926,6 +1070,8 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 				 * are (a text about it), the full pass, which decides the
 				 * gate as well, runs at once: the findings are the same. */
 				maybe = report;
+				if (report && recall(s, sn, context, true))
+					return;
 				if (s->direct.on && report) {
 					find_words(s, sn, false);
 					full_ran = true;
@@ -935,6 +1081,8 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 				out_of_setting = !context && !prefilter_candidate(&rs->pf, &s->pfs, OWNER_SETTING_ANY);
 			}
 		} else {
+			if (report && recall(s, sn, setting_context(s), false))
+				return;
 			find_words(s, sn, false);
 		}
 	}
@@ -1017,16 +1165,22 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 			continue;
 		/* One finding per clause and sentence: the heavier stance, conflict on a tie. */
 		int k = best[1] && weight[1] >= weight[0] ? 1 : 0;
+		if (s->recording)
+			keep(s, sn, (uint32_t)ci, best[k], weight[k]);
 		if (deliver(s, sn, clause, best[k], weight[k]) != 0)
 			break;
 	}
+	s->rec_facts |= REPEAT_FINDINGS;
 out:
 	if (s->m.limit_hit) {
 		s->stats.limit_hits++;
 		locate(s, sn);
 		problem(s, sn->line, sn->col, NULL,
 		        "a pattern hit the match limit in this sentence, so it was not fully checked; simplify the rule's patterns");
+	} else if (s->recording && !s->rec_full && !s->stopped) {
+		repeats_put(&s->seen, s->rec_hash, sn->text, sn->len, s->rec_facts, s->rec, s->rec_len);
 	}
+	s->recording = false;
 }
 
 static void process_text(ps_scanner *s, bool final);

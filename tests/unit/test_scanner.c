@@ -1256,6 +1256,190 @@ START_TEST(one_ruleset_serves_many_threads)
 }
 END_TEST
 
+/* Everything a finding says, its positions and cues included: a line each. */
+static int record_all(const ps_finding *f, void *userdata)
+{
+	char *out = userdata;
+	size_t cap = 131072, used = strlen(out);
+	if (used > cap - 2048)
+		return 0;
+	used += (size_t)snprintf(out + used, cap - used, "%llu:%llu(%llu)@%llu-%llu %s/%s %d %d ev",
+	                         (unsigned long long)f->line, (unsigned long long)f->column,
+	                         (unsigned long long)f->char_column, (unsigned long long)f->sentence_span.start,
+	                         (unsigned long long)f->sentence_span.end, ps_clause_id(f->clause), f->signal,
+	                         (int)f->stance, (int)f->certainty);
+	for (size_t i = 0; i < f->evidence_count; i++)
+		used += (size_t)snprintf(out + used, cap - used, " %llu-%llu", (unsigned long long)f->evidence[i].start,
+		                         (unsigned long long)f->evidence[i].end);
+	for (size_t i = 0; i < f->cue_count; i++)
+		used += (size_t)snprintf(out + used, cap - used, " cue%d %llu-%llu %.*s", (int)f->cues[i].kind,
+		                         (unsigned long long)f->cues[i].span.start,
+		                         (unsigned long long)f->cues[i].span.end, (int)f->cues[i].text_len,
+		                         f->cues[i].text);
+	if (f->source)
+		used += (size_t)snprintf(out + used, cap - used, " source %.*s", (int)f->source_len, f->source);
+	snprintf(out + used, cap - used, "\n");
+	return 0;
+}
+
+/* Scan text twice (two documents) with the repeat cache and without it,
+ * each scanner kept for both: what each found, and the cached scanner's
+ * repeats in each document. */
+static void scan_cached_and_not(const char *yaml, const char *text, size_t len, char *cached, char *searched,
+                                uint64_t repeats[2])
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(yaml, &diags);
+	ps_scanner *a = NULL, *b = NULL;
+	ps_scan_limits la = test_limits(), lb = test_limits();
+	lb.flags |= PS_SCAN_NO_REPEAT_CACHE;
+	ck_assert_int_eq(ps_scanner_new(&a, rules, &la), PS_OK);
+	ck_assert_int_eq(ps_scanner_new(&b, rules, &lb), PS_OK);
+	cached[0] = searched[0] = '\0';
+	ps_scan_callbacks ca = { record_all, NULL, cached }, cb = { record_all, NULL, searched };
+	for (int doc = 0; doc < 2; doc++) {
+		ck_assert_int_eq(ps_scanner_scan(a, text, len, &ca), PS_OK);
+		ck_assert_int_eq(ps_scanner_scan(b, text, len, &cb), PS_OK);
+		repeats[doc] = ps_scanner_stats(a)->repeats;
+		ck_assert_uint_eq(ps_scanner_stats(b)->repeats, 0);
+		ck_assert_uint_eq(ps_scanner_stats(a)->sentences, ps_scanner_stats(b)->sentences);
+		ck_assert_uint_eq(ps_scanner_stats(a)->in_setting, ps_scanner_stats(b)->in_setting);
+		ck_assert_uint_eq(ps_scanner_stats(a)->findings, ps_scanner_stats(b)->findings);
+	}
+	ps_scanner_free(a);
+	ps_scanner_free(b);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+
+/* A sentence met again is answered from the cache with its own place:
+ * lines, columns in bytes and characters, evidence, cues and source, in
+ * the document and in a later one. */
+START_TEST(a_repeated_sentence_gives_what_its_search_gives)
+{
+	static const char *const lines[] = {
+		"According to health officials, Israeli troops did not withdraw from Gaza City.",
+		"Witnesses said Israeli troops might withdraw soon.",
+		"Hamas delayed the return of the bodies.",
+		"The hostages were released on Monday.",
+		"In Ukraine the hostages were released.",
+		"Rain fell over the hills.",
+		"Caf\xC3\xA9s in Gaza reopened.",
+		"Israeli troops withdrew, and Hamas freed the hostages.",
+		"Markets were calm.",
+	};
+	static char text[24000], cached[131072], searched[131072];
+	size_t len = 0;
+	for (int i = 0; len < sizeof text - 200; i++)
+		len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", lines[(i * 7) % 9],
+		                        i % 5 == 4 ? "\n\n" : i % 3 == 2 ? "\n" : " ");
+	uint64_t repeats[2];
+	scan_cached_and_not(test_pack, text, len, cached, searched, repeats);
+	ck_assert_uint_gt(strlen(cached), 10000);
+	ck_assert_str_eq(cached, searched);
+	ck_assert_ptr_nonnull(strstr(cached, " source health officials"));
+	ck_assert_ptr_nonnull(strstr(cached, " might"));
+	/* Nearly every sentence that may be in the setting, in the first
+	 * document past its first few; all of them in the second. */
+	ck_assert_uint_gt(repeats[0], 100);
+	ck_assert_uint_gt(repeats[1], repeats[0]);
+}
+END_TEST
+
+/* Whether a repeat is in the setting is decided by its own context: a
+ * sentence that only its context lets in is answered with findings there
+ * and with none far from the setting, and one that another setting's
+ * words keep out stays out, as the search decides. */
+START_TEST(a_repeat_is_in_the_setting_by_its_own_context)
+{
+	/* "Gazans" holds the gate's word but not the setting's term. */
+	const char *yaml =
+		"pactscan: 1\n"
+		"setting:\n"
+		"  any: ['\\bGaza\\b']\n"
+		"  none: [Ukrain\\w*]\n"
+		"  context: 1\n"
+		"---\n"
+		"pactscan: 1\n"
+		"clause: {id: hostages, point: 4, title: t, summary: s}\n"
+		"signals:\n"
+		"  - {id: released, stance: support, act: released, all: [hostages]}\n";
+	const char *near = "Talks on Gaza resumed. ";
+	const char *far = "Rain fell. Rain fell. ";
+	const char *s = "Gazans said the hostages were released. ";
+	const char *u = "Gazans in Ukraine said the hostages were released. ";
+	static char text[4096], cached[131072], searched[131072];
+	size_t len = 0;
+	/* s: near (a finding), far (none), near again (one); u: far, near,
+	 * near (none: Ukraine keeps it out). */
+	const char *parts[] = { near, s, far, s, near, s, far, u, near, u, near, u, far, s };
+	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+		len += (size_t)snprintf(text + len, sizeof text - len, "%s", parts[i]);
+	uint64_t repeats[2];
+	scan_cached_and_not(yaml, text, len, cached, searched, repeats);
+	ck_assert_str_eq(cached, searched);
+	/* Two findings a document, at s's first and third places. */
+	size_t n = 0;
+	for (const char *p = cached; (p = strchr(p, '\n')); p++)
+		n++;
+	ck_assert_uint_eq(n, 4);
+	char at[32];
+	snprintf(at, sizeof at, "@%zu-", strlen(near));
+	ck_assert_ptr_nonnull(strstr(cached, at));
+	snprintf(at, sizeof at, "@%zu-", 2 * strlen(near) + 2 * strlen(s) + strlen(far));
+	ck_assert_ptr_nonnull(strstr(cached, at));
+	/* A sentence is kept when met the second time. In the first
+	 * document: the setting's sentence twice, u once (its second place
+	 * asked what its first did not), s once (at its last place: at its
+	 * third, its entry from the far place did not say whether another
+	 * setting's words were there). In the second, all eleven that may be
+	 * in the setting; the four far ones ("Rain fell.") never reach it. */
+	ck_assert_uint_eq(repeats[0], 4);
+	ck_assert_uint_eq(repeats[1], 11);
+}
+END_TEST
+
+static int stop_at_first(const ps_finding *f, void *userdata)
+{
+	(void)f;
+	++*(int *)userdata;
+	return 1;
+}
+
+/* A sentence whose scan a caller stopped part way is not kept with the
+ * findings delivered so far: met again, it gives them all. */
+START_TEST(a_stopped_sentence_is_not_kept)
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(test_pack, &diags);
+	ps_scanner *scanner = NULL;
+	ps_scan_limits limits = test_limits();
+	ck_assert_int_eq(ps_scanner_new(&scanner, rules, &limits), PS_OK);
+	const char *two = "Israeli troops withdrew, and Hamas freed the hostages.";
+	int calls = 0;
+	/* Met once (a sentence is kept when met again), then stopped. */
+	ck_assert_int_eq(ps_scanner_scan(scanner, two, strlen(two), NULL), PS_OK);
+	ps_scan_callbacks stop = { stop_at_first, NULL, &calls };
+	ck_assert_int_eq(ps_scanner_scan(scanner, two, strlen(two), &stop), PS_ERR_STOPPED);
+	ck_assert_int_eq(calls, 1);
+	ck_assert_uint_eq(ps_scanner_stats(scanner)->repeats, 0);
+	/* Searched in full again, and kept; then answered from the cache. */
+	for (int i = 0; i < 2; i++) {
+		static char out[131072];
+		out[0] = '\0';
+		ps_scan_callbacks all = { record_all, NULL, out };
+		ck_assert_int_eq(ps_scanner_scan(scanner, two, strlen(two), &all), PS_OK);
+		ck_assert_ptr_nonnull(strstr(out, "withdrawal/pulled-back"));
+		ck_assert_ptr_nonnull(strstr(out, "hostages/released"));
+		ck_assert_uint_eq(ps_scanner_stats(scanner)->findings, 2);
+		ck_assert_uint_eq(ps_scanner_stats(scanner)->repeats, (uint64_t)i);
+	}
+	ps_scanner_free(scanner);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("scanner");
@@ -1293,6 +1477,9 @@ int main(void)
 	tcase_add_test(tc, a_regular_file_scans_as_its_text);
 	tcase_add_test(tc, cues_spelled_with_folding_characters_count);
 	tcase_add_test(tc, the_gate_shortcut_agrees_with_the_plain_path);
+	tcase_add_test(tc, a_repeated_sentence_gives_what_its_search_gives);
+	tcase_add_test(tc, a_repeat_is_in_the_setting_by_its_own_context);
+	tcase_add_test(tc, a_stopped_sentence_is_not_kept);
 	tcase_add_test(tc, the_shipped_pack_passes_over_only_what_may_be_in_the_setting);
 	tcase_add_test(tc, a_setting_word_is_seen_anywhere_in_a_long_sentence);
 	tcase_add_test(tc, a_flood_of_space_before_the_text_ends);

@@ -1,0 +1,176 @@
+#include "repeats_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MUL1 UINT64_C(0x9E3779B97F4A7C15)
+#define MUL2 UINT64_C(0xBF58476D1CE4E5B9)
+#define MUL3 UINT64_C(0x94D049BB133111EB)
+
+static uint64_t load64(const char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+static uint64_t mix(uint64_t h)
+{
+	h ^= h >> 31;
+	h *= MUL2;
+	h ^= h >> 29;
+	return h;
+}
+
+static uint64_t rotl(uint64_t v, unsigned k)
+{
+	return v << k | v >> (64 - k);
+}
+
+/* Every byte, 32 a step in four independent lanes: each sentence that
+ * may be in the setting is hashed, and one lane of eight bytes a step
+ * cost 3% of a scan of text that never repeats. (A hash of a few places,
+ * its start, middle and end, cost more: news varies a sentence in a word
+ * or a number, and every such pair looked alike.) Sentences with equal
+ * hashes are told apart by their bytes. */
+uint64_t repeats_hash(const char *text, size_t len)
+{
+	uint64_t h[4] = { len, MUL1, MUL2, MUL3 };
+	size_t i = 0;
+	for (; i + 32 <= len; i += 32)
+		for (size_t k = 0; k < 4; k++)
+			h[k] = (h[k] ^ load64(text + i + 8 * k)) * MUL1;
+	if (i < len) {
+		char tail[32] = { 0 };
+		memcpy(tail, text + i, len - i);
+		for (size_t k = 0; k < 4; k++)
+			h[k] = (h[k] ^ load64(tail + 8 * k)) * MUL1;
+	}
+	return mix(h[0] ^ rotl(h[1], 16) ^ rotl(h[2], 32) ^ rotl(h[3], 48));
+}
+
+static size_t set_of(uint64_t hash)
+{
+	return (size_t)(hash & (REPEAT_SETS - 1)) * REPEAT_WAYS;
+}
+
+/* Never 0, which marks a free place. */
+static uint32_t tag_of(uint64_t hash)
+{
+	return (uint32_t)(hash >> 32) | 1;
+}
+
+static bool same(const repeat_entry *e, uint64_t hash, const char *text, size_t len)
+{
+	return e->blob && e->hash == hash && e->text_len == len && memcmp(e->blob, text, len) == 0;
+}
+
+/* Make entry k the first of the set at i, the others moved down one. */
+static void to_front(repeats *r, size_t i, size_t k)
+{
+	repeat_entry e = r->entries[i + k];
+	uint32_t tag = r->tags[i + k];
+	memmove(r->entries + i + 1, r->entries + i, k * sizeof(*r->entries));
+	memmove(r->tags + i + 1, r->tags + i, k * sizeof(*r->tags));
+	r->entries[i] = e;
+	r->tags[i] = tag;
+}
+
+static uint16_t *sight_of(repeats *r, uint64_t hash)
+{
+	return &r->sights[(hash >> 16) & (REPEAT_SIGHTS - 1)];
+}
+
+const repeat_entry *repeats_find(repeats *r, uint64_t hash, const char *text, size_t len)
+{
+	/* Where the tags are not, the sight is looked at next: both are
+	 * seldom in the cache, and fetched together they cost one wait. */
+	if (r->sights)
+		__builtin_prefetch(sight_of(r, hash));
+	if (!r->entries)
+		return NULL;
+	/* The tags first: most sentences have no entry, and the entries are
+	 * seldom in the cache. */
+	size_t i = set_of(hash);
+	uint32_t tag = tag_of(hash);
+	for (size_t k = 0; k < REPEAT_WAYS; k++) {
+		if (r->tags[i + k] == tag && same(&r->entries[i + k], hash, text, len)) {
+			to_front(r, i, k);
+			return &r->entries[i];
+		}
+	}
+	return NULL;
+}
+
+bool repeats_sighted(repeats *r, uint64_t hash)
+{
+	if (!r->sights && !r->failed && !(r->sights = calloc(REPEAT_SIGHTS, sizeof(*r->sights))))
+		r->failed = true;
+	if (!r->sights)
+		return false;
+	uint16_t *at = sight_of(r, hash), tag = (uint16_t)(hash >> 48) | 1;
+	if (*at == tag)
+		return true;
+	*at = tag;
+	return false;
+}
+
+bool repeats_put(repeats *r, uint64_t hash, const char *text, size_t len, unsigned facts, const void *record,
+                 size_t record_len)
+{
+	if (r->failed || len > REPEAT_MAX_BYTES || record_len > REPEAT_MAX_BYTES - len)
+		return false;
+	if (!r->entries) {
+		r->entries = calloc((size_t)REPEAT_SETS * REPEAT_WAYS, sizeof(*r->entries));
+		r->tags = calloc((size_t)REPEAT_SETS * REPEAT_WAYS, sizeof(*r->tags));
+		if (!r->entries || !r->tags) {
+			r->failed = true;
+			return false;
+		}
+	}
+	size_t i = set_of(hash);
+	/* The sentence's own entry if it has one (its facts are now more),
+	 * else the one used longest ago. */
+	size_t k = REPEAT_WAYS - 1;
+	for (size_t j = 0; j < REPEAT_WAYS; j++) {
+		if (same(&r->entries[i + j], hash, text, len)) {
+			k = j;
+			break;
+		}
+	}
+	repeat_entry *e = &r->entries[i + k];
+	size_t need = len + record_len;
+	if (need > e->cap) {
+		/* Room for a longer one next time: most sentences are short. */
+		size_t cap = need < 256 ? 256 : REPEAT_MAX_BYTES;
+		char *blob = realloc(e->blob, cap);
+		if (!blob) {
+			r->failed = true;
+			return false;
+		}
+		e->blob = blob;
+		e->cap = (uint32_t)cap;
+	}
+	memmove(e->blob, text, len);
+	if (record_len)
+		memcpy(e->blob + len, record, record_len);
+	e->hash = hash;
+	e->text_len = (uint32_t)len;
+	e->record_len = (uint32_t)record_len;
+	e->facts = facts;
+	r->tags[i + k] = tag_of(hash);
+	to_front(r, i, k);
+	return true;
+}
+
+void repeats_free(repeats *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; r->entries && i < (size_t)REPEAT_SETS * REPEAT_WAYS; i++)
+		free(r->entries[i].blob);
+	free(r->entries);
+	free(r->tags);
+	free(r->sights);
+	*r = (repeats){ 0 };
+}

@@ -1,0 +1,61 @@
+/* Sentences a scanner has seen, each with what it gave, so that a
+ * sentence met again is answered without a search. News repeats itself:
+ * a story's updates restate most of its paragraphs, and a feed carries
+ * the same wire copy under many mastheads. The store is bounded (a fixed
+ * number of entries, each of at most REPEAT_MAX_BYTES), so memory does
+ * not grow with the input, and it keeps the newer of what it must drop. */
+#ifndef PS_REPEATS_INT_H
+#define PS_REPEATS_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Entries: sets of two, the one used last first. 4096 entries of at most
+ * 1 KiB each bound the store at about 4 MiB a scanner. */
+#define REPEAT_SETS 2048
+#define REPEAT_WAYS 2
+/* The largest sentence and record, together, that an entry holds. */
+#define REPEAT_MAX_BYTES 1024
+/* Sentences met once, by a tag of their hash: only one met again gets an
+ * entry. Writing an entry for every sentence cost 14% of a scan of text
+ * with no repeat, where the entries are never read; a tag costs a word. */
+#define REPEAT_SIGHTS 8192
+
+typedef struct repeat_entry {
+	uint64_t hash;
+	uint32_t text_len;   /* the sentence's bytes, at blob */
+	uint32_t record_len; /* what it gave, at blob + text_len */
+	uint32_t cap;        /* blob's room */
+	unsigned facts;      /* the caller's bits about the sentence */
+	char *blob;
+} repeat_entry;
+
+typedef struct repeats {
+	repeat_entry *entries; /* REPEAT_SETS * REPEAT_WAYS, allocated on first put */
+	uint32_t *tags;        /* each entry's hash tag, beside the others of its set */
+	uint16_t *sights;      /* REPEAT_SIGHTS tags of sentences met */
+	bool failed;           /* out of memory once: no more puts */
+} repeats;
+
+/* The hash of a sentence's bytes, for repeats_find and repeats_put. */
+uint64_t repeats_hash(const char *text, size_t len);
+
+/* The entry for exactly these bytes, or NULL. The entry is borrowed until
+ * the next repeats_put. */
+const repeat_entry *repeats_find(repeats *r, uint64_t hash, const char *text, size_t len);
+
+/* Was a sentence with this hash met before? Notes that it was met. May
+ * say yes for another sentence, never no for one that was met, unless
+ * another has taken its place since. */
+bool repeats_sighted(repeats *r, uint64_t hash);
+
+/* Keep the sentence with facts and a record (copied). Returns false, and
+ * keeps nothing, when the two are too large for an entry or memory ran
+ * out; the scan goes on without the entry either way. */
+bool repeats_put(repeats *r, uint64_t hash, const char *text, size_t len, unsigned facts, const void *record,
+                 size_t record_len);
+
+void repeats_free(repeats *r);
+
+#endif

@@ -1,0 +1,140 @@
+/* The sentences a scanner has seen: an entry is found only for the same
+ * bytes, the store keeps the entry used last where it must drop one, it
+ * refuses what does not fit, and a sighting is noted before an entry is
+ * made. */
+#include <stdlib.h>
+
+#include "helpers.h"
+#include "repeats_int.h"
+
+static const repeat_entry *find(repeats *r, const char *text)
+{
+	return repeats_find(r, repeats_hash(text, strlen(text)), text, strlen(text));
+}
+
+static bool put(repeats *r, const char *text, unsigned facts, const char *record)
+{
+	return repeats_put(r, repeats_hash(text, strlen(text)), text, strlen(text), facts, record, strlen(record));
+}
+
+START_TEST(an_entry_is_found_for_the_same_bytes_only)
+{
+	repeats r = { 0 };
+	const char *s = "Israeli troops withdrew from the town.";
+	ck_assert_ptr_null(find(&r, s));
+	ck_assert(put(&r, s, 5, "two findings"));
+	const repeat_entry *e = find(&r, s);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->facts, 5);
+	ck_assert_uint_eq(e->record_len, 12);
+	ck_assert_mem_eq(e->blob + e->text_len, "two findings", 12);
+	/* One byte apart, or one longer, is another sentence. */
+	ck_assert_ptr_null(find(&r, "Israeli troops withdrew from the towN."));
+	ck_assert_ptr_null(find(&r, "Israeli troops withdrew from the town. "));
+	/* The same hash with other bytes (a collision) is no entry either. */
+	uint64_t h = repeats_hash(s, strlen(s));
+	const char *other = "Markets were calm.";
+	ck_assert_ptr_null(repeats_find(&r, h, other, strlen(other)));
+	/* An entry for the sentence again replaces its own: facts learned later. */
+	ck_assert(put(&r, s, 13, ""));
+	e = find(&r, s);
+	ck_assert_uint_eq(e->facts, 13);
+	ck_assert_uint_eq(e->record_len, 0);
+	repeats_free(&r);
+	repeats_free(&r);
+}
+END_TEST
+
+START_TEST(a_set_keeps_the_entries_used_last)
+{
+	repeats r = { 0 };
+	/* Three sentences put under hashes of one set. */
+	const char *a = "Rain fell.", *b = "Wind blew.", *c = "Fans sang.";
+	uint64_t h = 12345;
+	ck_assert(repeats_put(&r, h, a, 10, 1, "a", 1));
+	ck_assert(repeats_put(&r, h + REPEAT_SETS, b, 10, 2, "b", 1));
+	ck_assert_ptr_nonnull(repeats_find(&r, h, a, 10)); /* a used after b */
+	ck_assert(repeats_put(&r, h + 2 * REPEAT_SETS, c, 10, 3, "c", 1));
+	ck_assert_ptr_nonnull(repeats_find(&r, h, a, 10));
+	ck_assert_ptr_null(repeats_find(&r, h + REPEAT_SETS, b, 10));
+	const repeat_entry *e = repeats_find(&r, h + 2 * REPEAT_SETS, c, 10);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->facts, 3);
+	ck_assert_mem_eq(e->blob, c, 10);
+	repeats_free(&r);
+}
+END_TEST
+
+START_TEST(what_does_not_fit_is_not_kept)
+{
+	repeats r = { 0 };
+	static char text[REPEAT_MAX_BYTES + 1];
+	memset(text, 'a', sizeof text);
+	uint64_t h = repeats_hash(text, sizeof text);
+	ck_assert(!repeats_put(&r, h, text, sizeof text, 0, NULL, 0));
+	ck_assert_ptr_null(repeats_find(&r, h, text, sizeof text));
+	/* A sentence that fits with a record too large for the rest. */
+	h = repeats_hash(text, 1000);
+	ck_assert(!repeats_put(&r, h, text, 1000, 0, text, REPEAT_MAX_BYTES - 999));
+	ck_assert(repeats_put(&r, h, text, 1000, 0, text, REPEAT_MAX_BYTES - 1000));
+	const repeat_entry *e = repeats_find(&r, h, text, 1000);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->text_len + e->record_len, REPEAT_MAX_BYTES);
+	/* A short entry put where the long one was. */
+	ck_assert(repeats_put(&r, h + REPEAT_SETS, "x", 1, 0, NULL, 0));
+	ck_assert(repeats_put(&r, h + 2 * REPEAT_SETS, "y", 1, 0, "z", 1));
+	ck_assert_ptr_null(repeats_find(&r, h, text, 1000));
+	ck_assert_ptr_nonnull(repeats_find(&r, h + 2 * REPEAT_SETS, "y", 1));
+	repeats_free(&r);
+}
+END_TEST
+
+START_TEST(a_sighting_is_noted_the_first_time)
+{
+	repeats r = { 0 };
+	uint64_t h = repeats_hash("Talks resumed.", 14);
+	ck_assert(!repeats_sighted(&r, h));
+	ck_assert(repeats_sighted(&r, h));
+	ck_assert(repeats_sighted(&r, h));
+	/* Another sentence in its place makes it new again. */
+	uint64_t other = h ^ (UINT64_C(1) << 62);
+	ck_assert(!repeats_sighted(&r, other));
+	ck_assert(!repeats_sighted(&r, h));
+	repeats_free(&r);
+}
+END_TEST
+
+/* The hash reads every byte: a change anywhere in a sentence, or its
+ * length, gives another (so such near repeats, which news is full of, are
+ * not sighted as repeats). */
+START_TEST(every_byte_changes_the_hash)
+{
+	char s[200];
+	for (size_t len = 1; len <= sizeof s; len += 13) {
+		for (size_t i = 0; i < len; i++)
+			s[i] = (char)('a' + i % 26);
+		uint64_t h = repeats_hash(s, len);
+		ck_assert(h != repeats_hash(s, len - 1));
+		for (size_t i = 0; i < len; i++) {
+			s[i] ^= 1;
+			ck_assert_msg(repeats_hash(s, len) != h, "a change at %zu of %zu", i, len);
+			s[i] ^= 1;
+		}
+	}
+	/* A trailing NUL is a byte, not padding. */
+	ck_assert(repeats_hash("abc", 3) != repeats_hash("abc\0", 4));
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("repeats");
+	TCase *tc = tcase_create("repeats");
+	tcase_add_test(tc, an_entry_is_found_for_the_same_bytes_only);
+	tcase_add_test(tc, a_set_keeps_the_entries_used_last);
+	tcase_add_test(tc, what_does_not_fit_is_not_kept);
+	tcase_add_test(tc, a_sighting_is_noted_the_first_time);
+	tcase_add_test(tc, every_byte_changes_the_hash);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}
