@@ -52,6 +52,7 @@ typedef struct cli_options {
 	double min_precision;     /* eval: exit 1 below this precision */
 	bool list_patterns;       /* list: the patterns rather than the clauses */
 	bool no_prefilter;        /* run every pattern on every sentence */
+	bool no_repeat_cache;     /* search a sentence met before again */
 	bool profile;             /* --profile: each signal's cost, on stderr after the report */
 	const char *output;       /* -o FILE, or NULL for standard output */
 	const char **include;     /* --include globs (owned array, borrowed strings) */

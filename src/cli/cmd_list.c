@@ -7,6 +7,8 @@ ps_scan_limits scan_limits(const cli_options *o)
 	ps_scan_limits limits = { 0 };
 	if (o->no_prefilter)
 		limits.flags |= PS_SCAN_NO_PREFILTER;
+	if (o->no_repeat_cache)
+		limits.flags |= PS_SCAN_NO_REPEAT_CACHE;
 	if (o->profile)
 		limits.flags |= PS_SCAN_PROFILE;
 	return limits;

@@ -940,8 +940,11 @@ int cmd_scan(const cli_options *o)
 		ctx.run.incomplete = true;
 	}
 	size_t findings = ctx.run.sum.findings;
-	profile_counts counts = { ctx.run.sum.scanned, ctx.split, ctx.pieces, ctx.run.sum.sentences, ctx.run.sum.in_setting,
-		                  ctx.prepare_s };
+	profile_counts counts = {
+		.documents = ctx.run.sum.scanned, .split = ctx.split, .pieces = ctx.pieces,
+		.sentences = ctx.run.sum.sentences, .in_setting = ctx.run.sum.in_setting,
+		.repeats = ctx.run.sum.repeats, .prepare_s = ctx.prepare_s,
+	};
 	status = run_close(&ctx.run);
 	/* After the report, so that it is whole first. */
 	if (o->profile && ctx.workers && status != EXIT_USAGE)

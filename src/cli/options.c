@@ -70,6 +70,9 @@ static const char *const usage_text[] = {
 	"                       always or never\n"
 	"      --no-prefilter   run every pattern on every sentence (slow; the same\n"
 	"                       findings, kept to check the fast path)\n"
+	"      --no-repeat-cache  search every sentence, even one met before (each\n"
+	"                       thread keeps a few thousand with what they gave;\n"
+	"                       the same findings, for timing the search alone)\n"
 	"      --profile        after the report, print to stderr where the time went,\n"
 	"                       and each signal's time, tries and matches\n"
 	"  -q, --quiet          text format: no summary\n"
@@ -178,7 +181,7 @@ int options_parse(cli_options *o, int argc, char **argv)
 	enum {
 		OPT_FAIL_ON = 256, OPT_COLOR, OPT_MIN_F1, OPT_MIN_PRECISION, OPT_PATTERNS, OPT_NO_PREFILTER, OPT_INPUT,
 		OPT_INCLUDE, OPT_EXCLUDE, OPT_FOLLOW, OPT_CLAUSE, OPT_MIN_CERTAINTY, OPT_BASELINE, OPT_TIMELINE,
-		OPT_PROFILE,
+		OPT_PROFILE, OPT_NO_REPEAT_CACHE,
 	};
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
@@ -200,6 +203,7 @@ int options_parse(cli_options *o, int argc, char **argv)
 		{ "min-precision", required_argument, NULL, OPT_MIN_PRECISION },
 		{ "patterns", no_argument, NULL, OPT_PATTERNS },
 		{ "no-prefilter", no_argument, NULL, OPT_NO_PREFILTER },
+		{ "no-repeat-cache", no_argument, NULL, OPT_NO_REPEAT_CACHE },
 		{ "profile", no_argument, NULL, OPT_PROFILE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -307,6 +311,9 @@ int options_parse(cli_options *o, int argc, char **argv)
 			break;
 		case OPT_NO_PREFILTER:
 			o->no_prefilter = true;
+			break;
+		case OPT_NO_REPEAT_CACHE:
+			o->no_repeat_cache = true;
 			break;
 		case OPT_PROFILE:
 			o->profile = true;

@@ -97,6 +97,9 @@ int profile_print(FILE *out, const ps_ruleset *rules, doc_scanner *const *worker
 	if (counts->split)
 		fprintf(out, "  %zu document%s read in %zu pieces across the threads\n", counts->split,
 		        counts->split == 1 ? "" : "s", counts->pieces);
+	if (counts->repeats)
+		fprintf(out, "  %llu sentence%s met before, answered from the repeat cache, not searched again\n",
+		        (unsigned long long)counts->repeats, counts->repeats == 1 ? "" : "s");
 	part(out, "scanning", scan_s, cpu, NULL);
 	part(out, "  the signals' patterns", sig_s, cpu, NULL);
 	part(out, "  collecting cues", cue_s, cpu, NULL);

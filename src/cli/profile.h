@@ -14,6 +14,7 @@ typedef struct profile_counts {
 	size_t documents;          /* scanned */
 	size_t split, pieces;      /* documents read in pieces across the threads, and their pieces */
 	uint64_t sentences, in_setting;
+	uint64_t repeats;          /* sentences answered from the repeat cache */
 	double prepare_s;          /* seconds preparing every pattern before the scan */
 } profile_counts;
 

@@ -294,6 +294,7 @@ void split_join(doc_result *whole, doc_result *part)
 	whole->stats.limit_hits += part->stats.limit_hits;
 	whole->stats.unchecked += part->stats.unchecked;
 	whole->stats.cut_sentences += part->stats.cut_sentences;
+	whole->stats.repeats += part->stats.repeats;
 	whole->incomplete = whole->incomplete || part->incomplete;
 	whole->nomem = whole->nomem || part->nomem;
 	if (part->messages_len)

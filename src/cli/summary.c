@@ -166,6 +166,7 @@ void summary_add(run_summary *sum, const doc_result *doc, const doc_tally *t)
 		sum->incomplete++;
 	sum->sentences += doc->stats.sentences;
 	sum->in_setting += doc->stats.in_setting;
+	sum->repeats += doc->stats.repeats;
 	sum->bytes += doc->stats.bytes;
 	sum->verdicts[tally_verdict(t, SIZE_MAX)]++;
 	int64_t day = 0;

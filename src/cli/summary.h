@@ -42,6 +42,7 @@ typedef struct run_summary {
 	bool baseline;             /* a baseline was given: new_findings means something */
 	size_t new_findings;
 	uint64_t sentences, in_setting, bytes;
+	uint64_t repeats; /* sentences answered from the repeat cache */
 	size_t verdicts[VERDICT_KINDS]; /* scanned documents by overall verdict */
 	bool keep_docs;            /* a line per document, for the formats that list them (text, summary) */
 	doc_line *docs;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # --profile: after the report, stderr gets the run's counts (with the large
-# documents read in pieces) and each signal that ran, with how often it was
+# documents read in pieces, and the repeats) and each signal that ran, with how often it was
 # tried and matched. The report is the same
 # with and without it; the counts are the JSON report's; -j 1 and -j 2 count
 # the same; each row names where its signal is written; a clause's findings
@@ -94,6 +94,17 @@ for i in $(seq 1 7000); do echo "Paragraph $i. Israeli troops withdrew from Rafa
 "$pactscan" "${rules[@]}" -j 1 -q --profile big > big1.out 2> big1.err
 check "-j 2 reads a large file of a directory in pieces" grep -Eq '^  1 document read in ([2-9]|[1-9][0-9]+) pieces across the threads$' big2.err
 check "-j 1 reads it whole" test "$(grep -c 'read in .* pieces' big1.err)" = 0
+# Its 7,000 copies of one sentence and the 40 files' one: each kept the
+# second time it is met, and answered from the cache from the third on.
+check "repeats are answered from the cache: 6,998 and 38" \
+	grep -qx '  7036 sentences met before, answered from the repeat cache, not searched again' big1.err
+"$pactscan" "${rules[@]}" -j 1 -q --profile --no-repeat-cache big > big1s.out 2> big1s.err
+check "--no-repeat-cache searches them all, with the same report" \
+	test "$(grep -c 'repeat cache' big1s.err)" = 0 -a -s big1.out
+check "... the same report" cmp -s big1.out big1s.out
+"$pactscan" "${rules[@]}" -j 2 --format jsonl big > big2.jsonl
+"$pactscan" "${rules[@]}" -j 1 --format jsonl --no-prefilter big > big1p.jsonl
+check "repeats answered on two threads give what the plain path gives" cmp -s big2.jsonl big1p.jsonl
 
 echo "Markets were calm in London." | "$pactscan" "${rules[@]}" --profile > calm.out 2> calm.err
 check "a text out of the setting: no signal ran" grep -q 'no signal ran' calm.err
