@@ -35,10 +35,15 @@ static int on_finding(const ps_finding *f, void *userdata)
 
 void *ab_setup(const char *rules)
 {
+	/* Every round scans the same text with the same scanner: the search
+	 * is what is compared, not the repeat cache, which would answer the
+	 * rounds after the first. PS_SCAN_NO_REPEAT_CACHE by its value, which
+	 * builds from before it ignore. */
+	ps_scan_limits limits = { .flags = 1u << 3 };
 	ab_ctx *c = calloc(1, sizeof(*c));
 	ps_diags *d = NULL;
 	if (!c || ps_diags_new(&d) != PS_OK || ps_ruleset_load(&c->rules, rules, d) != PS_OK ||
-	    ps_scanner_new(&c->scanner, c->rules, NULL) != PS_OK) {
+	    ps_scanner_new(&c->scanner, c->rules, &limits) != PS_OK) {
 		ps_diags_free(d);
 		ab_free(c);
 		return NULL;

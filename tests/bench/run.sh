@@ -124,10 +124,11 @@ make_corpus() { # make_corpus SIZE SHARE [jsonl]
 # The text rows time one big document. When pactscan reads JSON Lines
 # (--input jsonl, a document a line), the same kind of corpus in that form
 # shows -j on many small documents too.
-has_j=0 has_input=0
+has_j=0 has_input=0 has_cache=0
 help=$("$PS" --help 2>&1 || true) # (not piped into grep -q: pipefail and EPIPE)
 grep -Eq -- '(^|[ ,])-j([ ,=]|$)|--jobs' <<<"$help" && has_j=1
 grep -Eq -- '--input[ =]' <<<"$help" && has_input=1
+grep -Eq -- '--no-repeat-cache' <<<"$help" && has_cache=1
 sample=$((size < 5 ? size : 5))
 # A directory of short articles, one file a document with its front
 # matter: what a researcher's archive looks like, where a run's cost is
@@ -240,15 +241,16 @@ bench() {
 # of a machine whose speed drifts (a shared VM's does, by 20-50%); sets, for
 # command k, TURN_MED[k] (median wall s), TURN_PEAK[k] (peak RSS KiB) and
 # TURN_RATIO[k], the median over the rounds of command k's time over
-# command k+1's. The first command's output goes to $TMP/rg.out, the
+# command k+1's, and TURN_OVER1[k], of the first command's time over
+# command k's. The first command's output goes to $TMP/rg.out, the
 # others' to /dev/null.
 bench_turns() {
 	local n=$1 i k out cmd
 	shift
-	local labels=("$@") times=() ratios=()
+	local labels=("$@") times=() ratios=() over1=()
 	local m=${#labels[@]}
-	TURN_MED=() TURN_PEAK=() TURN_RATIO=()
-	for ((k = 1; k <= m; k++)); do TURN_PEAK[k]=0 times[k]='' ratios[k]=''; done
+	TURN_MED=() TURN_PEAK=() TURN_RATIO=() TURN_OVER1=()
+	for ((k = 1; k <= m; k++)); do TURN_PEAK[k]=0 times[k]='' ratios[k]='' over1[k]=''; done
 	for ((i = 1; i <= n; i++)); do
 		local round=()
 		for ((k = 1; k <= m; k++)); do
@@ -261,6 +263,9 @@ bench_turns() {
 		for ((k = 1; k < m; k++)); do
 			ratios[k]+=" $(awk -v a="${round[k]}" -v b="${round[k + 1]}" 'BEGIN { printf "%.4f", a / b }')"
 		done
+		for ((k = 2; k <= m; k++)); do
+			over1[k]+=" $(awk -v a="${round[1]}" -v b="${round[k]}" 'BEGIN { printf "%.4f", a / b }')"
+		done
 	done
 	for ((k = 1; k <= m; k++)); do
 		# shellcheck disable=SC2086 # the lists split on purpose
@@ -271,6 +276,11 @@ bench_turns() {
 		# shellcheck disable=SC2086
 		TURN_RATIO[k]=$(median ${ratios[k]})
 		say "   ${labels[k - 1]} over ${labels[k]}, round by round:${ratios[k]}; median ${TURN_RATIO[k]}"
+	done
+	for ((k = 3; k <= m; k++)); do
+		# shellcheck disable=SC2086
+		TURN_OVER1[k]=$(median ${over1[k]})
+		say "   ${labels[0]} over ${labels[k - 1]}, round by round:${over1[k]}; median ${TURN_OVER1[k]}"
 	done
 }
 
@@ -293,7 +303,16 @@ for share in 0.03 0.30; do
 		CMD_2=("$PS" -j 1 --rules "$RULES" --format jsonl "$f")
 		# shellcheck disable=SC2034
 		CMD_3=("$PS" -j "$NPROC" --rules "$RULES" --format jsonl "$f")
-		bench_turns "$runs" "rg -c" "pactscan -j 1" "pactscan -j $NPROC"
+		if [ $has_cache = 1 ]; then
+			# The search alone: the corpora repeat their sentences far
+			# more than news does, and the repeat cache answers them.
+			# shellcheck disable=SC2034
+			CMD_4=("$PS" -j 1 --no-repeat-cache --rules "$RULES" --format jsonl "$f")
+			bench_turns "$runs" "rg -c" "pactscan -j 1" "pactscan -j $NPROC" "pactscan -j 1 --no-repeat-cache"
+			T[$share,ps1s]=${TURN_MED[4]} R[$share,ps1s]=${TURN_PEAK[4]} Q[$share,s]=${TURN_OVER1[4]}
+		else
+			bench_turns "$runs" "rg -c" "pactscan -j 1" "pactscan -j $NPROC"
+		fi
 		T[$share,rg]=${TURN_MED[1]} R[$share,rg]=${TURN_PEAK[1]} Q[$share]=${TURN_RATIO[1]}
 		T[$share,ps1]=${TURN_MED[2]} R[$share,ps1]=${TURN_PEAK[2]} S[$share,ps]=${TURN_RATIO[2]}
 		T[$share,psN]=${TURN_MED[3]} R[$share,psN]=${TURN_PEAK[3]}
@@ -421,7 +440,10 @@ for share in 0.03 0.30; do
 	fi
 	# The passes over the words, from the profile: the findings cannot show
 	# that the setting gate is off (every sentence then runs the full pass).
-	"$PS" --rules "$RULES" --format jsonl --profile -q "$s" 2>"$TMP/profile.txt" >/dev/null || [ $? = 3 ] ||
+	# Without the repeat cache, whose answers would hide the passes.
+	nocache=()
+	[ $has_cache = 1 ] && nocache=(--no-repeat-cache)
+	"$PS" --rules "$RULES" --format jsonl --profile -q "${nocache[@]}" "$s" 2>"$TMP/profile.txt" >/dev/null || [ $? = 3 ] ||
 		die "pactscan --profile failed on $s"
 	read -r sentences in_setting gate full <<<"$(sed -nE \
 		-e 's/^pactscan: profile: .* ([0-9]+) sentences, ([0-9]+) in the setting.*/\1 \2/p' \
@@ -477,6 +499,10 @@ for share in 0.03 0.30; do
 	else
 		printf "$fmt" "" "pactscan -j $NPROC" "n/a (no -j yet)" "" "" "" "" ""
 	fi
+	if [ $has_j = 1 ] && [ $has_cache = 1 ]; then
+		row "" "pactscan -j 1 --no-repeat-cache ****" "${T[$share,ps1s]}" "$(mbs "$bytes" "${T[$share,ps1s]}")" "${R[$share,ps1s]}"
+		printf "$fmt" "" "  over rg -c, run by turns ***" "$(ratio "${Q[$share,s]}" 1)x" "" "" "" "" ""
+	fi
 	if [ $has_j = 1 ] && [ $has_input = 1 ]; then
 		jb=$(stat -c %s "$(corpus_file "$size" "$share" jsonl)")
 		row "" "JSON Lines: pactscan --input jsonl -j 1" "${T[$share,jl1]}" "$(mbs "$jb" "${T[$share,jl1]}")" "${R[$share,jl1]}"
@@ -500,6 +526,7 @@ echo
 [ $has_j = 1 ] || echo "pactscan has no -j option yet: its row is the default (one thread); the all-cores row is n/a"
 [ $has_j = 1 ] && echo "** one thread and every core run by turns; the speedup is the median over the rounds of the one-thread time over the all-cores time"
 [ $has_j = 1 ] && echo "*** rg -c and pactscan -j 1 run by turns (with -j $NPROC): the median over the rounds of rg's time over pactscan's, robust to a machine whose speed drifts"
+[ $has_j = 1 ] && [ $has_cache = 1 ] && echo "**** the search alone: the repeat cache answers a sentence met before; these corpora repeat theirs far more than news does (at 200 MB, 70% of the sentences occur more than once), so the figure for text without repeats is this row's"
 [ $has_j = 1 ] && echo "The text rows are one big document; the JSON Lines rows scan the same kind of corpus (same generator and seed) as many small ones, one a line, with --input jsonl; their ratios compare with the text file's rg and cat"
 [ $has_j = 1 ] && echo "dir: $n_articles files of $((articles_bytes / 1000000)) MB, a record of the 3% corpus each with front matter; rg's time includes $rg_setup s for its patterns alone (rg on /dev/null), a larger share than on the big files"
 echo "pack load: $load_ms ms ($load_how)"
