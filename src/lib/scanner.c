@@ -53,6 +53,14 @@ _Static_assert(MAX_OCCURRENCES <= UINT8_MAX, "a memo counts its matches in a byt
  * known (asked only where there was context and no term of its own), and
  * yes; its findings are recorded (it was in the setting). */
 enum { REPEAT_HERE = 1, REPEAT_ELSEWHERE_KNOWN = 2, REPEAT_ELSEWHERE = 4, REPEAT_FINDINGS = 8 };
+/* The cache is looked up for every sentence that may be in the setting
+ * while at least REPEAT_NEED of a round's lookups find one met before
+ * (1.6%: below that, the lookups cost more than the searches they save),
+ * else for one in REPEAT_SAMPLE, until one finds a sentence met before.
+ * Looking up every sentence cost 2 to 5% of a scan of text that never
+ * repeats. */
+#define REPEAT_NEED 4
+#define REPEAT_SAMPLE 16
 
 /* A choice made again every VOTE_ROUND cases: on when at least a given
  * number of the round's were yes. */
@@ -140,6 +148,11 @@ struct ps_scanner {
 	 * them while recording: its facts (REPEAT_*) and its findings, kept
 	 * (kept_finding records) in rec. */
 	repeats seen;
+	/* Of the recent lookups, how many found the sentence met before:
+	 * where none do (text that does not repeat), only one sentence in
+	 * REPEAT_SAMPLE is looked up, and skip counts them. */
+	vote repeating;
+	uint32_t skip;
 	bool use_seen, recording, rec_full;
 	uint64_t rec_hash;
 	unsigned rec_facts;
@@ -189,6 +202,7 @@ ps_status ps_scanner_new(ps_scanner **out, const ps_ruleset *rules, const ps_sca
 	s->prefilter = !(s->limits.flags & PS_SCAN_NO_PREFILTER);
 	/* The plain path, which the tests compare with, answers no repeat. */
 	s->use_seen = s->prefilter && !(s->limits.flags & PS_SCAN_NO_REPEAT_CACHE);
+	s->repeating.on = true;
 	if (rules->pf.n_shapes && !(s->memo = calloc(rules->pf.n_shapes, sizeof(*s->memo)))) {
 		st = PS_ERR_NOMEM;
 		goto out;
@@ -995,8 +1009,15 @@ static bool recall(ps_scanner *s, sentence *sn, bool context, bool maybe)
 	const ps_ruleset *rs = s->rules;
 	if (!s->use_seen || sn->len > REPEAT_MAX_BYTES || s->stats.limit_hits >= s->limits.max_limit_hits)
 		return false;
+	if (!s->repeating.on && ++s->skip % REPEAT_SAMPLE != 0)
+		return false;
 	uint64_t hash = repeats_hash(sn->text, sn->len);
 	const repeat_entry *e = repeats_find(&s->seen, hash, sn->text, sn->len);
+	/* A sentence met the first time is only noted: most never recur. */
+	bool sighted = !e && repeats_sighted(&s->seen, hash);
+	vote_add(&s->repeating, e || sighted, REPEAT_NEED);
+	/* At once where repeats come back, not at the round's end. */
+	s->repeating.on = s->repeating.on || e || sighted;
 	if (e) {
 		unsigned f = e->facts;
 		bool known = true, here;
@@ -1022,8 +1043,7 @@ static bool recall(ps_scanner *s, sentence *sn, bool context, bool maybe)
 			return true;
 		}
 	}
-	/* A sentence met the first time is only noted: most never recur. */
-	if (!e && !repeats_sighted(&s->seen, hash))
+	if (!e && !sighted)
 		return false;
 	s->recording = true;
 	s->rec_full = false;

@@ -1440,6 +1440,28 @@ START_TEST(a_stopped_sentence_is_not_kept)
 }
 END_TEST
 
+/* Where nothing repeats, the cache is looked up for one sentence in a
+ * few; once a sentence met before comes back, for every one again. */
+START_TEST(the_cache_rests_where_nothing_repeats)
+{
+	static char text[200000], cached[131072], searched[131072];
+	size_t len = 0;
+	for (int i = 0; i < 2000; i++)
+		len += (size_t)snprintf(text + len, sizeof text - len, "Israeli troops withdrew from post %d. ", i);
+	for (int i = 0; i < 400; i++)
+		len += (size_t)snprintf(text + len, sizeof text - len, "Hamas freed the hostages. ");
+	uint64_t repeats[2];
+	scan_cached_and_not(test_pack, text, len, cached, searched, repeats);
+	ck_assert_str_eq(cached, searched);
+	/* The unique sentences turn the lookups down to one in 16 (the 2000
+	 * of them end on one looked up). Of the 400 copies, the 16th is noted
+	 * as met, the 32nd is found noted, which turns every lookup back on,
+	 * and is kept; the 33rd on are answered: 368. Never resting, 398
+	 * would be; never looking again, about 400 / 16. */
+	ck_assert_uint_eq(repeats[0], 368);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("scanner");
@@ -1480,6 +1502,7 @@ int main(void)
 	tcase_add_test(tc, a_repeated_sentence_gives_what_its_search_gives);
 	tcase_add_test(tc, a_repeat_is_in_the_setting_by_its_own_context);
 	tcase_add_test(tc, a_stopped_sentence_is_not_kept);
+	tcase_add_test(tc, the_cache_rests_where_nothing_repeats);
 	tcase_add_test(tc, the_shipped_pack_passes_over_only_what_may_be_in_the_setting);
 	tcase_add_test(tc, a_setting_word_is_seen_anywhere_in_a_long_sentence);
 	tcase_add_test(tc, a_flood_of_space_before_the_text_ends);
