@@ -27,12 +27,12 @@ static uint64_t rotl(uint64_t v, unsigned k)
 	return v << k | v >> (64 - k);
 }
 
-/* Every byte, 32 a step in four independent lanes: each sentence that
- * may be in the setting is hashed, and one lane of eight bytes a step
- * cost 3% of a scan of text that never repeats. (A hash of a few places,
- * its start, middle and end, cost more: news varies a sentence in a word
- * or a number, and every such pair looked alike.) Sentences with equal
- * hashes are told apart by their bytes. */
+/* Every byte, 32 a step in four lanes whose multiplies overlap: each
+ * sentence that may be in the setting is hashed. (A hash of a few places,
+ * its start, middle and end, cost more than this one: news varies a
+ * sentence in a word or a number, and each such pair looked alike, and
+ * was kept as a repeat for nothing.) Sentences with equal hashes are told
+ * apart by their bytes. */
 uint64_t repeats_hash(const char *text, size_t len)
 {
 	uint64_t h[4] = { len, MUL1, MUL2, MUL3 };
@@ -124,6 +124,11 @@ bool repeats_put(repeats *r, uint64_t hash, const char *text, size_t len, unsign
 		r->entries = calloc((size_t)REPEAT_SETS * REPEAT_WAYS, sizeof(*r->entries));
 		r->tags = calloc((size_t)REPEAT_SETS * REPEAT_WAYS, sizeof(*r->tags));
 		if (!r->entries || !r->tags) {
+			/* Neither, so that a lookup finds none. */
+			free(r->entries);
+			free(r->tags);
+			r->entries = NULL;
+			r->tags = NULL;
 			r->failed = true;
 			return false;
 		}

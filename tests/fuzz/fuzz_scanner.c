@@ -1,7 +1,8 @@
 /* Fuzz the scanner end to end on the shipped pack: positions stay inside
  * the document, streaming in pieces (fed, and written into the scanner's
- * buffer) finds what one call finds, and the prefilter finds exactly what
- * the plain path finds. */
+ * buffer) finds what one call finds, the prefilter finds exactly what the
+ * plain path finds, and so does a scanner answering repeats from its
+ * cache (kept across inputs, which the fuzzer varies a little each). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,7 @@ static int on_finding(const ps_finding *f, void *userdata)
 }
 
 static ps_ruleset *rules;
-static ps_scanner *fast, *plain;
+static ps_scanner *fast, *plain, *cached;
 
 static void setup(void)
 {
@@ -44,9 +45,12 @@ static void setup(void)
 	ps_diags_free(diags);
 	ps_scan_limits slow = { .flags = PS_SCAN_NO_PREFILTER, .max_sentence = 256 };
 	/* Profiled: its path gives the same findings, and counts the same
-	 * signals tried and matched however the text is fed. */
-	ps_scan_limits quick = { .max_sentence = 256, .flags = PS_SCAN_PROFILE };
-	if (ps_scanner_new(&fast, rules, &quick) != PS_OK || ps_scanner_new(&plain, rules, &slow) != PS_OK)
+	 * signals tried and matched however the text is fed (without the
+	 * cache, which would answer the second feeding). */
+	ps_scan_limits quick = { .max_sentence = 256, .flags = PS_SCAN_PROFILE | PS_SCAN_NO_REPEAT_CACHE };
+	ps_scan_limits usual = { .max_sentence = 256 };
+	if (ps_scanner_new(&fast, rules, &quick) != PS_OK || ps_scanner_new(&plain, rules, &slow) != PS_OK ||
+	    ps_scanner_new(&cached, rules, &usual) != PS_OK)
 		abort();
 }
 
@@ -96,6 +100,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(sa == PS_OK || sa == PS_ERR_INCOMPLETE);
 	if (sa == PS_OK && sb == PS_OK) {
 		FUZZ_ASSERT(a.count == b.count && a.hash == b.hash);
+	}
+	/* Twice: a sentence is kept the second time it is met. */
+	for (int k = 0; k < 2; k++) {
+		tally d = { .size = size };
+		ps_scan_callbacks cd = { on_finding, NULL, &d };
+		ps_status sd = ps_scanner_scan(cached, text, size, &cd);
+		FUZZ_ASSERT(sd == sb);
+		if (sd == PS_OK)
+			FUZZ_ASSERT(d.count == b.count && d.hash == b.hash);
 	}
 	if (sa == PS_OK && sc == PS_OK) {
 		FUZZ_ASSERT(a.count == c.count && a.hash == c.hash);
