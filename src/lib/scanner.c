@@ -67,6 +67,8 @@ enum { REPEAT_HERE = 1, REPEAT_ELSEWHERE_KNOWN = 2, REPEAT_ELSEWHERE = 4, REPEAT
 #define VOTE_ROUND 256
 /* Dense: 60% of a round's sentences had context. */
 #define DENSE_NEED 154
+/* Direct: 80% of a round's sentences that might be in the setting were. */
+#define DIRECT_NEED 205
 typedef struct vote {
 	uint32_t seen, yes;
 	bool on;
@@ -1035,7 +1037,7 @@ static bool recall(ps_scanner *s, sentence *sn, bool context, bool maybe)
 			if (rs->has_setting)
 				remember(s, (f & REPEAT_HERE) != 0);
 			if (maybe)
-				vote_add(&s->direct, here, 205);
+				vote_add(&s->direct, here, DIRECT_NEED);
 			if (here) {
 				s->stats.in_setting++;
 				replay(s, sn, (const unsigned char *)e->blob + e->text_len, e->record_len);
@@ -1131,7 +1133,7 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 	if (out_of_setting)
 		remember(s, false);
 	if (maybe)
-		vote_add(&s->direct, here, 205); /* 80% */
+		vote_add(&s->direct, here, DIRECT_NEED);
 	if (!here)
 		goto out;
 	if (two_pass && !full_ran)
@@ -1190,7 +1192,8 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 		if (deliver(s, sn, clause, best[k], weight[k]) != 0)
 			break;
 	}
-	s->rec_facts |= REPEAT_FINDINGS;
+	if (s->recording)
+		s->rec_facts |= REPEAT_FINDINGS;
 out:
 	if (s->m.limit_hit) {
 		s->stats.limit_hits++;
