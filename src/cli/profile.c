@@ -110,7 +110,7 @@ int profile_print(FILE *out, const ps_ruleset *rules, doc_scanner *const *worker
 	part(out, "  finding the words", word_s, cpu, words);
 	part(out, "  the findings' output", out_s, cpu, "formatted as they are found");
 	part(out, "  the rest of the scan", scan_s - sig_s - cue_s - word_s - out_s, cpu,
-	     "splitting sentences, the setting gate, the sentences out of it");
+	     "splitting sentences, the setting gate, the sentences out of it, the repeats answered");
 	part(out, "preparing the patterns", counts->prepare_s, cpu, "all of them before the scan, for this profile");
 	part(out, "the rest", cpu - scan_s - counts->prepare_s, cpu, "loading the pack, reading, the report");
 	if (!ran) {

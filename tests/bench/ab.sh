@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Compare the scanning speed of two builds of the library in one process.
 #
-#   tests/bench/ab.sh [--rounds N] [--piece-kib K] [--rules DIR] A B FILE...
+#   tests/bench/ab.sh [--rounds N] [--piece-kib K] [--rules DIR] [--repeat-cache] A B FILE...
 #
 # A and B are git revisions, or "." for the working tree. See usage below
 # and tests/bench/abscan.c.
@@ -9,7 +9,7 @@ set -euo pipefail
 
 usage() {
 	cat <<'USAGE'
-Usage: tests/bench/ab.sh [--rounds N] [--piece-kib K] [--rules DIR] A B FILE...
+Usage: tests/bench/ab.sh [--rounds N] [--piece-kib K] [--rules DIR] [--repeat-cache] A B FILE...
 
 Builds the library of A and of B (git revisions, or "." for the working
 tree) as at meson's release settings, links both into one program with
@@ -23,12 +23,19 @@ by both within a few milliseconds. It times the library only (no reading,
 no output), with the rules of DIR (default: rules/ of the working tree),
 on x86-64 (it reads the time-stamp counter). Exit 1 if the findings
 differ; 2 for a revision that is none or a FILE it cannot read.
+
+The scanners' repeat cache is off: every round scans the same text with
+the same scanner, and the cache would answer the rounds after the first.
+--repeat-cache leaves it on (builds from before it have none), to time
+what it costs or saves: then give --rounds 1 and a FILE large enough for
+many pieces.
 USAGE
 }
 
-rounds=20 piece=256 rules=''
+rounds=20 piece=256 rules='' cache=0
 while [ $# -gt 0 ]; do
 	case "$1" in
+	--repeat-cache) cache=1; shift ;;
 	--rounds) rounds=$2; shift 2 ;;
 	--piece-kib) piece=$2; shift 2 ;;
 	--rules) rules=$2; shift 2 ;;
@@ -80,7 +87,7 @@ build() {
 	for f in "$dir"/src/lib/*.c "$top/tests/bench/abshim.c"; do
 		local o=$dir/$(basename "$f" .c).o
 		gcc -std=c11 -O3 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DPS_BUILDING_LIBRARY \
-			-fvisibility=hidden -I"$dir/include" -I"$dir/src/lib" -c "$f" -o "$o"
+			-DAB_REPEAT_CACHE=$cache -fvisibility=hidden -I"$dir/include" -I"$dir/src/lib" -c "$f" -o "$o"
 		objs+=("$o")
 	done
 	ld -r -o "$dir/all.o" "${objs[@]}"
@@ -104,6 +111,7 @@ describe() {
 }
 echo "A: $(describe "$rev_a")"
 echo "B: $(describe "$rev_b")"
+if [ $cache = 1 ]; then echo "repeat cache: on"; else echo "repeat cache: off"; fi
 rc=0
 for f in "$@"; do
 	echo "== $f"

@@ -37,9 +37,14 @@ void *ab_setup(const char *rules)
 {
 	/* Every round scans the same text with the same scanner: the search
 	 * is what is compared, not the repeat cache, which would answer the
-	 * rounds after the first. PS_SCAN_NO_REPEAT_CACHE by its value, which
-	 * builds from before it ignore. */
+	 * rounds after the first, unless ab.sh --repeat-cache asks for it.
+	 * PS_SCAN_NO_REPEAT_CACHE by its value, which builds from before it
+	 * ignore. */
+#if AB_REPEAT_CACHE
+	ps_scan_limits limits = { .flags = 0 };
+#else
 	ps_scan_limits limits = { .flags = 1u << 3 };
+#endif
 	ab_ctx *c = calloc(1, sizeof(*c));
 	ps_diags *d = NULL;
 	if (!c || ps_diags_new(&d) != PS_OK || ps_ruleset_load(&c->rules, rules, d) != PS_OK ||

@@ -23,8 +23,21 @@ elif ! grep -Eq '^findings: A ([1-9][0-9]*), B \1, the same$' "$tmp/out.txt"; th
 elif ! grep -Eq '^B/A cycles: [0-9]+\.[0-9]{4} over all 2 rounds' "$tmp/out.txt"; then
 	echo "FAIL ab.sh HEAD HEAD: no ratio of cycles: $(cat "$tmp/out.txt")"
 	fail=1
+elif ! grep -qx 'repeat cache: off' "$tmp/out.txt"; then
+	echo "FAIL ab.sh HEAD HEAD: does not say the repeat cache is off: $(cat "$tmp/out.txt")"
+	fail=1
 else
 	echo "ok   ab.sh HEAD HEAD: $(grep -E '^(findings|B/A)' "$tmp/out.txt" | tr '\n' ' ')"
+fi
+# With the cache on, one round: the same findings, and said so.
+rc=0
+tests/bench/ab.sh --repeat-cache --rounds 1 --piece-kib 16 HEAD . "$tmp/corpus.txt" > "$tmp/out.txt" 2> "$tmp/err.txt" || rc=$?
+if [ $rc != 0 ] || ! grep -qx 'repeat cache: on' "$tmp/out.txt" ||
+	! grep -Eq '^findings: A ([1-9][0-9]*), B \1, the same$' "$tmp/out.txt"; then
+	echo "FAIL ab.sh --repeat-cache HEAD .: exit $rc: $(cat "$tmp/out.txt" "$tmp/err.txt")"
+	fail=1
+else
+	echo "ok   ab.sh --repeat-cache HEAD .: $(grep -E '^(repeat|findings)' "$tmp/out.txt" | tr '\n' ' ')"
 fi
 # Refused before any build.
 for bad in "no-such-revision . $tmp/corpus.txt" "HEAD . $tmp/missing.txt"; do
