@@ -1462,6 +1462,39 @@ START_TEST(the_cache_rests_where_nothing_repeats)
 }
 END_TEST
 
+/* A pack with no setting: every sentence is in it, and a repeat is
+ * answered with its findings, whatever came before it. */
+START_TEST(a_pack_without_a_setting_answers_repeats_too)
+{
+	const char *yaml =
+		"pactscan: 1\n"
+		"cues:\n"
+		"  negation: {before: [not], scope: 4}\n"
+		"  attribution: {terms: ['(?<source>\\w+)\\s+said']}\n"
+		"---\n"
+		"pactscan: 1\n"
+		"clause: {id: hostages, point: 4, title: t, summary: s}\n"
+		"signals:\n"
+		"  - {id: released, stance: support, act: 'released|freed', all: ['hostages?']}\n";
+	static const char *const lines[] = {
+		"Officials said the hostages were released.", "The hostages were not freed.", "Rain fell.",
+	};
+	static char text[8000], cached[131072], searched[131072];
+	size_t len = 0;
+	uint64_t n = 0;
+	for (; len < sizeof text - 100; n++)
+		len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", lines[(n * 5) % 3], n % 4 ? " " : "\n");
+	uint64_t repeats[2];
+	scan_cached_and_not(yaml, text, len, cached, searched, repeats);
+	ck_assert_str_eq(cached, searched);
+	ck_assert_ptr_nonnull(strstr(cached, " source Officials"));
+	/* Every sentence but the first two meetings of each of the three,
+	 * then every one. */
+	ck_assert_uint_eq(repeats[0], n - 6);
+	ck_assert_uint_eq(repeats[1], n);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("scanner");
@@ -1503,6 +1536,7 @@ int main(void)
 	tcase_add_test(tc, a_repeat_is_in_the_setting_by_its_own_context);
 	tcase_add_test(tc, a_stopped_sentence_is_not_kept);
 	tcase_add_test(tc, the_cache_rests_where_nothing_repeats);
+	tcase_add_test(tc, a_pack_without_a_setting_answers_repeats_too);
 	tcase_add_test(tc, the_shipped_pack_passes_over_only_what_may_be_in_the_setting);
 	tcase_add_test(tc, a_setting_word_is_seen_anywhere_in_a_long_sentence);
 	tcase_add_test(tc, a_flood_of_space_before_the_text_ends);
