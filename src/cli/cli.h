@@ -54,6 +54,7 @@ typedef struct cli_options {
 	bool no_prefilter;        /* run every pattern on every sentence */
 	bool no_repeat_cache;     /* search a sentence met before again */
 	bool profile;             /* --profile: each signal's cost, on stderr after the report */
+	const char *profile_json; /* --profile-json FILE: the same as JSON, or NULL */
 	const char *output;       /* -o FILE, or NULL for standard output */
 	const char **include;     /* --include globs (owned array, borrowed strings) */
 	size_t n_include;

@@ -9,7 +9,7 @@ ps_scan_limits scan_limits(const cli_options *o)
 		limits.flags |= PS_SCAN_NO_PREFILTER;
 	if (o->no_repeat_cache)
 		limits.flags |= PS_SCAN_NO_REPEAT_CACHE;
-	if (o->profile)
+	if (o->profile || o->profile_json)
 		limits.flags |= PS_SCAN_PROFILE;
 	return limits;
 }

@@ -16,6 +16,7 @@
 #include "inputs.h"
 #include "jsonl_input.h"
 #include "pool.h"
+#include "outfile.h"
 #include "profile.h"
 #include "run.h"
 #include "scandoc.h"
@@ -126,7 +127,7 @@ typedef struct scan_ctx {
 	size_t n_early, cap_early;
 	scan_settings settings;    /* the workers' (they keep a pointer) */
 	doc_scanner **workers;
-	double prepare_s;          /* --profile: preparing every pattern before the scan */
+	uint64_t prepare_ns;       /* --profile: preparing every pattern before the scan */
 	size_t split, pieces;      /* --profile: documents read in pieces, and their pieces */
 } scan_ctx;
 
@@ -825,16 +826,16 @@ static int start_scan(scan_ctx *ctx)
 	if (!ctx->rules)
 		return EXIT_USAGE;
 	ctx->context = ps_ruleset_setting_context(ctx->rules);
-	if (run_open(&ctx->run, o, ctx->rules) != 0)
+	if (outfile_check(o->profile_json, "--profile-json") != 0 || run_open(&ctx->run, o, ctx->rules) != 0)
 		return EXIT_USAGE;
-	if (o->profile) {
+	if (o->profile || o->profile_json) {
 		/* Every pattern compiled and every matcher built now: what a
 		 * pattern's first use costs would be its signal's time. */
 		struct timespec t0, t1;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		ps_ruleset_jit_all(ctx->rules);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		ctx->prepare_s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		ctx->prepare_ns = (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000000 + (t1.tv_nsec - t0.tv_nsec));
 	}
 	ctx->settings = (scan_settings){
 		.rules = ctx->rules, .selected = ctx->run.selected, .min_rank = o->min_certainty,
@@ -943,12 +944,15 @@ int cmd_scan(const cli_options *o)
 	profile_counts counts = {
 		.documents = ctx.run.sum.scanned, .split = ctx.split, .pieces = ctx.pieces,
 		.sentences = ctx.run.sum.sentences, .in_setting = ctx.run.sum.in_setting,
-		.repeats = ctx.run.sum.repeats, .prepare_s = ctx.prepare_s,
+		.repeats = ctx.run.sum.repeats, .prepare_ns = ctx.prepare_ns,
 	};
 	status = run_close(&ctx.run);
 	/* After the report, so that it is whole first. */
 	if (o->profile && ctx.workers && status != EXIT_USAGE)
 		profile_print(stderr, ctx.rules, ctx.workers, ctx.n_workers, &counts);
+	if (o->profile_json && ctx.workers && status != EXIT_USAGE &&
+	    profile_write_json(o->profile_json, ctx.rules, ctx.workers, ctx.n_workers, &counts) != 0)
+		status = EXIT_USAGE;
 	if (o->cmd == CMD_BASELINE && status != EXIT_USAGE) {
 		fprintf(stderr, "pactscan: wrote a baseline of %zu finding%s to %s\n", findings, findings == 1 ? "" : "s",
 		        o->output && strcmp(o->output, "-") ? o->output : "standard output");

@@ -75,6 +75,8 @@ static const char *const usage_text[] = {
 	"                       the same findings, for timing the search alone)\n"
 	"      --profile        after the report, print to stderr where the time went,\n"
 	"                       and each signal's time, tries and matches\n"
+	"      --profile-json=FILE  write the same profile to FILE as JSON (every\n"
+	"                       signal, times in nanoseconds), atomically\n"
 	"  -q, --quiet          text format: no summary\n"
 	"  -v, --verbose        test: list passing examples too; eval: list each miss\n"
 	"                       and false alarm with its sentence\n"
@@ -88,8 +90,8 @@ static const char *const usage_text[] = {
 	"  0  the run completed (test: every example passed)\n"
 	"  1  a finding matched --fail-on and is not in the --baseline\n"
 	"     (test: an example failed)\n"
-	"  2  usage error, or the rules have errors (or the report could not be\n"
-	"     written)\n"
+	"  2  usage error, or the rules have errors (or the report or the\n"
+	"     --profile-json profile could not be written)\n"
 	"  3  the run completed, but some input could not be scanned\n"
 	"     (unreadable, binary, UTF-16, a malformed JSON Lines record, or a\n"
 	"     match limit hit); see stderr\n"
@@ -166,8 +168,13 @@ static int check_combinations(cli_options *o)
 		if (!o->output)
 			o->output = "pactscan-baseline.json";
 	}
-	if (o->profile && o->cmd != CMD_SCAN && o->cmd != CMD_BASELINE)
-		return usage_error("%s", "--profile is for scan and baseline");
+	if ((o->profile || o->profile_json) && o->cmd != CMD_SCAN && o->cmd != CMD_BASELINE)
+		return usage_error("%s", "--profile and --profile-json are for scan and baseline");
+	if (o->profile_json && !strcmp(o->profile_json, "-") && (!o->output || !strcmp(o->output, "-")))
+		return usage_error("%s", "--profile-json - would mix the profile into the report on standard output; "
+		                         "write the report with -o FILE, or the profile to a file");
+	if (o->profile_json && o->output && strcmp(o->profile_json, "-") && !strcmp(o->profile_json, o->output))
+		return usage_error("--profile-json and -o both name %s; give the profile a file of its own", o->output);
 	if (!scanning && (o->output || o->n_clauses || o->baseline))
 		return usage_error("%s", "-o, --clause and --baseline are for scan, baseline and merge");
 	if ((o->cmd == CMD_LINT || o->cmd == CMD_TEST || o->cmd == CMD_LIST) && o->n_paths > 1)
@@ -181,7 +188,7 @@ int options_parse(cli_options *o, int argc, char **argv)
 	enum {
 		OPT_FAIL_ON = 256, OPT_COLOR, OPT_MIN_F1, OPT_MIN_PRECISION, OPT_PATTERNS, OPT_NO_PREFILTER, OPT_INPUT,
 		OPT_INCLUDE, OPT_EXCLUDE, OPT_FOLLOW, OPT_CLAUSE, OPT_MIN_CERTAINTY, OPT_BASELINE, OPT_TIMELINE,
-		OPT_PROFILE, OPT_NO_REPEAT_CACHE,
+		OPT_PROFILE, OPT_NO_REPEAT_CACHE, OPT_PROFILE_JSON,
 	};
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
@@ -205,6 +212,7 @@ int options_parse(cli_options *o, int argc, char **argv)
 		{ "no-prefilter", no_argument, NULL, OPT_NO_PREFILTER },
 		{ "no-repeat-cache", no_argument, NULL, OPT_NO_REPEAT_CACHE },
 		{ "profile", no_argument, NULL, OPT_PROFILE },
+		{ "profile-json", required_argument, NULL, OPT_PROFILE_JSON },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -317,6 +325,9 @@ int options_parse(cli_options *o, int argc, char **argv)
 			break;
 		case OPT_PROFILE:
 			o->profile = true;
+			break;
+		case OPT_PROFILE_JSON:
+			o->profile_json = optarg;
 			break;
 		case 'q':
 			o->quiet = true;

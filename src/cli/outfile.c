@@ -135,6 +135,36 @@ fail:
 	return -1;
 }
 
+int outfile_check(const char *path, const char *what)
+{
+	int rc = -1;
+	char *dir = NULL;
+	struct stat sb;
+	if (!path || !strcmp(path, "-"))
+		return 0;
+	const char *slash = strrchr(path, '/');
+	bool exists = stat(path, &sb) == 0;
+	if ((slash && !slash[1]) || (exists && S_ISDIR(sb.st_mode))) {
+		fprintf(stderr, "pactscan: %s %s: name a file, not a directory\n", what, path);
+		goto out;
+	}
+	dir = slash ? strndup(path, (size_t)(slash - path) + 1) : strdup(".");
+	if (!dir) {
+		fputs("pactscan: out of memory\n", stderr);
+		goto out;
+	}
+	/* A device or a FIFO is written directly; a file goes through a
+	 * temporary file beside it. */
+	if ((!exists || S_ISREG(sb.st_mode)) && access(dir, W_OK | X_OK) != 0) {
+		fprintf(stderr, "pactscan: %s %s: cannot write in %s: %s\n", what, path, dir, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	free(dir);
+	return rc;
+}
+
 int outfile_commit(outfile *o)
 {
 	int rc = 0;

@@ -18,6 +18,11 @@ typedef struct outfile {
 /* Open path for writing ("-" or NULL: standard output). Returns 0, or -1
  * with a message printed. */
 int outfile_open(outfile *o, const char *path);
+/* Whether path could be opened later: not a directory, in a directory that
+ * exists and takes new files. For a file written at the end of a long run,
+ * so that a mistyped name fails before the run, not after. Returns 0, or
+ * -1 with a message printed naming what (the option) asked for path. */
+int outfile_check(const char *path, const char *what);
 /* Finish: flush, sync and rename (or only flush standard output). Returns
  * 0, or -1 with a message printed and the temporary file removed. */
 int outfile_commit(outfile *o);

@@ -15,7 +15,7 @@ typedef struct profile_counts {
 	size_t split, pieces;      /* documents read in pieces across the threads, and their pieces */
 	uint64_t sentences, in_setting;
 	uint64_t repeats;          /* sentences answered from the repeat cache */
-	double prepare_s;          /* seconds preparing every pattern before the scan */
+	uint64_t prepare_ns;       /* preparing every pattern before the scan */
 } profile_counts;
 
 /* Print to out the run's counts and CPU time, the shares of the signals and
@@ -24,5 +24,12 @@ typedef struct profile_counts {
  * which). */
 int profile_print(FILE *out, const ps_ruleset *rules, doc_scanner *const *workers, size_t n_workers,
                   const profile_counts *counts);
+
+/* Write the same profile to path as one JSON object, atomically (see
+ * outfile.h), with every signal, those that never ran last: for scripts
+ * that track what a pack costs. Returns 0, or -1 with a message on stderr
+ * and path left as it was. */
+int profile_write_json(const char *path, const ps_ruleset *rules, doc_scanner *const *workers, size_t n_workers,
+                       const profile_counts *counts);
 
 #endif

@@ -5,6 +5,7 @@
 # with and without it; the counts are the JSON report's; -j 1 and -j 2 count
 # the same; each row names where its signal is written; a clause's findings
 # come from signals the profile says matched; it is for scan and baseline.
+# --profile-json writes the same to a file as JSON, every signal in it.
 #
 # usage: profile.sh PACTSCAN SOURCE_ROOT
 set -u
@@ -116,7 +117,92 @@ check "... and no pass for its words" grep -q "the gate's words in 0, every word
 "$pactscan" lint --profile "$root/rules" > lint.out 2> lint.err
 echo $? > lint.status
 check "--profile is for scan and baseline (exit 2)" test "$(cat lint.status)" = 2
-check "... and says so" grep -q -- '--profile is for scan and baseline' lint.err
+check "... and says so" grep -q -- '--profile and --profile-json are for scan and baseline' lint.err
+
+# --profile-json FILE: the same profile as one JSON object, with every
+# signal; alone, nothing on stderr.
+"$pactscan" "${rules[@]}" -j 1 --format jsonl --profile --profile-json prof.json "$root/corpus" > both.out 2> both.err
+echo $? > both.status
+"$pactscan" "${rules[@]}" -j 2 --format jsonl --profile-json prof2j.json "$root/corpus" > json2.out 2> json2.err
+echo $? > json2.status
+check "the run succeeds with --profile-json" test "$(cat both.status)$(cat json2.status)" = 00
+check "the report is the same with --profile-json" cmp -s plain.out both.out
+check "... and with -j 2" cmp -s plain.out json2.out
+check "--profile-json alone prints nothing on stderr" test ! -s json2.err
+"$pactscan" lint "$root/rules" > lint_ok.out 2>&1
+python3 - both.err prof.json prof2j.json lint_ok.out <<'PY' > json_check.out
+import json, re, sys
+text = open(sys.argv[1]).read().splitlines()
+p, p2 = json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
+n_signals = int(re.search(r'(\d+) signals', open(sys.argv[4]).read())[1])
+head = re.match(r'pactscan: profile: (\d+) documents?, (\d+) sentences, (\d+) in the setting; '
+                r'[\d.]+ s of CPU time on (\d+) threads?$', text[0])
+print('counts', (p['documents'], p['sentences'], p['in_setting'], p['threads']) == tuple(map(int, head.groups())))
+print('names', p['profile_version'] == 1 and p['tool']['name'] == 'pactscan' and p['rules']['name'] == 'gaza-20-points')
+m = re.search(r"the gate's words in (\d+), every word in (\d+)\)$", '\n'.join(text), re.M)
+print('passes', (p['passes']['gate_words'], p['passes']['every_word']) == (int(m[1]), int(m[2])))
+rows = []
+for line in text:
+    r = re.match(r'\s*[\d.]+\s+[\d.]+%\s+(\d+)\s+(\d+)\s+(\S+)/(\S+) (\S+):(\d+):(\d+)$', line)
+    if r:
+        rows.append((r[3], r[4], int(r[1]), int(r[2]), r[5], int(r[6]), int(r[7])))
+ran = [s for s in p['signals'] if s['tried'] > 0]
+print('rows', len(rows) > 30 and rows == [(s['clause'], s['signal'], s['tried'], s['matched'], s['file'], s['line'],
+                                           s['column']) for s in ran])
+print('every signal', len(p['signals']) == n_signals and len({(s['clause'], s['signal']) for s in p['signals']}) == n_signals)
+times = [s['time_ns'] for s in ran]
+never = p['signals'][len(ran):]
+print('order', times == sorted(times, reverse=True) and all(s['tried'] == 0 and s['time_ns'] == 0 for s in never))
+parts = p['parts_ns']
+inner = parts['signals'] + parts['cues'] + parts['words'] + parts['output']
+print('parts', p['cpu_ns'] > 0 and parts['scanning'] > 0 and parts['signals'] == sum(times) and
+      parts['rest_of_scan'] == max(parts['scanning'] - inner, 0) and parts['preparing'] > 0)
+key = lambda q: sorted((s['clause'], s['signal'], s['tried'], s['matched']) for s in q['signals'])
+print('jobs agree', p2['threads'] == 2 and key(p) == key(p2) and p2['sentences'] == p['sentences'])
+PY
+check "its counts are the text's" grep -qx 'counts True' json_check.out
+check "it names the tool and the pack" grep -qx 'names True' json_check.out
+check "its word passes are the text's" grep -qx 'passes True' json_check.out
+check "the signals that ran are the text's rows, in its order" grep -qx 'rows True' json_check.out
+check "every signal of the pack, once" grep -qx 'every signal True' json_check.out
+check "the costliest first, those that never ran last" grep -qx 'order True' json_check.out
+check "the parts add up" grep -qx 'parts True' json_check.out
+check "-j 1 and -j 2 count the same for each signal" grep -qx 'jobs agree True' json_check.out
+
+# Where the profile cannot go, the run stops before it scans (exit 2), and
+# a profile there before is left as it was.
+echo "Gaza." | "$pactscan" "${rules[@]}" --profile-json nodir/p.json > nodir.out 2> nodir.err
+echo $? > nodir.status
+check "--profile-json in a directory that is not there: exit 2" test "$(cat nodir.status)" = 2
+check "... says where, before any report" grep -q -- '--profile-json nodir/p.json: cannot write in nodir/' nodir.err
+check "... and nothing scanned" test ! -s nodir.out
+echo "Gaza." | "$pactscan" "${rules[@]}" --profile-json . > dot.out 2> dot.err
+echo $? > dot.status
+check "--profile-json naming a directory: exit 2" test "$(cat dot.status)" = 2 -a ! -s dot.out
+check "... and says so" grep -q 'name a file, not a directory' dot.err
+echo "Gaza." | "$pactscan" "${rules[@]}" --profile-json - > dash.out 2> dash.err
+echo $? > dash.status
+check "--profile-json - with the report on standard output: exit 2" test "$(cat dash.status)" = 2
+check "... says why" grep -q 'would mix the profile into the report' dash.err
+echo "Gaza." | "$pactscan" "${rules[@]}" -o same.txt --profile-json same.txt > same.out 2> same.err
+echo $? > same.status
+check "--profile-json and -o the same file: exit 2" test "$(cat same.status)" = 2 -a ! -e same.txt
+echo "Gaza." | "$pactscan" "${rules[@]}" -q -o report.txt --profile-json - > dashok.json 2> dashok.err
+check "--profile-json - with -o FILE: the profile on standard output" \
+	python3 -c 'import json, sys; sys.exit(json.load(open("dashok.json"))["sentences"] != 1)' 
+# A document that cannot be scanned (binary) does not stop the profile;
+# a run that cannot report leaves an earlier profile as it was.
+printf 'Israeli troops withdrew from Gaza City.\n' > ok.txt
+printf 'ELF\0\0\0binary\n' > bin.dat
+"$pactscan" "${rules[@]}" -q --profile-json skip.json ok.txt bin.dat > skip.out 2> skip.err
+echo $? > skip.status
+check "a document skipped: exit 3, and the profile written with the one scanned" \
+	test "$(cat skip.status)" = 3 -a "$(python3 -c 'import json; print(json.load(open("skip.json"))["documents"])')" = 1
+echo keep > kept.json
+"$pactscan" "${rules[@]}" -q -o nodir/r.txt --profile-json kept.json ok.txt > kept.out 2> kept.err
+echo $? > kept.status
+check "a run that cannot write its report: exit 2, the earlier profile kept" \
+	test "$(cat kept.status)" = 2 -a "$(cat kept.json)" = keep
 
 cat check.out
 finish
