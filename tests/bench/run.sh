@@ -129,6 +129,8 @@ help=$("$PS" --help 2>&1 || true) # (not piped into grep -q: pipefail and EPIPE)
 grep -Eq -- '(^|[ ,])-j([ ,=]|$)|--jobs' <<<"$help" && has_j=1
 grep -Eq -- '--input[ =]' <<<"$help" && has_input=1
 grep -Eq -- '--no-repeat-cache' <<<"$help" && has_cache=1
+has_profile_json=0
+grep -Eq -- '--profile-json' <<<"$help" && has_profile_json=1
 sample=$((size < 5 ? size : 5))
 # A directory of short articles, one file a document with its front
 # matter: what a researcher's archive looks like, where a run's cost is
@@ -443,12 +445,21 @@ for share in 0.03 0.30; do
 	# Without the repeat cache, whose answers would hide the passes.
 	nocache=()
 	[ $has_cache = 1 ] && nocache=(--no-repeat-cache)
-	"$PS" --rules "$RULES" --format jsonl --profile -q "${nocache[@]}" "$s" 2>"$TMP/profile.txt" >/dev/null || [ $? = 3 ] ||
-		die "pactscan --profile failed on $s"
-	read -r sentences in_setting gate full <<<"$(sed -nE \
-		-e 's/^pactscan: profile: .* ([0-9]+) sentences, ([0-9]+) in the setting.*/\1 \2/p' \
-		-e "s/.*the gate's words in ([0-9]+), every word in ([0-9]+)\).*/\1 \2/p" "$TMP/profile.txt" | tr '\n' ' ')"
-	[ -n "${full:-}" ] || die "no pass counts in pactscan --profile's output on $s"
+	if [ $has_profile_json = 1 ]; then
+		"$PS" --rules "$RULES" --format jsonl --profile-json "$TMP/profile.json" -q "${nocache[@]}" "$s" \
+			2>/dev/null >/dev/null || [ $? = 3 ] || die "pactscan --profile-json failed on $s"
+		read -r sentences in_setting gate full <<<"$(python3 -c 'import json, sys
+p = json.load(open(sys.argv[1]))
+print(p["sentences"], p["in_setting"], p["passes"]["gate_words"], p["passes"]["every_word"])' "$TMP/profile.json")"
+	else
+		# A build from before --profile-json: the text's counts.
+		"$PS" --rules "$RULES" --format jsonl --profile -q "${nocache[@]}" "$s" 2>"$TMP/profile.txt" >/dev/null ||
+			[ $? = 3 ] || die "pactscan --profile failed on $s"
+		read -r sentences in_setting gate full <<<"$(sed -nE \
+			-e 's/^pactscan: profile: .* ([0-9]+) sentences, ([0-9]+) in the setting.*/\1 \2/p' \
+			-e "s/.*the gate's words in ([0-9]+), every word in ([0-9]+)\).*/\1 \2/p" "$TMP/profile.txt" | tr '\n' ' ')"
+	fi
+	[ -n "${full:-}" ] || die "no pass counts in pactscan's profile on $s"
 	P[$share]="the full pass over $full of $sentences sentences ($in_setting in the setting), the gate's own over $gate"
 	if [ "$full" -ge "$sentences" ] && [ $((2 * in_setting)) -lt "$sentences" ]; then
 		P[$share]="FAIL (the setting gate is off: ${P[$share]})"
