@@ -84,6 +84,37 @@ static ps_status worst(ps_status a, ps_status b)
 	return a != PS_OK ? a : b;
 }
 
+/* A pack too large for one of the prefilter's 16-bit tables gets the same
+ * findings from a slower walk, and nothing else would say so. The costs
+ * are what forcing each walk on the shipped pack measured, by turns on the
+ * benchmark's corpora (rules/README.md "Speed"); losing only the gate's
+ * whole-buffer scan measured 1.00 to 1.14, too little to warn of. */
+static ps_status warn_outgrown_tables(loader *L)
+{
+	const prefilter *pf = &L->rs->pf;
+	const acm *any = &pf->gate_any, *all = &pf->ac;
+	ps_status st = PS_OK;
+	if (prefilter_gated(pf) && any->nstates && !pf->gate_sink_delta)
+		st = warn(L, L->setting_file, L->setting_at,
+		          "the setting is slower than it could be: the words of its `any` patterns make an automaton of %u "
+		          "states of %u character classes, %zu entries, more than the %u a 16-bit table takes, so news "
+		          "mostly about other things takes about 1.2 times as long; fewer or shorter words in those "
+		          "patterns bring it back",
+		          any->nstates, any->nclass, (size_t)any->nstates * any->nclass, (unsigned)UINT16_MAX - any->nclass);
+	if (st == PS_OK && all->nstates && !all->delta16 && !all->next16) {
+		const rdoc *pack = NULL;
+		for (size_t i = 0; i < L->n_docs && !pack; i++)
+			pack = L->docs[i].is_pack_file ? &L->docs[i] : NULL;
+		st = warn(L, pack ? pack->file : NULL, pack ? pack->root : NULL,
+		          "the pack is slower than it could be: the words its patterns require make an automaton of %u "
+		          "states, more than the %u a 16-bit table takes, so the pass that finds them walks a table twice "
+		          "the size, and news much about the setting takes about 1.2 times as long; fewer distinct words "
+		          "in the patterns bring it back",
+		          all->nstates, (unsigned)ACM16_HAS_OUTPUT - 1);
+	}
+	return st;
+}
+
 /* ---- typed access to YAML nodes --------------------------------------- */
 
 static const char *kind_name(const ynode *n)
@@ -1109,6 +1140,8 @@ static ps_status build(loader *L)
 		                    "more than %d words in all), so every sentence is searched for every rule's words; give each "
 		                    "`any` pattern a word",
 		                    PREFILTER_MAX_REQUIRED));
+	if (st == PS_OK)
+		st = warn_outgrown_tables(L);
 	/* A signal the prefilter cannot narrow runs its patterns on every sentence. */
 	for (size_t ci = 0; st == PS_OK && ci < L->rs->n_clauses; ci++) {
 		const ps_clause *c = L->rs->clauses[ci];

@@ -303,26 +303,34 @@ END_TEST
  * its 32-bit one, which must be there (it was not: a crash at load), and
  * the gate must stay on (it was not: every sentence ran the full pass).
  * The scan then gates as the plain path does. */
-START_TEST(a_setting_of_hundreds_of_words_keeps_the_tables_it_walks)
+/* test_pack with n made-up words of 6 to 8 letters (into words) added to
+ * its setting's `any` patterns, into pack (cap bytes). */
+static void setting_of_words(char *pack, size_t cap, char (*words)[9], size_t n_words)
 {
-	enum { WORDS = 300 };
-	static char words[WORDS][9], pack[16384], text[65536];
 	static const char any[] = "  any: [Gaza, '@hamas', '@idf', Israel\\w*]\n";
 	const char *at = strstr(test_pack, any);
 	ck_assert_ptr_nonnull(at);
-	size_t n = (size_t)snprintf(pack, sizeof pack, "%.*s  any: [Gaza, '@hamas', '@idf', Israel\\w*",
-	                            (int)(at - test_pack), test_pack);
+	size_t n = (size_t)snprintf(pack, cap, "%.*s  any: [Gaza, '@hamas', '@idf', Israel\\w*", (int)(at - test_pack),
+	                            test_pack);
 	uint64_t x = 0x9E3779B97F4A7C15u;
-	for (size_t w = 0; w < WORDS; w++) {
+	for (size_t w = 0; w < n_words; w++) {
 		size_t len = 6 + w % 3;
 		for (size_t k = 0; k < len; k++) {
 			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
 			words[w][k] = (char)('a' + x % 26);
 		}
-		n += (size_t)snprintf(pack + n, sizeof pack - n, ", %s", words[w]);
+		words[w][len] = '\0';
+		n += (size_t)snprintf(pack + n, cap - n, ", %s", words[w]);
 	}
-	n += (size_t)snprintf(pack + n, sizeof pack - n, "]\n%s", at + strlen(any));
-	ck_assert_uint_lt(n, sizeof pack - 1);
+	n += (size_t)snprintf(pack + n, cap - n, "]\n%s", at + strlen(any));
+	ck_assert_uint_lt(n, cap - 1);
+}
+
+START_TEST(a_setting_of_hundreds_of_words_keeps_the_tables_it_walks)
+{
+	enum { WORDS = 300 };
+	static char words[WORDS][9], pack[16384], text[65536];
+	setting_of_words(pack, sizeof pack, words, WORDS);
 	ps_diags *diags = NULL;
 	ps_ruleset *rules = load_yaml(pack, &diags);
 	const prefilter *pf = &rules->pf;
@@ -359,6 +367,111 @@ START_TEST(a_setting_of_hundreds_of_words_keeps_the_tables_it_walks)
 	ck_assert_uint_lt(prof.full_passes, ps_scanner_stats(fast)->sentences);
 	ps_scanner_free(fast);
 	ps_scanner_free(plain);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
+/* The warning of diags that holds text, or NULL. */
+static const ps_diag *warning_with(const ps_diags *diags, const char *text)
+{
+	for (size_t i = 0; i < ps_diags_count(diags); i++) {
+		const ps_diag *d = ps_diags_get(diags, i);
+		if (d->severity == PS_SEVERITY_WARNING && strstr(d->message, text))
+			return d;
+	}
+	return NULL;
+}
+
+/* A setting too large for the gate's 16-bit tables keeps its findings
+ * (above) but not its speed, and only a warning says so, at the setting:
+ * past the sink walk's table, not past the whole-buffer scan's alone,
+ * whose loss measured no clear cost. */
+START_TEST(a_setting_past_the_gate_tables_is_warned)
+{
+	static char words[1200][9], pack[16384 * 3];
+	static const struct {
+		size_t words;
+		bool sink, scan;
+	} cases[] = { { 60, true, true }, { 300, true, false }, { 1200, false, false } };
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		setting_of_words(pack, sizeof pack, words, cases[c].words);
+		ps_diags *diags = NULL;
+		ps_ruleset *rules = load_yaml(pack, &diags);
+		ck_assert_ptr_nonnull(rules);
+		ck_assert(prefilter_gated(&rules->pf));
+		ck_assert_int_eq(rules->pf.gate_sink_delta != NULL, cases[c].sink);
+		ck_assert_int_eq(rules->pf.gate_scan_delta != NULL, cases[c].scan);
+		const ps_diag *d = warning_with(diags, "the setting is slower than it could be");
+		if (cases[c].sink) {
+			ck_assert_ptr_null(d);
+		} else {
+			ck_assert_ptr_nonnull(d);
+			ck_assert_ptr_nonnull(strstr(d->message, "1.2 times"));
+			ck_assert_ptr_nonnull(strstr(d->message, "fewer or shorter words"));
+			ck_assert_str_eq(d->file, "test.yaml");
+			ck_assert_uint_eq(d->line, 21); /* the setting: key, as its other warning */
+		}
+		ps_ruleset_free(rules);
+		ps_diags_free(diags);
+	}
+}
+END_TEST
+
+/* A pack whose required words make the full pass's automaton too large
+ * for a 16-bit table is warned at its first document. Thousands of
+ * made-up words in a lexicon that one signal requires do it. */
+START_TEST(a_pack_past_the_full_pass_table_is_warned)
+{
+	/* Six lexicons, as one would pass the limit on a pattern's expanded
+	 * size. */
+	enum { LEXICONS = 6, WORDS = 1000 };
+	static char pack[LEXICONS * WORDS * 12 + 4096];
+	static const char lexicons[] = "lexicons:\n";
+	const char *at = strstr(test_pack, lexicons);
+	ck_assert_ptr_nonnull(at);
+	at += strlen(lexicons);
+	size_t n = (size_t)snprintf(pack, sizeof pack, "%.*s", (int)(at - test_pack), test_pack);
+	uint64_t x = 0x2545F4914F6CDD1Du;
+	for (size_t l = 0; l < LEXICONS; l++) {
+		n += (size_t)snprintf(pack + n, sizeof pack - n, "  made%zu: [", l);
+		for (size_t w = 0; w < WORDS; w++) {
+			char word[10];
+			for (size_t k = 0; k < sizeof word; k++) {
+				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				word[k] = (char)('a' + x % 26);
+			}
+			n += (size_t)snprintf(pack + n, sizeof pack - n, "%s%.10s", w ? ", " : "", word);
+		}
+		n += (size_t)snprintf(pack + n, sizeof pack - n, "]\n");
+	}
+	n += (size_t)snprintf(pack + n, sizeof pack - n, "%s", at);
+	ck_assert_uint_lt(n, sizeof pack - 1);
+	/* The lexicons required where the first signal is, beside its own. */
+	static char with[sizeof pack + 256];
+	static const char own[] = "    all: ['@idf']\n";
+	const char *all = strstr(pack, own);
+	ck_assert_ptr_nonnull(all);
+	snprintf(with, sizeof with, "%.*s    all: ['@idf', '@made0', '@made1', '@made2', '@made3', '@made4', '@made5']\n%s",
+	         (int)(all - pack), pack, all + strlen(own));
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(with, &diags);
+	ck_assert_ptr_nonnull(rules);
+	const acm *m = &rules->pf.ac;
+	ck_assert_uint_ge(m->nstates, ACM16_HAS_OUTPUT);
+	ck_assert(!m->delta16 && !m->next16);
+	const ps_diag *d = warning_with(diags, "the pack is slower than it could be");
+	ck_assert_ptr_nonnull(d);
+	ck_assert_ptr_nonnull(strstr(d->message, "1.2 times"));
+	ck_assert_str_eq(d->file, "test.yaml");
+	ck_assert_uint_eq(d->line, 1);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+
+	/* The test pack itself: no such warning. */
+	rules = load_yaml(test_pack, &diags);
+	ck_assert_ptr_nonnull(rules);
+	ck_assert_ptr_null(warning_with(diags, "slower than it could be"));
 	ps_ruleset_free(rules);
 	ps_diags_free(diags);
 }
@@ -420,6 +533,8 @@ int main(void)
 	tcase_add_test(tc, no_leading_words_where_unsure);
 	tcase_add_test(tc, the_shipped_pack_is_sound_on_the_corpus);
 	tcase_add_test(tc, a_setting_of_hundreds_of_words_keeps_the_tables_it_walks);
+	tcase_add_test(tc, a_setting_past_the_gate_tables_is_warned);
+	tcase_add_test(tc, a_pack_past_the_full_pass_table_is_warned);
 	tcase_add_test(tc, the_shipped_pack_keeps_every_fast_path);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
