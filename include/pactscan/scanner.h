@@ -156,6 +156,20 @@ PS_API ps_status ps_scanner_new(ps_scanner **out, const ps_ruleset *rules,
 PS_API void ps_scanner_free(ps_scanner *scanner);
 
 /**
+ * Scan for some clauses alone: only their signals are searched, and only
+ * their findings reported, so a scan for one clause does a fraction of the
+ * work (a rule edit checked against an archive, say). Each clause's
+ * findings are exactly those a scan for every clause gives it. Call between
+ * documents; it empties the repeat cache, whose entries hold what the former
+ * selection found.
+ * @param clauses clauses of the scanner's ruleset
+ * @param n how many; 0 (clauses may be NULL) selects every clause again
+ * @return PS_OK, PS_ERR_NOMEM, or PS_ERR_INVALID (a document in progress, or a
+ *         clause of another ruleset), the selection then unchanged
+ */
+PS_API ps_status ps_scanner_select(ps_scanner *scanner, const ps_clause *const *clauses, size_t n);
+
+/**
  * Start a document. Any document in progress is discarded.
  * @return PS_OK or PS_ERR_INVALID
  */

@@ -139,6 +139,9 @@ struct ps_scanner {
 	 * row, clause after clause). */
 	uint32_t *sig_clause;
 	uint64_t *first_bits;
+	/* ps_scanner_select: a bit per signal of the clauses selected, ANDed
+	 * into first_bits, so that no other signal is searched; NULL for all. */
+	uint64_t *only;
 	/* PS_SCAN_PROFILE: per signal number, what it cost (else NULL); the
 	 * time collecting cues, in all and in the signal being timed; the time
 	 * in process(), in the word passes and in the finding callback. */
@@ -261,11 +264,42 @@ void ps_scanner_free(ps_scanner *s)
 	free(s->clause_sig0);
 	free(s->clause_nsig);
 	free(s->first_bits);
+	free(s->only);
 	free(s->sig_clause);
 	free(s->cost);
 	prefilter_state_free(&s->pfs);
 	repeats_free(&s->seen);
 	free(s);
+}
+
+ps_status ps_scanner_select(ps_scanner *s, const ps_clause *const *clauses, size_t n)
+{
+	ps_status st = PS_OK;
+	uint64_t *only = NULL;
+	if (!s || s->started || (n && !clauses))
+		return PS_ERR_INVALID;
+	const ps_ruleset *rs = s->rules;
+	size_t words = rs->n_signals / 64 + 2;
+	if (n && !(only = calloc(words, sizeof(*only))))
+		return PS_ERR_NOMEM;
+	for (size_t k = 0; k < n; k++) {
+		const ps_clause *c = clauses[k];
+		size_t ci = c ? c->index : rs->n_clauses;
+		if (ci >= rs->n_clauses || rs->clauses[ci] != c) {
+			st = PS_ERR_INVALID;
+			goto out;
+		}
+		for (uint32_t i = s->clause_sig0[ci]; i < s->clause_sig0[ci] + s->clause_nsig[ci]; i++)
+			only[i / 64] |= UINT64_C(1) << (i % 64);
+	}
+	free(s->only);
+	s->only = only;
+	only = NULL;
+	/* Entries hold what the former selection found. */
+	repeats_free(&s->seen);
+out:
+	free(only);
+	return st;
 }
 
 const ps_scan_stats *ps_scanner_stats(const ps_scanner *s)
@@ -1150,6 +1184,9 @@ static void scan_sentence(ps_scanner *s, sentence *sn)
 		prefilter_signal_firsts(&rs->pf, &s->pfs, s->first_bits);
 	else
 		prefilter_all_signals(&rs->pf, s->first_bits);
+	if (s->only)
+		for (size_t w = 0; w <= rs->n_signals / 64; w++)
+			s->first_bits[w] &= s->only[w];
 	/* From one signal whose first set holds to the next: its clause, then
 	 * on past that clause's signals. Asking each clause whether it had one
 	 * cost as much as the rest of the loop. */

@@ -2,7 +2,8 @@
  * the document, streaming in pieces (fed, and written into the scanner's
  * buffer) finds what one call finds, the prefilter finds exactly what the
  * plain path finds, and so does a scanner answering repeats from its
- * cache (kept across inputs, which the fuzzer varies a little each). */
+ * cache (kept across inputs, which the fuzzer varies a little each), and
+ * a scanner for one clause finds what the plain path finds for it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,9 @@ typedef struct tally {
 	size_t size;
 	size_t count;
 	uint64_t hash;
+	const ps_clause *one;      /* and apart, the findings of this clause */
+	size_t one_count;
+	uint64_t one_hash;
 } tally;
 
 static int on_finding(const ps_finding *f, void *userdata)
@@ -25,15 +29,19 @@ static int on_finding(const ps_finding *f, void *userdata)
 		FUZZ_ASSERT(f->evidence[i].start <= f->evidence[i].end && f->evidence[i].end <= t->size);
 	for (size_t i = 0; i < f->cue_count; i++)
 		FUZZ_ASSERT(f->cues[i].span.end <= t->size);
+	uint64_t key = f->sentence_span.start * 31u + f->sentence_span.end * 37u + ps_clause_index(f->clause) * 7u +
+	               f->stance * 3u + f->certainty + f->line * 17u + f->column * 13u + f->char_column * 5u;
 	t->count++;
-	t->hash = t->hash * 1000003u ^ (f->sentence_span.start * 31u + f->sentence_span.end * 37u +
-	                                ps_clause_index(f->clause) * 7u + f->stance * 3u + f->certainty + f->line * 17u +
-	                                f->column * 13u + f->char_column * 5u);
+	t->hash = t->hash * 1000003u ^ key;
+	if (f->clause == t->one) {
+		t->one_count++;
+		t->one_hash = t->one_hash * 1000003u ^ key;
+	}
 	return 0;
 }
 
 static ps_ruleset *rules;
-static ps_scanner *fast, *plain, *cached;
+static ps_scanner *fast, *plain, *cached, *chosen;
 
 static void setup(void)
 {
@@ -50,7 +58,7 @@ static void setup(void)
 	ps_scan_limits quick = { .max_sentence = 256, .flags = PS_SCAN_PROFILE | PS_SCAN_NO_REPEAT_CACHE };
 	ps_scan_limits usual = { .max_sentence = 256 };
 	if (ps_scanner_new(&fast, rules, &quick) != PS_OK || ps_scanner_new(&plain, rules, &slow) != PS_OK ||
-	    ps_scanner_new(&cached, rules, &usual) != PS_OK)
+	    ps_scanner_new(&cached, rules, &usual) != PS_OK || ps_scanner_new(&chosen, rules, &usual) != PS_OK)
 		abort();
 }
 
@@ -72,7 +80,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!rules)
 		setup();
 	const char *text = (const char *)data;
-	tally a = { .size = size }, b = { .size = size }, c = { .size = size };
+	/* The clause the chosen scanner is for, by the input's last byte. */
+	const ps_clause *one = ps_ruleset_clause(rules, size ? data[size - 1] % ps_ruleset_clause_count(rules) : 0);
+	tally a = { .size = size }, b = { .size = size, .one = one }, c = { .size = size };
 	ps_scan_callbacks ca = { on_finding, NULL, &a }, cb = { on_finding, NULL, &b }, cc = { on_finding, NULL, &c };
 	uint64_t t0, m0, t1, m1, t2, m2;
 	profile_sums(&t0, &m0);
@@ -110,6 +120,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (sd == PS_OK)
 			FUZZ_ASSERT(d.count == b.count && d.hash == b.hash);
 	}
+	tally e = { .size = size };
+	ps_scan_callbacks ce = { on_finding, NULL, &e };
+	FUZZ_ASSERT(ps_scanner_select(chosen, &one, 1) == PS_OK);
+	ps_status se = ps_scanner_scan(chosen, text, size, &ce);
+	FUZZ_ASSERT(se == sb);
+	if (se == PS_OK)
+		FUZZ_ASSERT(e.count == b.one_count && e.hash == b.one_hash);
 	if (sa == PS_OK && sc == PS_OK) {
 		FUZZ_ASSERT(a.count == c.count && a.hash == c.hash);
 		FUZZ_ASSERT(ps_scanner_stats(fast)->sentences == sentences);

@@ -1282,6 +1282,155 @@ static int record_all(const ps_finding *f, void *userdata)
 	return 0;
 }
 
+/* The corpus's sentences (front matter and all), as a text to scan. */
+typedef struct text_buf {
+	char *t;
+	size_t len, cap;
+} text_buf;
+
+static void append_sentence(const char *s, size_t n, void *userdata)
+{
+	text_buf *b = userdata;
+	if (b->len + n + 2 > b->cap) {
+		b->cap = (b->len + n + 2) * 2;
+		b->t = realloc(b->t, b->cap);
+		ck_assert_ptr_nonnull(b->t);
+	}
+	/* One line each, a paragraph each (one line break does not end a
+	 * sentence), so that no finding's text holds a line break and
+	 * record_all's lines are the findings. */
+	for (size_t i = 0; i < n; i++)
+		b->t[b->len++] = s[i] == '\n' || s[i] == '\r' ? ' ' : s[i];
+	b->t[b->len++] = '\n';
+	b->t[b->len++] = '\n';
+}
+
+/* The lines of record_all's out whose clause is id, into want. */
+static size_t lines_of_clause(const char *out, const char *id, char *want, size_t cap)
+{
+	char key[80];
+	size_t n = 0, used = 0;
+	snprintf(key, sizeof key, " %s/", id);
+	want[0] = '\0';
+	for (const char *line = out; *line;) {
+		const char *end = strchr(line, '\n');
+		size_t len = (size_t)(end - line) + 1;
+		const char *at = strstr(line, key);
+		if (at && at < end) {
+			ck_assert_uint_lt(used + len, cap);
+			memcpy(want + used, line, len);
+			want[used += len] = '\0';
+			n++;
+		}
+		line = end + 1;
+	}
+	return n;
+}
+
+static size_t count_lines(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* A scan for one clause gives it exactly the findings a scan for every
+ * clause gives it (all of their fields), on the fast path and the plain
+ * one, and tries no signal of another clause; selecting none is all again. */
+START_TEST(a_scan_for_one_clause_gives_it_what_a_scan_for_all_does)
+{
+	enum { CAP = 131072 };
+	static char all[CAP], one[CAP], want[CAP], again[CAP];
+	ps_ruleset *rules = load_pack(PS_SOURCE_ROOT "/rules");
+	text_buf tb = { NULL, 0, 0 };
+	ck_assert_uint_gt(each_sentence_in(PS_SOURCE_ROOT "/corpus", append_sentence, &tb), 400);
+	size_t n_signals = ps_ruleset_signal_count(rules), n_clauses = ps_ruleset_clause_count(rules);
+	uint64_t *before = calloc(n_signals, sizeof(*before));
+	ck_assert_ptr_nonnull(before);
+	for (int plain = 0; plain < 2; plain++) {
+		ps_scan_limits l = test_limits();
+		l.flags |= PS_SCAN_PROFILE | (plain ? PS_SCAN_NO_PREFILTER : 0u);
+		ps_scanner *s = NULL;
+		ck_assert_int_eq(ps_scanner_new(&s, rules, &l), PS_OK);
+		all[0] = '\0';
+		ps_scan_callbacks cb = { record_all, NULL, all };
+		ck_assert_int_eq(ps_scanner_scan(s, tb.t, tb.len, &cb), PS_OK);
+		ck_assert_uint_lt(strlen(all), CAP - 4096); /* nothing cut off */
+		size_t total = count_lines(all), sum = 0;
+		ck_assert_uint_gt(total, 250);
+		for (size_t ci = 0; ci < n_clauses; ci++) {
+			const ps_clause *c = ps_ruleset_clause(rules, ci);
+			ps_scan_profile p;
+			ck_assert_int_eq(ps_scanner_profile(&p, s), PS_OK);
+			for (size_t i = 0; i < n_signals; i++)
+				before[i] = p.signals[i].tried;
+			ck_assert_int_eq(ps_scanner_select(s, &c, 1), PS_OK);
+			one[0] = '\0';
+			cb.userdata = one;
+			ck_assert_int_eq(ps_scanner_scan(s, tb.t, tb.len, &cb), PS_OK);
+			size_t n = lines_of_clause(all, ps_clause_id(c), want, CAP);
+			ck_assert_str_eq(one, want);
+			sum += n;
+			/* Only this clause's signals were tried. */
+			ck_assert_int_eq(ps_scanner_profile(&p, s), PS_OK);
+			for (size_t i = 0; i < n_signals; i++) {
+				ps_signal_info info;
+				ck_assert_int_eq(ps_ruleset_signal(&info, rules, i), PS_OK);
+				if (info.clause != c)
+					ck_assert_uint_eq(p.signals[i].tried, before[i]);
+			}
+		}
+		ck_assert_uint_eq(sum, total);
+		ck_assert_int_eq(ps_scanner_select(s, NULL, 0), PS_OK);
+		again[0] = '\0';
+		cb.userdata = again;
+		ck_assert_int_eq(ps_scanner_scan(s, tb.t, tb.len, &cb), PS_OK);
+		ck_assert_str_eq(again, all);
+		ps_scanner_free(s);
+	}
+	free(before);
+	free(tb.t);
+	ps_ruleset_free(rules);
+}
+END_TEST
+
+/* A selection is refused, and the one before kept, for a clause of another
+ * pack, for clauses without their list, and during a document. */
+START_TEST(a_selection_is_refused_where_it_cannot_hold)
+{
+	ps_diags *diags = NULL, *other_diags = NULL;
+	ps_ruleset *rules = load_yaml(test_pack, &diags), *other = load_yaml(test_pack, &other_diags);
+	ck_assert_ptr_nonnull(rules);
+	ck_assert_ptr_nonnull(other);
+	ps_scanner *s = NULL;
+	ck_assert_int_eq(ps_scanner_new(&s, rules, NULL), PS_OK);
+	const ps_clause *hostages = ps_ruleset_find_clause(rules, "hostages");
+	const ps_clause *theirs = ps_ruleset_find_clause(other, "hostages");
+	ck_assert_ptr_nonnull(hostages);
+	ck_assert_int_eq(ps_scanner_select(s, &hostages, 1), PS_OK);
+	ck_assert_int_eq(ps_scanner_select(s, &theirs, 1), PS_ERR_INVALID);
+	ck_assert_int_eq(ps_scanner_select(s, NULL, 1), PS_ERR_INVALID);
+	ck_assert_int_eq(ps_scanner_select(NULL, &hostages, 1), PS_ERR_INVALID);
+	/* Still the hostages alone. */
+	static const char text[] = "Israeli troops withdrew from Gaza City. Hamas released the hostages in Gaza.\n";
+	static char out[131072]; /* record_all's room */
+	out[0] = '\0';
+	ps_scan_callbacks cb = { record_all, NULL, out };
+	ck_assert_int_eq(ps_scanner_begin(s, &cb), PS_OK);
+	ck_assert_int_eq(ps_scanner_select(s, NULL, 0), PS_ERR_INVALID);
+	ck_assert_int_eq(ps_scanner_feed(s, text, sizeof text - 1), PS_OK);
+	ck_assert_int_eq(ps_scanner_end(s), PS_OK);
+	ck_assert_uint_eq(count_lines(out), 1);
+	ck_assert_ptr_nonnull(strstr(out, " hostages/"));
+	ps_scanner_free(s);
+	ps_ruleset_free(rules);
+	ps_ruleset_free(other);
+	ps_diags_free(diags);
+	ps_diags_free(other_diags);
+}
+END_TEST
+
 /* Scan text twice (two documents) with the repeat cache and without it,
  * each scanner kept for both: what each found, and the cached scanner's
  * repeats in each document. */
@@ -1537,6 +1686,8 @@ int main(void)
 	tcase_add_test(tc, a_stopped_sentence_is_not_kept);
 	tcase_add_test(tc, the_cache_rests_where_nothing_repeats);
 	tcase_add_test(tc, a_pack_without_a_setting_answers_repeats_too);
+	tcase_add_test(tc, a_scan_for_one_clause_gives_it_what_a_scan_for_all_does);
+	tcase_add_test(tc, a_selection_is_refused_where_it_cannot_hold);
 	tcase_add_test(tc, the_shipped_pack_passes_over_only_what_may_be_in_the_setting);
 	tcase_add_test(tc, a_setting_word_is_seen_anywhere_in_a_long_sentence);
 	tcase_add_test(tc, a_flood_of_space_before_the_text_ends);
