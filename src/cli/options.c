@@ -56,7 +56,8 @@ static const char *const usage_text[] = {
 	"  -j, --jobs=N         scan on N threads (default: the online cores); the\n"
 	"                       output is the same for every N\n"
 	,
-	"      --clause=ID      report only this clause (more than once for several)\n"
+	"      --clause=ID      report only this clause (more than once for several);\n"
+	"                       only its signals are searched, so the scan is faster\n"
 	"      --min-certainty=LEVEL  report only findings at least this firm:\n"
 	"                       asserted > attributed > hedged (the default: all)\n"
 	"      --fail-on=STANCE exit 1 when a finding has this stance: conflict,\n"

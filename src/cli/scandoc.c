@@ -26,6 +26,24 @@ struct doc_scanner {
 	doc_result *doc;           /* the document being scanned */
 };
 
+/* --clause: the scanner searches the selected clauses' signals alone (the
+ * findings are filtered in on_finding too, for the other settings). */
+static int select_clauses(ps_scanner *scanner, const scan_settings *settings)
+{
+	if (!settings->selected)
+		return 0;
+	size_t n = ps_ruleset_clause_count(settings->rules), k = 0;
+	const ps_clause **chosen = malloc((n ? n : 1) * sizeof(*chosen));
+	if (!chosen)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (settings->selected[i])
+			chosen[k++] = ps_ruleset_clause(settings->rules, i);
+	ps_status st = ps_scanner_select(scanner, chosen, k);
+	free(chosen);
+	return st == PS_OK ? 0 : -1;
+}
+
 int doc_scanner_new(doc_scanner **out, const scan_settings *settings)
 {
 	doc_scanner *ds = calloc(1, sizeof(*ds));
@@ -36,7 +54,8 @@ int doc_scanner_new(doc_scanner **out, const scan_settings *settings)
 	ds->sink = fopen("/dev/null", "w");
 	if (!ds->sink)
 		ds->sink = tmpfile();
-	if (!ds->sink || ps_scanner_new(&ds->scanner, settings->rules, &settings->limits) != PS_OK) {
+	if (!ds->sink || ps_scanner_new(&ds->scanner, settings->rules, &settings->limits) != PS_OK ||
+	    select_clauses(ds->scanner, settings) != 0) {
 		doc_scanner_free(ds);
 		return -1;
 	}

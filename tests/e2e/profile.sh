@@ -169,6 +169,30 @@ check "the costliest first, those that never ran last" grep -qx 'order True' jso
 check "the parts add up" grep -qx 'parts True' json_check.out
 check "-j 1 and -j 2 count the same for each signal" grep -qx 'jobs agree True' json_check.out
 
+# --clause: only that clause's signals are searched (the profile's tries),
+# and its findings are the ones a scan for every clause gives it.
+"$pactscan" "${rules[@]}" -j 2 --format jsonl --clause p04-hostages --clause p13-demilitarization \
+	--profile-json sel.json "$root/corpus" > sel.out 2> sel.err
+python3 - plain.out sel.out sel.json <<'PY' > sel_check.out
+import json, sys
+chosen = {'p04-hostages', 'p13-demilitarization'}
+def findings(path, keep):
+    out = []
+    for line in open(path):
+        r = json.loads(line)
+        if r.get('type') == 'finding' and keep(r['clause']):
+            out.append(line)
+    return out
+full = findings(sys.argv[1], lambda c: c in chosen)
+sel = findings(sys.argv[2], lambda c: True)
+print('same findings', len(full) > 20 and full == sel)
+p = json.load(open(sys.argv[3]))
+print('tries', all(s['tried'] == 0 for s in p['signals'] if s['clause'] not in chosen) and
+      sum(s['tried'] for s in p['signals'] if s['clause'] in chosen) > 0)
+PY
+check "--clause: the clauses' findings are those a scan for all gives them" grep -qx 'same findings True' sel_check.out
+check "--clause: no signal of another clause is tried" grep -qx 'tries True' sel_check.out
+
 # Where the profile cannot go, the run stops before it scans (exit 2), and
 # a profile there before is left as it was.
 echo "Gaza." | "$pactscan" "${rules[@]}" --profile-json nodir/p.json > nodir.out 2> nodir.err
