@@ -1348,7 +1348,12 @@ START_TEST(a_scan_for_one_clause_gives_it_what_a_scan_for_all_does)
 	size_t n_signals = ps_ruleset_signal_count(rules), n_clauses = ps_ruleset_clause_count(rules);
 	uint64_t *before = calloc(n_signals, sizeof(*before));
 	ck_assert_ptr_nonnull(before);
-	for (int plain = 0; plain < 2; plain++) {
+	/* Without the JIT (under valgrind) the plain path over the corpus
+	 * takes minutes: the fast path alone, and every fourth clause. */
+	const char *no_jit = getenv("PACTSCAN_TEST_NO_JIT");
+	bool slow = no_jit && *no_jit;
+	size_t step = slow ? 4 : 1;
+	for (int plain = 0; plain < (slow ? 1 : 2); plain++) {
 		ps_scan_limits l = test_limits();
 		l.flags |= PS_SCAN_PROFILE | (plain ? PS_SCAN_NO_PREFILTER : 0u);
 		ps_scanner *s = NULL;
@@ -1359,7 +1364,7 @@ START_TEST(a_scan_for_one_clause_gives_it_what_a_scan_for_all_does)
 		ck_assert_uint_lt(strlen(all), CAP - 4096); /* nothing cut off */
 		size_t total = count_lines(all), sum = 0;
 		ck_assert_uint_gt(total, 250);
-		for (size_t ci = 0; ci < n_clauses; ci++) {
+		for (size_t ci = 0; ci < n_clauses; ci += step) {
 			const ps_clause *c = ps_ruleset_clause(rules, ci);
 			ps_scan_profile p;
 			ck_assert_int_eq(ps_scanner_profile(&p, s), PS_OK);
@@ -1381,7 +1386,8 @@ START_TEST(a_scan_for_one_clause_gives_it_what_a_scan_for_all_does)
 					ck_assert_uint_eq(p.signals[i].tried, before[i]);
 			}
 		}
-		ck_assert_uint_eq(sum, total);
+		if (step == 1)
+			ck_assert_uint_eq(sum, total);
 		ck_assert_int_eq(ps_scanner_select(s, NULL, 0), PS_OK);
 		again[0] = '\0';
 		cb.userdata = again;
