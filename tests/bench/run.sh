@@ -244,14 +244,14 @@ bench() {
 # command k, TURN_MED[k] (median wall s), TURN_PEAK[k] (peak RSS KiB) and
 # TURN_RATIO[k], the median over the rounds of command k's time over
 # command k+1's, and TURN_OVER1[k], of the first command's time over
-# command k's. The first command's output goes to $TMP/rg.out, the
-# others' to /dev/null.
+# command k's; TURN_TIMES[k], its times round by round. The first
+# command's output goes to $TMP/rg.out, the others' to /dev/null.
 bench_turns() {
 	local n=$1 i k out cmd
 	shift
 	local labels=("$@") times=() ratios=() over1=()
 	local m=${#labels[@]}
-	TURN_MED=() TURN_PEAK=() TURN_RATIO=() TURN_OVER1=()
+	TURN_MED=() TURN_PEAK=() TURN_RATIO=() TURN_OVER1=() TURN_TIMES=()
 	for ((k = 1; k <= m; k++)); do TURN_PEAK[k]=0 times[k]='' ratios[k]='' over1[k]=''; done
 	for ((i = 1; i <= n; i++)); do
 		local round=()
@@ -270,6 +270,7 @@ bench_turns() {
 		done
 	done
 	for ((k = 1; k <= m; k++)); do
+		TURN_TIMES[k]=${times[k]# }
 		# shellcheck disable=SC2086 # the lists split on purpose
 		TURN_MED[k]=$(median ${times[k]})
 		say "   ${labels[k - 1]}: median ${TURN_MED[k]} s of $n (${times[k]# }), peak RSS $((TURN_PEAK[k] / 1024)) MiB"
@@ -286,8 +287,28 @@ bench_turns() {
 	done
 }
 
+# The corpus's first tenth, cut at a line's end: rg -c spends most of its
+# time on a corpus's first megabytes, building its automata as the text
+# asks for them, so a figure on the whole corpus is mostly that start-up.
+# Timed beside the whole, the difference is what each pays once started.
+head_mb=$((size / 10 > 0 ? size / 10 : 1))
+head_file() { # head_file FILE: prints the path of FILE's first head_mb MB
+	local h="${1%.txt}-head${head_mb}mb.txt"
+	[ -s "$h" ] || head -c $((head_mb * 1000000)) "$1" | sed '$d' >"$h"
+	echo "$h"
+}
+# per_round_median "A1 A2 ..." "B1 B2 ...": the median of A_i - B_i
+per_round_median() {
+	local i
+	local -a a b d=()
+	read -ra a <<<"$1"
+	read -ra b <<<"$2"
+	for ((i = 0; i < ${#a[@]}; i++)); do d+=("$(awk -v x="${a[i]}" -v y="${b[i]}" 'BEGIN { printf "%.4f", x - y }')"); done
+	median "${d[@]}"
+}
+
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
-declare -A T R S Q
+declare -A T R S Q M
 for share in 0.03 0.30; do
 	f=$(corpus_file "$size" "$share")
 	s=$(corpus_file "$sample" "$share")
@@ -310,8 +331,23 @@ for share in 0.03 0.30; do
 			# more than news does, and the repeat cache answers them.
 			# shellcheck disable=SC2034
 			CMD_4=("$PS" -j 1 --no-repeat-cache --rules "$RULES" --format jsonl "$f")
-			bench_turns "$runs" "rg -c" "pactscan -j 1" "pactscan -j $NPROC" "pactscan -j 1 --no-repeat-cache"
+			h=$(head_file "$f")
+			# shellcheck disable=SC2034
+			CMD_5=(rg "${RGFLAGS[@]}" --no-unicode -i -c -f "$RGPAT" "$h")
+			# shellcheck disable=SC2034
+			CMD_6=("$PS" -j 1 --rules "$RULES" --format jsonl "$h")
+			# shellcheck disable=SC2034
+			CMD_7=("$PS" -j 1 --no-repeat-cache --rules "$RULES" --format jsonl "$h")
+			bench_turns "$runs" "rg -c" "pactscan -j 1" "pactscan -j $NPROC" "pactscan -j 1 --no-repeat-cache" \
+				"rg -c, first ${head_mb} MB" "pactscan -j 1, first ${head_mb} MB" \
+				"pactscan -j 1 --no-repeat-cache, first ${head_mb} MB"
 			T[$share,ps1s]=${TURN_MED[4]} R[$share,ps1s]=${TURN_PEAK[4]} Q[$share,s]=${TURN_OVER1[4]}
+			T[$share,rgh]=${TURN_MED[5]} R[$share,rgh]=${TURN_PEAK[5]} T[$share,psh]=${TURN_MED[6]} R[$share,psh]=${TURN_PEAK[6]}
+			M[$share,rg]=$(per_round_median "${TURN_TIMES[1]}" "${TURN_TIMES[5]}")
+			M[$share,ps]=$(per_round_median "${TURN_TIMES[2]}" "${TURN_TIMES[6]}")
+			M[$share,pss]=$(per_round_median "${TURN_TIMES[4]}" "${TURN_TIMES[7]}")
+			M[$share,rest]=$(($(stat -c %s "$f") - $(stat -c %s "$h")))
+			say "   once started, the rest: rg -c ${M[$share,rg]} s more, pactscan -j 1 ${M[$share,ps]} s more, without the cache ${M[$share,pss]} s more (medians of the rounds' differences)"
 		else
 			bench_turns "$runs" "rg -c" "pactscan -j 1" "pactscan -j $NPROC"
 		fi
@@ -514,6 +550,17 @@ for share in 0.03 0.30; do
 		row "" "pactscan -j 1 --no-repeat-cache ****" "${T[$share,ps1s]}" "$(mbs "$bytes" "${T[$share,ps1s]}")" "${R[$share,ps1s]}"
 		printf "$fmt" "" "  over rg -c, run by turns ***" "$(ratio "${Q[$share,s]}" 1)x" "" "" "" "" ""
 	fi
+	if [ -n "${M[$share,rg]:-}" ]; then
+		hb=$(stat -c %s "$(head_file "$f")")
+		printf "$fmt" "" "rg -c, the first $head_mb MB *****" "${T[$share,rgh]}" "$(mbs "$hb" "${T[$share,rgh]}")" "$(mb "${R[$share,rgh]}")" "" "" ""
+		printf "$fmt" "" "pactscan -j 1, the first $head_mb MB" "${T[$share,psh]}" "$(mbs "$hb" "${T[$share,psh]}")" "$(mb "${R[$share,psh]}")" "" "" ""
+		rest_mb=$((${M[$share,rest]} / 1000000))
+		mrg=$(mbs "${M[$share,rest]}" "${M[$share,rg]}") mps=$(mbs "${M[$share,rest]}" "${M[$share,ps]}")
+		printf "$fmt" "" "  the other $rest_mb MB, once started: rg -c" "${M[$share,rg]}" "$mrg" "" "" "" ""
+		printf "$fmt" "" "  the other $rest_mb MB, once started: pactscan" "${M[$share,ps]}" "$mps" "" "$(ratio "$mps" "$mrg")" "" ""
+		mpss=$(mbs "${M[$share,rest]}" "${M[$share,pss]}")
+		printf "$fmt" "" "    the same, the search alone ****" "${M[$share,pss]}" "$mpss" "" "$(ratio "$mpss" "$mrg")" "" ""
+	fi
 	if [ $has_j = 1 ] && [ $has_input = 1 ]; then
 		jb=$(stat -c %s "$(corpus_file "$size" "$share" jsonl)")
 		row "" "JSON Lines: pactscan --input jsonl -j 1" "${T[$share,jl1]}" "$(mbs "$jb" "${T[$share,jl1]}")" "${R[$share,jl1]}"
@@ -538,6 +585,7 @@ echo
 [ $has_j = 1 ] && echo "** one thread and every core run by turns; the speedup is the median over the rounds of the one-thread time over the all-cores time"
 [ $has_j = 1 ] && echo "*** rg -c and pactscan -j 1 run by turns (with -j $NPROC): the median over the rounds of rg's time over pactscan's, robust to a machine whose speed drifts"
 [ $has_j = 1 ] && [ $has_cache = 1 ] && echo "**** the search alone: the repeat cache answers a sentence met before; these corpora repeat theirs far more than news does (at 200 MB, 70% of the sentences occur more than once), so the figure for text without repeats is this row's"
+[ -n "${M[0.03,rg]:-}" ] && echo "***** rg -c and pactscan -j 1 on the corpus's first $head_mb MB, by turns with the rest; the 'once started' rows divide the other bytes by the median of the rounds' differences (whole corpus less first $head_mb MB). rg -c spends most of its time on a corpus's first megabytes, building its automata as the text asks for them, so its figure on the whole corpus is mostly that start-up, and on a larger corpus its MB/s would near the 'once started' one (a floor: it may still be building past the first $head_mb MB); '-' or a huge figure: the difference was within the noise"
 [ $has_j = 1 ] && echo "The text rows are one big document; the JSON Lines rows scan the same kind of corpus (same generator and seed) as many small ones, one a line, with --input jsonl; their ratios compare with the text file's rg and cat"
 [ $has_j = 1 ] && echo "dir: $n_articles files of $((articles_bytes / 1000000)) MB, a record of the 3% corpus each with front matter; rg's time includes $rg_setup s for its patterns alone (rg on /dev/null), a larger share than on the big files"
 echo "pack load: $load_ms ms ($load_how)"
