@@ -53,12 +53,21 @@ static void part(FILE *out, const char *what, double seconds, double cpu, const 
 	        note ? note : "", note ? ")" : "");
 }
 
+/* a - b, or 0 where b is larger. */
+static uint64_t rest_of(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : 0;
+}
+
 /* The run's profile: every thread's scanners summed, the signals sorted
  * by_time. The text and the JSON are printed from the same figures. */
 typedef struct totals {
 	signal_total *t;           /* one per signal */
 	size_t n, ran;             /* signals, and those tried at least once (first in t) */
 	uint64_t cpu_ns, scan_ns, word_ns, cue_ns, callback_ns, signal_ns, prepare_ns;
+	/* The scan less its timed parts, and the CPU time less the scan and
+	 * the preparing: 0 where the parts' clocks (see part()) overshoot. */
+	uint64_t rest_of_scan_ns, rest_ns;
 	uint64_t gate_passes, full_passes;
 } totals;
 
@@ -103,13 +112,9 @@ static int gather(totals *g, FILE *err, const ps_ruleset *rules, doc_scanner *co
 		g->ran += g->t[i].tried > 0;
 	}
 	qsort(g->t, g->n, sizeof(*g->t), by_time);
+	g->rest_of_scan_ns = rest_of(g->scan_ns, g->signal_ns + g->cue_ns + g->word_ns + g->callback_ns);
+	g->rest_ns = rest_of(g->cpu_ns, g->scan_ns + g->prepare_ns);
 	return 0;
-}
-
-/* a - b, or 0 where the parts' clocks (see part()) make it negative. */
-static uint64_t rest_of(uint64_t a, uint64_t b)
-{
-	return a > b ? a - b : 0;
 }
 
 static double seconds(uint64_t ns)
@@ -143,12 +148,10 @@ int profile_print(FILE *out, const ps_ruleset *rules, doc_scanner *const *worker
 	         (unsigned long long)g.gate_passes, (unsigned long long)g.full_passes);
 	part(out, "  finding the words", seconds(g.word_ns), cpu, words);
 	part(out, "  the findings' output", seconds(g.callback_ns), cpu, "formatted as they are found");
-	part(out, "  the rest of the scan",
-	     seconds(g.scan_ns) - seconds(g.signal_ns) - seconds(g.cue_ns) - seconds(g.word_ns) - seconds(g.callback_ns),
-	     cpu, "splitting sentences, the setting gate, the sentences out of it, the repeats answered");
+	part(out, "  the rest of the scan", seconds(g.rest_of_scan_ns), cpu,
+	     "splitting sentences, the setting gate, the sentences out of it, the repeats answered");
 	part(out, "preparing the patterns", seconds(g.prepare_ns), cpu, "all of them before the scan, for this profile");
-	part(out, "the rest", cpu - seconds(g.scan_ns) - seconds(g.prepare_ns), cpu,
-	     "loading the pack, reading, the report");
+	part(out, "the rest", seconds(g.rest_ns), cpu, "loading the pack, reading, the report");
 	if (!g.ran) {
 		fputs("  no signal ran: no sentence in the setting held every word one requires\n", out);
 		goto out;
@@ -171,7 +174,7 @@ out:
 }
 
 /* The profile as a JSON object; NULL without memory. Times are integer
- * nanoseconds, exact and summable; the parts are as the text's. */
+ * nanoseconds, exact and summable; the parts are the text's. */
 static json_t *profile_json(const totals *g, const ps_ruleset *rules, size_t n_workers,
                             const profile_counts *counts)
 {
@@ -193,7 +196,6 @@ static json_t *profile_json(const totals *g, const ps_ruleset *rules, size_t n_w
 	ok = ok && !json_object_set_new(o, "passes", passes);
 	passes = NULL;
 	ok = ok && !json_object_set_new(o, "cpu_ns", json_integer((json_int_t)g->cpu_ns));
-	uint64_t found = g->signal_ns + g->cue_ns + g->word_ns + g->callback_ns;
 	const struct {
 		const char *name;
 		uint64_t ns;
@@ -203,9 +205,9 @@ static json_t *profile_json(const totals *g, const ps_ruleset *rules, size_t n_w
 		{ "cues", g->cue_ns },
 		{ "words", g->word_ns },
 		{ "output", g->callback_ns },
-		{ "rest_of_scan", rest_of(g->scan_ns, found) },
+		{ "rest_of_scan", g->rest_of_scan_ns },
 		{ "preparing", g->prepare_ns },
-		{ "rest", rest_of(g->cpu_ns, g->scan_ns + g->prepare_ns) },
+		{ "rest", g->rest_ns },
 	};
 	for (size_t i = 0; ok && i < sizeof rows / sizeof rows[0]; i++)
 		ok = !json_object_set_new(parts, rows[i].name, json_integer((json_int_t)rows[i].ns));

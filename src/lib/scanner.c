@@ -279,9 +279,10 @@ ps_status ps_scanner_select(ps_scanner *s, const ps_clause *const *clauses, size
 	if (!s || s->started || (n && !clauses))
 		return PS_ERR_INVALID;
 	const ps_ruleset *rs = s->rules;
-	size_t words = rs->n_signals / 64 + 2;
-	if (n && !(only = calloc(words, sizeof(*only))))
-		return PS_ERR_NOMEM;
+	if (n && !(only = calloc(rs->n_signals / 64 + 2, sizeof(*only)))) {
+		st = PS_ERR_NOMEM;
+		goto out;
+	}
 	for (size_t k = 0; k < n; k++) {
 		const ps_clause *c = clauses[k];
 		size_t ci = c ? c->index : rs->n_clauses;
