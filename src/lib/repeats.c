@@ -60,9 +60,16 @@ static uint32_t tag_of(uint64_t hash)
 	return (uint32_t)(hash >> 32) | 1;
 }
 
-static bool same(const repeat_entry *e, uint64_t hash, const char *text, size_t len)
+/* Are an entry's bytes still in the ring? The newer ones overwrite them
+ * once the ring has taken REPEAT_RING more bytes since. */
+static bool held(const repeats *r, const repeat_entry *e)
 {
-	return e->blob && e->hash == hash && e->text_len == len && memcmp(e->blob, text, len) == 0;
+	return r->written - e->at <= REPEAT_RING;
+}
+
+static bool same(const repeats *r, const repeat_entry *e, uint64_t hash, const char *text, size_t len)
+{
+	return e->hash == hash && e->text_len == len && held(r, e) && memcmp(e->blob, text, len) == 0;
 }
 
 /* Make entry k the first of the set at i, the others moved down one. */
@@ -94,7 +101,7 @@ const repeat_entry *repeats_find(repeats *r, uint64_t hash, const char *text, si
 	size_t i = set_of(hash);
 	uint32_t tag = tag_of(hash);
 	for (size_t k = 0; k < REPEAT_WAYS; k++) {
-		if (r->tags[i + k] == tag && same(&r->entries[i + k], hash, text, len)) {
+		if (r->tags[i + k] == tag && same(r, &r->entries[i + k], hash, text, len)) {
 			to_front(r, i, k);
 			return &r->entries[i];
 		}
@@ -121,14 +128,14 @@ bool repeats_put(repeats *r, uint64_t hash, const char *text, size_t len, unsign
 	if (r->failed || len > REPEAT_MAX_BYTES || record_len > REPEAT_MAX_BYTES - len)
 		return false;
 	if (!r->entries) {
+		/* The ring is not zeroed: its pages come as they are first
+		 * written, so a short document takes only what it fills. */
 		r->entries = calloc((size_t)REPEAT_SETS * REPEAT_WAYS, sizeof(*r->entries));
 		r->tags = calloc((size_t)REPEAT_SETS * REPEAT_WAYS, sizeof(*r->tags));
-		if (!r->entries || !r->tags) {
-			/* Neither, so that a lookup finds none. */
-			free(r->entries);
-			free(r->tags);
-			r->entries = NULL;
-			r->tags = NULL;
+		r->ring = malloc(REPEAT_RING);
+		if (!r->entries || !r->tags || !r->ring) {
+			/* None, so that a lookup finds none. */
+			repeats_free(r);
 			r->failed = true;
 			return false;
 		}
@@ -138,31 +145,26 @@ bool repeats_put(repeats *r, uint64_t hash, const char *text, size_t len, unsign
 	 * else the one used longest ago. */
 	size_t k = REPEAT_WAYS - 1;
 	for (size_t j = 0; j < REPEAT_WAYS; j++) {
-		if (same(&r->entries[i + j], hash, text, len)) {
+		if (r->tags[i + j] && same(r, &r->entries[i + j], hash, text, len)) {
 			k = j;
 			break;
 		}
 	}
-	repeat_entry *e = &r->entries[i + k];
-	size_t need = len + record_len;
-	if (need > e->cap) {
-		/* Room for a longer one next time: most sentences are short. */
-		size_t cap = need < 256 ? 256 : REPEAT_MAX_BYTES;
-		char *blob = realloc(e->blob, cap);
-		if (!blob) {
-			r->failed = true;
-			return false;
-		}
-		e->blob = blob;
-		e->cap = (uint32_t)cap;
+	/* The bytes go next in the ring, whole: where they would run past its
+	 * end, at its start, the end's few bytes left unused. */
+	size_t need = len + record_len, o = (size_t)(r->written % REPEAT_RING);
+	if (o + need > REPEAT_RING) {
+		r->written += REPEAT_RING - o;
+		o = 0;
 	}
-	memmove(e->blob, text, len);
+	/* memmove: text may be an entry's own blob. */
+	memmove(r->ring + o, text, len);
 	if (record_len)
-		memcpy(e->blob + len, record, record_len);
-	e->hash = hash;
-	e->text_len = (uint32_t)len;
-	e->record_len = (uint32_t)record_len;
-	e->facts = facts;
+		memcpy(r->ring + o + len, record, record_len);
+	repeat_entry *e = &r->entries[i + k];
+	*e = (repeat_entry){ .hash = hash, .at = r->written, .blob = r->ring + o, .text_len = (uint32_t)len,
+		             .record_len = (uint32_t)record_len, .facts = facts };
+	r->written += need;
 	r->tags[i + k] = tag_of(hash);
 	to_front(r, i, k);
 	return true;
@@ -172,10 +174,9 @@ void repeats_free(repeats *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; r->entries && i < (size_t)REPEAT_SETS * REPEAT_WAYS; i++)
-		free(r->entries[i].blob);
 	free(r->entries);
 	free(r->tags);
 	free(r->sights);
+	free(r->ring);
 	*r = (repeats){ 0 };
 }

@@ -2,7 +2,7 @@
  * sentence met again is answered without a search. News repeats itself:
  * a story's updates restate most of its paragraphs, and a feed carries
  * the same wire copy under many mastheads. The store is bounded (a fixed
- * number of entries, each of at most REPEAT_MAX_BYTES), so memory does
+ * number of entries, their bytes in a ring of fixed size), so memory does
  * not grow with the input, and it keeps the newer of what it must drop. */
 #ifndef PS_REPEATS_INT_H
 #define PS_REPEATS_INT_H
@@ -11,38 +11,52 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Entries: sets of two, the one used last first. 4096 entries of at most
- * 1 KiB each bound the store at about 4 MiB a scanner. */
-#define REPEAT_SETS 2048
+/* Entries: sets of two, the one used last first. */
+#ifndef REPEAT_SETS
+#define REPEAT_SETS 8192
+#endif
 #define REPEAT_WAYS 2
 /* The largest sentence and record, together, that an entry holds. */
 #define REPEAT_MAX_BYTES 1024
+/* The entries' bytes, written one after another into a ring of this many
+ * bytes, where the newest overwrite the oldest: memory stays bounded
+ * however long the sentences are, and as many entries fit as their bytes
+ * allow. (Each entry once had a block of its own, of 256 bytes or 1 KiB:
+ * 4,096 of them were bound at 4 MiB but held 1 MiB of news, and a larger
+ * count would have raised the bound with it.) */
+#ifndef REPEAT_RING
+#define REPEAT_RING ((size_t)4 << 20)
+#endif
 /* Sentences met once, by a tag of their hash: only one met again gets an
  * entry. Writing an entry for every sentence cost 14% of a scan of text
  * with no repeat, where the entries are never read; a tag costs a word. */
+#ifndef REPEAT_SIGHTS
 #define REPEAT_SIGHTS 8192
+#endif
 
 typedef struct repeat_entry {
 	uint64_t hash;
+	uint64_t at;         /* where blob was written, in bytes ever written to the ring */
+	const char *blob;    /* the sentence's bytes, then what it gave */
 	uint32_t text_len;   /* the sentence's bytes, at blob */
 	uint32_t record_len; /* what it gave, at blob + text_len */
-	uint32_t cap;        /* blob's room */
 	unsigned facts;      /* the caller's bits about the sentence */
-	char *blob;
 } repeat_entry;
 
 typedef struct repeats {
 	repeat_entry *entries; /* REPEAT_SETS * REPEAT_WAYS, allocated on first put */
-	uint32_t *tags;        /* each entry's hash tag, beside the others of its set */
+	uint32_t *tags;        /* each entry's hash tag, beside the others of its set; 0 free */
 	uint16_t *sights;      /* REPEAT_SIGHTS tags of sentences met */
+	char *ring;            /* REPEAT_RING bytes, allocated on first put */
+	uint64_t written;      /* bytes ever written to the ring, and skipped at its end */
 	bool failed;           /* out of memory once: no more puts */
 } repeats;
 
 /* The hash of a sentence's bytes, for repeats_find and repeats_put. */
 uint64_t repeats_hash(const char *text, size_t len);
 
-/* The entry for exactly these bytes, or NULL. The entry is borrowed until
- * the next repeats_put. */
+/* The entry for exactly these bytes, or NULL. The entry and its blob are
+ * borrowed until the next repeats_put. */
 const repeat_entry *repeats_find(repeats *r, uint64_t hash, const char *text, size_t len);
 
 /* Was a sentence with this hash met before? Notes that it was met. May

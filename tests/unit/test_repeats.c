@@ -1,7 +1,8 @@
 /* The sentences a scanner has seen: an entry is found only for the same
  * bytes, the store keeps the entry used last where it must drop one, it
- * refuses what does not fit, and a sighting is noted before an entry is
- * made. */
+ * refuses what does not fit, newer bytes overwrite the oldest in the ring,
+ * and a sighting is noted before an entry is made. */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "helpers.h"
@@ -89,6 +90,49 @@ START_TEST(what_does_not_fit_is_not_kept)
 }
 END_TEST
 
+/* Entries of 1,000 bytes, each in a set of its own, until the ring has
+ * nearly gone round twice: an entry is found while its bytes are in the
+ * ring and not once newer ones have taken their place, and one put across
+ * the ring's end is whole at its start. Every sentence has the same bytes
+ * and only the caller's hash and the record tell them apart, so an entry
+ * whose bytes were overwritten would be found with another's record. */
+START_TEST(newer_bytes_overwrite_the_oldest)
+{
+	repeats r = { 0 };
+	static char text[900], record[100];
+	memset(text, 's', sizeof text);
+	size_t per_lap = REPEAT_RING / 1000, n = per_lap + per_lap * 9 / 10;
+	ck_assert_uint_lt(n, REPEAT_SETS); /* a set each */
+	for (size_t i = 0; i < n; i++) {
+		snprintf(record, sizeof record, "record %zu", i);
+		ck_assert(repeats_put(&r, i, text, sizeof text, (unsigned)i, record, sizeof record));
+		ck_assert_uint_le(r.written, (i + 1) * 1000 + 2 * (REPEAT_RING % 1000));
+	}
+	size_t found = 0;
+	for (size_t i = 0; i < n; i++) {
+		const repeat_entry *e = repeats_find(&r, i, text, sizeof text);
+		/* A lap's worth, less the one the ring's end may have split, are
+		 * held; any before them are not. */
+		if (i + per_lap - 1 >= n)
+			ck_assert_msg(e != NULL, "entry %zu of %zu is lost", i, n);
+		else if (i + per_lap < n)
+			ck_assert_msg(e == NULL, "entry %zu of %zu is found", i, n);
+		if (!e)
+			continue;
+		found++;
+		snprintf(record, sizeof record, "record %zu", i);
+		ck_assert_uint_eq(e->facts, (unsigned)i);
+		ck_assert_mem_eq(e->blob, text, sizeof text);
+		ck_assert_str_eq(e->blob + e->text_len, record);
+		ck_assert(e->blob >= r.ring);
+		ck_assert(e->blob + 1000 <= r.ring + REPEAT_RING);
+	}
+	ck_assert_uint_ge(found, per_lap - 1);
+	ck_assert_uint_le(found, per_lap);
+	repeats_free(&r);
+}
+END_TEST
+
 START_TEST(a_sighting_is_noted_the_first_time)
 {
 	repeats r = { 0 };
@@ -133,6 +177,7 @@ int main(void)
 	tcase_add_test(tc, an_entry_is_found_for_the_same_bytes_only);
 	tcase_add_test(tc, a_set_keeps_the_entries_used_last);
 	tcase_add_test(tc, what_does_not_fit_is_not_kept);
+	tcase_add_test(tc, newer_bytes_overwrite_the_oldest);
 	tcase_add_test(tc, a_sighting_is_noted_the_first_time);
 	tcase_add_test(tc, every_byte_changes_the_hash);
 	suite_add_tcase(s, tc);
