@@ -49,15 +49,11 @@ uint64_t repeats_hash(const char *text, size_t len)
 	return mix(h[0] ^ rotl(h[1], 16) ^ rotl(h[2], 32) ^ rotl(h[3], 48));
 }
 
+_Static_assert(sizeof(repeat_entry) * REPEAT_WAYS == 64, "a set is one cache line");
+
 static size_t set_of(uint64_t hash)
 {
 	return (size_t)(hash & (REPEAT_SETS - 1)) * REPEAT_WAYS;
-}
-
-/* Never 0, which marks a free place. */
-static uint32_t tag_of(uint64_t hash)
-{
-	return (uint32_t)(hash >> 32) | 1;
 }
 
 /* Are an entry's bytes still in the ring? The newer ones overwrite them
@@ -67,20 +63,24 @@ static bool held(const repeats *r, const repeat_entry *e)
 	return r->written - e->at <= REPEAT_RING;
 }
 
+const char *repeats_blob(const repeats *r, const repeat_entry *e)
+{
+	return r->ring + e->at % REPEAT_RING;
+}
+
 static bool same(const repeats *r, const repeat_entry *e, uint64_t hash, const char *text, size_t len)
 {
-	return e->hash == hash && e->text_len == len && held(r, e) && memcmp(e->blob, text, len) == 0;
+	return e->hash == hash && e->text_len == len && e->used && held(r, e) &&
+	       memcmp(repeats_blob(r, e), text, len) == 0;
 }
 
 /* Make entry k the first of the set at i, the others moved down one. */
 static void to_front(repeats *r, size_t i, size_t k)
 {
 	repeat_entry e = r->entries[i + k];
-	uint32_t tag = r->tags[i + k];
-	memmove(r->entries + i + 1, r->entries + i, k * sizeof(*r->entries));
-	memmove(r->tags + i + 1, r->tags + i, k * sizeof(*r->tags));
+	for (; k > 0; k--)
+		r->entries[i + k] = r->entries[i + k - 1];
 	r->entries[i] = e;
-	r->tags[i] = tag;
 }
 
 static uint16_t *sight_of(repeats *r, uint64_t hash)
@@ -90,18 +90,15 @@ static uint16_t *sight_of(repeats *r, uint64_t hash)
 
 const repeat_entry *repeats_find(repeats *r, uint64_t hash, const char *text, size_t len)
 {
-	/* Where the tags are not, the sight is looked at next: both are
+	/* Where the set has no entry, the sight is looked at next: both are
 	 * seldom in the cache, and fetched together they cost one wait. */
 	if (r->sights)
 		__builtin_prefetch(sight_of(r, hash));
 	if (!r->entries)
 		return NULL;
-	/* The tags first: most sentences have no entry, and the entries are
-	 * seldom in the cache. */
 	size_t i = set_of(hash);
-	uint32_t tag = tag_of(hash);
 	for (size_t k = 0; k < REPEAT_WAYS; k++) {
-		if (r->tags[i + k] == tag && same(r, &r->entries[i + k], hash, text, len)) {
+		if (same(r, &r->entries[i + k], hash, text, len)) {
 			to_front(r, i, k);
 			return &r->entries[i];
 		}
@@ -130,10 +127,12 @@ bool repeats_put(repeats *r, uint64_t hash, const char *text, size_t len, unsign
 	if (!r->entries) {
 		/* The ring is not zeroed: its pages come as they are first
 		 * written, so a short document takes only what it fills. */
-		r->entries = calloc((size_t)REPEAT_SETS * REPEAT_WAYS, sizeof(*r->entries));
-		r->tags = calloc((size_t)REPEAT_SETS * REPEAT_WAYS, sizeof(*r->tags));
+		size_t n = (size_t)REPEAT_SETS * REPEAT_WAYS * sizeof(*r->entries);
+		r->entries = aligned_alloc(64, n);
 		r->ring = malloc(REPEAT_RING);
-		if (!r->entries || !r->tags || !r->ring) {
+		if (r->entries)
+			memset(r->entries, 0, n);
+		if (!r->entries || !r->ring) {
 			/* None, so that a lookup finds none. */
 			repeats_free(r);
 			r->failed = true;
@@ -145,7 +144,7 @@ bool repeats_put(repeats *r, uint64_t hash, const char *text, size_t len, unsign
 	 * else the one used longest ago. */
 	size_t k = REPEAT_WAYS - 1;
 	for (size_t j = 0; j < REPEAT_WAYS; j++) {
-		if (r->tags[i + j] && same(r, &r->entries[i + j], hash, text, len)) {
+		if (same(r, &r->entries[i + j], hash, text, len)) {
 			k = j;
 			break;
 		}
@@ -162,10 +161,9 @@ bool repeats_put(repeats *r, uint64_t hash, const char *text, size_t len, unsign
 	if (record_len)
 		memcpy(r->ring + o + len, record, record_len);
 	repeat_entry *e = &r->entries[i + k];
-	*e = (repeat_entry){ .hash = hash, .at = r->written, .blob = r->ring + o, .text_len = (uint32_t)len,
-		             .record_len = (uint32_t)record_len, .facts = facts };
+	*e = (repeat_entry){ .hash = hash, .at = r->written, .text_len = (uint32_t)len,
+		             .record_len = (uint32_t)record_len, .facts = facts, .used = 1 };
 	r->written += need;
-	r->tags[i + k] = tag_of(hash);
 	to_front(r, i, k);
 	return true;
 }
@@ -175,7 +173,6 @@ void repeats_free(repeats *r)
 	if (!r)
 		return;
 	free(r->entries);
-	free(r->tags);
 	free(r->sights);
 	free(r->ring);
 	*r = (repeats){ 0 };

@@ -34,18 +34,20 @@
 #define REPEAT_SIGHTS 8192
 #endif
 
+/* An entry, 32 bytes: a set of two is one cache line, so a lookup waits
+ * for that line and then the entry's bytes, not for a line of tags, then
+ * the entry, then its bytes. */
 typedef struct repeat_entry {
 	uint64_t hash;
-	uint64_t at;         /* where blob was written, in bytes ever written to the ring */
-	const char *blob;    /* the sentence's bytes, then what it gave */
-	uint32_t text_len;   /* the sentence's bytes, at blob */
-	uint32_t record_len; /* what it gave, at blob + text_len */
-	unsigned facts;      /* the caller's bits about the sentence */
+	uint64_t at;         /* where its bytes were written, in bytes ever written to the ring */
+	uint32_t text_len;   /* the sentence's bytes, first (repeats_blob) */
+	uint32_t record_len; /* what it gave, after them */
+	uint32_t facts;      /* the caller's bits about the sentence */
+	uint32_t used;       /* 0: a free place */
 } repeat_entry;
 
 typedef struct repeats {
-	repeat_entry *entries; /* REPEAT_SETS * REPEAT_WAYS, allocated on first put */
-	uint32_t *tags;        /* each entry's hash tag, beside the others of its set; 0 free */
+	repeat_entry *entries; /* REPEAT_SETS * REPEAT_WAYS, each set on a line, allocated on first put */
 	uint16_t *sights;      /* REPEAT_SIGHTS tags of sentences met */
 	char *ring;            /* REPEAT_RING bytes, allocated on first put */
 	uint64_t written;      /* bytes ever written to the ring, and skipped at its end */
@@ -58,6 +60,9 @@ uint64_t repeats_hash(const char *text, size_t len);
 /* The entry for exactly these bytes, or NULL. The entry and its blob are
  * borrowed until the next repeats_put. */
 const repeat_entry *repeats_find(repeats *r, uint64_t hash, const char *text, size_t len);
+
+/* An entry's bytes: the sentence's text_len, then its record_len. */
+const char *repeats_blob(const repeats *r, const repeat_entry *e);
 
 /* Was a sentence with this hash met before? Notes that it was met. May
  * say yes for another sentence, never no for one that was met, unless

@@ -1075,7 +1075,7 @@ static bool recall(ps_scanner *s, sentence *sn, bool context, bool maybe)
 				vote_add(&s->direct, here, DIRECT_NEED);
 			if (here) {
 				s->stats.in_setting++;
-				replay(s, sn, (const unsigned char *)e->blob + e->text_len, e->record_len);
+				replay(s, sn, (const unsigned char *)repeats_blob(&s->seen, e) + e->text_len, e->record_len);
 			}
 			return true;
 		}
