@@ -83,9 +83,22 @@ static void to_front(repeats *r, size_t i, size_t k)
 	r->entries[i] = e;
 }
 
+static size_t sight_index(uint64_t hash)
+{
+	return (size_t)(hash >> 16) & (REPEAT_SIGHTS - 1);
+}
+
 static uint16_t *sight_of(repeats *r, uint64_t hash)
 {
-	return &r->sights[(hash >> 16) & (REPEAT_SIGHTS - 1)];
+	return &r->sights[sight_index(hash)];
+}
+
+void repeats_prefetch(const repeats *r, uint64_t hash)
+{
+	if (r->entries)
+		__builtin_prefetch(&r->entries[set_of(hash)]);
+	if (r->sights)
+		__builtin_prefetch(&r->sights[sight_index(hash)]);
 }
 
 const repeat_entry *repeats_find(repeats *r, uint64_t hash, const char *text, size_t len)

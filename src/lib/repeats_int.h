@@ -61,6 +61,10 @@ uint64_t repeats_hash(const char *text, size_t len);
  * borrowed until the next repeats_put. */
 const repeat_entry *repeats_find(repeats *r, uint64_t hash, const char *text, size_t len);
 
+/* Fetch into the cache what repeats_find and repeats_sighted will read
+ * for this hash. */
+void repeats_prefetch(const repeats *r, uint64_t hash);
+
 /* An entry's bytes: the sentence's text_len, then its record_len. */
 const char *repeats_blob(const repeats *r, const repeat_entry *e);
 

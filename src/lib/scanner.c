@@ -69,6 +69,10 @@ enum { REPEAT_HERE = 1, REPEAT_ELSEWHERE_KNOWN = 2, REPEAT_ELSEWHERE = 4, REPEAT
 #define DENSE_NEED 154
 /* Direct: 80% of a round's sentences that might be in the setting were. */
 #define DIRECT_NEED 205
+/* Ahead: 25% of a round's sentences were looked up among those met
+ * before. Below that, hashing the sentences that are not looked up costs
+ * more than the waits it saves. */
+#define AHEAD_NEED 64
 typedef struct vote {
 	uint32_t seen, yes;
 	bool on;
@@ -163,6 +167,15 @@ struct ps_scanner {
 	unsigned rec_facts;
 	size_t rec_len;
 	unsigned char rec[REPEAT_MAX_BYTES];
+	/* The hash of the sentence being scanned, at pre_off (pre_len bytes),
+	 * where it was worked out while the one before was scanned, and its
+	 * entry's line fetched meanwhile: where sentences repeat and most are
+	 * looked up, each lookup waited on that line. Done while at least
+	 * AHEAD_NEED of a round's sentences were looked up (looked). */
+	uint64_t pre_off, pre_hash;
+	size_t pre_len;
+	bool pre_valid, looked;
+	vote ahead;
 };
 
 ps_status ps_scanner_new(ps_scanner **out, const ps_ruleset *rules, const ps_scan_limits *limits)
@@ -1048,7 +1061,9 @@ static bool recall(ps_scanner *s, sentence *sn, bool context, bool maybe)
 		return false;
 	if (!s->repeating.on && ++s->skip % REPEAT_SAMPLE != 0)
 		return false;
-	uint64_t hash = repeats_hash(sn->text, sn->len);
+	s->looked = true;
+	uint64_t hash = s->pre_valid && sn->off == s->pre_off && sn->len == s->pre_len ? s->pre_hash
+	                                                                               : repeats_hash(sn->text, sn->len);
 	const repeat_entry *e = repeats_find(&s->seen, hash, sn->text, sn->len);
 	/* A sentence met the first time is only noted: most never recur. */
 	bool sighted = !e && repeats_sighted(&s->seen, hash);
@@ -1286,20 +1301,46 @@ static void process_text(ps_scanner *s, bool final)
 	 * stops at its first word and which context lets most sentences skip,
 	 * costs less. */
 	s->ghits_valid = false;
-	if (s->prefilter && s->rules->has_setting && prefilter_gated(&s->rules->pf) && !s->dense.on)
+	bool gated = s->prefilter && s->rules->has_setting && prefilter_gated(&s->rules->pf);
+	if (gated && !s->dense.on)
 		scan_gate(s, pos);
-	while (!s->stopped && pos < s->len &&
-	       ps_segment_next(&seg, s->text + pos, s->len - pos, final, s->limits.max_sentence)) {
+	ps_segment ahead;
+	bool have_ahead = false, hashed = false;
+	uint64_t next_off = 0, next_hash = 0;
+	while (!s->stopped && pos < s->len) {
+		if (have_ahead)
+			seg = ahead;
+		else if (!ps_segment_next(&seg, s->text + pos, s->len - pos, final, s->limits.max_sentence))
+			break;
 		sentence sn = {
 			.text = s->text + pos + seg.start,
 			.len = seg.end - seg.start,
 			.off = s->base + pos + seg.start,
 			.cues = &s->cues,
 		};
+		s->pre_valid = hashed;
+		s->pre_off = next_off;
+		s->pre_len = sn.len;
+		s->pre_hash = next_hash;
+		/* Where most sentences are looked up among those met before (a
+		 * text about the setting that repeats), the next one is found
+		 * and hashed now, and its entry's line fetched while this one is
+		 * scanned. */
+		size_t next = pos + seg.next;
+		have_ahead = s->use_seen && s->ahead.on && (!gated || setting_context(s)) && next < s->len &&
+		             ps_segment_next(&ahead, s->text + next, s->len - next, final, s->limits.max_sentence);
+		hashed = have_ahead && ahead.end - ahead.start <= REPEAT_MAX_BYTES;
+		if (hashed) {
+			next_off = s->base + next + ahead.start;
+			next_hash = repeats_hash(s->text + next + ahead.start, ahead.end - ahead.start);
+			repeats_prefetch(&s->seen, next_hash);
+		}
 		if (seg.forced && sn.off >= s->report_from)
 			s->stats.cut_sentences++;
 		cue_forget(&s->cues);
+		s->looked = false;
 		scan_sentence(s, &sn);
+		vote_add(&s->ahead, s->looked, AHEAD_NEED);
 		pos += seg.next;
 	}
 	if (final)

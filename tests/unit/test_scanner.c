@@ -1650,6 +1650,37 @@ START_TEST(a_pack_without_a_setting_answers_repeats_too)
 }
 END_TEST
 
+/* Where most sentences are looked up, each one's hash is worked out while
+ * the one before is scanned: it must be the hash of the sentence's own
+ * bytes, whatever space comes before it, or a repeat after other space
+ * would be missed. Thousands of sentences, so that the lookups ahead are
+ * on for most; without a setting, every one is looked up. */
+START_TEST(a_sentence_hashed_ahead_is_found_after_any_space)
+{
+	const char *yaml =
+		"pactscan: 1\n"
+		"clause: {id: hostages, point: 4, title: t, summary: s}\n"
+		"signals:\n"
+		"  - {id: released, stance: support, act: 'released|freed', all: ['hostages?']}\n";
+	static const char *const lines[] = {
+		"Officials said the hostages were released.", "The hostages were freed.", "Rain fell.",
+	};
+	static const char *const spaces[] = { " ", "\n", "  ", "\n\n", " \t", "\r\n" };
+	static char text[120000], cached[262144], searched[262144];
+	size_t len = 0;
+	uint64_t n = 0;
+	for (; len < sizeof text - 100; n++)
+		len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", spaces[n % 6], lines[n % 3]);
+	uint64_t repeats[2];
+	scan_cached_and_not(yaml, text, len, cached, searched, repeats);
+	ck_assert_str_eq(cached, searched);
+	ck_assert_uint_gt(n, 3000);
+	/* Every sentence but the first two meetings of each of the three. */
+	ck_assert_uint_eq(repeats[0], n - 6);
+	ck_assert_uint_eq(repeats[1], n);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("scanner");
@@ -1692,6 +1723,7 @@ int main(void)
 	tcase_add_test(tc, a_stopped_sentence_is_not_kept);
 	tcase_add_test(tc, the_cache_rests_where_nothing_repeats);
 	tcase_add_test(tc, a_pack_without_a_setting_answers_repeats_too);
+	tcase_add_test(tc, a_sentence_hashed_ahead_is_found_after_any_space);
 	tcase_add_test(tc, a_scan_for_one_clause_gives_it_what_a_scan_for_all_does);
 	tcase_add_test(tc, a_selection_is_refused_where_it_cannot_hold);
 	tcase_add_test(tc, the_shipped_pack_passes_over_only_what_may_be_in_the_setting);
