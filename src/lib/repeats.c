@@ -101,6 +101,21 @@ void repeats_prefetch(const repeats *r, uint64_t hash)
 		__builtin_prefetch(&r->sights[sight_index(hash)]);
 }
 
+void repeats_prefetch_bytes(const repeats *r, uint64_t hash, size_t len)
+{
+	if (!r->entries)
+		return;
+	const repeat_entry *e = &r->entries[set_of(hash)];
+	for (size_t k = 0; k < REPEAT_WAYS; k++, e++) {
+		if (e->hash == hash && e->text_len == len && e->used) {
+			const char *b = repeats_blob(r, e);
+			for (size_t o = 0; o < len + e->record_len; o += 64)
+				__builtin_prefetch(b + o);
+			return;
+		}
+	}
+}
+
 const repeat_entry *repeats_find(repeats *r, uint64_t hash, const char *text, size_t len)
 {
 	/* Where the set has no entry, the sight is looked at next: both are

@@ -65,6 +65,10 @@ const repeat_entry *repeats_find(repeats *r, uint64_t hash, const char *text, si
  * for this hash. */
 void repeats_prefetch(const repeats *r, uint64_t hash);
 
+/* Where the entry's line is in the cache (repeats_prefetch) and holds an
+ * entry with this hash and length, fetch its bytes too. */
+void repeats_prefetch_bytes(const repeats *r, uint64_t hash, size_t len);
+
 /* An entry's bytes: the sentence's text_len, then its record_len. */
 const char *repeats_blob(const repeats *r, const repeat_entry *e);
 

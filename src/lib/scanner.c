@@ -1322,6 +1322,8 @@ static void process_text(ps_scanner *s, bool final)
 		s->pre_off = next_off;
 		s->pre_len = sn.len;
 		s->pre_hash = next_hash;
+		if (hashed)
+			repeats_prefetch_bytes(&s->seen, next_hash, sn.len);
 		/* Where most sentences are looked up among those met before (a
 		 * text about the setting that repeats), the next one is found
 		 * and hashed now, and its entry's line fetched while this one is
