@@ -122,8 +122,8 @@ enum {
 	 *  about the setting. */
 	PS_SCAN_PROFILE = 1u << 2,
 	/** Search every sentence, even one whose bytes the scanner met before.
-	 *  Otherwise a scanner keeps up to 16,384 of the last sentences that may
-	 *  be in the setting, with what each gave (at most 4 MiB of them), and
+	 *  Otherwise a scanner keeps up to 32,768 of the last sentences that may
+	 *  be in the setting, with what each gave (at most 5 MiB in all), and
 	 *  answers a sentence met again from them, in this document or a later
 	 *  one: a story's updates and its copies in other outlets repeat most of
 	 *  its sentences. The findings are the same either way, with the repeat's

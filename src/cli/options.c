@@ -72,7 +72,7 @@ static const char *const usage_text[] = {
 	"      --no-prefilter   run every pattern on every sentence (slow; the same\n"
 	"                       findings, kept to check the fast path)\n"
 	"      --no-repeat-cache  search every sentence, even one met before (each\n"
-	"                       thread keeps up to 16,384 with what they gave;\n"
+	"                       thread keeps up to 32,768 with what they gave;\n"
 	"                       the same findings, for timing the search alone)\n"
 	"      --profile        after the report, print to stderr where the time went,\n"
 	"                       and each signal's time, tries and matches\n"
