@@ -69,9 +69,9 @@ enum { REPEAT_HERE = 1, REPEAT_ELSEWHERE_KNOWN = 2, REPEAT_ELSEWHERE = 4, REPEAT
 #define DENSE_NEED 154
 /* Direct: 80% of a round's sentences that might be in the setting were. */
 #define DIRECT_NEED 205
-/* Ahead: 25% of a round's sentences were looked up among those met
- * before. Below that, hashing the sentences that are not looked up costs
- * more than the waits it saves. */
+/* Hashing ahead: 25% of a round's sentences were looked up among those
+ * met before. Chosen, not measured: below it, hashing the sentences that
+ * are not looked up would outweigh the waits saved. */
 #define AHEAD_NEED 64
 typedef struct vote {
 	uint32_t seen, yes;
@@ -175,7 +175,7 @@ struct ps_scanner {
 	uint64_t pre_off, pre_hash;
 	size_t pre_len;
 	bool pre_valid, looked;
-	vote ahead;
+	vote hash_ahead;
 };
 
 ps_status ps_scanner_new(ps_scanner **out, const ps_ruleset *rules, const ps_scan_limits *limits)
@@ -1329,7 +1329,7 @@ static void process_text(ps_scanner *s, bool final)
 		 * and hashed now, and its entry's line fetched while this one is
 		 * scanned. */
 		size_t next = pos + seg.next;
-		have_ahead = s->use_seen && s->ahead.on && (!gated || setting_context(s)) && next < s->len &&
+		have_ahead = s->use_seen && s->hash_ahead.on && (!gated || setting_context(s)) && next < s->len &&
 		             ps_segment_next(&ahead, s->text + next, s->len - next, final, s->limits.max_sentence);
 		hashed = have_ahead && ahead.end - ahead.start <= REPEAT_MAX_BYTES;
 		if (hashed) {
@@ -1342,7 +1342,7 @@ static void process_text(ps_scanner *s, bool final)
 		cue_forget(&s->cues);
 		s->looked = false;
 		scan_sentence(s, &sn);
-		vote_add(&s->ahead, s->looked, AHEAD_NEED);
+		vote_add(&s->hash_ahead, s->looked, AHEAD_NEED);
 		pos += seg.next;
 	}
 	if (final)
