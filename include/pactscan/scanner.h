@@ -123,7 +123,8 @@ enum {
 	PS_SCAN_PROFILE = 1u << 2,
 	/** Search every sentence, even one whose bytes the scanner met before.
 	 *  Otherwise a scanner keeps up to 32,768 of the last sentences that may
-	 *  be in the setting, with what each gave (at most 5 MiB in all), and
+	 *  be in the setting, with what each gave (at most repeat_cache_bytes of
+	 *  ps_scan_limits, 5 MiB by default), and
 	 *  answers a sentence met again from them, in this document or a later
 	 *  one: a story's updates and its copies in other outlets repeat most of
 	 *  its sentences. The findings are the same either way, with the repeat's
@@ -140,7 +141,15 @@ typedef struct ps_scan_limits {
 	uint32_t max_limit_hits;   /**< a document's budget: after this many sentences hit a
 	                                match limit, the rest of it is not checked; default 100 */
 	unsigned flags;            /**< PS_SCAN_... flags */
+	size_t repeat_cache_bytes; /**< the repeat cache's memory, at most; default
+	                                PS_REPEAT_CACHE_DEFAULT; below 16 KiB, no cache. A
+	                                caller running several scanners over one stream may
+	                                give each a share: each meets a share of its repeats */
 } ps_scan_limits;
+
+/** The repeat cache's memory by default (ps_scan_limits.repeat_cache_bytes):
+ *  1 MiB of entries and a ring of 4 MiB of their sentences and findings. */
+#define PS_REPEAT_CACHE_DEFAULT ((size_t)5 << 20)
 
 /**
  * Create a scanner for @p rules, which must outlive it.

@@ -842,6 +842,9 @@ static int start_scan(scan_ctx *ctx)
 		.limits = scan_limits(o), .writer = run_writer_ahead(&ctx->run),
 		.flush = ctx->n_workers < 2 ? flush_inline : NULL, .flush_data = ctx,
 	};
+	/* The threads share one repeat cache's memory: each meets only its own
+	 * pieces' share of the repeats, and memory stays flat with -j. */
+	ctx->settings.limits.repeat_cache_bytes = PS_REPEAT_CACHE_DEFAULT / ctx->n_workers;
 	ctx->workers = calloc(ctx->n_workers, sizeof(*ctx->workers));
 	bool ok = ctx->workers != NULL;
 	for (size_t i = 0; ok && i < ctx->n_workers; i++)

@@ -1,5 +1,7 @@
 #include "repeats_int.h"
 
+#include "pactscan/scanner.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,21 +53,39 @@ uint64_t repeats_hash(const char *text, size_t len)
 
 _Static_assert(sizeof(repeat_entry) * REPEAT_WAYS == 64, "a set is one cache line");
 
-static size_t set_of(uint64_t hash)
+static size_t floor_pow2(size_t n)
 {
-	return (size_t)(hash & (REPEAT_SETS - 1)) * REPEAT_WAYS;
+	size_t p = 1;
+	while (p <= n / 2)
+		p *= 2;
+	return p;
+}
+
+bool repeats_size(repeats *r, size_t bytes)
+{
+	if (bytes < REPEAT_MIN_BYTES)
+		return false;
+	size_t entries = floor_pow2(bytes / 5);
+	r->sets = entries / (REPEAT_WAYS * sizeof(repeat_entry));
+	r->ring_size = floor_pow2(bytes - entries);
+	return true;
+}
+
+static size_t set_of(const repeats *r, uint64_t hash)
+{
+	return (size_t)(hash & (r->sets - 1)) * REPEAT_WAYS;
 }
 
 /* Are an entry's bytes still in the ring? The newer ones overwrite them
- * once the ring has taken REPEAT_RING more bytes since. */
+ * once the ring has taken ring_size more bytes since. */
 static bool held(const repeats *r, const repeat_entry *e)
 {
-	return r->written - e->at <= REPEAT_RING;
+	return r->written - e->at <= r->ring_size;
 }
 
 const char *repeats_blob(const repeats *r, const repeat_entry *e)
 {
-	return r->ring + e->at % REPEAT_RING;
+	return r->ring + (e->at & (r->ring_size - 1));
 }
 
 static bool same(const repeats *r, const repeat_entry *e, uint64_t hash, const char *text, size_t len)
@@ -96,7 +116,7 @@ static uint16_t *sight_of(repeats *r, uint64_t hash)
 void repeats_prefetch(const repeats *r, uint64_t hash)
 {
 	if (r->entries)
-		__builtin_prefetch(&r->entries[set_of(hash)]);
+		__builtin_prefetch(&r->entries[set_of(r, hash)]);
 	if (r->sights)
 		__builtin_prefetch(&r->sights[sight_index(hash)]);
 }
@@ -105,7 +125,7 @@ void repeats_prefetch_bytes(const repeats *r, uint64_t hash, size_t len)
 {
 	if (!r->entries)
 		return;
-	const repeat_entry *e = &r->entries[set_of(hash)];
+	const repeat_entry *e = &r->entries[set_of(r, hash)];
 	for (size_t k = 0; k < REPEAT_WAYS; k++, e++) {
 		if (e->hash == hash && e->text_len == len && e->used) {
 			const char *b = repeats_blob(r, e);
@@ -124,7 +144,7 @@ const repeat_entry *repeats_find(repeats *r, uint64_t hash, const char *text, si
 		__builtin_prefetch(sight_of(r, hash));
 	if (!r->entries)
 		return NULL;
-	size_t i = set_of(hash);
+	size_t i = set_of(r, hash);
 	for (size_t k = 0; k < REPEAT_WAYS; k++) {
 		if (same(r, &r->entries[i + k], hash, text, len)) {
 			to_front(r, i, k);
@@ -155,9 +175,11 @@ bool repeats_put(repeats *r, uint64_t hash, const char *text, size_t len, unsign
 	if (!r->entries) {
 		/* The ring is not zeroed: its pages come as they are first
 		 * written, so a short document takes only what it fills. */
-		size_t n = (size_t)REPEAT_SETS * REPEAT_WAYS * sizeof(*r->entries);
+		if (!r->sets)
+			repeats_size(r, PS_REPEAT_CACHE_DEFAULT);
+		size_t n = r->sets * REPEAT_WAYS * sizeof(*r->entries);
 		r->entries = aligned_alloc(64, n);
-		r->ring = malloc(REPEAT_RING);
+		r->ring = malloc(r->ring_size);
 		if (r->entries)
 			memset(r->entries, 0, n);
 		if (!r->entries || !r->ring) {
@@ -167,7 +189,7 @@ bool repeats_put(repeats *r, uint64_t hash, const char *text, size_t len, unsign
 			return false;
 		}
 	}
-	size_t i = set_of(hash);
+	size_t i = set_of(r, hash);
 	/* The sentence's own entry if it has one (its facts are now more),
 	 * else the one used longest ago. */
 	size_t k = REPEAT_WAYS - 1;
@@ -179,9 +201,9 @@ bool repeats_put(repeats *r, uint64_t hash, const char *text, size_t len, unsign
 	}
 	/* The bytes go next in the ring, whole: where they would run past its
 	 * end, at its start, the end's few bytes left unused. */
-	size_t need = len + record_len, o = (size_t)(r->written % REPEAT_RING);
-	if (o + need > REPEAT_RING) {
-		r->written += REPEAT_RING - o;
+	size_t need = len + record_len, o = (size_t)(r->written & (r->ring_size - 1));
+	if (o + need > r->ring_size) {
+		r->written += r->ring_size - o;
 		o = 0;
 	}
 	/* memmove: text may be an entry's own blob. */
@@ -203,5 +225,5 @@ void repeats_free(repeats *r)
 	free(r->entries);
 	free(r->sights);
 	free(r->ring);
-	*r = (repeats){ 0 };
+	*r = (repeats){ .sets = r->sets, .ring_size = r->ring_size };
 }

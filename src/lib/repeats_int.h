@@ -11,24 +11,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Entries: sets of two, the one used last first. 16,384 sets answered
- * 679,535 sentences of the benchmark's 200 MB at 30%, 8,192 sets 665,925
- * (0.968 of the time by turns); the entries take 1 MiB. */
-#ifndef REPEAT_SETS
-#define REPEAT_SETS 16384
-#endif
+/* Entries: sets of two, the one used last first. */
 #define REPEAT_WAYS 2
 /* The largest sentence and record, together, that an entry holds. */
 #define REPEAT_MAX_BYTES 1024
-/* The entries' bytes, written one after another into a ring of this many
- * bytes, where the newest overwrite the oldest: memory stays bounded
- * however long the sentences are, and as many entries fit as their bytes
- * allow. (Each entry once had a block of its own, of 256 bytes or 1 KiB:
- * 4,096 of them were bound at 4 MiB but held 1 MiB of news, and a larger
- * count would have raised the bound with it.) */
-#ifndef REPEAT_RING
-#define REPEAT_RING ((size_t)4 << 20)
-#endif
+/* The entries' bytes are written one after another into a ring, where the
+ * newest overwrite the oldest: memory stays bounded however long the
+ * sentences are, and as many entries fit as their bytes allow. (Each entry
+ * once had a block of its own, of 256 bytes or 1 KiB: 4,096 of them were
+ * bound at 4 MiB but held 1 MiB of news.) A store of the default 5 MiB
+ * (PS_REPEAT_CACHE_DEFAULT) has 16,384 sets, 1 MiB, and a ring of 4 MiB:
+ * 679,535 sentences of the benchmark's 200 MB at 30% answered, where 8,192
+ * sets answered 665,925 (0.968 of the time by turns) and a ring of 2 MiB
+ * 666,782. */
 /* Sentences met once, by a tag of their hash: only one met again gets an
  * entry. Writing an entry for every sentence cost 14% of a scan of text
  * with no repeat, where the entries are never read; a tag costs a word. */
@@ -49,12 +44,22 @@ typedef struct repeat_entry {
 } repeat_entry;
 
 typedef struct repeats {
-	repeat_entry *entries; /* REPEAT_SETS * REPEAT_WAYS, each set on a line, allocated on first put */
+	repeat_entry *entries; /* sets * REPEAT_WAYS, each set on a line, allocated on first put */
 	uint16_t *sights;      /* REPEAT_SIGHTS tags of sentences met */
-	char *ring;            /* REPEAT_RING bytes, allocated on first put */
+	char *ring;            /* ring_size bytes, allocated on first put */
 	uint64_t written;      /* bytes ever written to the ring, and skipped at its end */
+	size_t sets;           /* a power of two (repeats_size; 0: the default's) */
+	size_t ring_size;      /* a power of two */
 	bool failed;           /* out of memory once: no more puts */
 } repeats;
+
+/* The smallest store: below it, repeats_size says no. */
+#define REPEAT_MIN_BYTES ((size_t)16 << 10)
+
+/* Size an empty store for at most bytes of entries and ring: a fifth, to a
+ * power of two, for the entries, and the rest, to a power of two, for the
+ * ring. False, and nothing sized, below REPEAT_MIN_BYTES. */
+bool repeats_size(repeats *r, size_t bytes);
 
 /* The hash of a sentence's bytes, for repeats_find and repeats_put. */
 uint64_t repeats_hash(const char *text, size_t len);
@@ -85,6 +90,7 @@ bool repeats_sighted(repeats *r, uint64_t hash);
 bool repeats_put(repeats *r, uint64_t hash, const char *text, size_t len, unsigned facts, const void *record,
                  size_t record_len);
 
+/* Free the store's memory and forget its entries; its size stays. */
 void repeats_free(repeats *r);
 
 #endif

@@ -219,7 +219,10 @@ ps_status ps_scanner_new(ps_scanner **out, const ps_ruleset *rules, const ps_sca
 	}
 	s->prefilter = !(s->limits.flags & PS_SCAN_NO_PREFILTER);
 	/* The plain path, which the tests compare with, answers no repeat. */
-	s->use_seen = s->prefilter && !(s->limits.flags & PS_SCAN_NO_REPEAT_CACHE);
+	if (s->limits.repeat_cache_bytes == 0)
+		s->limits.repeat_cache_bytes = PS_REPEAT_CACHE_DEFAULT;
+	s->use_seen = s->prefilter && !(s->limits.flags & PS_SCAN_NO_REPEAT_CACHE) &&
+	              repeats_size(&s->seen, s->limits.repeat_cache_bytes);
 	s->repeating.on = true;
 	if (rules->pf.n_shapes && !(s->memo = calloc(rules->pf.n_shapes, sizeof(*s->memo)))) {
 		st = PS_ERR_NOMEM;

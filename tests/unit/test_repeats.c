@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "helpers.h"
+#include "pactscan/scanner.h"
 #include "repeats_int.h"
 
 static const repeat_entry *find(repeats *r, const char *text)
@@ -49,16 +50,17 @@ END_TEST
 START_TEST(a_set_keeps_the_entries_used_last)
 {
 	repeats r = { 0 };
+	ck_assert(repeats_size(&r, PS_REPEAT_CACHE_DEFAULT));
 	/* Three sentences put under hashes of one set. */
 	const char *a = "Rain fell.", *b = "Wind blew.", *c = "Fans sang.";
 	uint64_t h = 12345;
 	ck_assert(repeats_put(&r, h, a, 10, 1, "a", 1));
-	ck_assert(repeats_put(&r, h + REPEAT_SETS, b, 10, 2, "b", 1));
+	ck_assert(repeats_put(&r, h + r.sets, b, 10, 2, "b", 1));
 	ck_assert_ptr_nonnull(repeats_find(&r, h, a, 10)); /* a used after b */
-	ck_assert(repeats_put(&r, h + 2 * REPEAT_SETS, c, 10, 3, "c", 1));
+	ck_assert(repeats_put(&r, h + 2 * r.sets, c, 10, 3, "c", 1));
 	ck_assert_ptr_nonnull(repeats_find(&r, h, a, 10));
-	ck_assert_ptr_null(repeats_find(&r, h + REPEAT_SETS, b, 10));
-	const repeat_entry *e = repeats_find(&r, h + 2 * REPEAT_SETS, c, 10);
+	ck_assert_ptr_null(repeats_find(&r, h + r.sets, b, 10));
+	const repeat_entry *e = repeats_find(&r, h + 2 * r.sets, c, 10);
 	ck_assert_ptr_nonnull(e);
 	ck_assert_uint_eq(e->facts, 3);
 	ck_assert_mem_eq(repeats_blob(&r, e), c, 10);
@@ -69,6 +71,7 @@ END_TEST
 START_TEST(what_does_not_fit_is_not_kept)
 {
 	repeats r = { 0 };
+	ck_assert(repeats_size(&r, PS_REPEAT_CACHE_DEFAULT));
 	static char text[REPEAT_MAX_BYTES + 1];
 	memset(text, 'a', sizeof text);
 	uint64_t h = repeats_hash(text, sizeof text);
@@ -82,10 +85,10 @@ START_TEST(what_does_not_fit_is_not_kept)
 	ck_assert_ptr_nonnull(e);
 	ck_assert_uint_eq(e->text_len + e->record_len, REPEAT_MAX_BYTES);
 	/* A short entry put where the long one was. */
-	ck_assert(repeats_put(&r, h + REPEAT_SETS, "x", 1, 0, NULL, 0));
-	ck_assert(repeats_put(&r, h + 2 * REPEAT_SETS, "y", 1, 0, "z", 1));
+	ck_assert(repeats_put(&r, h + r.sets, "x", 1, 0, NULL, 0));
+	ck_assert(repeats_put(&r, h + 2 * r.sets, "y", 1, 0, "z", 1));
 	ck_assert_ptr_null(repeats_find(&r, h, text, 1000));
-	ck_assert_ptr_nonnull(repeats_find(&r, h + 2 * REPEAT_SETS, "y", 1));
+	ck_assert_ptr_nonnull(repeats_find(&r, h + 2 * r.sets, "y", 1));
 	repeats_free(&r);
 }
 END_TEST
@@ -99,14 +102,15 @@ END_TEST
 START_TEST(newer_bytes_overwrite_the_oldest)
 {
 	repeats r = { 0 };
+	ck_assert(repeats_size(&r, (size_t)640 << 10));
 	static char text[900], record[100];
 	memset(text, 's', sizeof text);
-	size_t per_lap = REPEAT_RING / 1000, n = per_lap + per_lap * 9 / 10;
-	ck_assert_uint_lt(n, REPEAT_SETS); /* a set each */
+	size_t per_lap = r.ring_size / 1000, n = per_lap + per_lap * 9 / 10;
+	ck_assert_uint_lt(n, r.sets); /* a set each */
 	for (size_t i = 0; i < n; i++) {
 		snprintf(record, sizeof record, "record %zu", i);
 		ck_assert(repeats_put(&r, i, text, sizeof text, (unsigned)i, record, sizeof record));
-		ck_assert_uint_le(r.written, (i + 1) * 1000 + 2 * (REPEAT_RING % 1000));
+		ck_assert_uint_le(r.written, (i + 1) * 1000 + 2 * (r.ring_size % 1000));
 	}
 	size_t found = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -125,11 +129,48 @@ START_TEST(newer_bytes_overwrite_the_oldest)
 		const char *blob = repeats_blob(&r, e);
 		ck_assert_mem_eq(blob, text, sizeof text);
 		ck_assert_str_eq(blob + e->text_len, record);
-		ck_assert(blob + 1000 <= r.ring + REPEAT_RING);
+		ck_assert(blob + 1000 <= r.ring + r.ring_size);
 	}
 	ck_assert_uint_ge(found, per_lap - 1);
 	ck_assert_uint_le(found, per_lap);
 	repeats_free(&r);
+}
+END_TEST
+
+/* A store takes at most its budget: a fifth, to a power of two, for the
+ * entries (sets of two, 64 bytes a set), the rest, to a power of two, for
+ * the ring; none below the least. One never sized takes the default's on
+ * its first put, and freeing it keeps its size. */
+START_TEST(a_store_is_sized_to_its_budget)
+{
+	repeats r = { 0 };
+	ck_assert(repeats_size(&r, PS_REPEAT_CACHE_DEFAULT));
+	ck_assert_uint_eq(r.sets, 16384);
+	ck_assert_uint_eq(r.ring_size, (size_t)4 << 20);
+	ck_assert(repeats_size(&r, PS_REPEAT_CACHE_DEFAULT / 2));
+	ck_assert_uint_eq(r.sets, 8192);
+	ck_assert_uint_eq(r.ring_size, (size_t)2 << 20);
+	ck_assert(repeats_size(&r, REPEAT_MIN_BYTES));
+	ck_assert_uint_eq(r.sets, 32);
+	ck_assert_uint_eq(r.ring_size, (size_t)8 << 10);
+	ck_assert(!repeats_size(&r, REPEAT_MIN_BYTES - 1));
+	ck_assert_uint_eq(r.sets, 32); /* unchanged */
+	for (size_t bytes = REPEAT_MIN_BYTES; bytes < ((size_t)64 << 20); bytes = bytes * 3 / 2 + 7) {
+		ck_assert(repeats_size(&r, bytes));
+		size_t used = r.sets * REPEAT_WAYS * sizeof(repeat_entry) + r.ring_size;
+		ck_assert_uint_le(used, bytes);
+		ck_assert_uint_gt(2 * used, bytes); /* each part more than half its share */
+		ck_assert_uint_eq(r.sets & (r.sets - 1), 0);
+		ck_assert_uint_eq(r.ring_size & (r.ring_size - 1), 0);
+		ck_assert_uint_ge(r.ring_size, 2 * REPEAT_MAX_BYTES);
+	}
+	repeats d = { 0 };
+	ck_assert(repeats_put(&d, 1, "Rain fell.", 10, 0, NULL, 0));
+	ck_assert_uint_eq(d.sets, 16384);
+	repeats_free(&d);
+	ck_assert_uint_eq(d.sets, 16384);
+	ck_assert_ptr_null(repeats_find(&d, 1, "Rain fell.", 10));
+	repeats_free(&d);
 }
 END_TEST
 
@@ -178,6 +219,7 @@ int main(void)
 	tcase_add_test(tc, a_set_keeps_the_entries_used_last);
 	tcase_add_test(tc, what_does_not_fit_is_not_kept);
 	tcase_add_test(tc, newer_bytes_overwrite_the_oldest);
+	tcase_add_test(tc, a_store_is_sized_to_its_budget);
 	tcase_add_test(tc, a_sighting_is_noted_the_first_time);
 	tcase_add_test(tc, every_byte_changes_the_hash);
 	suite_add_tcase(s, tc);

@@ -1681,6 +1681,69 @@ START_TEST(a_sentence_hashed_ahead_is_found_after_any_space)
 }
 END_TEST
 
+/* Scan text with a repeat cache of the given memory (0: none) and return
+ * how many sentences it answered; out gets the findings. */
+static uint64_t scan_with_cache(const ps_ruleset *rules, const char *text, size_t len, size_t bytes, char *out)
+{
+	ps_scan_limits l = test_limits();
+	if (bytes)
+		l.repeat_cache_bytes = bytes;
+	else
+		l.flags |= PS_SCAN_NO_REPEAT_CACHE;
+	ps_scanner *sc = NULL;
+	ck_assert_int_eq(ps_scanner_new(&sc, rules, &l), PS_OK);
+	out[0] = '\0';
+	ps_scan_callbacks cb = { record_all, NULL, out };
+	ck_assert_int_eq(ps_scanner_scan(sc, text, len, &cb), PS_OK);
+	uint64_t answered = ps_scanner_stats(sc)->repeats;
+	ps_scanner_free(sc);
+	return answered;
+}
+
+/* The repeat cache takes the memory a caller gives it. 200 sentences met
+ * in turn, four times: 5 MiB answers nearly all of the last two rounds;
+ * 16 KiB (64 entries, an 8 KiB ring) none, since each is gone when it
+ * comes back, but of 20 met in turn ten times, most of what 5 MiB does
+ * (three in a set of two push one out); less than 16 KiB is no cache. The findings are the same every way. */
+START_TEST(the_repeat_cache_keeps_to_its_budget)
+{
+	ps_diags *diags = NULL;
+	ps_ruleset *rules = load_yaml(test_pack, &diags);
+	static char many[60000], few[60000], plain[131072], out[131072];
+	size_t n_many = 0, n_few = 0;
+	for (int i = 0; i < 800; i++)
+		n_many += (size_t)snprintf(many + n_many, sizeof many - n_many,
+		                           "Hamas freed the hostages held in tunnel %d, officials said. ", i % 200);
+	for (int i = 0; i < 200; i++)
+		n_few += (size_t)snprintf(few + n_few, sizeof few - n_few,
+		                          "Hamas freed the hostages held in tunnel %d, officials said. ", i % 20);
+	ck_assert_uint_lt(n_many, sizeof many - 100);
+	const size_t small = (size_t)16 << 10;
+	scan_with_cache(rules, many, n_many, 0, plain);
+	ck_assert_uint_gt(strlen(plain), 1000);
+	uint64_t big_many = scan_with_cache(rules, many, n_many, PS_REPEAT_CACHE_DEFAULT, out);
+	ck_assert_str_eq(out, plain);
+	ck_assert_uint_ge(big_many, 390);
+	ck_assert_uint_le(big_many, 400);
+	ck_assert_uint_eq(scan_with_cache(rules, many, n_many, small, out), 0);
+	ck_assert_str_eq(out, plain);
+	ck_assert_uint_eq(scan_with_cache(rules, many, n_many, small - 1, out), 0);
+	ck_assert_str_eq(out, plain);
+	scan_with_cache(rules, few, n_few, 0, plain);
+	uint64_t big_few = scan_with_cache(rules, few, n_few, PS_REPEAT_CACHE_DEFAULT, out);
+	ck_assert_str_eq(out, plain);
+	ck_assert_uint_ge(big_few, 150);
+	uint64_t small_few = scan_with_cache(rules, few, n_few, small, out);
+	ck_assert_uint_ge(small_few, 100);
+	ck_assert_uint_le(small_few, big_few);
+	ck_assert_str_eq(out, plain);
+	ck_assert_uint_eq(scan_with_cache(rules, few, n_few, small - 1, out), 0);
+	ck_assert_str_eq(out, plain);
+	ps_ruleset_free(rules);
+	ps_diags_free(diags);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("scanner");
@@ -1724,6 +1787,7 @@ int main(void)
 	tcase_add_test(tc, the_cache_rests_where_nothing_repeats);
 	tcase_add_test(tc, a_pack_without_a_setting_answers_repeats_too);
 	tcase_add_test(tc, a_sentence_hashed_ahead_is_found_after_any_space);
+	tcase_add_test(tc, the_repeat_cache_keeps_to_its_budget);
 	tcase_add_test(tc, a_scan_for_one_clause_gives_it_what_a_scan_for_all_does);
 	tcase_add_test(tc, a_selection_is_refused_where_it_cannot_hold);
 	tcase_add_test(tc, the_shipped_pack_passes_over_only_what_may_be_in_the_setting);
