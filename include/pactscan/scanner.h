@@ -141,7 +141,8 @@ typedef struct ps_scan_limits {
 	uint32_t max_limit_hits;   /**< a document's budget: after this many sentences hit a
 	                                match limit, the rest of it is not checked; default 100 */
 	unsigned flags;            /**< PS_SCAN_... flags */
-	size_t repeat_cache_bytes; /**< the repeat cache's memory, at most; default
+	size_t repeat_cache_bytes; /**< the repeat cache's entries and their bytes, at most
+	                                (16 KiB of first sightings besides); default
 	                                PS_REPEAT_CACHE_DEFAULT; below 16 KiB, no cache. A
 	                                caller running several scanners over one stream may
 	                                give each a share: each meets a share of its repeats */
