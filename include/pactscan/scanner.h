@@ -122,9 +122,9 @@ enum {
 	 *  about the setting. */
 	PS_SCAN_PROFILE = 1u << 2,
 	/** Search every sentence, even one whose bytes the scanner met before.
-	 *  Otherwise a scanner keeps up to 32,768 of the last sentences that may
-	 *  be in the setting, with what each gave (at most repeat_cache_bytes of
-	 *  ps_scan_limits, 5 MiB by default), and
+	 *  Otherwise a scanner keeps the last sentences that may be in the
+	 *  setting, with what each gave, in at most repeat_cache_bytes of
+	 *  ps_scan_limits (5 MiB by default: up to 32,768 sentences), and
 	 *  answers a sentence met again from them, in this document or a later
 	 *  one: a story's updates and its copies in other outlets repeat most of
 	 *  its sentences. The findings are the same either way, with the repeat's

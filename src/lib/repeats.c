@@ -88,10 +88,15 @@ const char *repeats_blob(const repeats *r, const repeat_entry *e)
 	return r->ring + (e->at & (r->ring_size - 1));
 }
 
+/* An entry in use for a sentence of this hash and length. */
+static bool keyed(const repeat_entry *e, uint64_t hash, size_t len)
+{
+	return e->hash == hash && e->text_len == len && e->used;
+}
+
 static bool same(const repeats *r, const repeat_entry *e, uint64_t hash, const char *text, size_t len)
 {
-	return e->hash == hash && e->text_len == len && e->used && held(r, e) &&
-	       memcmp(repeats_blob(r, e), text, len) == 0;
+	return keyed(e, hash, len) && held(r, e) && memcmp(repeats_blob(r, e), text, len) == 0;
 }
 
 /* Make entry k the first of the set at i, the others moved down one. */
@@ -127,7 +132,7 @@ void repeats_prefetch_bytes(const repeats *r, uint64_t hash, size_t len)
 		return;
 	const repeat_entry *e = &r->entries[set_of(r, hash)];
 	for (size_t k = 0; k < REPEAT_WAYS; k++, e++) {
-		if (e->hash == hash && e->text_len == len && e->used) {
+		if (keyed(e, hash, len)) {
 			const char *b = repeats_blob(r, e);
 			for (size_t o = 0; o < len + e->record_len; o += 64)
 				__builtin_prefetch(b + o);
@@ -140,8 +145,7 @@ const repeat_entry *repeats_find(repeats *r, uint64_t hash, const char *text, si
 {
 	/* Where the set has no entry, the sight is looked at next: both are
 	 * seldom in the cache, and fetched together they cost one wait. */
-	if (r->sights)
-		__builtin_prefetch(sight_of(r, hash));
+	repeats_prefetch(r, hash);
 	if (!r->entries)
 		return NULL;
 	size_t i = set_of(r, hash);

@@ -167,13 +167,12 @@ struct ps_scanner {
 	unsigned rec_facts;
 	size_t rec_len;
 	unsigned char rec[REPEAT_MAX_BYTES];
-	/* The hash of the sentence being scanned, at pre_off (pre_len bytes),
-	 * where it was worked out while the one before was scanned, and its
-	 * entry's line fetched meanwhile: where sentences repeat and most are
-	 * looked up, each lookup waited on that line. Done while at least
-	 * AHEAD_NEED of a round's sentences were looked up (looked). */
-	uint64_t pre_off, pre_hash;
-	size_t pre_len;
+	/* The hash of the sentence being scanned, if it was worked out while
+	 * the one before was scanned (pre_valid), and its entry's line fetched
+	 * meanwhile: where sentences repeat and most are looked up, each lookup
+	 * waited on that line. Done while at least AHEAD_NEED of a round's
+	 * sentences were looked up (looked). */
+	uint64_t pre_hash;
 	bool pre_valid, looked;
 	vote hash_ahead;
 };
@@ -1065,8 +1064,7 @@ static bool recall(ps_scanner *s, sentence *sn, bool context, bool maybe)
 	if (!s->repeating.on && ++s->skip % REPEAT_SAMPLE != 0)
 		return false;
 	s->looked = true;
-	uint64_t hash = s->pre_valid && sn->off == s->pre_off && sn->len == s->pre_len ? s->pre_hash
-	                                                                               : repeats_hash(sn->text, sn->len);
+	uint64_t hash = s->pre_valid ? s->pre_hash : repeats_hash(sn->text, sn->len);
 	const repeat_entry *e = repeats_find(&s->seen, hash, sn->text, sn->len);
 	/* A sentence met the first time is only noted: most never recur. */
 	bool sighted = !e && repeats_sighted(&s->seen, hash);
@@ -1309,7 +1307,7 @@ static void process_text(ps_scanner *s, bool final)
 		scan_gate(s, pos);
 	ps_segment ahead;
 	bool have_ahead = false, hashed = false;
-	uint64_t next_off = 0, next_hash = 0;
+	uint64_t next_hash = 0;
 	while (!s->stopped && pos < s->len) {
 		if (have_ahead)
 			seg = ahead;
@@ -1321,9 +1319,8 @@ static void process_text(ps_scanner *s, bool final)
 			.off = s->base + pos + seg.start,
 			.cues = &s->cues,
 		};
+		/* seg is the segment hashed ahead, if one was. */
 		s->pre_valid = hashed;
-		s->pre_off = next_off;
-		s->pre_len = sn.len;
 		s->pre_hash = next_hash;
 		if (hashed)
 			repeats_prefetch_bytes(&s->seen, next_hash, sn.len);
@@ -1336,7 +1333,6 @@ static void process_text(ps_scanner *s, bool final)
 		             ps_segment_next(&ahead, s->text + next, s->len - next, final, s->limits.max_sentence);
 		hashed = have_ahead && ahead.end - ahead.start <= REPEAT_MAX_BYTES;
 		if (hashed) {
-			next_off = s->base + next + ahead.start;
 			next_hash = repeats_hash(s->text + next + ahead.start, ahead.end - ahead.start);
 			repeats_prefetch(&s->seen, next_hash);
 		}
